@@ -1,0 +1,35 @@
+/**
+ * Every structured log event onramp emits. Event names are part of the
+ * product contract (PRODUCT.md "Log events"): use these constants, never
+ * string literals, so a rename is one edit and a typo is a compile error.
+ */
+export const Events = {
+  dhcpAck: 'dhcp.ack',
+  dhcpSuppressed: 'dhcp.renewal.suppressed',
+  checkStart: 'device.check.start',
+  checkOk: 'device.check.ok',
+  checkDrift: 'device.check.drift',
+  provisionStart: 'device.provision.start',
+  provisionDone: 'device.provision.done',
+  provisionFailed: 'device.provision.failed',
+  backupSaved: 'device.backup.saved',
+  backupScheduled: 'device.backup.scheduled',
+  unreachable: 'device.unreachable',
+  identityFound: 'device.identity.found',
+  identityUnknown: 'device.identity.unknown',
+  identityAmbiguous: 'device.identity.ambiguous',
+  identityConflict: 'device.identity.conflict',
+  unknownDevice: 'device.unknown',
+  hostkeyPinned: 'hostkey.pinned',
+  hostkeyChanged: 'hostkey.changed',
+  inputOpened: 'input.opened',
+  inputRotated: 'input.rotated',
+  inputLineRejected: 'input.line.rejected',
+  ruleError: 'rule.error',
+  ruleLogonly: 'rule.logonly',
+} as const;
+
+export type EventName = (typeof Events)[keyof typeof Events];
+
+/** How an event that ends a piece of work turned out. */
+export type Result = 'ok' | 'drift' | 'remediated' | 'provisioned' | 'failed' | 'unreachable' | 'skipped';

@@ -1,0 +1,2 @@
+export { Events, type EventName, type Result } from './events.js';
+export { createLogger, silentLogger, REDACT_PATHS, type Logger, type LoggerSettings } from './logger.js';
