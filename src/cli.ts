@@ -1,2 +1,200 @@
 #!/usr/bin/env node
-console.log('onramp');
+import { Command, Option } from 'commander';
+import { normaliseSecArgv } from './agent/sec-argv.js';
+import { ExitCode } from './exit-codes.js';
+
+// Each command imports its module lazily: `onramp run` must not pay for the
+// lab's SSH server or handlebars at start-up, and start-up counts in every
+// benchmark that runs the shipped binary.
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+const integer = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`expected a non-negative integer, got "${value}"`);
+  return n;
+};
+
+const program = new Command('onramp')
+  .description('DHCP network onboarding: SEC-compatible rules, switch drift checks and zero-touch provisioning')
+  .version('0.1.0')
+  .showHelpAfterError()
+  .configureOutput({ outputError: (text, write) => { write(text); } })
+  .exitOverride((err) => {
+    // commander's own usage errors are "bad usage" in our exit-code table.
+    process.exit(err.exitCode === 0 ? 0 : ExitCode.BadInput);
+  });
+
+function commonOptions(command: Command): Command {
+  return command
+    .option('--sites <dir>', 'site folders (site.yaml, baselines)', 'baselines')
+    .option('--templates <dir>', 'handlebars templates, one per model', 'templates')
+    .option('--state <dir>', 'offsets, device status, host keys, backups', 'state')
+    .option('--pretty', 'human-readable logs instead of JSON', false)
+    .option('--log-level <level>', 'trace, debug, info, warn, error', 'info');
+}
+
+const run = program
+  .command('run')
+  .description('the appliance: read inputs, run SEC rules, act on devices (accepts SEC flags)')
+  .option('--conf <glob>', 'rule files (repeatable)', collect, [])
+  .option('--input <file>', 'input file, - for stdin (repeatable)', collect, [])
+  .option('--pid <file>', 'write the process id to this file')
+  .option('--detach', 'run in the background as a daemon')
+  .option('--nodetach', 'stay in the foreground (default)')
+  .option('--syslog <facility>', 'send the log to syslog with this facility')
+  .option('--log <file>', 'append the log to this file')
+  .option('--tail', 'keep following inputs (default)')
+  .option('--notail', 'process inputs to their end and exit')
+  .option('--fromstart', 'with --tail, read inputs from their start first')
+  .option('--nofromstart', 'with --tail, start at the end of inputs (default)')
+  .option('--testonly', 'check the rule files and exit')
+  .option('--notestonly', 'run normally (default)')
+  .option('--debug <level>', 'SEC debug level 1-6', integer)
+  .option('--intevents', 'generate SEC internal events')
+  .option('--nointevents', 'no internal events (default)')
+  .option('--dump <file>', 'where SIGUSR1 dumps the state', '/tmp/sec.dump')
+  .option('--sec-shell-compat', "substitute event values into shell commands unquoted, as SEC does")
+  .option('--listen-syslog <url>', 'also read syslog from udp://HOST:PORT or tcp://HOST:PORT (repeatable)', collect, [])
+  .option('--concurrency <n>', 'devices worked on at once', integer, 8)
+  .option('--dry-run', 'decide and log, but never connect to a device');
+// SEC flags onramp accepts so existing start-up lines keep working, but whose
+// tuning has no counterpart here (onramp's I/O is event driven).
+for (const flag of ['input-timeout', 'timeout-script', 'reopen-timeout', 'check-timeout', 'poll-timeout',
+  'socket-timeout', 'blocksize', 'bufsize', 'evstoresize', 'cleantime', 'user', 'group', 'umask']) {
+  run.addOption(new Option(`--${flag} <value>`).hideHelp());
+}
+for (const flag of ['ruleperf', 'dumpfts', 'dumpfjson', 'quoting', 'jointbuf', 'keepopen', 'rwfifo', 'childterm', 'intcontexts']) {
+  run.addOption(new Option(`--${flag}`).hideHelp());
+  run.addOption(new Option(`--no${flag}`).hideHelp());
+}
+commonOptions(run).action(async (options: Record<string, unknown>) => {
+  const { runFromCli } = await import('./agent/run-command.js');
+  process.exitCode = await runFromCli(options);
+});
+
+commonOptions(
+  program
+    .command('check')
+    .description('fetch one device, diff it against its baseline (exit 0 OK, 1 drift, 2 error, 3 unreachable)')
+    .argument('<host>', 'hostname from the inventory, or an IP address')
+    .option('--remediate', 'push the fix when it drifted'),
+).action(async (host: string, options: Record<string, unknown>) => {
+  const { checkCommand } = await import('./onboard/commands.js');
+  process.exitCode = await checkCommand(host, options);
+});
+
+commonOptions(
+  program
+    .command('provision')
+    .description("render NAME's template and push it to the device at IP")
+    .argument('<ip>', 'address of the device')
+    .requiredOption('--as <name>', 'the device name in the inventory or port map')
+    .option('--dry-run', 'print the commands, do not connect')
+    .option('--factory', 'log in with the site factory credentials'),
+).action(async (ip: string, options: Record<string, unknown>) => {
+  const { provisionCommand } = await import('./onboard/commands.js');
+  process.exitCode = await provisionCommand(ip, options);
+});
+
+commonOptions(
+  program.command('backup').description('save the running config in the backup store').argument('<host>'),
+).action(async (host: string, options: Record<string, unknown>) => {
+  const { backupCommand } = await import('./onboard/commands.js');
+  process.exitCode = await backupCommand(host, options);
+});
+
+commonOptions(
+  program
+    .command('history')
+    .description('list the saved versions of a device, or diff two of them')
+    .argument('<host>')
+    .option('--diff <versions...>', 'two version ids to compare'),
+).action(async (host: string, options: Record<string, unknown>) => {
+  const { historyCommand } = await import('./onboard/commands.js');
+  process.exitCode = await historyCommand(host, options);
+});
+
+commonOptions(
+  program.command('status').description('every device seen: last event, action, result, diff summary').option('--json', 'machine-readable output'),
+).action(async (options: Record<string, unknown>) => {
+  const { statusCommand } = await import('./onboard/commands.js');
+  process.exitCode = await statusCommand(options);
+});
+
+const rules = program.command('rules').description('validate and try SEC rule files');
+rules
+  .command('check')
+  .argument('<files...>')
+  .description('validate rule files; errors as file:line: message')
+  .action(async (files: string[]) => {
+    const { rulesCheckCommand } = await import('./agent/rules-command.js');
+    process.exitCode = await rulesCheckCommand(files);
+  });
+rules
+  .command('test')
+  .argument('<file>')
+  .requiredOption('--input <log>', 'log file to replay')
+  .description('replay a log: which rule matched each line and what it would do, without acting')
+  .action(async (file: string, options: { input: string }) => {
+    const { rulesTestCommand } = await import('./agent/rules-command.js');
+    process.exitCode = await rulesTestCommand(file, options.input);
+  });
+
+program
+  .command('sites')
+  .description('site files')
+  .command('check')
+  .argument('[dir]', 'folder of site folders', 'baselines')
+  .option('--templates <dir>', 'handlebars templates', 'templates')
+  .description('validate site files, baselines and templates (every device renders)')
+  .action(async (dir: string, options: { templates: string }) => {
+    const { sitesCheckCommand } = await import('./inventory/commands.js');
+    process.exitCode = await sitesCheckCommand(dir, options.templates);
+  });
+
+commonOptions(
+  program
+    .command('hostkeys')
+    .description('pinned SSH host keys')
+    .argument('<action>', 'list | accept | forget')
+    .argument('[host]', 'host[:port] for accept and forget'),
+).action(async (action: string, host: string | undefined, options: Record<string, unknown>) => {
+  const { hostkeysCommand } = await import('./device/commands.js');
+  process.exitCode = await hostkeysCommand(action, host, options);
+});
+
+program
+  .command('agent')
+  .description('named watchers, one per log file (start | stop | status | list)')
+  .argument('<action>', 'start | stop | status | list')
+  .option('-n, --name <name>', 'agent name')
+  .option('-f, --file <logfile>', 'log file the agent watches')
+  .option('-c, --conf <rules>', 'rule file (default: created for the agent)')
+  .option('--state <dir>', 'state directory', 'state')
+  .action(async (action: string, options: Record<string, unknown>) => {
+    const { agentCommand } = await import('./agent/agent-command.js');
+    process.exitCode = await agentCommand(action, options);
+  });
+
+program
+  .command('lab')
+  .description('start emulated switches (real SSH servers on loopback) until interrupted')
+  .option('--switches <n>', 'how many switches', integer, 3)
+  .option('--topology <file>', 'YAML topology instead of the default one')
+  .option('--port <port>', 'SSH port on every lab address', integer)
+  .option('--state <dir>', 'where the lab keeps its host keys', 'state')
+  .action(async (options: Record<string, unknown>) => {
+    const { labCommand } = await import('./lab/command.js');
+    process.exitCode = await labCommand(options);
+  });
+
+program
+  .command('demo')
+  .description('the whole workflow on the embedded lab: drift OK, drift remediated, factory switch provisioned')
+  .option('--pretty-log', 'also print the structured log, pretty-printed')
+  .action(async (options: Record<string, unknown>) => {
+    const { runDemo } = await import('./demo/demo.js');
+    process.exitCode = await runDemo(options);
+  });
+
+await program.parseAsync(normaliseSecArgv(process.argv));

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import type { Writable } from 'node:stream';
 import { pino, type Logger, type LoggerOptions, type DestinationStream } from 'pino';
 
 export type { Logger } from 'pino';
@@ -29,8 +30,8 @@ export interface LoggerSettings {
   level?: string;
   /** Human-readable output through pino-pretty instead of JSON lines. */
   pretty?: boolean;
-  /** A file path, or a file descriptor (1 = stdout, 2 = stderr). Defaults to stderr. */
-  destination?: string | number;
+  /** A file path, a file descriptor (1 = stdout, 2 = stderr) or a stream. Defaults to stderr. */
+  destination?: string | number | Writable;
   /** Write synchronously; slower, but nothing is lost on a crash or process.exit(). */
   sync?: boolean;
 }
@@ -43,6 +44,7 @@ export function createLogger(settings: LoggerSettings = {}): Logger {
   };
   const destination = settings.destination ?? 2;
   const sync = settings.sync ?? true;
+  if (typeof destination === 'object') return pino(options, destination);
   if (settings.pretty === true) {
     return pino(options, prettyStream(destination, sync));
   }

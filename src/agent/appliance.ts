@@ -1,0 +1,142 @@
+import { existsSync } from 'node:fs';
+import { ExitCode } from '../exit-codes.js';
+import { createLogger, Events, type Logger } from '../log/index.js';
+import { syslogStream } from '../log/syslog.js';
+import { Engine, loadRules, RuleLoadError, type NativeActionSink, type RuleSet } from '../engine/index.js';
+import { readStdin, tailFile, PositionStore, listenSyslog, type InputSource } from '../input/index.js';
+import { StateStore } from '../state/index.js';
+import { detachSelf, writePidFile, removePidFile } from './daemon.js';
+import { expandInputs } from './inputs.js';
+
+export interface ApplianceOptions {
+  conf: string[];
+  inputs: string[];
+  follow: boolean;
+  fromStart: boolean;
+  testOnly: boolean;
+  detach: boolean;
+  pidFile: string | undefined;
+  logFile: string | undefined;
+  syslogFacility: string | undefined;
+  dumpFile: string;
+  intevents: boolean;
+  secShellCompat: boolean;
+  sitesDir: string;
+  templatesDir: string;
+  stateDir: string;
+  listenSyslog: string[];
+  concurrency: number;
+  dryRun: boolean;
+  pretty: boolean;
+  logLevel: string;
+}
+
+/**
+ * `onramp run`: rules are loaded and checked before anything else happens, so
+ * a broken rule file stops start-up with its file:line and nothing runs.
+ * Then inputs feed the engine line by line; native actions go to the
+ * onboarding scheduler, which is only loaded when the rules can reach it.
+ */
+export async function runAppliance(options: ApplianceOptions): Promise<number> {
+  let rules: RuleSet;
+  try {
+    rules = await loadRules(options.conf);
+  } catch (err) {
+    reportLoadError(err);
+    // SEC exits 1 on an invalid rule set under --testonly; a failed start-up is bad input.
+    return options.testOnly ? 1 : ExitCode.BadInput;
+  }
+  if (options.testOnly) {
+    for (const { file, count } of rules.summary()) process.stdout.write(`${count} rules loaded from ${file}\n`);
+    return ExitCode.Ok;
+  }
+  if (options.detach && detachSelf()) return ExitCode.Ok;
+
+  const logger = createLogger({
+    level: options.logLevel,
+    pretty: options.pretty,
+    destination: options.syslogFacility !== undefined ? syslogStream(options.syslogFacility) : (options.logFile ?? 2),
+  });
+  for (const { file, count } of rules.summary()) logger.info({ file, rules: count }, `${count} rules loaded from ${file}`);
+  if (options.pidFile !== undefined) await writePidFile(options.pidFile);
+
+  const state = new StateStore(options.stateDir);
+  let sink: (NativeActionSink & { idle(): Promise<void>; close(): Promise<void> }) | undefined;
+  if (rules.usesNativeActions()) {
+    try {
+      const { createOnboarder } = await import('../onboard/index.js');
+      sink = await createOnboarder({
+        sitesDir: options.sitesDir,
+        templatesDir: options.templatesDir,
+        state,
+        logger,
+        concurrency: options.concurrency,
+        dryRun: options.dryRun,
+      });
+    } catch (err) {
+      reportLoadError(err);
+      return ExitCode.BadInput;
+    }
+  } else if (!existsSync(options.sitesDir)) {
+    logger.debug({ sites: options.sitesDir }, 'no native actions in the rules; device layer not loaded');
+  }
+
+  const engine = new Engine(rules, {
+    logger,
+    sink,
+    secShellCompat: options.secShellCompat,
+    intevents: options.intevents,
+  });
+  const onLine = (line: string, source: string): void => {
+    engine.processLine(line, source);
+  };
+  const positions = options.follow && !options.fromStart ? new PositionStore(state) : undefined;
+  const sources: InputSource[] = [];
+  for (const path of await expandInputs(options.inputs)) {
+    sources.push(
+      path === '-'
+        ? readStdin({ onLine, logger })
+        : tailFile({ path, fromStart: options.fromStart || !options.follow, follow: options.follow, onLine, logger, positions }),
+    );
+  }
+  for (const url of options.listenSyslog) sources.push(listenSyslog({ url, onLine, logger }));
+
+  const ticker = setInterval(() => {
+    engine.tick();
+  }, 1000);
+  const stopped = new Promise<void>((resolve) => {
+    const stop = (signal: NodeJS.Signals): void => {
+      logger.info({ signal }, 'stopping');
+      resolve();
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+
+  try {
+    await Promise.all(sources.map((source) => source.start()));
+    // Following never ends by itself; --notail ends when every input is drained.
+    await Promise.race([stopped, Promise.all(sources.map((source) => source.done))]);
+  } finally {
+    clearInterval(ticker);
+    await Promise.all(sources.map((source) => source.stop()));
+    await engine.close();
+    if (sink !== undefined) {
+      await sink.idle();
+      await sink.close();
+    }
+    if (options.pidFile !== undefined) await removePidFile(options.pidFile);
+  }
+  return ExitCode.Ok;
+}
+
+function reportLoadError(err: unknown): void {
+  const errors = err instanceof AggregateError ? err.errors : [err];
+  for (const e of errors) {
+    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+  }
+}
+
+export function logRuleError(logger: Logger, err: RuleLoadError): void {
+  logger.error({ event: Events.ruleError, file: err.file, line: err.line }, err.message);
+}

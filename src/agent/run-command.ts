@@ -1,0 +1,44 @@
+import { ExitCode } from '../exit-codes.js';
+import { runAppliance, type ApplianceOptions } from './appliance.js';
+
+/** Turns commander's option bag for `onramp run` into the appliance's options (SEC defaults where SEC has them). */
+export async function runFromCli(raw: Record<string, unknown>): Promise<number> {
+  const options = toApplianceOptions(raw);
+  if (typeof options === 'string') {
+    process.stderr.write(`onramp run: ${options}\n`);
+    return ExitCode.BadInput;
+  }
+  return runAppliance(options);
+}
+
+function toApplianceOptions(raw: Record<string, unknown>): ApplianceOptions | string {
+  const flag = (name: string): boolean => raw[name] === true;
+  const text = (name: string): string | undefined => (typeof raw[name] === 'string' ? raw[name] : undefined);
+  const list = (name: string): string[] => (Array.isArray(raw[name]) ? (raw[name] as string[]) : []);
+  const conf = list('conf');
+  if (conf.length === 0) return 'no rule files: give at least one --conf=GLOB';
+  if (flag('tail') && flag('notail')) return '--tail and --notail contradict each other';
+  const debug = typeof raw.debug === 'number' ? raw.debug : undefined;
+  return {
+    conf,
+    inputs: list('input').length > 0 ? list('input') : ['-'],
+    follow: !flag('notail'),
+    fromStart: flag('fromstart') && !flag('nofromstart'),
+    testOnly: flag('testonly') && !flag('notestonly'),
+    detach: flag('detach') && !flag('nodetach'),
+    pidFile: text('pid'),
+    logFile: text('log'),
+    syslogFacility: text('syslog'),
+    dumpFile: text('dump') ?? '/tmp/sec.dump',
+    intevents: flag('intevents') && !flag('nointevents'),
+    secShellCompat: flag('secShellCompat'),
+    sitesDir: text('sites') ?? 'baselines',
+    templatesDir: text('templates') ?? 'templates',
+    stateDir: text('state') ?? 'state',
+    listenSyslog: list('listenSyslog'),
+    concurrency: typeof raw.concurrency === 'number' && raw.concurrency > 0 ? raw.concurrency : 8,
+    dryRun: flag('dryRun'),
+    pretty: flag('pretty'),
+    logLevel: debug !== undefined && debug >= 6 ? 'debug' : (text('logLevel') ?? 'info'),
+  };
+}
