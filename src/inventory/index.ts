@@ -1,0 +1,12 @@
+export type {
+  CredentialRef, Credentials, PortmapEntry, Site, SiteDevice, SitePolicy, SshSettings, Subnet, TemplateVars, Uplink,
+} from './types.js';
+export { SiteFileError, formatProblem, type SiteProblem } from './errors.js';
+export { CredentialError, resolveCredentials } from './credentials.js';
+export { Inventory, templateVars, type DeviceRef, type PortmapRef } from './inventory.js';
+export { loadInventory, loadSite, parseSite, siteFiles, SITE_FILE } from './load.js';
+export { profileForModel, templatePath } from './models.js';
+export { parseDuration } from './durations.js';
+export { canonicalMac } from './validate.js';
+export { subnetContains, parseSubnet } from './subnets.js';
+export { checkSites, type SitesCheckReport } from './check.js';

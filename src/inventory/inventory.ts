@@ -1,0 +1,93 @@
+import { readFile } from 'node:fs/promises';
+import { templatePath } from './models.js';
+import { subnetContains } from './subnets.js';
+import type { Credentials, PortmapEntry, Site, SiteDevice, TemplateVars } from './types.js';
+
+export interface DeviceRef {
+  site: Site;
+  device: SiteDevice;
+}
+
+export interface PortmapRef {
+  site: Site;
+  entry: PortmapEntry;
+}
+
+/**
+ * The sites as loaded, plus devices learned at run time (factory switches
+ * provisioned from the port map), which are looked up like configured ones.
+ */
+export class Inventory {
+  private readonly learned = new Map<string, DeviceRef>();
+
+  constructor(
+    readonly sites: Site[],
+    readonly baselinesDir: string,
+    readonly templatesDir: string,
+  ) {}
+
+  site(name: string): Site | undefined {
+    return this.sites.find((site) => site.name === name);
+  }
+
+  siteForIp(ip: string): Site | undefined {
+    return this.sites.find((site) => site.subnets.some((subnet) => subnetContains(subnet, ip)));
+  }
+
+  /** Case-insensitive, as DHCP servers and switches disagree on case. */
+  findDevice(hostname: string): DeviceRef | undefined {
+    const key = hostname.toLowerCase();
+    for (const site of this.sites) {
+      const device = site.devices.find((candidate) => candidate.hostname.toLowerCase() === key);
+      if (device !== undefined) return { site, device };
+    }
+    return this.learned.get(key);
+  }
+
+  findPortmapEntry(hostname: string): PortmapRef | undefined {
+    const key = hostname.toLowerCase();
+    for (const site of this.sites) {
+      const entry = site.portmap.find((candidate) => candidate.hostname.toLowerCase() === key);
+      if (entry !== undefined) return { site, entry };
+    }
+    return undefined;
+  }
+
+  /** Every device onramp can reach with site credentials: configured and learned. */
+  devices(): DeviceRef[] {
+    const configured = this.sites.flatMap((site) => site.devices.map((device) => ({ site, device })));
+    return [...configured, ...this.learned.values()];
+  }
+
+  /** Records a device provisioned at run time; its next lease is an ordinary drift check. */
+  addLearnedDevice(site: Site, device: SiteDevice): void {
+    const key = device.hostname.toLowerCase();
+    if (site.devices.some((candidate) => candidate.hostname.toLowerCase() === key)) return;
+    this.learned.set(key, { site, device });
+  }
+
+  templatePath(model: string): string {
+    return templatePath(this.templatesDir, model);
+  }
+
+  /** The golden config file's text, or undefined when the device's baseline is its rendered template. */
+  async baselineText(device: SiteDevice): Promise<string | undefined> {
+    if (device.baselineFile === undefined) return undefined;
+    return readFile(device.baselineFile, 'utf8');
+  }
+}
+
+/**
+ * Variables a template sees: site vars, overridden by the device's, plus the
+ * names onramp owns (hostname, model, site, credentials), which win.
+ */
+export function templateVars(site: Site, entry: { hostname: string; model: string; vars: TemplateVars }, credentials: Credentials): TemplateVars {
+  return {
+    ...site.vars,
+    ...entry.vars,
+    hostname: entry.hostname,
+    model: entry.model,
+    site: site.name,
+    credentials: { ...credentials },
+  };
+}

@@ -1,0 +1,368 @@
+import { isIPv4 } from 'node:net';
+import { isMap, isNode, type Document, type LineCounter } from 'yaml';
+import { isSafeName } from '../state/index.js';
+import type { SiteProblem } from './errors.js';
+import { parseDuration } from './durations.js';
+import { profileForModel } from './models.js';
+import { parseSubnet } from './subnets.js';
+import type {
+  CredentialRef, PortmapEntry, Site, SiteDevice, SitePolicy, SshSettings, Subnet, TemplateVars, Uplink,
+} from './types.js';
+
+type Path = (string | number)[];
+type Plain = Record<string, unknown>;
+
+/** Keys that would put a secret into the site file itself. */
+const INLINE_SECRET_KEYS = new Set(['password', 'secret', 'enablesecret', 'enablepassword', 'passphrase', 'privatekey']);
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+const ROOT_KEYS = ['name', 'subnets', 'credentials', 'factoryCredentials', 'ssh', 'policy', 'concurrency', 'vars', 'devices', 'portmap'];
+const CREDENTIAL_KEYS = ['username', 'passwordEnv', 'passwordFile', 'enableSecretEnv', 'enableSecretFile'];
+const SSH_KEYS = ['port', 'timeoutMs', 'retries', 'hostKeys', 'legacyAlgorithms'];
+const POLICY_KEYS = ['onDrift', 'recheckAfter'];
+const DEVICE_KEYS = ['hostname', 'model', 'profile', 'ip', 'baseline', 'vars'];
+const PORTMAP_KEYS = ['uplink', 'mac', 'circuitId', 'remoteId', 'hostname', 'model', 'profile', 'vars'];
+
+export function formatPath(path: Path): string {
+  return path.reduce<string>((text, seg) => (typeof seg === 'number' ? `${text}[${seg}]` : text === '' ? seg : `${text}.${seg}`), '');
+}
+
+function isPlainObject(value: unknown): value is Plain {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Lower-case colon form of a MAC in any of the usual notations, or undefined. */
+export function canonicalMac(raw: string): string | undefined {
+  const text = raw.trim().toLowerCase();
+  const known = /^[0-9a-f]{2}([:-])[0-9a-f]{2}(?:\1[0-9a-f]{2}){4}$/.test(text)
+    || /^[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}$/.test(text)
+    || /^[0-9a-f]{12}$/.test(text);
+  if (!known) return undefined;
+  return text.replace(/[:.-]/g, '').match(/../g)?.join(':');
+}
+
+/**
+ * Validates one parsed site document. Collects every problem rather than
+ * stopping at the first, each located by line through the LineCounter.
+ */
+export class SiteValidator {
+  readonly problems: SiteProblem[] = [];
+
+  constructor(
+    private readonly file: string,
+    private readonly dir: string,
+    private readonly doc: Document,
+    private readonly lines: LineCounter,
+    private readonly fileExists: (path: string) => boolean,
+  ) {}
+
+  private lineOf(path: Path): number | undefined {
+    for (let depth = path.length; depth >= 0; depth--) {
+      const node = depth === 0 ? this.doc.contents : this.doc.getIn(path.slice(0, depth), true);
+      if (isNode(node) && node.range) return this.lines.linePos(node.range[0]).line;
+    }
+    return undefined;
+  }
+
+  /** Line of a mapping key (for unknown or forbidden keys, where the value may be missing). */
+  private keyLine(path: Path, key: string): number | undefined {
+    const parent = path.length === 0 ? this.doc.contents : this.doc.getIn(path, true);
+    if (isMap(parent)) {
+      for (const pair of parent.items) {
+        if (isNode(pair.key) && String((pair.key as { value?: unknown }).value) === key && pair.key.range) {
+          return this.lines.linePos(pair.key.range[0]).line;
+        }
+      }
+    }
+    return this.lineOf([...path, key]);
+  }
+
+  problem(path: Path, message: string, line = this.lineOf(path)): void {
+    const problem: SiteProblem = { file: this.file, path: formatPath(path), message };
+    if (line !== undefined) problem.line = line;
+    this.problems.push(problem);
+  }
+
+  private keys(value: Plain, path: Path, allowed: string[]): void {
+    for (const key of Object.keys(value)) {
+      if (INLINE_SECRET_KEYS.has(key.toLowerCase())) continue; // reported by the secret scan
+      if (!allowed.includes(key)) {
+        this.problem([...path, key], `unknown key (expected one of: ${allowed.join(', ')})`, this.keyLine(path, key));
+      }
+    }
+  }
+
+  /** Any key that would hold a secret inline, anywhere in the file (vars included). */
+  private scanSecrets(value: unknown, path: Path): void {
+    if (Array.isArray(value)) {
+      value.forEach((item, index) => { this.scanSecrets(item, [...path, index]); });
+    } else if (isPlainObject(value)) {
+      for (const [key, inner] of Object.entries(value)) {
+        if (INLINE_SECRET_KEYS.has(key.toLowerCase())) {
+          this.problem([...path, key], 'inline secrets are not allowed; name an environment variable (passwordEnv) or a 0600 file (passwordFile)', this.keyLine(path, key));
+        } else {
+          this.scanSecrets(inner, [...path, key]);
+        }
+      }
+    }
+  }
+
+  private map(value: unknown, path: Path, what: string): Plain | undefined {
+    if (isPlainObject(value)) return value;
+    this.problem(path, value === undefined ? `missing (${what})` : `expected ${what}`);
+    return undefined;
+  }
+
+  private string(value: unknown, path: Path, required: boolean): string | undefined {
+    if (value === undefined || value === null) {
+      if (required) this.problem(path, 'missing (a string)');
+      return undefined;
+    }
+    if (typeof value === 'string' && value.trim() !== '') return value;
+    if (typeof value === 'number') return String(value);
+    this.problem(path, 'expected a non-empty string');
+    return undefined;
+  }
+
+  private safeName(value: unknown, path: Path, what: string): string | undefined {
+    const text = this.string(value, path, true);
+    if (text === undefined) return undefined;
+    if (!isSafeName(text)) {
+      this.problem(path, `${JSON.stringify(text)} is not a valid ${what} (letters, digits, '.', '_', '-'; starting with a letter or digit)`);
+      return undefined;
+    }
+    return text;
+  }
+
+  private integer(value: unknown, path: Path, fallback: number, min: number, max: number): number {
+    if (value === undefined) return fallback;
+    if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) return value;
+    this.problem(path, `expected an integer from ${min} to ${max}`);
+    return fallback;
+  }
+
+  private oneOf<T extends string>(value: unknown, path: Path, allowed: readonly T[], fallback: T): T {
+    if (value === undefined) return fallback;
+    const found = allowed.find((option) => option === value);
+    if (found !== undefined) return found;
+    this.problem(path, `expected one of: ${allowed.join(', ')}`);
+    return fallback;
+  }
+
+  private vars(value: unknown, path: Path): TemplateVars {
+    if (value === undefined) return {};
+    return this.map(value, path, 'a mapping of template variables') ?? {};
+  }
+
+  private credentials(value: unknown, path: Path): CredentialRef | undefined {
+    const map = this.map(value, path, 'a mapping with username and passwordEnv or passwordFile');
+    if (map === undefined) return undefined;
+    this.keys(map, path, CREDENTIAL_KEYS);
+    const username = this.string(map.username, [...path, 'username'], true);
+    const ref: CredentialRef = { username: username ?? '' };
+    for (const kind of ['password', 'enableSecret'] as const) {
+      const envKey = `${kind}Env` as const;
+      const fileKey = `${kind}File` as const;
+      const env = this.string(map[envKey], [...path, envKey], false);
+      const file = this.string(map[fileKey], [...path, fileKey], false);
+      if (env !== undefined && file !== undefined) {
+        this.problem([...path, fileKey], `give either ${envKey} or ${fileKey}, not both`);
+      } else if (env !== undefined) {
+        if (ENV_NAME.test(env)) ref[envKey] = env;
+        else this.problem([...path, envKey], `${JSON.stringify(env)} is not an environment variable name`);
+      } else if (file !== undefined) {
+        ref[fileKey] = file;
+      } else if (kind === 'password') {
+        this.problem(path, 'missing passwordEnv or passwordFile');
+      }
+    }
+    return username === undefined ? undefined : ref;
+  }
+
+  private ssh(value: unknown): SshSettings {
+    const path = ['ssh'];
+    const map = value === undefined ? {} : (this.map(value, path, 'a mapping') ?? {});
+    this.keys(map, path, SSH_KEYS);
+    const legacy = map.legacyAlgorithms;
+    if (legacy !== undefined && typeof legacy !== 'boolean') this.problem([...path, 'legacyAlgorithms'], 'expected true or false');
+    return {
+      port: this.integer(map.port, [...path, 'port'], 22, 1, 65535),
+      timeoutMs: this.integer(map.timeoutMs, [...path, 'timeoutMs'], 20_000, 100, 600_000),
+      retries: this.integer(map.retries, [...path, 'retries'], 3, 0, 20),
+      hostKeys: this.oneOf(map.hostKeys, [...path, 'hostKeys'], ['pin', 'off'] as const, 'pin'),
+      legacyAlgorithms: legacy === true,
+    };
+  }
+
+  private policy(value: unknown): SitePolicy {
+    const path = ['policy'];
+    const map = value === undefined ? {} : (this.map(value, path, 'a mapping') ?? {});
+    this.keys(map, path, POLICY_KEYS);
+    let recheckAfterMs = 3_600_000;
+    if (map.recheckAfter !== undefined) {
+      const parsed = typeof map.recheckAfter === 'string' ? parseDuration(map.recheckAfter) : undefined;
+      if (parsed === undefined) this.problem([...path, 'recheckAfter'], 'expected a duration such as "1h", "30m" or "90s"');
+      else recheckAfterMs = parsed;
+    }
+    return { onDrift: this.oneOf(map.onDrift, [...path, 'onDrift'], ['report', 'remediate'] as const, 'report'), recheckAfterMs };
+  }
+
+  private subnets(value: unknown): Subnet[] {
+    if (!Array.isArray(value) || value.length === 0) {
+      this.problem(['subnets'], value === undefined ? 'missing (a list of CIDR subnets)' : 'expected a non-empty list of CIDR subnets');
+      return [];
+    }
+    const subnets: Subnet[] = [];
+    value.forEach((item, index) => {
+      const parsed = typeof item === 'string' ? parseSubnet(item) : 'expected a CIDR subnet string';
+      if (typeof parsed === 'string') this.problem(['subnets', index], parsed);
+      else subnets.push(parsed);
+    });
+    return subnets;
+  }
+
+  private profile(value: unknown, path: Path, model: string): string {
+    const explicit = this.string(value, path, false);
+    return explicit ?? profileForModel(model);
+  }
+
+  private device(value: unknown, index: number): SiteDevice | undefined {
+    const path: Path = ['devices', index];
+    const map = this.map(value, path, 'a device mapping (hostname, model, …)');
+    if (map === undefined) return undefined;
+    this.keys(map, path, DEVICE_KEYS);
+    const hostname = this.safeName(map.hostname, [...path, 'hostname'], 'hostname');
+    const model = this.safeName(map.model, [...path, 'model'], 'model name');
+    const ip = this.string(map.ip, [...path, 'ip'], false);
+    if (ip !== undefined && !isIPv4(ip)) this.problem([...path, 'ip'], `${ip} is not an IPv4 address`);
+    let baselineFile: string | undefined;
+    if (map.baseline !== undefined) {
+      const name = this.safeName(map.baseline, [...path, 'baseline'], 'baseline file name');
+      if (name !== undefined) {
+        baselineFile = `${this.dir}/${name}`;
+        if (!this.fileExists(baselineFile)) this.problem([...path, 'baseline'], `baseline file ${baselineFile} does not exist`);
+      }
+    } else if (hostname !== undefined && this.fileExists(`${this.dir}/${hostname}.cfg`)) {
+      baselineFile = `${this.dir}/${hostname}.cfg`;
+    }
+    const vars = this.vars(map.vars, [...path, 'vars']);
+    if (hostname === undefined || model === undefined) return undefined;
+    const device: SiteDevice = {
+      hostname, model, profile: this.profile(map.profile, [...path, 'profile'], model), vars,
+      source: this.source(path),
+    };
+    if (ip !== undefined && isIPv4(ip)) device.ip = ip;
+    if (baselineFile !== undefined) device.baselineFile = baselineFile;
+    return device;
+  }
+
+  private source(path: Path): { file: string; line?: number } {
+    const line = this.lineOf(path);
+    return line === undefined ? { file: this.file } : { file: this.file, line };
+  }
+
+  private uplink(value: unknown, path: Path): Uplink | undefined {
+    const map = this.map(value, path, 'a mapping { device, port }');
+    if (map === undefined) return undefined;
+    this.keys(map, path, ['device', 'port']);
+    const device = this.string(map.device, [...path, 'device'], true);
+    const port = this.string(map.port, [...path, 'port'], true);
+    return device === undefined || port === undefined ? undefined : { device, port };
+  }
+
+  private portmapEntry(value: unknown, index: number): PortmapEntry | undefined {
+    const path: Path = ['portmap', index];
+    const map = this.map(value, path, 'a port map mapping (uplink | mac | circuitId | remoteId, hostname, model)');
+    if (map === undefined) return undefined;
+    this.keys(map, path, PORTMAP_KEYS);
+    const hostname = this.safeName(map.hostname, [...path, 'hostname'], 'hostname');
+    const model = this.safeName(map.model, [...path, 'model'], 'model name');
+    const uplink = map.uplink === undefined ? undefined : this.uplink(map.uplink, [...path, 'uplink']);
+    let mac: string | undefined;
+    if (map.mac !== undefined) {
+      const raw = this.string(map.mac, [...path, 'mac'], true);
+      mac = raw === undefined ? undefined : canonicalMac(raw);
+      if (raw !== undefined && mac === undefined) this.problem([...path, 'mac'], `${JSON.stringify(raw)} is not a MAC address`);
+    }
+    const circuitId = this.string(map.circuitId, [...path, 'circuitId'], false);
+    const remoteId = this.string(map.remoteId, [...path, 'remoteId'], false);
+    if (map.uplink === undefined && map.mac === undefined && circuitId === undefined && remoteId === undefined) {
+      this.problem(path, 'needs at least one of uplink, mac, circuitId, remoteId to recognise the switch');
+    }
+    const vars = this.vars(map.vars, [...path, 'vars']);
+    if (hostname === undefined || model === undefined) return undefined;
+    const entry: PortmapEntry = {
+      hostname, model, profile: this.profile(map.profile, [...path, 'profile'], model), vars, source: this.source(path),
+    };
+    if (uplink !== undefined) entry.uplink = uplink;
+    if (mac !== undefined) entry.mac = mac;
+    if (circuitId !== undefined) entry.circuitId = circuitId;
+    if (remoteId !== undefined) entry.remoteId = remoteId;
+    return entry;
+  }
+
+  private list<T>(value: unknown, key: string, each: (item: unknown, index: number) => T | undefined): T[] {
+    if (value === undefined || value === null) return [];
+    if (!Array.isArray(value)) {
+      this.problem([key], 'expected a list');
+      return [];
+    }
+    return value.flatMap((item, index) => {
+      const parsed = each(item, index);
+      return parsed === undefined ? [] : [parsed];
+    });
+  }
+
+  private uniqueNames(devices: SiteDevice[], portmap: PortmapEntry[]): void {
+    const seen = new Map<string, string>();
+    const check = (hostname: string, path: Path): void => {
+      const key = hostname.toLowerCase();
+      const earlier = seen.get(key);
+      if (earlier !== undefined) this.problem([...path, 'hostname'], `${hostname} is already defined at ${earlier}`);
+      else seen.set(key, `${this.file}:${this.lineOf(path) ?? '?'}`);
+    };
+    devices.forEach((device, index) => { check(device.hostname, ['devices', index]); });
+    portmap.forEach((entry, index) => { check(entry.hostname, ['portmap', index]); });
+    const macs = new Map<string, number>();
+    portmap.forEach((entry, index) => {
+      if (entry.mac === undefined) return;
+      const earlier = macs.get(entry.mac);
+      if (earlier !== undefined) this.problem(['portmap', index, 'mac'], `MAC ${entry.mac} is already mapped by portmap[${earlier}]`);
+      else macs.set(entry.mac, index);
+    });
+    portmap.forEach((entry, index) => {
+      if (entry.uplink === undefined) return;
+      if (!seen.has(entry.uplink.device.toLowerCase())) {
+        this.problem(['portmap', index, 'uplink', 'device'], `${entry.uplink.device} is not a device of this site`);
+      }
+    });
+  }
+
+  validate(): Site | undefined {
+    const root = this.map(this.doc.toJS() as unknown, [], 'a mapping (name, subnets, credentials, devices, …)');
+    if (root === undefined) return undefined;
+    this.scanSecrets(root, []);
+    this.keys(root, [], ROOT_KEYS);
+    const name = this.safeName(root.name, ['name'], 'site name');
+    const subnets = this.subnets(root.subnets);
+    const credentials = this.credentials(root.credentials, ['credentials']);
+    const factoryCredentials = root.factoryCredentials === undefined
+      ? undefined : this.credentials(root.factoryCredentials, ['factoryCredentials']);
+    const ssh = this.ssh(root.ssh);
+    const policy = this.policy(root.policy);
+    const concurrency = this.integer(root.concurrency, ['concurrency'], 4, 1, 1024);
+    const vars = this.vars(root.vars, ['vars']);
+    const devices = this.list(root.devices, 'devices', (item, index) => this.device(item, index));
+    const portmap = this.list(root.portmap, 'portmap', (item, index) => this.portmapEntry(item, index));
+    if (portmap.length > 0 && root.factoryCredentials === undefined) {
+      this.problem([], 'a port map needs factoryCredentials to log in to factory switches');
+    }
+    this.uniqueNames(devices, portmap);
+    if (this.problems.length > 0 || name === undefined || credentials === undefined) return undefined;
+    const site: Site = {
+      name, dir: this.dir, file: this.file, subnets, credentials, ssh, policy, concurrency, vars, devices, portmap,
+    };
+    if (factoryCredentials !== undefined) site.factoryCredentials = factoryCredentials;
+    return site;
+  }
+}
