@@ -125,7 +125,8 @@ class VariableChecker {
   private block(block: hbs.AST.BlockStatement): void {
     const name = block.path.original;
     const [first] = block.params;
-    const names = block.program.blockParams;
+    // Absent, not empty, when the block declares no `as |…|`.
+    const names = (block.program.blockParams as string[] | undefined) ?? [];
     const value = first === undefined ? undefined : (this.expression(first), first.type === 'PathExpression' ? this.resolve(first as hbs.AST.PathExpression) : UNKNOWN);
     for (const param of block.params.slice(1)) this.expression(param);
     for (const pair of hashPairs(block.hash)) this.expression(pair.value);
