@@ -9,6 +9,7 @@ export const Events = {
   checkStart: 'device.check.start',
   checkOk: 'device.check.ok',
   checkDrift: 'device.check.drift',
+  checkFailed: 'device.check.failed',
   provisionStart: 'device.provision.start',
   provisionDone: 'device.provision.done',
   provisionFailed: 'device.provision.failed',
