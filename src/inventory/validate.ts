@@ -1,5 +1,6 @@
 import { isIPv4 } from 'node:net';
 import { isMap, isNode, type Document, type LineCounter } from 'yaml';
+import { profileNames } from '../device/index.js';
 import { isSafeName } from '../state/index.js';
 import type { SiteProblem } from './errors.js';
 import { parseDuration } from './durations.js';
@@ -223,7 +224,13 @@ export class SiteValidator {
 
   private profile(value: unknown, path: Path, model: string): string {
     const explicit = this.string(value, path, false);
-    return explicit ?? profileForModel(model);
+    const profile = explicit ?? profileForModel(model);
+    const known = profileNames();
+    if (!known.includes(profile)) {
+      this.problem(explicit === undefined ? path.slice(0, -1).concat('model') : path,
+        `no device profile ${JSON.stringify(profile)}${explicit === undefined ? ` for model ${model}; name one with profile:` : ''} (known: ${known.join(', ')})`);
+    }
+    return profile;
   }
 
   private device(value: unknown, index: number): SiteDevice | undefined {
