@@ -1,0 +1,42 @@
+import { createHash } from 'node:crypto';
+import type { StateStore } from '../state/index.js';
+
+export interface BackupVersion {
+  id: string;
+  time: string;
+  sha256: string;
+}
+
+function versionId(ms: number): string {
+  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+}
+
+/**
+ * Saved running configs, secrets masked, in state/backups/<host>/<id>.cfg
+ * with an index.json listing them oldest first. A config equal to the latest
+ * version is not stored again.
+ */
+export class BackupStore {
+  constructor(private readonly state: StateStore) {}
+
+  async list(host: string): Promise<BackupVersion[]> {
+    return this.state.readJson<BackupVersion[]>(['backups', host, 'index.json'], []);
+  }
+
+  async read(host: string, id: string): Promise<string | undefined> {
+    return this.state.readText(['backups', host, `${id}.cfg`]);
+  }
+
+  /** Returns the version written, or undefined when the config has not changed since the last one. */
+  async save(host: string, maskedConfig: string, nowMs: number): Promise<BackupVersion | undefined> {
+    const versions = await this.list(host);
+    const sha256 = createHash('sha256').update(maskedConfig).digest('hex');
+    if (versions.at(-1)?.sha256 === sha256) return undefined;
+    let id = versionId(nowMs);
+    for (let n = 2; versions.some((version) => version.id === id); n++) id = `${versionId(nowMs)}-${n}`;
+    const version: BackupVersion = { id, time: new Date(nowMs).toISOString(), sha256 };
+    await this.state.writeText(['backups', host, `${id}.cfg`], maskedConfig);
+    await this.state.writeJson(['backups', host, 'index.json'], [...versions, version]);
+    return version;
+  }
+}

@@ -1,0 +1,113 @@
+import { diffConfigs } from '../config/index.js';
+import { ExitCode } from '../exit-codes.js';
+import { SiteFileError } from '../inventory/index.js';
+import { createLogger, type Logger } from '../log/index.js';
+import { isSafeName, StateStore } from '../state/index.js';
+import { BackupStore } from './backups.js';
+import { createOnboarder } from './create.js';
+import type { Onboarder } from './onboarder.js';
+import { readStatus, type DeviceStatus } from './status.js';
+
+/** The options commander hands every device command (see src/cli.ts commonOptions). */
+type CliOptions = Record<string, unknown>;
+
+function text(options: CliOptions, key: string, fallback: string): string {
+  const value = options[key];
+  return typeof value === 'string' ? value : fallback;
+}
+
+function flag(options: CliOptions, key: string): boolean {
+  return options[key] === true;
+}
+
+function loggerFor(options: CliOptions): Logger {
+  return createLogger({ level: text(options, 'logLevel', 'info'), pretty: flag(options, 'pretty') });
+}
+
+/** Builds the onboarder for a one-shot command; a broken site file prints its problems and gives exit 2. */
+async function withOnboarder(options: CliOptions, work: (onboarder: Onboarder) => Promise<number>): Promise<number> {
+  let onboarder: Onboarder;
+  try {
+    onboarder = await createOnboarder({
+      sitesDir: text(options, 'sites', 'baselines'),
+      templatesDir: text(options, 'templates', 'templates'),
+      state: new StateStore(text(options, 'state', 'state')),
+      logger: loggerFor(options),
+      concurrency: 1,
+    });
+  } catch (err) {
+    if (!(err instanceof SiteFileError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    return ExitCode.BadInput;
+  }
+  try {
+    return await work(onboarder);
+  } finally {
+    await onboarder.close();
+  }
+}
+
+export function checkCommand(host: string, options: CliOptions): Promise<number> {
+  return withOnboarder(options, (onboarder) => onboarder.checkHost(host, { remediate: flag(options, 'remediate') }));
+}
+
+export function provisionCommand(ip: string, options: CliOptions): Promise<number> {
+  const name = text(options, 'as', '');
+  return withOnboarder(options, async (onboarder) => {
+    const dryRun = flag(options, 'dryRun');
+    const { exitCode, lines } = await onboarder.provisionHost(ip, name, { dryRun, factory: flag(options, 'factory') });
+    if (dryRun) for (const line of lines) process.stdout.write(`${line}\n`);
+    return exitCode;
+  });
+}
+
+export function backupCommand(host: string, options: CliOptions): Promise<number> {
+  return withOnboarder(options, (onboarder) => onboarder.backupHost(host));
+}
+
+/** `onramp history HOST [--diff A B]`: saved versions, or the diff of two. */
+export async function historyCommand(host: string, options: CliOptions): Promise<number> {
+  if (!isSafeName(host)) {
+    process.stderr.write(`not a device name: ${JSON.stringify(host.slice(0, 80))}\n`);
+    return ExitCode.BadInput;
+  }
+  const backups = new BackupStore(new StateStore(text(options, 'state', 'state')));
+  const versions = await backups.list(host);
+  const wanted = options.diff;
+  if (Array.isArray(wanted)) {
+    const [a, b] = wanted.map(String);
+    if (wanted.length !== 2 || a === undefined || b === undefined || !isSafeName(a) || !isSafeName(b)) {
+      process.stderr.write('--diff needs two version ids\n');
+      return ExitCode.BadInput;
+    }
+    const [left, right] = [await backups.read(host, a), await backups.read(host, b)];
+    if (left === undefined || right === undefined) {
+      process.stderr.write(`no such version of ${host}: ${left === undefined ? a : b}\n`);
+      return ExitCode.BadInput;
+    }
+    const diff = diffConfigs(left, right, { expected: `${host}@${a}`, actual: `${host}@${b}` });
+    process.stdout.write(diff.equal ? 'identical\n' : diff.unified);
+    return ExitCode.Ok;
+  }
+  if (versions.length === 0) process.stdout.write(`no backups of ${host}\n`);
+  for (const version of versions) process.stdout.write(`${version.id}  ${version.time}\n`);
+  return ExitCode.Ok;
+}
+
+function statusLine(status: DeviceStatus): string {
+  const diff = status.diff === undefined ? '' : ` +${status.diff.added} -${status.diff.removed}`;
+  const where = [status.site, status.ip].filter((part) => part !== undefined).join(' ');
+  const note = status.message === undefined ? '' : `  ${status.message}`;
+  return `${status.device.padEnd(24)} ${where.padEnd(20)} ${status.action.padEnd(10)} ${status.result.padEnd(12)} ${status.time}  ${status.lastEvent}${diff}${note}`;
+}
+
+export async function statusCommand(options: CliOptions): Promise<number> {
+  const statuses = await readStatus(new StateStore(text(options, 'state', 'state')));
+  if (flag(options, 'json')) {
+    process.stdout.write(`${JSON.stringify(statuses, null, 2)}\n`);
+    return ExitCode.Ok;
+  }
+  if (statuses.length === 0) process.stdout.write('no device seen yet\n');
+  for (const status of statuses) process.stdout.write(`${statusLine(status)}\n`);
+  return ExitCode.Ok;
+}

@@ -1,0 +1,36 @@
+import { HostKeyStore } from '../device/index.js';
+import { loadInventory } from '../inventory/index.js';
+import type { Logger } from '../log/index.js';
+import type { StateStore } from '../state/index.js';
+import { restoreLearned } from './learned.js';
+import { Onboarder } from './onboarder.js';
+import { sshConnector, type DeviceConnector } from './session.js';
+
+export interface CreateOnboarderOptions {
+  sitesDir: string;
+  templatesDir: string;
+  state: StateStore;
+  logger: Logger;
+  concurrency?: number;
+  dryRun?: boolean;
+  /** Defaults to real SSH sessions with host keys pinned in the state folder. */
+  connector?: DeviceConnector;
+  now?: () => number;
+}
+
+/**
+ * Loads and validates every site (throws SiteFileError listing all
+ * problems), restores switches provisioned earlier, and returns the sink.
+ */
+export async function createOnboarder(options: CreateOnboarderOptions): Promise<Onboarder> {
+  const inventory = await loadInventory(options.sitesDir, options.templatesDir);
+  await restoreLearned(options.state, inventory);
+  const connector = options.connector ?? sshConnector({ hostKeys: new HostKeyStore(options.state), logger: options.logger });
+  const onboarder = await Onboarder.create({
+    inventory, state: options.state, logger: options.logger, connector,
+    ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+    ...(options.dryRun === undefined ? {} : { dryRun: options.dryRun }),
+    ...(options.now === undefined ? {} : { now: options.now }),
+  });
+  return onboarder;
+}

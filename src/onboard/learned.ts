@@ -1,0 +1,48 @@
+import type { Inventory, SiteDevice, TemplateVars } from '../inventory/index.js';
+import type { StateStore } from '../state/index.js';
+
+const LEARNED_FILE = ['learned.json'];
+
+/** A switch provisioned from the port map, remembered across restarts. */
+export interface LearnedDevice {
+  hostname: string;
+  site: string;
+  model: string;
+  profile: string;
+  ip: string;
+  mac: string;
+  vars: TemplateVars;
+  provisionedAt: string;
+}
+
+/** Puts previously provisioned switches back into the inventory; entries of sites that no longer exist are skipped. */
+export async function restoreLearned(state: StateStore, inventory: Inventory): Promise<LearnedDevice[]> {
+  const learned = await state.readJson<Record<string, LearnedDevice>>(LEARNED_FILE, {});
+  const restored: LearnedDevice[] = [];
+  for (const entry of Object.values(learned)) {
+    const site = inventory.site(entry.site);
+    if (site === undefined) continue;
+    inventory.addLearnedDevice(site, learnedToDevice(entry, site.file));
+    restored.push(entry);
+  }
+  return restored;
+}
+
+export function learnedToDevice(entry: LearnedDevice, file: string): SiteDevice {
+  return { hostname: entry.hostname, model: entry.model, profile: entry.profile, ip: entry.ip, vars: entry.vars, source: { file } };
+}
+
+export class LearnedBook {
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(private readonly state: StateStore) {}
+
+  record(entry: LearnedDevice): Promise<void> {
+    this.writing = this.writing.then(async () => {
+      const learned = await this.state.readJson<Record<string, LearnedDevice>>(LEARNED_FILE, {});
+      learned[entry.hostname.toLowerCase()] = entry;
+      await this.state.writeJson(LEARNED_FILE, learned);
+    });
+    return this.writing;
+  }
+}

@@ -1,0 +1,279 @@
+import { isIPv4 } from 'node:net';
+import type { DhcpLease } from '../dhcp/index.js';
+import { ExitCode } from '../exit-codes.js';
+import { canonicalMac, type DeviceRef, type Inventory, type Site } from '../inventory/index.js';
+import { Events, type Logger } from '../log/index.js';
+import { isSafeName, type StateStore } from '../state/index.js';
+import { BackupStore } from './backups.js';
+import type { FactoryLease } from './identity.js';
+import { LearnedBook } from './learned.js';
+import { JobScheduler } from './scheduler.js';
+import type { DeviceConnector } from './session.js';
+import { StatusBook } from './status.js';
+import { DeviceWork, SETTLED, type Outcome } from './work.js';
+
+export const DEFAULT_CONCURRENCY = 8;
+const FACTORY_HOSTNAME = 'switch';
+
+export interface OnboarderOptions {
+  inventory: Inventory;
+  state: StateStore;
+  logger: Logger;
+  connector: DeviceConnector;
+  /** Devices worked on at once, over all sites. */
+  concurrency?: number;
+  /** Decide and log, never connect. */
+  dryRun?: boolean;
+  /** ms since the epoch; injectable so tests control the renewal window. */
+  now?: () => number;
+}
+
+/** Option-82 data a lease may carry (the engine's sink call has no room for it; onboardLease has). */
+export interface LeaseExtras {
+  circuitId?: string;
+  remoteId?: string;
+}
+
+/**
+ * Decides what to do for each lease and schedules it: a known device is
+ * checked for drift, a factory `Switch` is identified from the port map and
+ * provisioned, anything else is reported. It is the engine's native action
+ * sink (onboard / check / provision / backup).
+ */
+export class Onboarder {
+  readonly status: StatusBook;
+  readonly work: DeviceWork;
+  private readonly scheduler: JobScheduler;
+  private readonly logger: Logger;
+  private readonly inventory: Inventory;
+  private readonly now: () => number;
+  private readonly dryRun: boolean;
+
+  private constructor(options: OnboarderOptions, status: StatusBook) {
+    this.logger = options.logger;
+    this.inventory = options.inventory;
+    this.now = options.now ?? Date.now;
+    this.dryRun = options.dryRun ?? false;
+    this.status = status;
+    this.work = new DeviceWork({
+      inventory: options.inventory, logger: options.logger, connector: options.connector, status,
+      backups: new BackupStore(options.state), learned: new LearnedBook(options.state), now: this.now,
+    });
+    this.scheduler = new JobScheduler(options.concurrency ?? DEFAULT_CONCURRENCY, (err, key) => {
+      this.logger.error({ err, device: key }, 'job failed unexpectedly');
+    });
+  }
+
+  static async create(options: OnboarderOptions): Promise<Onboarder> {
+    const status = new StatusBook(options.state);
+    await status.load();
+    return new Onboarder(options, status);
+  }
+
+  /** Sink: a lease-granting DHCPACK. */
+  onboard(ip: string, mac: string, hostname: string, extras: LeaseExtras = {}): void {
+    const lease: FactoryLease = { ip, mac: canonicalMac(mac) ?? '' };
+    if (extras.circuitId !== undefined) lease.circuitId = extras.circuitId;
+    if (extras.remoteId !== undefined) lease.remoteId = extras.remoteId;
+    // The engine validates lease fields; a value that is still not a clean name, MAC or address goes no further.
+    if (!isIPv4(ip) || lease.mac === '' || !isSafeName(hostname)) {
+      this.logger.warn({ event: Events.unknownDevice, ip: ip.slice(0, 64), result: 'skipped' }, 'lease refused: address, MAC or hostname not valid');
+      return;
+    }
+    if (hostname.toLowerCase() === FACTORY_HOSTNAME) {
+      this.onboardFactory(lease);
+      return;
+    }
+    const ref = this.inventory.findDevice(hostname);
+    if (ref === undefined) {
+      this.reportUnknown(hostname, ip, lease.mac);
+      return;
+    }
+    this.scheduleCheck(ref, { ip, mac: lease.mac }, true);
+  }
+
+  /** A parsed lease, with the option-82 fields the sink call cannot carry. */
+  onboardLease(lease: DhcpLease): void {
+    if (lease.host === undefined) {
+      this.logger.debug({ event: Events.unknownDevice, ip: lease.ip, mac: lease.mac, result: 'skipped' }, 'lease without a hostname');
+      return;
+    }
+    const extras: LeaseExtras = {};
+    if (lease.circuitId !== undefined) extras.circuitId = lease.circuitId;
+    if (lease.remoteId !== undefined) extras.remoteId = lease.remoteId;
+    this.onboard(lease.ip, lease.mac, lease.host, extras);
+  }
+
+  /** Sink: `check HOST` from a rule. */
+  check(host: string): void {
+    const ref = this.inventory.findDevice(host);
+    if (ref === undefined) {
+      this.reportUnknown(host);
+      return;
+    }
+    this.scheduleCheck(ref, {}, false);
+  }
+
+  /** Sink: `provision IP NAME`. */
+  provision(ip: string, name: string): void {
+    const site = this.inventory.findDevice(name)?.site ?? this.inventory.findPortmapEntry(name)?.site;
+    if (site === undefined || !isIPv4(ip)) {
+      this.reportUnknown(name, ip);
+      return;
+    }
+    this.submit(name.toLowerCase(), site, async () => {
+      await this.work.provisionAs(ip, name, { dryRun: this.dryRun });
+    });
+  }
+
+  /** Sink: `backup HOST`. */
+  backup(host: string): void {
+    const ref = this.inventory.findDevice(host);
+    if (ref === undefined) {
+      this.reportUnknown(host);
+      return;
+    }
+    this.submit(ref.device.hostname.toLowerCase(), ref.site, async () => {
+      if (this.dryRun) return;
+      await this.work.backup(ref);
+    });
+  }
+
+  /** Resolves when no job is queued or running and the status file is written. */
+  async idle(): Promise<void> {
+    await this.scheduler.idle();
+    await this.status.flushed();
+  }
+
+  async close(): Promise<void> {
+    await this.idle();
+  }
+
+  /** A device by inventory hostname, or by the address it was last seen at. */
+  findHost(host: string): DeviceRef | undefined {
+    const byName = this.inventory.findDevice(host);
+    if (byName !== undefined || !isIPv4(host)) return byName;
+    const configured = this.inventory.devices().find((ref) => ref.device.ip === host);
+    if (configured !== undefined) return configured;
+    const seen = this.status.all().find((status) => status.ip === host && this.inventory.findDevice(status.device) !== undefined);
+    return seen === undefined ? undefined : this.inventory.findDevice(seen.device);
+  }
+
+  /** `onramp check HOST [--remediate]`: 0 OK (or remediated), 1 drift, 2 unknown host or bad site data, 3 device failure. */
+  async checkHost(host: string, options: { remediate?: boolean } = {}): Promise<number> {
+    const ref = this.findHost(host);
+    if (ref === undefined) {
+      this.reportUnknown(host);
+      await this.status.flushed();
+      return ExitCode.BadInput;
+    }
+    const outcome = await this.work.check(ref, isIPv4(host) ? { ip: host, remediate: options.remediate ?? false } : { remediate: options.remediate ?? false });
+    await this.status.flushed();
+    return exitCodeOf(outcome.result);
+  }
+
+  /** `onramp provision IP --as NAME [--dry-run] [--factory]`: the lines, and 0, 2 or 3. */
+  async provisionHost(ip: string, name: string, options: { dryRun?: boolean; factory?: boolean } = {}): Promise<{ exitCode: number; lines: string[] }> {
+    if (!isIPv4(ip)) return { exitCode: ExitCode.BadInput, lines: [] };
+    const outcome = await this.work.provisionAs(ip, name, options);
+    await this.status.flushed();
+    return { exitCode: exitCodeOf(outcome.result), lines: outcome.lines };
+  }
+
+  /** `onramp backup HOST`: 0 saved (or unchanged), 2 unknown host, 3 device failure. */
+  async backupHost(host: string): Promise<number> {
+    const ref = this.findHost(host);
+    if (ref === undefined) {
+      this.reportUnknown(host);
+      await this.status.flushed();
+      return ExitCode.BadInput;
+    }
+    const result = await this.work.backup(ref, isIPv4(host) ? host : undefined);
+    await this.status.flushed();
+    return exitCodeOf(result);
+  }
+
+  private submit(key: string, site: Site, job: () => Promise<void>): boolean {
+    const result = this.scheduler.submit(key, site.name, site.concurrency, job);
+    if (result === 'merged') {
+      this.logger.debug({ event: Events.dhcpSuppressed, device: key, site: site.name, reason: 'job already queued or running' }, 'merged into the job already under way');
+    }
+    return result === 'queued';
+  }
+
+  private reportUnknown(hostname: string, ip?: string, mac?: string): void {
+    this.logger.warn({ event: Events.unknownDevice, device: hostname, ip, mac, result: 'skipped' }, `${hostname} is not in the inventory and is not a factory switch`);
+    void this.status.record({
+      device: hostname, lastEvent: Events.unknownDevice, action: 'report', result: 'skipped',
+      time: new Date(this.now()).toISOString(), ...(ip === undefined ? {} : { ip }), ...(mac === undefined ? {} : { mac }),
+    });
+  }
+
+  /**
+   * A renewal of a device checked recently from the same address and MAC is
+   * not checked again; a changed address or MAC, or a last result that was a
+   * failure, is.
+   */
+  private suppressed(ref: DeviceRef, ip: string, mac: string): string | undefined {
+    const last = this.status.get(ref.device.hostname);
+    if (last?.checkedAt === undefined || !SETTLED.includes(last.result)) return undefined;
+    if (last.ip !== ip || (last.mac !== undefined && last.mac !== mac)) return undefined;
+    const age = this.now() - last.checkedAt;
+    if (age < 0 || age >= ref.site.policy.recheckAfterMs) return undefined;
+    return `checked ${Math.round(age / 1000)}s ago (${last.result}); next check after ${Math.round(ref.site.policy.recheckAfterMs / 1000)}s`;
+  }
+
+  private scheduleCheck(ref: DeviceRef, lease: { ip?: string; mac?: string }, renewal: boolean): void {
+    const fields = { device: ref.device.hostname, ip: lease.ip, mac: lease.mac, site: ref.site.name };
+    if (renewal && lease.ip !== undefined && lease.mac !== undefined) {
+      const reason = this.suppressed(ref, lease.ip, lease.mac);
+      if (reason !== undefined) {
+        this.logger.debug({ event: Events.dhcpSuppressed, ...fields, reason }, `renewal not re-checked: ${reason}`);
+        return;
+      }
+    }
+    this.submit(ref.device.hostname.toLowerCase(), ref.site, async () => {
+      if (this.dryRun) {
+        this.logger.info({ event: Events.checkStart, ...fields, dryRun: true, result: 'skipped' }, 'would check configuration (dry run)');
+        return;
+      }
+      await this.work.check(ref, lease);
+    });
+  }
+
+  private onboardFactory(lease: FactoryLease): void {
+    const site = this.inventory.siteForIp(lease.ip);
+    if (site === undefined) {
+      this.logger.warn({ event: Events.identityUnknown, device: 'Switch', ip: lease.ip, mac: lease.mac, result: 'skipped' }, `no site has a subnet containing ${lease.ip}`);
+      return;
+    }
+    // Still called `Switch` by DHCP after provisioning (the lease name is the client's old one): it is that device now.
+    const became = this.status.all().find((status) => status.mac === lease.mac && !status.device.startsWith('Switch ') && SETTLED.includes(status.result));
+    const ref = became === undefined ? undefined : this.inventory.findDevice(became.device);
+    if (ref !== undefined) {
+      this.scheduleCheck(ref, { ip: lease.ip, mac: lease.mac }, true);
+      return;
+    }
+    this.submit(`mac ${lease.mac}`, site, async () => {
+      await this.work.provisionFactory(site, lease, { dryRun: this.dryRun });
+    });
+  }
+}
+
+/** PRODUCT.md exit codes: 0 success, 1 finding, 2 bad input, 3 runtime failure. */
+export function exitCodeOf(result: Outcome): number {
+  switch (result) {
+    case 'ok':
+    case 'remediated':
+    case 'provisioned':
+    case 'skipped':
+      return ExitCode.Ok;
+    case 'drift':
+      return ExitCode.Finding;
+    case 'bad-input':
+      return ExitCode.BadInput;
+    case 'failed':
+    case 'unreachable':
+      return ExitCode.Runtime;
+  }
+}

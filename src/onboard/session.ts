@@ -1,0 +1,48 @@
+import { DeviceSession, type DeviceTarget, type HostKeyStore, type LldpNeighbor, type MacEntry, type Profile } from '../device/index.js';
+import type { Logger } from '../log/index.js';
+import type { Credentials, Site } from '../inventory/index.js';
+
+/** What onboarding uses of a device session; DeviceSession provides it, tests pass fakes. */
+export interface SessionLike {
+  hostname(): string;
+  runningConfig(): Promise<string>;
+  configure(lines: string[]): Promise<void>;
+  save(): Promise<void>;
+  lldpNeighbors(): Promise<LldpNeighbor[]>;
+  macTable(): Promise<MacEntry[]>;
+  close(): Promise<void>;
+}
+
+export interface DeviceConnector {
+  open(target: DeviceTarget): Promise<SessionLike>;
+}
+
+export function sshConnector(deps: { hostKeys: HostKeyStore; logger: Logger }): DeviceConnector {
+  return { open: (target) => DeviceSession.open(target, deps) };
+}
+
+export function targetFor(site: Site, host: string, credentials: Credentials, profile: Profile): DeviceTarget {
+  const target: DeviceTarget = {
+    host,
+    port: site.ssh.port,
+    username: credentials.username,
+    password: credentials.password,
+    profile,
+    timeoutMs: site.ssh.timeoutMs,
+    retries: site.ssh.retries,
+    legacyAlgorithms: site.ssh.legacyAlgorithms,
+    hostKeyPolicy: site.ssh.hostKeys,
+  };
+  if (credentials.enableSecret !== undefined) target.enableSecret = credentials.enableSecret;
+  return target;
+}
+
+/** Opens a session, runs `work`, and always closes it. */
+export async function withSession<T>(connector: DeviceConnector, target: DeviceTarget, work: (session: SessionLike) => Promise<T>): Promise<T> {
+  const session = await connector.open(target);
+  try {
+    return await work(session);
+  } finally {
+    await session.close();
+  }
+}

@@ -1,0 +1,66 @@
+import type { Result } from '../log/index.js';
+import type { StateStore } from '../state/index.js';
+
+const STATUS_FILE = ['status.json'];
+
+export type Action = 'check' | 'remediate' | 'provision' | 'identify' | 'backup' | 'report';
+
+/** What `onramp status` shows for one device. */
+export interface DeviceStatus {
+  device: string;
+  site?: string;
+  ip?: string;
+  mac?: string;
+  lastEvent: string;
+  action: Action;
+  result: Result;
+  /** ISO time of the last outcome. */
+  time: string;
+  /** ms since the epoch of the last completed check, for the renewal window. */
+  checkedAt?: number;
+  diff?: { added: number; removed: number };
+  message?: string;
+}
+
+export type StatusFile = Record<string, DeviceStatus>;
+
+/** Every device seen, keyed by lower-case name (or `mac-…` for a switch not yet identified). */
+export async function readStatus(state: StateStore): Promise<DeviceStatus[]> {
+  const file = await state.readJson<StatusFile>(STATUS_FILE, {});
+  return Object.values(file).sort((a, b) => a.device.localeCompare(b.device));
+}
+
+/**
+ * The status file, held in memory and written after each change. Writes are
+ * chained so that jobs finishing together cannot interleave their updates.
+ */
+export class StatusBook {
+  private entries: StatusFile = {};
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(private readonly state: StateStore) {}
+
+  async load(): Promise<void> {
+    this.entries = await this.state.readJson<StatusFile>(STATUS_FILE, {});
+  }
+
+  get(device: string): DeviceStatus | undefined {
+    return this.entries[device.toLowerCase()];
+  }
+
+  all(): DeviceStatus[] {
+    return Object.values(this.entries);
+  }
+
+  /** Records an outcome; resolves once it is on disk. */
+  record(status: DeviceStatus): Promise<void> {
+    this.entries[status.device.toLowerCase()] = status;
+    const snapshot = { ...this.entries };
+    this.writing = this.writing.then(() => this.state.writeJson(STATUS_FILE, snapshot));
+    return this.writing;
+  }
+
+  flushed(): Promise<void> {
+    return this.writing;
+  }
+}

@@ -1,0 +1,346 @@
+import { maskSecrets, normaliseConfig, type ConfigDiff } from '../config/index.js';
+import { getProfile, isDeviceError, ProfileError, type Profile } from '../device/index.js';
+import {
+  CredentialError, resolveCredentials, SiteFileError, templateVars,
+  type Credentials, type DeviceRef, type Inventory, type PortmapEntry, type Site, type SiteDevice,
+} from '../inventory/index.js';
+import { Events, type EventName, type Logger, type Result } from '../log/index.js';
+import { compareConfigs, dryRunLines, provisionDevice, renderTemplate, TemplateError } from '../provision/index.js';
+import type { BackupStore } from './backups.js';
+import { identify, type FactoryLease, type IdentityProbe } from './identity.js';
+import { learnedToDevice, type LearnedBook } from './learned.js';
+import { targetFor, withSession, type DeviceConnector, type SessionLike } from './session.js';
+import type { Action, DeviceStatus, StatusBook } from './status.js';
+
+export interface WorkDeps {
+  inventory: Inventory;
+  logger: Logger;
+  connector: DeviceConnector;
+  status: StatusBook;
+  backups: BackupStore;
+  learned: LearnedBook;
+  now: () => number;
+}
+
+/** How one piece of work ended; `bad-input` is a site, template or credential problem, not the device's. */
+export type Outcome = Result | 'bad-input';
+
+export interface CheckOutcome {
+  result: Outcome;
+  diff?: ConfigDiff;
+}
+
+export interface ProvisionOutcome {
+  result: Outcome;
+  /** The lines pushed, or with dry-run the lines that would be (secrets masked). */
+  lines: string[];
+}
+
+interface Fields {
+  device: string;
+  ip?: string;
+  site: string;
+  mac?: string;
+}
+
+/** Results after which a renewal inside the window needs no new check. */
+export const SETTLED: readonly Outcome[] = ['ok', 'drift', 'remediated', 'provisioned'];
+
+function isBadInput(err: unknown): boolean {
+  return err instanceof CredentialError || err instanceof TemplateError || err instanceof SiteFileError || err instanceof ProfileError;
+}
+
+function factoryKey(mac: string): string {
+  return `Switch ${mac}`;
+}
+
+/**
+ * The device work itself: drift check (and remediation), factory switch
+ * identification and provisioning, backups. Every path ends in one logged
+ * event with a result and one status record; errors do not escape.
+ */
+export class DeviceWork {
+  constructor(private readonly deps: WorkDeps) {}
+
+  private get logger(): Logger {
+    return this.deps.logger;
+  }
+
+  private async record(fields: Fields, action: Action, lastEvent: EventName, result: Outcome, extra: Partial<DeviceStatus> = {}): Promise<void> {
+    const status: DeviceStatus = {
+      device: fields.device,
+      site: fields.site,
+      lastEvent,
+      action,
+      result: result === 'bad-input' ? 'failed' : result,
+      time: new Date(this.deps.now()).toISOString(),
+      ...extra,
+    };
+    if (fields.ip !== undefined) status.ip = fields.ip;
+    if (fields.mac !== undefined) status.mac = fields.mac;
+    await this.deps.status.record(status);
+  }
+
+  /** Logs and records a failure; returns its outcome. */
+  private async fail(err: unknown, fields: Fields, action: Action, failEvent: EventName): Promise<Outcome> {
+    if (isDeviceError(err, 'hostkey-changed')) {
+      this.logger.error({ event: Events.hostkeyChanged, ...fields, result: 'failed' }, `${err.message}; run: onramp hostkeys accept ${fields.ip ?? fields.device}`);
+      await this.record(fields, action, Events.hostkeyChanged, 'failed', { message: 'host key changed' });
+      return 'failed';
+    }
+    if (isDeviceError(err)) {
+      const message = err.deviceMessage === undefined ? err.message : `${err.message}: ${err.deviceMessage}`;
+      this.logger.error({ event: Events.unreachable, ...fields, result: 'unreachable', kind: err.kind }, message);
+      await this.record(fields, action, Events.unreachable, 'unreachable', { message });
+      return 'unreachable';
+    }
+    const badInput = isBadInput(err);
+    const message = err instanceof Error ? err.message : String(err);
+    this.logger.error({ event: failEvent, ...fields, result: 'failed' }, message);
+    await this.record(fields, action, failEvent, 'failed', { message });
+    return badInput ? 'bad-input' : 'failed';
+  }
+
+  credentials(site: Site): Credentials {
+    return resolveCredentials(site.credentials, site);
+  }
+
+  /** The baseline file, or the model's template rendered with site + device vars and the site credentials. */
+  async intendedConfig(site: Site, entry: SiteDevice | PortmapEntry, credentials: Credentials): Promise<string> {
+    if ('baselineFile' in entry) {
+      const baseline = await this.deps.inventory.baselineText(entry);
+      if (baseline !== undefined) return baseline;
+    }
+    return renderTemplate(this.deps.inventory.templatesDir, entry.model, templateVars(site, entry, credentials));
+  }
+
+  private async saveBackup(host: string, running: string, profile: Profile, fields: Fields): Promise<void> {
+    const masked = maskSecrets(normaliseConfig(running, profile), profile);
+    const version = await this.deps.backups.save(host, masked, this.deps.now());
+    if (version === undefined) {
+      this.logger.debug({ event: Events.backupSaved, ...fields, result: 'skipped' }, 'running config unchanged since the last backup');
+    } else {
+      this.logger.info({ event: Events.backupSaved, ...fields, result: 'ok', version: version.id }, `backup ${version.id} saved`);
+    }
+  }
+
+  /** Fetch, normalise, diff against the baseline; remediate when asked or when the site says so. */
+  async check(ref: DeviceRef, options: { ip?: string; mac?: string; remediate?: boolean } = {}): Promise<CheckOutcome> {
+    const { site, device } = ref;
+    const host = options.ip ?? device.ip ?? device.hostname;
+    const fields: Fields = { device: device.hostname, ip: host, site: site.name };
+    if (options.mac !== undefined) fields.mac = options.mac;
+    this.logger.info({ event: Events.checkStart, ...fields }, 'checking configuration');
+    try {
+      const profile = getProfile(device.profile);
+      const credentials = this.credentials(site);
+      const intended = await this.intendedConfig(site, device, credentials);
+      return await withSession(this.deps.connector, targetFor(site, host, credentials, profile), async (session) => {
+        const running = await session.runningConfig();
+        const diff = compareConfigs(intended, running, profile, device.hostname);
+        const checkedAt = this.deps.now();
+        const summary = { added: diff.added, removed: diff.removed };
+        if (diff.equal) {
+          this.logger.info({ event: Events.checkOk, ...fields, result: 'ok' }, 'Configuration OK');
+          await this.record(fields, 'check', Events.checkOk, 'ok', { checkedAt });
+          return { result: 'ok' };
+        }
+        this.logger.warn(
+          { event: Events.checkDrift, ...fields, result: 'drift', diff: diff.unified, ...summary },
+          `configuration drift: +${diff.added} -${diff.removed}\n${diff.unified}`,
+        );
+        const remediate = options.remediate ?? site.policy.onDrift === 'remediate';
+        if (!remediate) {
+          await this.record(fields, 'check', Events.checkDrift, 'drift', { checkedAt, diff: summary });
+          return { result: 'drift', diff };
+        }
+        const push = await provisionDevice({
+          session, intended, profile, logger: this.logger, fields, running, announce: false,
+          backup: (text) => this.saveBackup(device.hostname, text, profile, fields),
+        });
+        if (!push.ok) {
+          await this.record(fields, 'remediate', Events.provisionFailed, 'failed', { diff: summary, message: push.reason === 'rejected' ? `rejected: ${push.command ?? ''}` : 'residual diff after push' });
+          return { result: 'failed', diff };
+        }
+        this.logger.info({ event: Events.provisionDone, ...fields, result: 'remediated', lines: push.lines.length }, `drift remediated with ${push.lines.length} line(s), saved and verified`);
+        await this.record(fields, 'remediate', Events.provisionDone, 'remediated', { checkedAt, diff: summary });
+        return { result: 'remediated', diff };
+      });
+    } catch (err) {
+      return { result: await this.fail(err, fields, 'check', Events.checkFailed) };
+    }
+  }
+
+  async backup(ref: DeviceRef, ip?: string): Promise<Outcome> {
+    const { site, device } = ref;
+    const host = ip ?? device.ip ?? device.hostname;
+    const fields: Fields = { device: device.hostname, ip: host, site: site.name };
+    try {
+      const profile = getProfile(device.profile);
+      await withSession(this.deps.connector, targetFor(site, host, this.credentials(site), profile), async (session) => {
+        await this.saveBackup(device.hostname, await session.runningConfig(), profile, fields);
+      });
+      await this.record(fields, 'backup', Events.backupSaved, 'ok');
+      return 'ok';
+    } catch (err) {
+      return this.fail(err, fields, 'backup', Events.backupSaved);
+    }
+  }
+
+  /** `provision IP NAME`: NAME's config (device or port map entry) pushed to IP. */
+  async provisionAs(ip: string, name: string, options: { dryRun?: boolean; factory?: boolean } = {}): Promise<ProvisionOutcome> {
+    const known = this.deps.inventory.findDevice(name);
+    const mapped = known === undefined ? this.deps.inventory.findPortmapEntry(name) : undefined;
+    const site = known?.site ?? mapped?.site;
+    const entry = known?.device ?? mapped?.entry;
+    if (site === undefined || entry === undefined) {
+      this.logger.error({ event: Events.unknownDevice, device: name, ip, result: 'failed' }, `${name} is neither a device nor a port map entry of any site`);
+      return { result: 'bad-input', lines: [] };
+    }
+    const fields: Fields = { device: entry.hostname, ip, site: site.name };
+    try {
+      const profile = getProfile(entry.profile);
+      const credentials = this.credentials(site);
+      const intended = await this.intendedConfig(site, entry, credentials);
+      if (options.dryRun === true) return { result: 'skipped', lines: dryRunLines(intended, profile) };
+      const login = options.factory === true ? this.factoryCredentials(site) : credentials;
+      const push = await withSession(this.deps.connector, targetFor(site, ip, login, profile), (session) =>
+        provisionDevice({ session, intended, profile, logger: this.logger, fields }));
+      if (!push.ok) {
+        await this.record(fields, 'provision', Events.provisionFailed, 'failed', { message: push.reason });
+        return { result: 'failed', lines: push.lines };
+      }
+      if (mapped !== undefined) await this.learn(site, mapped.entry, ip, undefined);
+      await this.record(fields, 'provision', Events.provisionDone, 'provisioned', { checkedAt: this.deps.now() });
+      return { result: 'provisioned', lines: push.lines };
+    } catch (err) {
+      return { result: await this.fail(err, fields, 'provision', Events.provisionFailed), lines: [] };
+    }
+  }
+
+  private factoryCredentials(site: Site): Credentials {
+    if (site.factoryCredentials === undefined) throw new CredentialError(`${site.file}: factoryCredentials: not set; a factory switch cannot be logged in to`);
+    return resolveCredentials(site.factoryCredentials, site);
+  }
+
+  private async learn(site: Site, entry: PortmapEntry, ip: string, mac: string | undefined): Promise<void> {
+    const learned = {
+      hostname: entry.hostname, site: site.name, model: entry.model, profile: entry.profile, ip, mac: mac ?? '',
+      vars: entry.vars, provisionedAt: new Date(this.deps.now()).toISOString(),
+    };
+    await this.deps.learned.record(learned);
+    this.deps.inventory.addLearnedDevice(site, learnedToDevice(learned, site.file));
+  }
+
+  /** A port map hostname already held by a live switch other than `mac`. */
+  private holder(hostname: string, mac: string): DeviceStatus | undefined {
+    const status = this.deps.status.get(hostname);
+    if (status === undefined || status.mac === undefined || status.mac === '' || status.mac === mac) return undefined;
+    return SETTLED.includes(status.result) ? status : undefined;
+  }
+
+  /** The profile to speak to a factory switch before its model is known: the port map's, when it has only one. */
+  private factoryProfile(site: Site): Profile {
+    const names = [...new Set(site.portmap.map((entry) => entry.profile))];
+    return getProfile(names.length === 1 && names[0] !== undefined ? names[0] : 'generic');
+  }
+
+  /** A factory `Switch`: identity from the port map, provision with factory credentials, verify with the site's. */
+  async provisionFactory(site: Site, lease: FactoryLease, options: { dryRun?: boolean } = {}): Promise<Outcome> {
+    const fields: Fields = { device: factoryKey(lease.mac), ip: lease.ip, site: site.name, mac: lease.mac };
+    let open: { session: SessionLike; profile: Profile } | undefined;
+    const closeOpen = async (): Promise<void> => {
+      const current = open;
+      open = undefined;
+      if (current !== undefined) await current.session.close();
+    };
+    const factorySession = async (profile: Profile): Promise<SessionLike> => {
+      if (options.dryRun === true) throw new Error('dry run: not connecting');
+      if (open?.profile.name === profile.name) return open.session;
+      await closeOpen();
+      const session = await this.deps.connector.open(targetFor(site, lease.ip, this.factoryCredentials(site), profile));
+      open = { session, profile };
+      return session;
+    };
+    const probe: IdentityProbe = {
+      lldpNeighbors: async () => (await factorySession(this.factoryProfile(site))).lldpNeighbors(),
+      macTables: async (devices) => {
+        if (options.dryRun === true) throw new Error('dry run: not connecting');
+        const tables = [];
+        for (const name of devices) {
+          const ref = this.deps.inventory.findDevice(name);
+          if (ref === undefined) continue;
+          const target = targetFor(ref.site, ref.device.ip ?? ref.device.hostname, this.credentials(ref.site), getProfile(ref.device.profile));
+          try {
+            tables.push({ device: ref.device.hostname, entries: await withSession(this.deps.connector, target, (session) => session.macTable()) });
+          } catch (err) {
+            this.logger.warn({ event: Events.unreachable, device: ref.device.hostname, site: ref.site.name, kind: isDeviceError(err) ? err.kind : 'error' }, `MAC table of uplink ${ref.device.hostname} not read: ${err instanceof Error ? err.message : String(err)}`);
+          }
+        }
+        return tables;
+      },
+    };
+    try {
+      const outcome = await identify(site, lease, probe, (hostname) => this.holder(hostname, lease.mac) !== undefined);
+      if (outcome.kind === 'unknown') {
+        this.logger.warn({ event: Events.identityUnknown, ...fields, result: 'failed', seen: outcome.seen }, `no port map entry matches this switch: ${outcome.seen.join('; ')}`);
+        await this.record(fields, 'identify', Events.identityUnknown, 'failed', { message: outcome.seen.join('; ') });
+        return 'failed';
+      }
+      if (outcome.kind === 'ambiguous') {
+        this.logger.warn({ event: Events.identityAmbiguous, ...fields, result: 'failed', source: outcome.source, candidates: outcome.candidates }, `${outcome.source} matches ${outcome.candidates.join(' and ')}; nothing pushed`);
+        await this.record(fields, 'identify', Events.identityAmbiguous, 'failed', { message: `ambiguous: ${outcome.candidates.join(', ')}` });
+        return 'failed';
+      }
+      const { entry, source } = outcome;
+      const holder = this.holder(entry.hostname, lease.mac);
+      if (holder !== undefined) {
+        this.logger.error({ event: Events.identityConflict, ...fields, result: 'failed', hostname: entry.hostname, holderMac: holder.mac, holderIp: holder.ip }, `${entry.hostname} is already a live switch (${holder.mac ?? '?'} at ${holder.ip ?? '?'}); not overwritten`);
+        await this.record(fields, 'identify', Events.identityConflict, 'failed', { message: `conflict with ${entry.hostname}` });
+        return 'failed';
+      }
+      this.logger.info({ event: Events.identityFound, ...fields, result: 'ok', source, hostname: entry.hostname }, `identified as ${entry.hostname} by ${source}`);
+      if (options.dryRun === true) {
+        await this.record(fields, 'identify', Events.identityFound, 'skipped', { message: `would provision ${entry.hostname}` });
+        return 'skipped';
+      }
+      return await this.provisionIdentified(site, entry, lease, factorySession, fields);
+    } catch (err) {
+      return await this.fail(err, fields, 'provision', Events.provisionFailed);
+    } finally {
+      await closeOpen();
+    }
+  }
+
+  private async provisionIdentified(
+    site: Site, entry: PortmapEntry, lease: FactoryLease, factorySession: (profile: Profile) => Promise<SessionLike>, factoryFields: Fields,
+  ): Promise<Outcome> {
+    const fields: Fields = { device: entry.hostname, ip: lease.ip, site: site.name, mac: lease.mac };
+    const profile = getProfile(entry.profile);
+    const credentials = this.credentials(site);
+    const intended = await this.intendedConfig(site, entry, credentials);
+    const session = await factorySession(profile);
+    const push = await provisionDevice({ session, intended, profile, logger: this.logger, fields, announce: false });
+    if (!push.ok) {
+      await this.record(factoryFields, 'provision', Events.provisionFailed, 'failed', { message: `${entry.hostname}: ${push.reason}` });
+      return 'failed';
+    }
+    // The template replaced the factory login with the site's: prove it works and the switch took its name.
+    const verified = await withSession(this.deps.connector, targetFor(site, lease.ip, credentials, profile), async (fresh) => ({
+      hostname: fresh.hostname(),
+      diff: compareConfigs(intended, await fresh.runningConfig(), profile, entry.hostname),
+    }));
+    if (verified.hostname.toLowerCase() !== entry.hostname.toLowerCase() || !verified.diff.equal) {
+      const why = verified.diff.equal ? `prompt says ${verified.hostname}` : `running config differs (+${verified.diff.added} -${verified.diff.removed})`;
+      this.logger.error({ event: Events.provisionFailed, ...fields, result: 'failed', diff: verified.diff.unified }, `verification with site credentials failed: ${why}`);
+      await this.record(factoryFields, 'provision', Events.provisionFailed, 'failed', { message: why });
+      return 'failed';
+    }
+    await this.learn(site, entry, lease.ip, lease.mac);
+    this.logger.info({ event: Events.provisionDone, ...fields, result: 'provisioned', lines: push.lines.length }, `provisioned as ${entry.hostname}, saved, verified with site credentials`);
+    const checkedAt = this.deps.now();
+    await this.record(fields, 'provision', Events.provisionDone, 'provisioned', { checkedAt });
+    await this.record(factoryFields, 'provision', Events.provisionDone, 'provisioned', { message: `became ${entry.hostname}` });
+    return 'provisioned';
+  }
+}
