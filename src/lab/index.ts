@@ -1,4 +1,4 @@
-export { Lab, labAddress, type LabOptions } from './lab.js';
+export { Lab, LabSpecError, labAddress, type LabOptions } from './lab.js';
 export {
   LAB_FAULTS,
   PERSONALITIES,
@@ -8,3 +8,4 @@ export {
   type LabUplink,
   type Personality,
 } from './types.js';
+export { runLab, labCommand, loadTopology, defaultTopology, type RunLabOptions, type Topology } from './run-lab.js';

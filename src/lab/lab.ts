@@ -21,25 +21,32 @@ export function labAddress(index: number): string {
   return `127.77.${Math.floor(index / 254)}.${(index % 254) + 1}`;
 }
 
+/** A lab switch spec that cannot work (duplicate name, unknown personality or fault, bad MAC). */
+export class LabSpecError extends Error {}
+
 function validate(specs: LabSwitchSpec[]): void {
   const names = new Set<string>();
   const addresses = new Set<string>();
   for (const [i, spec] of specs.entries()) {
     const where = `lab switch ${i + 1} (${spec.hostname})`;
     if (!PERSONALITIES.includes(spec.personality)) {
-      throw new Error(`${where}: personality ${JSON.stringify(spec.personality)} is not one of ${PERSONALITIES.join(', ')}`);
+      throw new LabSpecError(`${where}: personality ${JSON.stringify(spec.personality)} is not one of ${PERSONALITIES.join(', ')}`);
     }
-    if (names.has(spec.hostname)) throw new Error(`${where}: hostname is used twice`);
+    if (names.has(spec.hostname)) throw new LabSpecError(`${where}: hostname is used twice`);
     names.add(spec.hostname);
     if (spec.address !== undefined) {
-      if (addresses.has(spec.address)) throw new Error(`${where}: address ${spec.address} is used twice`);
+      if (addresses.has(spec.address)) throw new LabSpecError(`${where}: address ${spec.address} is used twice`);
       addresses.add(spec.address);
     }
-    canonicalMac(spec.mac);
-    for (const fault of spec.faults ?? []) {
-      if (!LAB_FAULTS.includes(fault)) throw new Error(`${where}: unknown fault ${JSON.stringify(fault)}`);
+    try {
+      canonicalMac(spec.mac);
+      if (spec.rejectPattern !== undefined) new RegExp(spec.rejectPattern);
+    } catch (error) {
+      throw new LabSpecError(`${where}: ${(error as Error).message}`);
     }
-    if (spec.rejectPattern !== undefined) new RegExp(spec.rejectPattern);
+    for (const fault of spec.faults ?? []) {
+      if (!LAB_FAULTS.includes(fault)) throw new LabSpecError(`${where}: unknown fault ${JSON.stringify(fault)}`);
+    }
   }
 }
 

@@ -1,0 +1,1 @@
+export { labCommand } from './run-lab.js';
