@@ -1,0 +1,1256 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createConnection, type Socket } from 'node:net';
+import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import { Events, type Logger } from '../log/index.js';
+import type { Action } from './actions.js';
+import { calendarMatches } from './calendar.js';
+import { needsShell, splitArgs, type CommandPlan } from './command.js';
+import { evalContext, mapContextNames, type ContextCondition, type ContextExpr } from './context-expr.js';
+import { ContextStore, type Context } from './contexts.js';
+import { Outputs } from './output.js';
+import { compilePattern, matchPattern, type InputWindow, type Pattern } from './pattern.js';
+import type { Rule, RuleFile, RuleFileSummary, RuleSet } from './rules.js';
+import {
+  shellQuote, substAction, substActionShell, substMatch, substMatchShell, type MatchCache, type MatchVars,
+} from './substitute.js';
+import { actionVariable } from './variables.js';
+
+export interface NativeActionSink {
+  onboard(ip: string, mac: string, hostname: string): void;
+  check(host: string): void;
+  provision(ip: string, name: string): void;
+  backup(host: string): void;
+}
+
+export interface EngineOptions {
+  logger: Logger;
+  sink?: NativeActionSink;
+  /** Injectable clock in milliseconds; SEC's timing works in whole seconds of it. */
+  now?: () => number;
+  /** Where `write -` goes; default process.stdout (bytes as latin1). */
+  output?: (text: string) => void;
+  /** Put event values into shell command lines raw, as SEC does. */
+  secShellCompat?: boolean;
+  /** Generate SEC_STARTUP / SEC_SHUTDOWN / SEC_RESTART … internal events. */
+  intevents?: boolean;
+}
+
+interface Operation {
+  key: string;
+  rule: Rule;
+  file: RuleFile;
+  time: number;
+  window: number;
+  desc: string;
+  desc2: string;
+  action: Action[];
+  action2: Action[];
+  times: number[];
+  suppress: boolean;
+  secondPass: boolean;
+  pattern2: Pattern | undefined;
+  context2: ContextExpr | undefined;
+  act2Copied: boolean;
+  /** EventGroup: occurrence times per member pattern. */
+  memberTimes: number[][];
+  allTimes: number[];
+  deleting: boolean;
+}
+
+const SYNTHETIC_CONTEXT = '_INTERNAL_EVENT';
+const SEC_INTERNAL_CONTEXT = 'SEC_INTERNAL_EVENT';
+const CONTROL_BREAK = -1;
+const CONTROL_CONTINUE = 0;
+const CONTROL_NORMAL = 1;
+
+class InputBuffer implements InputWindow {
+  line = '';
+  source: string | undefined;
+  private readonly lines: string[];
+  private readonly srcs: (string | undefined)[];
+  private pos = 0;
+
+  constructor(private readonly size: number) {
+    this.lines = new Array<string>(size).fill('');
+    this.srcs = new Array<string | undefined>(size).fill(undefined);
+  }
+
+  push(line: string, source: string | undefined): void {
+    this.line = line;
+    this.source = source;
+    if (this.size === 1) return;
+    this.pos = (this.pos + 1) % this.size;
+    this.lines[this.pos] = line;
+    this.srcs[this.pos] = source;
+  }
+
+  private last<T>(arr: T[], count: number): T[] {
+    const out: T[] = [];
+    for (let k = count - 1; k >= 0; k--) out.push(arr[(this.pos - k + this.size * 2) % this.size] as T);
+    return out;
+  }
+
+  joined(count: number): string {
+    return this.last(this.lines, count).join('\n');
+  }
+
+  sources(count: number): string {
+    return this.last(this.srcs, count).map((s) => s ?? 'synthetic').join(' ');
+  }
+}
+
+/**
+ * SEC's event correlation loop. processLine() runs every rule file on one
+ * line synchronously; actions that start programs or connections do that
+ * work in the background, and close() waits for it.
+ */
+export class Engine {
+  private readonly logger: Logger;
+  private readonly clock: () => number;
+  private readonly compat: boolean;
+  private readonly outputs: Outputs;
+  private readonly contexts: ContextStore;
+  private readonly variables = new Map<string, string>();
+  private readonly operations = new Map<string, Operation>();
+  private readonly ruleOperations = new Map<Rule, Map<string, Operation>>();
+  private readonly cache: MatchCache = new Map();
+  private readonly input: InputBuffer;
+  private readonly events: [string, string][] = [];
+  private pending: { at: number; text: string; context: string }[] = [];
+  private readonly children = new Set<ChildProcess>();
+  private readonly sockets = new Map<string, Socket | UdpSocket>();
+  private readonly calendarLast = new Map<Rule, string>();
+  private readonly mainFiles: RuleFile[];
+  private readonly cfsets = new Map<string, RuleFile[]>();
+  private lastCleanup: number;
+  private started = false;
+  private closed = false;
+  private closing = false;
+  private intContextName: string | undefined;
+  private draining = false;
+
+  constructor(
+    private rules: RuleSet,
+    private readonly options: EngineOptions,
+  ) {
+    this.logger = options.logger;
+    this.clock = options.now ?? Date.now;
+    this.compat = options.secShellCompat === true;
+    const stdout = options.output ?? ((text: string) => process.stdout.write(Buffer.from(text, 'latin1')));
+    this.outputs = new Outputs(stdout, this.logger);
+    this.contexts = new ContextStore(
+      () => this.seconds(),
+      (ctx) => {
+        this.execute(ctx.actions, ctx.desc);
+      },
+    );
+    this.input = new InputBuffer(rules.bufferSize());
+    this.mainFiles = [];
+    this.indexFiles();
+    this.lastCleanup = this.seconds();
+  }
+
+  private indexFiles(): void {
+    this.mainFiles.length = 0;
+    this.cfsets.clear();
+    for (const f of this.rules.files) {
+      if (!f.jumpOnly) this.mainFiles.push(f);
+      for (const set of f.cfsets) {
+        const list = this.cfsets.get(set) ?? [];
+        list.push(f);
+        this.cfsets.set(set, list);
+      }
+    }
+  }
+
+  summary(): RuleFileSummary[] {
+    return this.rules.summary();
+  }
+
+  private seconds(): number {
+    return Math.floor(this.clock() / 1000);
+  }
+
+  /** Emits SEC_STARTUP when internal events are on; called by the first line or tick if not called before. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    if (this.options.intevents === true) this.internalEvent('SEC_STARTUP');
+  }
+
+  processLine(line: string, source: string): void {
+    if (!this.started) this.start();
+    this.handleEvent(line, source, undefined);
+    this.drainEvents();
+    if (this.seconds() - this.lastCleanup >= 1) this.tick();
+  }
+
+  tick(): void {
+    if (!this.started) this.start();
+    this.lastCleanup = this.seconds();
+    this.processLists();
+    this.drainEvents();
+    this.outputs.flush();
+  }
+
+  private drainEvents(): void {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      for (let next = this.events.shift(); next !== undefined; next = this.events.shift()) {
+        this.handleEvent(next[0], undefined, next[1]);
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private handleEvent(line: string, source: string | undefined, eventContext: string | undefined): void {
+    this.intContextName = eventContext;
+    this.input.push(line, source);
+    this.cache.clear();
+    for (const file of this.mainFiles) {
+      if (this.processRules(file, 0)) break;
+    }
+    this.intContextName = undefined;
+  }
+
+  /** Runs a rule file from rule `start`; true when EndMatch stopped all matching. */
+  private processRules(file: RuleFile, start: number, trace?: Set<RuleFile>): boolean {
+    const rules = file.rules;
+    let i = start;
+    while (i >= 0 && i < rules.length) {
+      const rule = rules[i] as Rule;
+      switch (rule.type) {
+        case 'Calendar':
+          i++;
+          continue;
+        case 'Pair':
+        case 'PairWithWindow':
+          i = this.matchPairRule(file, rule, i);
+          break;
+        case 'EventGroup':
+          i = this.matchEventGroup(file, rule, i);
+          break;
+        default:
+          i = this.matchSingleRule(file, rule, i, trace);
+      }
+    }
+    return i === -1;
+  }
+
+  private contextTrue(cond: ContextCondition | undefined, vars: MatchVars | null, expr?: ContextExpr): boolean {
+    if (cond === undefined) return true;
+    let e = expr ?? cond.expr;
+    if (vars !== null && vars.size > 0 && cond.volatile) e = mapContextNames(e, (name) => substMatch(name, vars, this.cache));
+    return this.evalExpr(e);
+  }
+
+  private evalExpr(e: ContextExpr): boolean {
+    return evalContext(
+      e,
+      (name) => this.contexts.exists(name),
+      (name) => this.cache.has(name),
+    );
+  }
+
+  private match(pattern: Pattern | undefined): MatchVars | null {
+    if (pattern === undefined) return null;
+    return matchPattern(pattern, this.input, this.cache, this.intContextName);
+  }
+
+  private matchSingleRule(file: RuleFile, rule: Rule, index: number, trace: Set<RuleFile> | undefined): number {
+    const cond = rule.context;
+    if (cond?.preEval === true && !this.evalExpr(cond.expr)) return index + 1;
+    const vars = this.match(rule.pattern);
+    if (vars === null) return index + 1;
+    if (cond !== undefined && !cond.preEval && !this.contextTrue(cond, vars)) return index + 1;
+    switch (rule.type) {
+      case 'Suppress':
+        return rule.next;
+      case 'Jump':
+        return this.processJump(file, rule, trace) ? -1 : rule.next;
+      case 'Single':
+        this.execute(this.actionsFor(rule.action.actions, rule.action.volatile, vars), this.descFor(rule.desc, vars));
+        break;
+      case 'SingleWithScript':
+        this.processScript(rule, vars);
+        break;
+      case 'SingleWithSuppress':
+        this.processSuppress(file, rule, vars);
+        break;
+      case 'SingleWithThreshold':
+        this.processThreshold(file, rule, vars);
+        break;
+      case 'SingleWith2Thresholds':
+        this.processTwoThresholds(file, rule, vars);
+        break;
+      default:
+        break;
+    }
+    return rule.next;
+  }
+
+  private descFor(desc: string, vars: MatchVars): string {
+    return vars.size > 0 ? substMatch(desc, vars, this.cache) : desc;
+  }
+
+  /** Copies an action list with match variables substituted (SEC's copy_actionlist + subst_actionlist). */
+  private actionsFor(actions: Action[], volatile: boolean, vars: MatchVars, token: '$' | '%' = '$'): Action[] {
+    if (!volatile || vars.size === 0) return actions;
+    return this.substActions(actions, vars, token);
+  }
+
+  private substActions(actions: Action[], vars: MatchVars, token: '$' | '%'): Action[] {
+    return actions.map((a) => ({
+      ...a,
+      args: a.args.map((arg, i) =>
+        i === a.shell && !this.compat ? substMatchShell(arg, vars, this.cache, token) : substMatch(arg, vars, this.cache, token),
+      ),
+      lists: a.lists.map((l) => this.substActions(l, vars, token)),
+    }));
+  }
+
+  private key(file: RuleFile, rule: Rule, desc: string): string {
+    return `${file.file}\u0000${rule.id}\u0000${desc}`;
+  }
+
+  private newOperation(file: RuleFile, rule: Rule, key: string, desc: string, action: Action[], action2: Action[]): Operation {
+    const now = this.seconds();
+    return {
+      key, rule, file, time: now, window: rule.window, desc, desc2: rule.desc2, action, action2, times: [], suppress: false,
+      secondPass: false, pattern2: undefined, context2: undefined, act2Copied: false, memberTimes: rule.members.map(() => []),
+      allTimes: [], deleting: false,
+    };
+  }
+
+  private processSuppress(file: RuleFile, rule: Rule, vars: MatchVars): void {
+    const desc = this.descFor(rule.desc, vars);
+    const key = this.key(file, rule, desc);
+    const now = this.seconds();
+    const op = this.operations.get(key);
+    if (op !== undefined && now - op.time <= op.window) return;
+    const action = this.actionsFor(rule.action.actions, rule.action.volatile, vars);
+    this.operations.set(key, this.newOperation(file, rule, key, desc, action, []));
+    this.execute(action, desc);
+  }
+
+  private processThreshold(file: RuleFile, rule: Rule, vars: MatchVars): void {
+    const desc = this.descFor(rule.desc, vars);
+    const key = this.key(file, rule, desc);
+    const now = this.seconds();
+    let op = this.operations.get(key);
+    if (op !== undefined && now - op.time > op.window) {
+      if (!op.suppress) {
+        this.slideTimes(op, now - op.window);
+        if (op.times.length === 0) this.operations.delete(key);
+      } else {
+        this.operations.delete(key);
+        this.execute(op.action2, desc);
+      }
+    }
+    op = this.operations.get(key);
+    if (op === undefined) {
+      op = this.newOperation(
+        file, rule, key, desc,
+        this.actionsFor(rule.action.actions, rule.action.volatile, vars),
+        this.actionsFor(rule.action2.actions, rule.action2.volatile, vars),
+      );
+      this.operations.set(key, op);
+    }
+    if (op.suppress) return;
+    op.times.push(now);
+    if (op.times.length < rule.thresh) return;
+    op.suppress = true;
+    this.execute(op.action, desc);
+  }
+
+  /** SEC's update_times_swt: forget occurrences before `since`; the window starts at the oldest one left. */
+  private slideTimes(op: Operation, since: number, pinStart = false): void {
+    while (op.times.length > 0 && (op.times[0] ?? 0) < since) op.times.shift();
+    op.time = !pinStart && op.times.length > 0 ? (op.times[0] ?? since) : since;
+  }
+
+  private processTwoThresholds(file: RuleFile, rule: Rule, vars: MatchVars): void {
+    const desc = this.descFor(rule.desc, vars);
+    const key = this.key(file, rule, desc);
+    const now = this.seconds();
+    let op = this.operations.get(key);
+    if (op !== undefined && now - op.time > op.window) {
+      if (!op.secondPass) {
+        this.slideTimes(op, now - op.window);
+        if (op.times.length === 0) this.operations.delete(key);
+      } else {
+        this.operations.delete(key);
+        this.execute(op.action2, op.desc2);
+      }
+    }
+    op = this.operations.get(key);
+    if (op === undefined) {
+      op = this.newOperation(
+        file, rule, key, desc,
+        this.actionsFor(rule.action.actions, rule.action.volatile, vars),
+        this.actionsFor(rule.action2.actions, rule.action2.volatile, vars),
+      );
+      op.desc2 = this.descFor(rule.desc2, vars);
+      this.operations.set(key, op);
+    }
+    op.times.push(now);
+    if (!op.secondPass) {
+      if (op.times.length < rule.thresh) return;
+      op.secondPass = true;
+      op.window = rule.window2;
+      op.times = [];
+      op.time = now;
+      this.execute(op.action, desc);
+      return;
+    }
+    if (op.times.length > rule.thresh2) {
+      this.slideTimes(op, now - op.window, false);
+      op.times.shift();
+      op.time = op.times[0] ?? now;
+      while (op.times.length > rule.thresh2) {
+        op.times.shift();
+        op.time = op.times[0] ?? now;
+      }
+    }
+  }
+
+  private matchPairRule(file: RuleFile, rule: Rule, index: number): number {
+    const cond = rule.context;
+    check: {
+      if (cond?.preEval === true && !this.evalExpr(cond.expr)) break check;
+      const vars = this.match(rule.pattern);
+      if (vars === null) break check;
+      if (cond !== undefined && !cond.preEval && !this.contextTrue(cond, vars)) break check;
+      this.startPair(file, rule, vars);
+      return rule.next;
+    }
+    const ops = this.ruleOperations.get(rule);
+    if (ops !== undefined && ops.size > 0 && this.matchPairOperations(rule, ops)) return rule.next2;
+    return index + 1;
+  }
+
+  private startPair(file: RuleFile, rule: Rule, vars: MatchVars): void {
+    const desc = this.descFor(rule.desc, vars);
+    const key = this.key(file, rule, desc);
+    const now = this.seconds();
+    const existing = this.operations.get(key);
+    const ops = this.ruleOperations.get(rule) ?? new Map<string, Operation>();
+    this.ruleOperations.set(rule, ops);
+    if (rule.type === 'PairWithWindow') {
+      if (existing !== undefined && now - existing.time > existing.window) {
+        this.operations.delete(key);
+        ops.delete(key);
+        this.execute(existing.action, desc);
+      }
+      if (this.operations.has(key)) return;
+    } else if (existing !== undefined && !(existing.window > 0 && now - existing.time > existing.window)) {
+      return;
+    }
+    const pattern2 = rule.pattern2 as Pattern;
+    let p2 = pattern2;
+    let desc2 = rule.desc2;
+    let action2 = rule.action2.actions;
+    let act2Copied = false;
+    let context2 = rule.context2?.expr;
+    let action = rule.action.actions;
+    if (vars.size > 0) {
+      action = this.actionsFor(rule.action.actions, rule.action.volatile, vars);
+      const kind = pattern2.kind;
+      if (kind === 'regexp' || kind === 'nregexp' || kind === 'cached' || kind === 'dhcp') {
+        if ((kind === 'regexp' || kind === 'nregexp') && /\$/.test(pattern2.text) && substMatch(pattern2.text, new Map(), this.cache) !== pattern2.text) {
+          const quoted = new Map([...vars].map(([k, v]) => [k, v === undefined ? undefined : quotemeta(v)]));
+          try {
+            p2 = { ...compilePattern(kind === 'regexp' ? 'RegExp' : 'NRegExp', substMatch(pattern2.text, quoted, this.cache)), lines: pattern2.lines, varmap: pattern2.varmap };
+          } catch (err) {
+            this.logger.warn({ event: Events.ruleError, file: rule.file, line: rule.line, err }, 'second pattern does not compile after substitution');
+            return;
+          }
+        }
+        const masked = new Map([...vars].map(([k, v]) => [k, v === undefined ? undefined : v.replaceAll('$', '$$$$')]));
+        desc2 = substMatch(desc2, masked, this.cache, '%');
+        if (rule.action2.actions.length > 0) {
+          action2 = this.substActions(action2, masked, '%');
+          act2Copied = true;
+        }
+        if (context2 !== undefined) context2 = mapContextNames(context2, (n) => substMatch(n, masked, this.cache, '%'));
+      } else if (kind === 'substr' || kind === 'nsubstr') {
+        p2 = { ...pattern2, text: substMatch(pattern2.text, vars, this.cache) };
+        desc2 = substMatch(desc2, vars, this.cache);
+        action2 = this.actionsFor(action2, rule.action2.volatile, vars);
+        act2Copied = rule.action2.volatile;
+        if (context2 !== undefined) context2 = mapContextNames(context2, (n) => substMatch(n, vars, this.cache));
+      } else {
+        desc2 = substMatch(desc2, vars, this.cache);
+        action2 = this.actionsFor(action2, rule.action2.volatile, vars);
+        act2Copied = rule.action2.volatile;
+        if (context2 !== undefined) context2 = mapContextNames(context2, (n) => substMatch(n, vars, this.cache));
+      }
+    }
+    const op = this.newOperation(file, rule, key, desc, action, action2);
+    op.desc2 = desc2;
+    op.pattern2 = p2;
+    op.context2 = context2;
+    op.act2Copied = act2Copied;
+    this.operations.set(key, op);
+    ops.delete(key);
+    ops.set(key, op);
+    if (rule.type === 'Pair') this.execute(action, desc);
+  }
+
+  private matchPairOperations(rule: Rule, ops: Map<string, Operation>): boolean {
+    let matched = false;
+    const cond = rule.context2;
+    for (const op of [...ops.values()]) {
+      if (!ops.has(op.key)) continue;
+      if (cond?.preEval === true && op.context2 !== undefined && !this.evalExpr(op.context2)) continue;
+      const vars = this.match(op.pattern2);
+      if (vars === null) continue;
+      if (cond !== undefined && !cond.preEval && !this.contextTrue(cond, vars, op.context2)) continue;
+      const inWindow = rule.type === 'PairWithWindow' || op.window === 0 || this.seconds() - op.time <= op.window;
+      if (inWindow) {
+        matched = true;
+        let action2 = op.action2;
+        let desc2 = op.desc2;
+        if (vars.size > 0) {
+          if (rule.action2.volatile) action2 = this.substActions(action2, vars, '$');
+          desc2 = substMatch(desc2, vars, this.cache);
+        }
+        this.execute(action2, desc2);
+      }
+      this.operations.delete(op.key);
+      ops.delete(op.key);
+    }
+    return matched;
+  }
+
+  private matchEventGroup(file: RuleFile, rule: Rule, index: number): number {
+    for (let k = 0; k < rule.members.length; k++) {
+      const member = rule.members[k];
+      if (member === undefined) continue;
+      const cond = member.context;
+      if (cond?.preEval === true && !this.evalExpr(cond.expr)) continue;
+      const vars = this.match(member.pattern);
+      if (vars === null) continue;
+      if (cond !== undefined && !cond.preEval && !this.contextTrue(cond, vars)) continue;
+      this.processEventGroup(file, rule, k, vars);
+      return member.next;
+    }
+    return index + 1;
+  }
+
+  private processEventGroup(file: RuleFile, rule: Rule, member: number, vars: MatchVars): void {
+    const desc = this.descFor(rule.desc, vars);
+    const key = this.key(file, rule, desc);
+    const now = this.seconds();
+    let op = this.operations.get(key);
+    if (op !== undefined && now - op.time > op.window) {
+      if (!op.suppress) {
+        this.slideEventGroup(op, now - op.window);
+        if (op.allTimes.length === 0) {
+          this.operations.delete(key);
+          op.deleting = true;
+          this.execute(op.action2, desc);
+        } else {
+          this.execute(this.actionsFor(rule.slide.actions, false, vars), desc);
+        }
+      } else {
+        this.operations.delete(key);
+        op.deleting = true;
+        this.execute(op.action2, desc);
+      }
+    }
+    op = this.operations.get(key);
+    const counts = rule.members[member]?.count;
+    if (op === undefined) {
+      op = this.newOperation(
+        file, rule, key, desc,
+        this.actionsFor(rule.action.actions, rule.action.volatile, vars),
+        this.actionsFor(rule.end.actions, rule.end.volatile, vars),
+      );
+      this.operations.set(key, op);
+      this.execute(this.actionsFor(rule.init.actions, rule.init.volatile, vars), desc);
+    }
+    if (counts !== undefined && counts.actions.length > 0) this.execute(this.actionsFor(counts.actions, counts.volatile, vars), desc);
+    if (op.suppress) return;
+    op.memberTimes[member]?.push(now);
+    op.allTimes.push(now);
+    const reached = rule.members.every((m, k) => (op.memberTimes[k]?.length ?? 0) >= m.thresh);
+    if (!reached) return;
+    if (rule.egPattern !== undefined && !this.egPatternMatches(rule, op)) return;
+    this.execute(op.action, desc);
+    if (rule.multact) {
+      op.memberTimes = rule.members.map(() => []);
+      op.allTimes = [];
+      op.time = now;
+    } else {
+      op.suppress = true;
+    }
+  }
+
+  private egPatternMatches(rule: Rule, op: Operation): boolean {
+    const order: string[] = [];
+    const merged: [number, number][] = [];
+    op.memberTimes.forEach((times, k) => {
+      for (const t of times) merged.push([t, k + 1]);
+    });
+    merged.sort((a, b) => a[0] - b[0]);
+    for (const [, k] of merged) order.push(String(k));
+    const p = rule.egPattern as Pattern;
+    const text = order.join(' ');
+    if (p.kind === 'substr') return text.includes(p.text);
+    if (p.kind === 'nsubstr') return !text.includes(p.text);
+    const ok = (p.regex as RegExp).test(text);
+    return p.kind === 'nregexp' ? !ok : ok;
+  }
+
+  private slideEventGroup(op: Operation, since: number): void {
+    for (const times of op.memberTimes) {
+      while (times.length > 0 && (times[0] ?? 0) < since) times.shift();
+    }
+    while (op.allTimes.length > 0 && (op.allTimes[0] ?? 0) < since) op.allTimes.shift();
+    op.time = op.allTimes[0] ?? since;
+  }
+
+  private processJump(file: RuleFile, rule: Rule, trace: Set<RuleFile> | undefined): boolean {
+    if (rule.cfset.length === 0) return false;
+    const seen = trace ?? new Set<RuleFile>([file]);
+    for (const set of rule.cfset) {
+      for (const target of this.cfsets.get(set) ?? []) {
+        if (seen.has(target)) {
+          this.logger.warn({ event: Events.ruleError, file: rule.file, line: rule.line }, `jump loop through ${target.file} skipped`);
+          continue;
+        }
+        seen.add(target);
+        const ended = this.processRules(target, 0, seen);
+        seen.delete(target);
+        if (ended) return true;
+      }
+    }
+    return false;
+  }
+
+  private processScript(rule: Rule, vars: MatchVars): void {
+    const plan = rule.script as CommandPlan;
+    const desc = this.descFor(rule.desc, vars);
+    const action = this.actionsFor(rule.action.actions, rule.action.volatile, vars);
+    const action2 = this.actionsFor(rule.action2.actions, rule.action2.volatile, vars);
+    const stdin = this.contexts.names().map((n) => `${n}\n`).join('');
+    const child = this.runCommand(this.commandFor(plan, vars), stdin, 'script');
+    if (child === undefined) return;
+    child.on('close', (code) => {
+      if (this.closed) return;
+      this.execute(code === 0 ? action : action2, desc);
+      this.drainEvents();
+      this.outputs.flush();
+    });
+  }
+
+  /** argv to run: split at load time (no shell), or a shell line with each value quoted for where it lands. */
+  private commandFor(plan: CommandPlan, vars: MatchVars): string[] {
+    if (this.compat) {
+      const line = vars.size > 0 ? substMatch(plan.template, vars, this.cache) : plan.template;
+      return needsShell(line) ? ['/bin/sh', '-c', line] : splitArgs(line);
+    }
+    if (plan.argv !== undefined) return vars.size > 0 ? plan.argv.map((a) => substMatch(a, vars, this.cache)) : plan.argv;
+    return ['/bin/sh', '-c', vars.size > 0 ? substMatchShell(plan.template, vars, this.cache).replaceAll('%%', '%') : plan.template];
+  }
+
+  private shellArgv(line: string): string[] {
+    return needsShell(line) ? ['/bin/sh', '-c', line] : splitArgs(line);
+  }
+
+  /** Starts a program; stdin text is written and closed; returns undefined when it cannot start. */
+  private runCommand(argv: string[], stdin: string | undefined, what: string, onLine?: (line: string) => void): ChildProcess | undefined {
+    const [command, ...args] = argv;
+    if (command === undefined) return undefined;
+    let child: ChildProcess;
+    try {
+      child = spawn(command, args, { stdio: [stdin === undefined ? 'ignore' : 'pipe', onLine === undefined ? 'inherit' : 'pipe', 'inherit'] });
+    } catch (err) {
+      this.logger.error({ event: Events.ruleError, command, err }, `cannot run ${what}`);
+      return undefined;
+    }
+    this.children.add(child);
+    child.on('error', (err) => {
+      this.logger.error({ event: Events.ruleError, command, err: err.message }, `cannot run ${what}`);
+    });
+    child.on('close', () => {
+      this.children.delete(child);
+    });
+    if (stdin !== undefined && child.stdin !== null) {
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(Buffer.from(stdin, 'latin1'));
+    }
+    if (onLine !== undefined && child.stdout !== null) {
+      let rest = '';
+      child.stdout.setEncoding('latin1');
+      child.stdout.on('data', (chunk: string) => {
+        const parts = (rest + chunk).split('\n');
+        rest = parts.pop() ?? '';
+        for (const part of parts) onLine(part);
+        this.drainEvents();
+        this.outputs.flush();
+      });
+      child.stdout.on('end', () => {
+        if (rest !== '') onLine(rest);
+        rest = '';
+        this.drainEvents();
+        this.outputs.flush();
+      });
+    }
+    return child;
+  }
+
+  private syntheticEvents(text: string, context: string, delay: number): void {
+    const lines = text.split('\n');
+    while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+    if (delay > 0) {
+      const at = this.seconds() + delay;
+      for (const line of lines) this.pending.push({ at, text: line, context });
+    } else {
+      for (const line of lines) this.events.push([line, context]);
+    }
+  }
+
+  private internalEvent(name: string): void {
+    this.contexts.setInternal(SEC_INTERNAL_CONTEXT);
+    this.handleEvent(name, undefined, SEC_INTERNAL_CONTEXT);
+    this.contexts.removeInternal(SEC_INTERNAL_CONTEXT);
+    this.drainEvents();
+  }
+
+  private lookup(desc: string): (name: string) => string | undefined {
+    return (name) => actionVariable(name, desc, this.clock(), this.variables);
+  }
+
+  private text(action: Action, i: number, desc: string): string {
+    const arg = action.args[i] ?? '';
+    if (i === action.shell && !this.compat) return substActionShell(arg, this.lookup(desc));
+    return substAction(arg, this.lookup(desc));
+  }
+
+  private shellText(action: Action, i: number, desc: string): string {
+    if (this.compat) {
+      const arg = action.args[i] ?? '';
+      // SEC's --quoting flag only quotes %s; compat mode is SEC without it.
+      return substAction(arg, this.lookup(desc));
+    }
+    return this.text(action, i, desc);
+  }
+
+  private argv(action: Action, from: number, desc: string): string[] {
+    return action.args.slice(from).map((a) => substAction(a, this.lookup(desc)));
+  }
+
+  /** SEC's execute_actionlist; returns -1 for break, 0 for continue, 1 otherwise. */
+  execute(actions: Action[], desc: string): number {
+    for (const action of actions) {
+      const r = this.executeOne(action, desc);
+      if (r <= 0) return r;
+    }
+    return CONTROL_NORMAL;
+  }
+
+  private executeOne(a: Action, desc: string): number {
+    const t = (i: number): string => this.text(a, i, desc);
+    switch (a.kind) {
+      case 'none':
+        break;
+      case 'logonly':
+        this.logger.info({ event: Events.ruleLogonly }, t(0));
+        break;
+      case 'write':
+        this.outputs.write(t(0), `${t(1)}\n`);
+        break;
+      case 'writen':
+        this.outputs.write(t(0), t(1));
+        break;
+      case 'owritecl':
+        this.outputs.writeOnce(t(0), t(1));
+        break;
+      case 'closef':
+        this.outputs.close(t(0));
+        break;
+      case 'shellcmd':
+        this.runCommand(this.shellArgv(this.shellText(a, 0, desc)), undefined, 'shellcmd');
+        break;
+      case 'cmdexec':
+        this.runCommand(this.argv(a, 0, desc), undefined, 'cmdexec');
+        break;
+      case 'spawn':
+        this.runCommand(this.shellArgv(this.shellText(a, 0, desc)), undefined, 'spawn', (line) => {
+          this.events.push([line, SYNTHETIC_CONTEXT]);
+        });
+        break;
+      case 'spawnexec':
+        this.runCommand(this.argv(a, 0, desc), undefined, 'spawnexec', (line) => {
+          this.events.push([line, SYNTHETIC_CONTEXT]);
+        });
+        break;
+      case 'cspawn':
+      case 'cspawnexec': {
+        const context = t(0);
+        const argv = a.kind === 'cspawn' ? this.shellArgv(this.shellText(a, 1, desc)) : this.argv(a, 1, desc);
+        this.runCommand(argv, undefined, a.kind, (line) => {
+          this.events.push([line, context]);
+        });
+        break;
+      }
+      case 'pipe':
+      case 'pipeexec': {
+        const text = `${t(0)}\n`;
+        const argv = a.kind === 'pipe' ? this.shellArgv(this.shellText(a, 1, desc)) : this.argv(a, 1, desc);
+        if (argv.length === 0) this.outputs.write('-', text);
+        else this.runCommand(argv, text, a.kind);
+        break;
+      }
+      case 'report':
+      case 'reportexec': {
+        const ctx = this.contexts.get(t(0));
+        if (ctx === undefined) break;
+        const text = ctx.buffer.map((l) => `${l}\n`).join('');
+        const argv = a.kind === 'report' ? (a.shell < 0 ? [] : this.shellArgv(this.shellText(a, 1, desc))) : this.argv(a, 1, desc);
+        if (argv.length === 0) this.outputs.write('-', text);
+        else this.runCommand(argv, text, a.kind);
+        break;
+      }
+      case 'udgram':
+      case 'ustream':
+      case 'udpsock':
+      case 'tcpsock':
+        this.sendSocket(a.kind, t(0), t(1));
+        break;
+      case 'closeudgr':
+      case 'closeustr':
+      case 'closeudp':
+      case 'closetcp':
+        this.closeSocket(`${a.kind.slice(5)}:${t(0)}`);
+        break;
+      case 'create':
+      case 'set': {
+        const name = t(0);
+        const lifetime = /^\s*0*([0-9]+)\s*$/.exec(t(1));
+        if (lifetime === null) {
+          this.logger.warn({ event: Events.ruleError, context: name }, `invalid lifetime '${t(1)}' for context`);
+          break;
+        }
+        if (a.kind === 'create') this.contexts.create(name, Number(lifetime[1]), a.lists[0] ?? [], desc);
+        else {
+          const ctx = this.contexts.get(name);
+          if (ctx !== undefined && !ctx.internal) {
+            ctx.time = this.seconds();
+            ctx.window = Number(lifetime[1]);
+            if (a.lists[0] !== undefined) {
+              ctx.actions = a.lists[0];
+              ctx.desc = desc;
+            }
+          }
+        }
+        break;
+      }
+      case 'delete':
+        this.contexts.delete(t(0));
+        break;
+      case 'obsolete':
+        this.contexts.obsolete(t(0));
+        break;
+      case 'alias':
+        this.contexts.alias(t(0), t(1));
+        break;
+      case 'unalias':
+        this.contexts.unalias(t(0));
+        break;
+      case 'add':
+      case 'prepend':
+      case 'fill':
+        this.contexts.store(t(0), t(1).split('\n'), a.kind);
+        break;
+      case 'copy':
+      case 'pop':
+      case 'shift':
+      case 'empty': {
+        const ctx = this.contexts.get(t(0));
+        const variable = a.args[1] ?? '';
+        if (ctx === undefined) break;
+        if (a.kind === 'copy') this.variables.set(variable, ctx.buffer.join('\n'));
+        else if (a.kind === 'pop') this.variables.set(variable, ctx.buffer.pop() ?? '');
+        else if (a.kind === 'shift') this.variables.set(variable, ctx.buffer.shift() ?? '');
+        else {
+          if (variable !== '') this.variables.set(variable, ctx.buffer.join('\n'));
+          ctx.buffer = [];
+        }
+        break;
+      }
+      case 'exists':
+      case 'getsize':
+      case 'getaliases':
+      case 'getltime':
+      case 'getctime': {
+        const variable = a.args[0] ?? '';
+        const ctx = this.contexts.get(t(1));
+        if (a.kind === 'exists') this.variables.set(variable, ctx === undefined ? '0' : '1');
+        else if (ctx === undefined) this.variables.delete(variable);
+        else if (a.kind === 'getsize') this.variables.set(variable, String(ctx.buffer.length));
+        else if (a.kind === 'getaliases') this.variables.set(variable, [...ctx.aliases].sort().join('\n'));
+        else if (a.kind === 'getltime') this.variables.set(variable, String(ctx.window));
+        else this.variables.set(variable, String(ctx.time));
+        break;
+      }
+      case 'setltime': {
+        const ctx = this.contexts.get(t(0));
+        const lifetime = /^\s*0*([0-9]+)\s*$/.exec(t(1));
+        if (ctx !== undefined && lifetime !== null && !ctx.internal) {
+          ctx.window = Number(lifetime[1]);
+          this.contexts.get(t(0));
+        }
+        break;
+      }
+      case 'setctime': {
+        const ctx = this.contexts.get(t(1));
+        const time = /^\s*0*([0-9]+)\s*$/.exec(t(0));
+        if (ctx !== undefined && time !== null && !ctx.internal && Number(time[1]) <= this.seconds()) {
+          ctx.time = Number(time[1]);
+          this.contexts.get(t(1));
+        }
+        break;
+      }
+      case 'event':
+        this.syntheticEvents(t(1), SYNTHETIC_CONTEXT, Number(a.args[0] ?? 0));
+        break;
+      case 'tevent':
+      case 'cevent': {
+        const offset = a.kind === 'tevent' ? t(0) : t(1);
+        const m = /^\s*0*([0-9]+)\s*$/.exec(offset);
+        if (m === null) {
+          this.logger.warn({ event: Events.ruleError }, `invalid time specification '${offset}' for creating events`);
+          break;
+        }
+        if (a.kind === 'tevent') this.syntheticEvents(t(1), SYNTHETIC_CONTEXT, Number(m[1]));
+        else this.syntheticEvents(t(2), t(0), Number(m[1]));
+        break;
+      }
+      case 'reset':
+        this.reset(a, t(0));
+        break;
+      case 'getwpos':
+      case 'setwpos':
+        this.windowPosition(a, desc);
+        break;
+      case 'assign':
+        this.variables.set(a.args[0] ?? '', t(1));
+        break;
+      case 'assignsq':
+        this.variables.set(a.args[0] ?? '', shellQuote(t(1)));
+        break;
+      case 'free':
+        this.variables.delete(a.args[0] ?? '');
+        break;
+      case 'if': {
+        const value = this.variables.get(a.args[0] ?? '');
+        const list = value !== undefined && value !== '' && value !== '0' ? a.lists[0] : a.lists[1];
+        if (list !== undefined && list.length > 0) {
+          const r = this.execute(list, desc);
+          if (r !== CONTROL_NORMAL) return r;
+        }
+        break;
+      }
+      case 'while': {
+        const body = a.lists[0] ?? [];
+        for (;;) {
+          const value = this.variables.get(a.args[0] ?? '');
+          if (value === undefined || value === '' || value === '0') break;
+          if (this.execute(body, desc) === CONTROL_BREAK) break;
+        }
+        break;
+      }
+      case 'break':
+        return CONTROL_BREAK;
+      case 'continue':
+        return CONTROL_CONTINUE;
+      case 'onboard':
+      case 'check':
+      case 'provision':
+      case 'backup':
+        this.native(a, desc);
+        break;
+    }
+    return CONTROL_NORMAL;
+  }
+
+  private native(a: Action, desc: string): void {
+    const args = this.argv(a, 0, desc);
+    const sink = this.options.sink;
+    if (sink === undefined) {
+      this.logger.warn({ event: Events.ruleError, action: a.kind, args }, `native action ${a.kind} has no handler; ignored`);
+      return;
+    }
+    try {
+      if (a.kind === 'onboard') sink.onboard(args[0] ?? '', args[1] ?? '', args[2] ?? '');
+      else if (a.kind === 'check') sink.check(args[0] ?? '');
+      else if (a.kind === 'provision') sink.provision(args[0] ?? '', args[1] ?? '');
+      else sink.backup(args[0] ?? '');
+    } catch (err) {
+      this.logger.error({ event: Events.ruleError, action: a.kind, err }, `native action ${a.kind} failed`);
+    }
+  }
+
+  private reset(a: Action, desc: string): void {
+    const file = this.rules.files.find((f) => f.rules.some((r) => r.action.actions.includes(a) || r.action2.actions.includes(a)));
+    const files = file === undefined ? this.rules.files : [file];
+    for (const f of files) {
+      const rules = a.ruleIndex === undefined ? f.rules : [f.rules[a.ruleIndex]].filter((r): r is Rule => r !== undefined);
+      for (const rule of rules) {
+        const key = this.key(f, rule, desc);
+        this.operations.delete(key);
+        this.ruleOperations.get(rule)?.delete(key);
+      }
+    }
+  }
+
+  private windowPosition(a: Action, desc: string): void {
+    const text = this.text(a, 1, desc);
+    for (const f of this.rules.files) {
+      const rule = a.ruleIndex === undefined ? undefined : f.rules[a.ruleIndex];
+      if (rule === undefined) continue;
+      const op = this.operations.get(this.key(f, rule, text));
+      if (op === undefined) continue;
+      if (a.kind === 'getwpos') {
+        this.variables.set(a.args[0] ?? '', String(op.time));
+      } else {
+        const m = /^\s*0*([0-9]+)\s*$/.exec(this.text(a, 0, desc));
+        if (m !== null) op.time = Number(m[1]);
+      }
+      return;
+    }
+  }
+
+  private sendSocket(kind: string, peer: string, text: string): void {
+    const key = `${kind.replace('sock', '').replace('ustream', 'ustr').replace('udgram', 'udgr')}:${peer}`;
+    const payload = Buffer.from(kind === 'udpsock' || kind === 'udgram' ? text : `${text}\n`, 'latin1');
+    if (kind === 'udpsock') {
+      const [host, port] = splitPeer(peer);
+      let sock = this.sockets.get(key) as UdpSocket | undefined;
+      if (sock === undefined) {
+        sock = createSocket(host.includes(':') ? 'udp6' : 'udp4');
+        sock.on('error', (err) => { this.logger.debug({ peer, err: err.message }, 'udp send failed'); });
+        sock.unref();
+        this.sockets.set(key, sock);
+      }
+      sock.send(payload, port, host);
+      return;
+    }
+    if (kind === 'udgram') {
+      this.logger.warn({ event: Events.ruleError, peer }, 'udgram: Unix datagram sockets are not available; event dropped');
+      return;
+    }
+    let sock = this.sockets.get(key) as Socket | undefined;
+    if (sock === undefined) {
+      const s = kind === 'tcpsock' ? createConnection({ host: splitPeer(peer)[0], port: splitPeer(peer)[1] }) : createConnection(peer);
+      s.on('error', (err) => {
+        this.logger.debug({ peer, err: err.message }, 'socket write failed');
+        this.sockets.delete(key);
+      });
+      s.on('close', () => {
+        this.sockets.delete(key);
+      });
+      this.sockets.set(key, s);
+      sock = s;
+    }
+    sock.write(payload);
+  }
+
+  private closeSocket(key: string): void {
+    const sock = this.sockets.get(key);
+    if (sock === undefined) return;
+    this.sockets.delete(key);
+    if ('end' in sock) sock.end();
+    else sock.close();
+  }
+
+  /** SEC's process_lists: context expiry, delayed events, Calendar rules, correlation windows. */
+  private processLists(): void {
+    this.contexts.sweep();
+    const now = this.seconds();
+    if (this.pending.length > 0) {
+      const due = this.pending.filter((p) => now >= p.at);
+      this.pending = this.pending.filter((p) => now < p.at);
+      for (const p of due) this.events.push([p.text, p.context]);
+    }
+    const date = new Date(now * 1000);
+    const minuteKey = `${date.getFullYear()}-${date.getMonth()}-${date.getDate()}-${date.getHours()}-${date.getMinutes()}`;
+    for (const f of this.rules.files) {
+      for (const rule of f.rules) {
+        if (rule.type !== 'Calendar' || rule.calendar === undefined) continue;
+        if (this.calendarLast.get(rule) === minuteKey || !calendarMatches(rule.calendar, date)) continue;
+        if (rule.context === undefined || this.evalExpr(rule.context.expr)) {
+          this.execute(rule.action.actions, rule.desc);
+          this.calendarLast.set(rule, minuteKey);
+        }
+      }
+    }
+    for (const op of [...this.operations.values()]) {
+      if (this.operations.get(op.key) !== op) continue;
+      if (now - op.time <= op.window) continue;
+      const rule = op.rule;
+      switch (rule.type) {
+        case 'SingleWithSuppress':
+          this.operations.delete(op.key);
+          break;
+        case 'Pair':
+          if (op.window > 0) {
+            this.operations.delete(op.key);
+            this.ruleOperations.get(rule)?.delete(op.key);
+          }
+          break;
+        case 'PairWithWindow':
+          this.operations.delete(op.key);
+          this.ruleOperations.get(rule)?.delete(op.key);
+          this.execute(op.action, op.desc);
+          break;
+        case 'SingleWithThreshold':
+          if (!op.suppress) {
+            this.slideTimes(op, now - op.window);
+            if (op.times.length === 0) this.operations.delete(op.key);
+          } else {
+            this.operations.delete(op.key);
+            this.execute(op.action2, op.desc);
+          }
+          break;
+        case 'SingleWith2Thresholds':
+          if (!op.secondPass) {
+            this.slideTimes(op, now - op.window);
+            if (op.times.length === 0) this.operations.delete(op.key);
+          } else {
+            this.operations.delete(op.key);
+            this.execute(op.action2, op.desc2);
+          }
+          break;
+        case 'EventGroup':
+          if (!op.suppress) {
+            this.slideEventGroup(op, now - op.window);
+            if (op.allTimes.length === 0) {
+              op.deleting = true;
+              this.operations.delete(op.key);
+              this.execute(op.action2, op.desc);
+            } else {
+              this.execute(rule.slide.actions, op.desc);
+            }
+          } else {
+            op.deleting = true;
+            this.operations.delete(op.key);
+            this.execute(op.action2, op.desc);
+          }
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  /** HUP: new rules, every context, operation and variable dropped (SEC's full restart). */
+  restart(rules: RuleSet): void {
+    this.rules = rules;
+    this.indexFiles();
+    this.operations.clear();
+    this.ruleOperations.clear();
+    this.contexts.clear();
+    this.variables.clear();
+    this.pending = [];
+    this.events.length = 0;
+    this.calendarLast.clear();
+    this.outputs.reopen();
+    if (this.options.intevents === true) this.internalEvent('SEC_RESTART');
+  }
+
+  /** ABRT: new rules; operations of rule files that did not change are kept (SEC's soft restart). */
+  softRestart(rules: RuleSet, unchanged: (file: string) => boolean): void {
+    const keep = new Set(rules.files.filter((f) => unchanged(f.file)).map((f) => f.file));
+    const byFile = new Map(rules.files.map((f) => [f.file, f]));
+    for (const op of [...this.operations.values()]) {
+      const newFile = byFile.get(op.file.file);
+      const newRule = newFile?.rules[op.rule.id];
+      if (!keep.has(op.file.file) || newFile === undefined || newRule === undefined) {
+        this.operations.delete(op.key);
+        continue;
+      }
+      op.file = newFile;
+      op.rule = newRule;
+    }
+    this.ruleOperations.clear();
+    for (const op of this.operations.values()) {
+      if (op.rule.type !== 'Pair' && op.rule.type !== 'PairWithWindow') continue;
+      const ops = this.ruleOperations.get(op.rule) ?? new Map<string, Operation>();
+      ops.set(op.key, op);
+      this.ruleOperations.set(op.rule, ops);
+    }
+    this.rules = rules;
+    this.indexFiles();
+    if (this.options.intevents === true) this.internalEvent('SEC_SOFTRESTART');
+  }
+
+  /** USR2: reopen output files (after log rotation). */
+  reopenOutputs(): void {
+    this.outputs.reopen();
+    if (this.options.intevents === true) this.internalEvent('SEC_LOGROTATE');
+  }
+
+  /** USR1: a readable account of the engine state, like SEC's dump file. */
+  dump(): string {
+    const now = this.seconds();
+    const lines = [`onramp rule engine state at ${new Date(now * 1000).toISOString()}`, ''];
+    for (const f of this.rules.files) lines.push(`${f.rules.length} rules loaded from ${f.file}`);
+    lines.push('', `Active event correlation operations: ${this.operations.size}`);
+    for (const op of this.operations.values()) {
+      lines.push(`  ${op.rule.type} rule at ${op.file.file}:${op.rule.line}, desc '${op.desc}', window start ${op.time}, ${op.window}s`);
+    }
+    const names = this.contexts.names();
+    lines.push('', `Contexts: ${names.length}`);
+    for (const name of names) {
+      const ctx: Context | undefined = this.contexts.raw(name);
+      if (ctx === undefined) continue;
+      lines.push(`  ${name}: created ${ctx.time}, lifetime ${ctx.window}s, ${ctx.buffer.length} events`);
+    }
+    lines.push('', `Action list variables: ${this.variables.size}`);
+    for (const [name, value] of this.variables) lines.push(`  %${name} = '${value}'`);
+    lines.push('', `Running child processes: ${this.children.size}`);
+    return `${lines.join('\n')}\n`;
+  }
+
+  /** Flushes `write -` output, emits SEC_SHUTDOWN (with --intevents) and waits for child processes. */
+  async close(waitForChildren = true): Promise<void> {
+    if (this.closed || this.closing) return;
+    this.closing = true;
+    if (this.options.intevents === true && this.started) this.internalEvent('SEC_SHUTDOWN');
+    this.outputs.flush();
+    await Promise.all(
+      [...(waitForChildren ? this.children : [])].map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) {
+              resolve();
+              return;
+            }
+            child.once('close', () => {
+              resolve();
+            });
+          }),
+      ),
+    );
+    // Scripts that ended while we waited have run their action lists; nothing runs after this.
+    this.closed = true;
+    for (const key of [...this.sockets.keys()]) this.closeSocket(key);
+    this.outputs.closeAll();
+  }
+}
+
+function splitPeer(peer: string): [string, number] {
+  const i = peer.lastIndexOf(':');
+  return [peer.slice(0, i).replace(/^\[|\]$/g, ''), Number(peer.slice(i + 1))];
+}
+
+/** Perl's quotemeta: every byte that is not a word character gets a backslash. */
+function quotemeta(value: string): string {
+  return value.replace(/[^A-Za-z0-9_]/g, (c) => (c.charCodeAt(0) < 128 ? `\\${c}` : c));
+}

@@ -1,0 +1,599 @@
+import { FieldError } from './errors.js';
+
+/**
+ * Perl regular expressions (as SEC compiles them with qr//) translated to
+ * JavaScript. Input lines are byte strings (latin1, one char per byte) like
+ * Perl's, so the classes are pinned to Perl's byte semantics: JavaScript's \s
+ * would also match \xa0, Perl's does not.
+ */
+export interface TranslatedRegex {
+  source: string;
+  flags: string;
+  /** groupIndex[n] is the JavaScript match index of Perl group $n. */
+  groupIndex: number[];
+  /** Named groups the pattern declares, in order; internal names are not listed. */
+  names: string[];
+}
+
+interface Flags {
+  i: boolean;
+  m: boolean;
+  s: boolean;
+  x: boolean;
+}
+
+interface OpenGroup {
+  closer: string;
+  outStart: number;
+  flags: Flags;
+}
+
+const SPACE_CHARS = '\\t\\n\\v\\f\\r ';
+const POSIX_CLASSES: Record<string, string> = {
+  alpha: 'a-zA-Z',
+  digit: '0-9',
+  alnum: 'a-zA-Z0-9',
+  upper: 'A-Z',
+  lower: 'a-z',
+  space: SPACE_CHARS,
+  blank: ' \\t',
+  punct: '!-\\/:-@\\[-`{-~',
+  print: '\\x20-\\x7e',
+  graph: '\\x21-\\x7e',
+  cntrl: '\\x00-\\x1f\\x7f',
+  xdigit: '0-9A-Fa-f',
+  word: '\\w',
+  ascii: '\\x00-\\x7f',
+};
+const AUX_PREFIX = '__onrampAtomic';
+const BACKREF_MARK = '\u0000';
+
+function hex(code: number): string {
+  if (code <= 0xff) return `\\x${code.toString(16).padStart(2, '0')}`;
+  if (code <= 0xffff) return `\\u${code.toString(16).padStart(4, '0')}`;
+  throw new FieldError(`character \\x{${code.toString(16)}} is outside the byte range of log lines`);
+}
+
+function escapeLiteral(ch: string): string {
+  return /[\\^$.*+?()[\]{}|/-]/.test(ch) ? `\\${ch}` : ch;
+}
+
+function isLetter(ch: string): boolean {
+  return /^[A-Za-z]$/.test(ch);
+}
+
+class Translator {
+  private i = 0;
+  private out = '';
+  private flags: Flags;
+  private readonly global: Flags;
+  private readonly stack: OpenGroup[] = [];
+  private atomStart = -1;
+  private perlGroups = 0;
+  private auxCount = 0;
+  private readonly names: string[] = [];
+
+  constructor(private readonly src: string) {
+    this.global = { i: false, m: false, s: false, x: false };
+    const lead = /^\(\?\^?([imsx]*)\)/.exec(src);
+    if (lead !== null) {
+      for (const f of lead[1] ?? '') this.global[f as keyof Flags] = true;
+      this.i = lead[0].length;
+    }
+    this.flags = { ...this.global };
+  }
+
+  translate(): TranslatedRegex {
+    const src = this.src;
+    while (this.i < src.length) {
+      const ch = src[this.i] ?? '';
+      if (this.flags.x && /[ \t\n\r\f\v]/.test(ch)) {
+        this.i++;
+        continue;
+      }
+      if (this.flags.x && ch === '#') {
+        while (this.i < src.length && src[this.i] !== '\n') this.i++;
+        continue;
+      }
+      switch (ch) {
+        case '\\':
+          this.escape();
+          break;
+        case '[':
+          this.atomStart = this.out.length;
+          this.out += this.charClass();
+          break;
+        case '(':
+          this.openGroup();
+          break;
+        case ')':
+          this.closeGroup();
+          break;
+        case '*':
+        case '+':
+        case '?':
+          this.quantifier(ch);
+          break;
+        case '{': {
+          const q = /^\{\d+(?:,\d*)?\}/.exec(src.slice(this.i));
+          if (q !== null && this.atomStart >= 0) {
+            this.quantifier(q[0]);
+          } else {
+            this.atomStart = this.out.length;
+            this.out += '\\{';
+            this.i++;
+          }
+          break;
+        }
+        case '}':
+          this.atomStart = this.out.length;
+          this.out += '\\}';
+          this.i++;
+          break;
+        case '.':
+          this.atomStart = this.out.length;
+          this.out += this.flags.s === this.global.s ? '.' : this.flags.s ? '[\\s\\S]' : '[^\\n]';
+          this.i++;
+          break;
+        case '^':
+          this.atomStart = -1;
+          this.out += this.flags.m === this.global.m ? '^' : this.flags.m ? '(?<![^\\n])' : '(?<![\\s\\S])';
+          this.i++;
+          break;
+        case '$':
+          this.atomStart = -1;
+          this.out += this.flags.m === this.global.m ? '$' : this.flags.m ? '(?=\\n|(?![\\s\\S]))' : '(?![\\s\\S])';
+          this.i++;
+          break;
+        case '|':
+          this.atomStart = -1;
+          this.out += '|';
+          this.i++;
+          break;
+        default:
+          this.atomStart = this.out.length;
+          this.out += this.literal(ch);
+          this.i++;
+      }
+    }
+    if (this.stack.length > 0) throw new FieldError('unbalanced parentheses: missing )');
+    return this.finish();
+  }
+
+  private literal(ch: string): string {
+    if (this.flags.i && !this.global.i && isLetter(ch)) return `[${ch.toLowerCase()}${ch.toUpperCase()}]`;
+    return escapeLiteral(ch);
+  }
+
+  private quantifier(q: string): void {
+    if (this.atomStart < 0) throw new FieldError(`quantifier '${q}' follows nothing`);
+    this.i += q.length;
+    let text = q;
+    const next = this.src[this.i];
+    if (next === '?') {
+      text += '?';
+      this.i++;
+    } else if (next === '+') {
+      // Possessive: emulated with an atomic group (lookahead + backreference).
+      this.i++;
+      const atom = this.out.slice(this.atomStart) + text;
+      this.out = this.out.slice(0, this.atomStart) + this.atomic(atom);
+      this.atomStart = -1;
+      return;
+    }
+    this.out += text;
+    this.atomStart = -1;
+  }
+
+  private atomic(body: string): string {
+    const name = `${AUX_PREFIX}${++this.auxCount}`;
+    return `(?:(?=(?<${name}>${body}))\\k<${name}>)`;
+  }
+
+  private openGroup(): void {
+    const src = this.src;
+    const rest = src.slice(this.i);
+    const start = this.out.length;
+    const push = (opener: string, closer: string, consumed: number, flags: Flags = this.flags): void => {
+      this.stack.push({ closer, outStart: start, flags: this.flags });
+      this.flags = flags;
+      this.out += opener;
+      this.i += consumed;
+      this.atomStart = -1;
+    };
+    if (!rest.startsWith('(?') && !rest.startsWith('(*')) {
+      this.perlGroups++;
+      push('(', ')', 1);
+      return;
+    }
+    if (rest.startsWith('(*')) throw new FieldError(`backtracking control verb '${rest.slice(0, 8)}…' has no JavaScript equivalent`);
+    const comment = /^\(\?#[^)]*\)/.exec(rest);
+    if (comment !== null) {
+      this.i += comment[0].length;
+      return;
+    }
+    for (const simple of ['(?:', '(?=', '(?!', '(?<=', '(?<!']) {
+      if (rest.startsWith(simple)) {
+        push(simple, ')', simple.length);
+        return;
+      }
+    }
+    const named = /^\(\?(?:P?<([A-Za-z_]\w*)>|'([A-Za-z_]\w*)')/.exec(rest);
+    if (named !== null) {
+      const name = named[1] ?? named[2] ?? '';
+      if (this.names.includes(name)) throw new FieldError(`named group '${name}' is defined twice (JavaScript does not allow that)`);
+      this.names.push(name);
+      this.perlGroups++;
+      push(`(?<${name}>`, ')', named[0].length);
+      return;
+    }
+    const namedRef = /^\(\?P=([A-Za-z_]\w*)\)/.exec(rest);
+    if (namedRef !== null) {
+      this.atomStart = this.out.length;
+      this.out += `\\k<${namedRef[1] ?? ''}>`;
+      this.i += namedRef[0].length;
+      return;
+    }
+    if (rest.startsWith('(?>')) {
+      const name = `${AUX_PREFIX}${++this.auxCount}`;
+      push(`(?:(?=(?<${name}>`, `))\\k<${name}>)`, 3);
+      return;
+    }
+    const modifier = /^\(\?(\^)?([imsxn]*)(?:-([imsx]*))?(:|\))/.exec(rest);
+    if (modifier !== null) {
+      const flags: Flags = modifier[1] === '^' ? { i: false, m: false, s: false, x: false } : { ...this.flags };
+      for (const f of modifier[2] ?? '') {
+        if (f === 'n') throw new FieldError("the (?n) modifier cannot be translated");
+        flags[f as keyof Flags] = true;
+      }
+      for (const f of modifier[3] ?? '') flags[f as keyof Flags] = false;
+      if (this.global.i && !flags.i) {
+        throw new FieldError('turning case-insensitivity off inside a case-insensitive pattern cannot be translated');
+      }
+      if (modifier[4] === ':') {
+        push('(?:', ')', modifier[0].length, flags);
+      } else {
+        // (?i) applies to the end of the enclosing group.
+        this.flags = flags;
+        this.i += modifier[0].length;
+      }
+      return;
+    }
+    throw new FieldError(`regular expression construct '${rest.slice(0, 6)}…' cannot be translated to JavaScript`);
+  }
+
+  private closeGroup(): void {
+    const group = this.stack.pop();
+    if (group === undefined) throw new FieldError('unbalanced parentheses: unexpected )');
+    this.out += group.closer;
+    this.flags = group.flags;
+    this.atomStart = group.outStart;
+    this.i++;
+  }
+
+  private escape(): void {
+    const src = this.src;
+    const c = src[this.i + 1];
+    if (c === undefined) throw new FieldError('pattern ends with a backslash');
+    this.atomStart = this.out.length;
+    if (c === 'Q') {
+      const end = src.indexOf('\\E', this.i + 2);
+      const quoted = src.slice(this.i + 2, end < 0 ? src.length : end);
+      for (const ch of quoted.split('')) this.out += this.literal(ch);
+      this.i = end < 0 ? src.length : end + 2;
+      this.atomStart = -1;
+      return;
+    }
+    this.i += 2;
+    switch (c) {
+      case 'E':
+        this.atomStart = -1;
+        return;
+      case 'A':
+        this.out += '(?<![\\s\\S])';
+        this.atomStart = -1;
+        return;
+      case 'z':
+        this.out += '(?![\\s\\S])';
+        this.atomStart = -1;
+        return;
+      case 'Z':
+        this.out += '(?=\\n?(?![\\s\\S]))';
+        this.atomStart = -1;
+        return;
+      case 'b':
+      case 'B':
+        this.out += `\\${c}`;
+        this.atomStart = -1;
+        return;
+      case 's':
+        this.out += `[${SPACE_CHARS}]`;
+        return;
+      case 'S':
+        this.out += `[^${SPACE_CHARS}]`;
+        return;
+      case 'h':
+        this.out += '[\\t \\xa0]';
+        return;
+      case 'H':
+        this.out += '[^\\t \\xa0]';
+        return;
+      case 'v':
+        this.out += '[\\n\\v\\f\\r\\x85]';
+        return;
+      case 'V':
+        this.out += '[^\\n\\v\\f\\r\\x85]';
+        return;
+      case 'R':
+        this.out += '(?:\\r\\n|[\\n\\v\\f\\r\\x85])';
+        return;
+      case 'N':
+        if (src[this.i] === '{') throw new FieldError('\\N{…} named characters cannot be translated');
+        this.out += '[^\\n]';
+        return;
+      case 'k': {
+        const ref = /^(?:<([A-Za-z_]\w*)>|'([A-Za-z_]\w*)'|\{([A-Za-z_]\w*)\})/.exec(src.slice(this.i));
+        if (ref === null) throw new FieldError('\\k must name a group');
+        this.out += `\\k<${ref[1] ?? ref[2] ?? ref[3] ?? ''}>`;
+        this.i += ref[0].length;
+        return;
+      }
+      case 'g': {
+        const ref = /^(?:\{(-?\d+)\}|(-?\d+))/.exec(src.slice(this.i));
+        if (ref === null) {
+          const named = /^\{([A-Za-z_]\w*)\}/.exec(src.slice(this.i));
+          if (named === null) throw new FieldError('\\g must be followed by a group number or name');
+          this.out += `\\k<${named[1] ?? ''}>`;
+          this.i += named[0].length;
+          return;
+        }
+        let n = Number(ref[1] ?? ref[2]);
+        if (n < 0) n = this.perlGroups + 1 + n;
+        this.out += `${BACKREF_MARK}${n}${BACKREF_MARK}`;
+        this.i += ref[0].length;
+        return;
+      }
+      default:
+        break;
+    }
+    if (/[1-9]/.test(c)) {
+      const digits = /^\d*/.exec(src.slice(this.i))?.[0] ?? '';
+      const n = Number(c + digits);
+      if (n < 10 || n <= this.perlGroups) {
+        this.out += `${BACKREF_MARK}${n}${BACKREF_MARK}`;
+        this.i += digits.length;
+        return;
+      }
+      const octal = /^[0-7]{1,2}/.exec(c + digits.slice(0, 1))?.[0] ?? c;
+      this.out += this.literalCode(parseInt(octal, 8));
+      this.i += octal.length - 1;
+      return;
+    }
+    const code = this.characterEscape(c);
+    if (code !== undefined) {
+      this.out += this.literalCode(code);
+      return;
+    }
+    this.out += this.commonEscape(c);
+  }
+
+  private literalCode(code: number): string {
+    const ch = String.fromCharCode(code);
+    if (this.flags.i && !this.global.i && isLetter(ch)) return this.literal(ch);
+    return hex(code);
+  }
+
+  /** Escapes that denote one character code (\t, \x41, \x{41}, \0, \o{101}, \cA, \e); i is past the escape letter. */
+  private characterEscape(c: string): number | undefined {
+    const src = this.src;
+    switch (c) {
+      case 't':
+        return 9;
+      case 'n':
+        return 10;
+      case 'r':
+        return 13;
+      case 'f':
+        return 12;
+      case 'e':
+        return 27;
+      case 'a':
+        return 7;
+      case 'x': {
+        const braced = /^\{([0-9A-Fa-f]*)\}/.exec(src.slice(this.i));
+        if (braced !== null) {
+          this.i += braced[0].length;
+          return parseInt(braced[1] === '' ? '0' : (braced[1] ?? '0'), 16);
+        }
+        const plain = /^[0-9A-Fa-f]{0,2}/.exec(src.slice(this.i))?.[0] ?? '';
+        this.i += plain.length;
+        return plain === '' ? 0 : parseInt(plain, 16);
+      }
+      case '0': {
+        const digits = /^[0-7]{0,2}/.exec(src.slice(this.i))?.[0] ?? '';
+        this.i += digits.length;
+        return parseInt(`0${digits}`, 8);
+      }
+      case 'o': {
+        const braced = /^\{([0-7]+)\}/.exec(src.slice(this.i));
+        if (braced === null) throw new FieldError('\\o must be followed by {octal digits}');
+        this.i += braced[0].length;
+        return parseInt(braced[1] ?? '0', 8);
+      }
+      case 'c': {
+        const ctl = src[this.i];
+        if (ctl === undefined) throw new FieldError('\\c must be followed by a character');
+        this.i++;
+        return ctl.toUpperCase().charCodeAt(0) ^ 64;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /** \d \w and friends, and escaped punctuation; unknown letters are errors rather than guesses. */
+  private commonEscape(c: string): string {
+    if ('dDwW'.includes(c)) return `\\${c}`;
+    if (/[A-Za-z]/.test(c)) {
+      if ('pPXCGKlLuU'.includes(c)) throw new FieldError(`\\${c} has no JavaScript equivalent for byte strings`);
+      throw new FieldError(`unknown escape \\${c}`);
+    }
+    return escapeLiteral(c);
+  }
+
+  private charClass(): string {
+    const src = this.src;
+    let j = this.i + 1;
+    let out = '[';
+    if (src[j] === '^') {
+      out += '^';
+      j++;
+    }
+    if (src[j] === ']') {
+      out += '\\]';
+      j++;
+    }
+    const caseFold = this.flags.i && !this.global.i;
+    let prevChar: string | undefined;
+    for (;;) {
+      const ch = src[j];
+      if (ch === undefined) throw new FieldError('unterminated character class: missing ]');
+      if (ch === ']') break;
+      if (ch === '[' && src[j + 1] === ':') {
+        const end = src.indexOf(':]', j + 2);
+        const name = end < 0 ? '' : src.slice(j + 2, end);
+        const expansion = POSIX_CLASSES[name];
+        if (expansion === undefined) {
+          throw new FieldError(`POSIX class [:${name}:] cannot be translated`);
+        }
+        out += expansion;
+        j = end + 2;
+        prevChar = undefined;
+        continue;
+      }
+      if (ch === '\\') {
+        const c = src[j + 1];
+        if (c === undefined) throw new FieldError('unterminated character class: missing ]');
+        j += 2;
+        prevChar = undefined;
+        switch (c) {
+          case 's':
+            out += SPACE_CHARS;
+            continue;
+          case 'S':
+            out += '\\S\\xa0';
+            continue;
+          case 'h':
+            out += '\\t \\xa0';
+            continue;
+          case 'v':
+            out += '\\n\\v\\f\\r\\x85';
+            continue;
+          case 'b':
+            out += '\\x08';
+            continue;
+          case 'd':
+          case 'D':
+          case 'w':
+          case 'W':
+            out += `\\${c}`;
+            continue;
+          default:
+            break;
+        }
+        const saved = this.i;
+        this.i = j;
+        const code = this.characterEscape(c);
+        j = this.i;
+        this.i = saved;
+        if (code !== undefined) {
+          out += hex(code);
+          prevChar = String.fromCharCode(code);
+          continue;
+        }
+        if (/[A-Za-z0-9]/.test(c)) throw new FieldError(`escape \\${c} inside a character class cannot be translated`);
+        out += `\\${c}`;
+        prevChar = c;
+        continue;
+      }
+      if (ch === '-' && prevChar !== undefined && src[j + 1] !== ']' && src[j + 1] !== undefined) {
+        const to = src[j + 1] ?? '';
+        out += `-${escapeLiteral(to)}`;
+        const from = prevChar;
+        if (caseFold && isLetter(from) && isLetter(to)) {
+          const other = (s: string): string => (from === from.toLowerCase() ? s.toUpperCase() : s.toLowerCase());
+          out += `${other(from)}-${other(to)}`;
+        }
+        j += 2;
+        prevChar = undefined;
+        continue;
+      }
+      out += ch === '[' ? '\\[' : ch === '-' ? '\\-' : ch;
+      if (caseFold && isLetter(ch)) out += ch === ch.toLowerCase() ? ch.toUpperCase() : ch.toLowerCase();
+      prevChar = ch;
+      j++;
+    }
+    this.i = j + 1;
+    return `${out}]`;
+  }
+
+  private finish(): TranslatedRegex {
+    const flags = (this.global.i ? 'i' : '') + (this.global.m ? 'm' : '') + (this.global.s ? 's' : '');
+    // JavaScript numbers every capture, the auxiliary ones of atomic groups too:
+    // find where each Perl group landed.
+    const withMarks = this.out;
+    const captureOrder = captureKinds(withMarks.replaceAll(new RegExp(`${BACKREF_MARK}\\d+${BACKREF_MARK}`, 'g'), ''));
+    const groupIndex = [0];
+    captureOrder.forEach((aux, idx) => {
+      if (!aux) groupIndex.push(idx + 1);
+    });
+    const source = withMarks.replace(new RegExp(`${BACKREF_MARK}(\\d+)${BACKREF_MARK}`, 'g'), (_m, n: string) => {
+      const index = groupIndex[Number(n)];
+      if (index === undefined) throw new FieldError(`backreference \\${n} refers to a group that does not exist`);
+      return `\\${index}(?:)`;
+    });
+    try {
+      new RegExp(source, flags);
+    } catch (err) {
+      throw new FieldError(`regular expression cannot be compiled: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    return { source, flags, groupIndex, names: this.names };
+  }
+}
+
+/** For every capturing group of a JavaScript source, in order: true when it is an auxiliary (atomic) one. */
+function captureKinds(source: string): boolean[] {
+  const kinds: boolean[] = [];
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i];
+    if (ch === '\\') {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (ch === ']') inClass = false;
+      continue;
+    }
+    if (ch === '[') {
+      inClass = true;
+      continue;
+    }
+    if (ch !== '(') continue;
+    if (source[i + 1] !== '?') {
+      kinds.push(false);
+      continue;
+    }
+    const named = /^\(\?<([A-Za-z_]\w*)>/.exec(source.slice(i, i + 80));
+    if (named !== null) kinds.push((named[1] ?? '').startsWith(AUX_PREFIX));
+  }
+  return kinds;
+}
+
+export function translatePerlRegex(pattern: string): TranslatedRegex {
+  return new Translator(pattern).translate();
+}
+
+export function isInternalGroupName(name: string): boolean {
+  return name.startsWith(AUX_PREFIX);
+}
