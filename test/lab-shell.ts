@@ -35,6 +35,8 @@ export function connect(host: string, port: number, options: ShellOptions): Prom
 export class LabShell {
   private buffer = '';
   private closed = false;
+  /** How many data packets arrived: the lab writes each reply in fragments. */
+  packets = 0;
   private waiters: (() => void)[] = [];
 
   private constructor(
@@ -43,6 +45,7 @@ export class LabShell {
   ) {
     channel.on('data', (data: Buffer) => {
       this.buffer += data.toString('latin1');
+      this.packets++;
       this.notify();
     });
     channel.on('close', () => {
@@ -143,4 +146,26 @@ export class LabShell {
 /** CRLF to LF, as a client would before parsing. */
 export function lines(text: string): string[] {
   return text.replace(/\r/g, '').split('\n');
+}
+
+/** Runs one command through an SSH `exec` request and returns its output. */
+export async function execCommand(host: string, port: number, options: ShellOptions, command: string): Promise<string> {
+  const client = await connect(host, port, options);
+  try {
+    return await new Promise<string>((resolve, reject) => {
+      client.exec(command, (error, stream) => {
+        if (error) {
+          reject(error);
+          return;
+        }
+        let text = '';
+        stream.on('data', (data: Buffer) => (text += data.toString('latin1')));
+        stream.on('close', () => {
+          resolve(text);
+        });
+      });
+    });
+  } finally {
+    client.end();
+  }
 }
