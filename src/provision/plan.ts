@@ -96,7 +96,7 @@ function removals(extra: string[], added: string[]): string[] {
 }
 
 /** Blocks that exist in hardware: they are emptied, never deleted. */
-const PERMANENT_BLOCK = /^(?:interface\s+(?!vlan|loopback|port-channel|agg)|line\s)/i;
+export const PERMANENT_BLOCK = /^(?:interface\s+(?!vlan|loopback|port-channel|agg)|line\s)/i;
 
 /**
  * Config-mode lines turning `running` into `intended`. Both are full
