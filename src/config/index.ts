@@ -1,0 +1,3 @@
+export { normaliseConfig } from './normalise.js';
+export { maskSecrets } from './mask.js';
+export { diffConfigs, type ConfigDiff, type DiffOptions } from './diff.js';

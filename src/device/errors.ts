@@ -1,0 +1,26 @@
+export type DeviceErrorKind = 'unreachable' | 'auth' | 'timeout' | 'hostkey-changed' | 'rejected' | 'closed' | 'protocol';
+
+export interface DeviceErrorDetails {
+  command?: string;
+  deviceMessage?: string;
+  cause?: unknown;
+}
+
+/** Every failure the device layer reports; `kind` decides retries and the caller's event. */
+export class DeviceError extends Error {
+  readonly kind: DeviceErrorKind;
+  readonly command?: string;
+  readonly deviceMessage?: string;
+
+  constructor(kind: DeviceErrorKind, message: string, details: DeviceErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = 'DeviceError';
+    this.kind = kind;
+    if (details.command !== undefined) this.command = details.command;
+    if (details.deviceMessage !== undefined) this.deviceMessage = details.deviceMessage;
+  }
+}
+
+export function isDeviceError(err: unknown, kind?: DeviceErrorKind): err is DeviceError {
+  return err instanceof DeviceError && (kind === undefined || err.kind === kind);
+}

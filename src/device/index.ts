@@ -1,0 +1,8 @@
+export type { Profile, SaveSpec, SecretMask } from './profile.js';
+export { getProfile, profileNames, suggestProfile, buildProfile, ProfileError, type ProfileOverrides } from './profiles/index.js';
+export { DeviceError, isDeviceError, type DeviceErrorKind } from './errors.js';
+export { HostKeyStore, fingerprint, type HostKeyVerdict } from './hostkeys.js';
+export { DeviceSession, legacyAlgorithms, type DeviceTarget, type SessionDeps } from './session.js';
+export { parseLldpNeighbors, parseMacTable, canonicalPort, type LldpNeighbor, type MacEntry } from './parsers.js';
+export { backoffDelay, withRetries, DEFAULT_BACKOFF, type BackoffOptions } from './retry.js';
+export { limit, KeyedLock, type Limiter } from './concurrency.js';
