@@ -325,3 +325,16 @@ void test('provision --dry-run returns the lines with secrets masked, without co
   assert.equal(w.net.opened.length, 0);
   assert.equal((await w.onboarder.provisionHost('10.77.0.100', 'nobody', { dryRun: true })).exitCode, 2);
 });
+
+void test('hostile lease values go nowhere: no connection, no template, no status file name', async (t) => {
+  const w = await world(t);
+  for (const hostname of ['Switch;reboot', '$(id)', '`id`', '../../etc/passwd', '{{constructor.constructor}}', 'Switch\nreload', 'x'.repeat(1024)]) {
+    w.onboarder.onboard('10.77.0.10', 'be:b5:de:01:12:a1', hostname);
+  }
+  w.onboarder.onboard('10.77.0.10; reboot', 'be:b5:de:01:12:a1', 'Switch');
+  w.onboarder.onboard('10.77.0.10', 'not-a-mac', 'Switch');
+  await w.onboarder.idle();
+  assert.equal(w.net.opened.length, 0);
+  assert.equal(events(w.records, Events.unknownDevice).length, 9);
+  assert.deepEqual(await readStatus(w.state), []);
+});

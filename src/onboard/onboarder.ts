@@ -1,5 +1,6 @@
 import { isIPv4 } from 'node:net';
 import type { DhcpLease } from '../dhcp/index.js';
+import type { NativeActionSink } from '../engine/index.js';
 import { ExitCode } from '../exit-codes.js';
 import { canonicalMac, type DeviceRef, type Inventory, type Site } from '../inventory/index.js';
 import { Events, type Logger } from '../log/index.js';
@@ -40,7 +41,7 @@ export interface LeaseExtras {
  * provisioned, anything else is reported. It is the engine's native action
  * sink (onboard / check / provision / backup).
  */
-export class Onboarder {
+export class Onboarder implements NativeActionSink {
   readonly status: StatusBook;
   readonly work: DeviceWork;
   private readonly scheduler: JobScheduler;
