@@ -43,11 +43,14 @@ const MAX_SAVE_QUESTIONS = 5;
 /** Algorithms old switches still insist on; appended, so modern ones keep priority. */
 export function legacyAlgorithms(): Algorithms {
   const available = new Set(getCiphers());
-  const cbc = (['aes128-cbc', 'aes192-cbc', 'aes256-cbc'] as const).filter((c) => available.has(c));
+  // ssh2 names on the left, OpenSSL's on the right: a cipher this Node build lacks cannot be offered.
+  const legacyCiphers = (
+    [['aes128-cbc', 'aes-128-cbc'], ['aes192-cbc', 'aes-192-cbc'], ['aes256-cbc', 'aes-256-cbc'], ['3des-cbc', 'des-ede3-cbc']] as const
+  ).flatMap(([ssh, openssl]) => (available.has(openssl) ? [ssh] : []));
   return {
     kex: { append: ['diffie-hellman-group14-sha1', 'diffie-hellman-group-exchange-sha1', 'diffie-hellman-group1-sha1'], prepend: [], remove: [] },
     serverHostKey: { append: ['ssh-dss'], prepend: [], remove: [] },
-    cipher: { append: available.has('des-ede3-cbc') ? [...cbc, '3des-cbc'] : cbc, prepend: [], remove: [] },
+    cipher: { append: legacyCiphers, prepend: [], remove: [] },
   };
 }
 
