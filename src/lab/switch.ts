@@ -121,7 +121,12 @@ export class EmulatedSwitch implements LabSwitch, CliSwitch, TopologyNode {
   setFaults(faults: LabFault[]): void {
     this.faultSet = new Set(faults);
     if (this.faultSet.has('legacy-algorithms')) this.hostKey('rsa');
-    this.listening = this.listening.then(() => this.applyListening());
+    this.listening = this.listening
+      .catch(() => undefined)
+      .then(() => this.applyListening())
+      .catch((error: unknown) => {
+        this.context.logger.warn({ err: error, switch: this.spec.hostname }, 'lab switch could not change its listener');
+      });
   }
 
   /** Resolves once the listener matches the faults (`refuse` closes it, its removal reopens it). */
