@@ -808,7 +808,9 @@ export class Engine {
       }
       case 'report':
       case 'reportexec': {
-        const ctx = this.contexts.get(t(0));
+        // An expiring context can report its own store from its expiry actions.
+        const name = t(0);
+        const ctx = this.contexts.raw(name)?.deleting === true ? this.contexts.raw(name) : this.contexts.get(name);
         if (ctx === undefined) break;
         const text = ctx.buffer.map((l) => `${l}\n`).join('');
         const argv = a.kind === 'report' ? (a.shell < 0 ? [] : this.shellArgv(this.shellText(a, 1, desc))) : this.argv(a, 1, desc);

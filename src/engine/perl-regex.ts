@@ -276,18 +276,13 @@ class Translator {
     const c = src[this.i + 1];
     if (c === undefined) throw new FieldError('pattern ends with a backslash');
     this.atomStart = this.out.length;
-    if (c === 'Q') {
-      const end = src.indexOf('\\E', this.i + 2);
-      const quoted = src.slice(this.i + 2, end < 0 ? src.length : end);
-      for (const ch of quoted.split('')) this.out += this.literal(ch);
-      this.i = end < 0 ? src.length : end + 2;
-      this.atomStart = -1;
-      return;
-    }
     this.i += 2;
     switch (c) {
+      case 'Q':
       case 'E':
-        this.atomStart = -1;
+        // \Q…\E quote only in Perl string interpolation; SEC compiles the
+        // pattern from a variable, where the regex engine sees a plain Q and E.
+        this.out += this.literal(c);
         return;
       case 'A':
         this.out += '(?<![\\s\\S])';
