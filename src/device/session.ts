@@ -15,6 +15,8 @@ export interface DeviceTarget {
   port: number;
   username: string;
   password: string;
+  /** OpenSSH or PEM private key text, for switches (or jump hosts) set up for key login. */
+  privateKey?: string;
   enableSecret?: string;
   profile: Profile;
   /** Connect timeout, and the longest silence tolerated while waiting for a prompt. */
@@ -104,8 +106,9 @@ export class DeviceSession {
         host: target.host,
         port: target.port,
         username: target.username,
-        password: target.password,
-        tryKeyboard: true,
+        ...(target.password !== '' ? { password: target.password } : {}),
+        ...(target.privateKey !== undefined ? { privateKey: target.privateKey } : {}),
+        tryKeyboard: target.password !== '',
         readyTimeout: target.timeoutMs,
         ...(target.legacyAlgorithms === true ? { algorithms: legacyAlgorithms() } : {}),
         ...(target.hostKeyPolicy === 'pin'
