@@ -154,3 +154,14 @@ void test('dropEcho removes the echoed command, also behind a reprinted prompt, 
   assert.deepEqual(dropEcho(['LAB#show run', 'a'], 'show run'), ['a']);
   assert.deepEqual(dropEcho(['a', 'b'], 'show run'), ['a', 'b']);
 });
+
+void test('a timeout message shows the last line with its secret masked', async () => {
+  const channel = new ScriptedChannel((data, ch) => {
+    if (data === '\n') ch.send('\r\nLAB#');
+    else ch.send('show running-config\r\nhostname LAB\r\nusername admin privilege 4 password Hunter2');
+  });
+  const shell = new CliShell(channel, s5850, 50, silentLogger());
+  channel.send('LAB#');
+  await shell.waitForFirstPrompt();
+  await assert.rejects(shell.send('show running-config'), (err: unknown) => err instanceof DeviceError && err.kind === 'timeout' && !err.message.includes('Hunter2') && err.message.includes('password <secret hidden>'));
+});

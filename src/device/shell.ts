@@ -169,7 +169,8 @@ export class CliShell {
       const waiter = this.waiter;
       if (!waiter) return;
       this.waiter = undefined;
-      const seen = this.screen.currentLine().slice(-80);
+      // The line may be half a config line with a password in it.
+      const seen = maskCommand(this.screen.currentLine(), this.profile).slice(-80);
       waiter.reject(new DeviceError('timeout', `timed out waiting for ${what} (${timeoutMs} ms of silence; last line: ${JSON.stringify(seen)})`));
     }, timeoutMs);
   }
