@@ -1,7 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createConnection, type Socket } from 'node:net';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
-import { Events, type Logger } from '../log/index.js';
+// The event names only: loading the logger implementation (pino) costs start-up time
+// that `onramp run --notail` on a short file would feel.
+import { Events } from '../log/events.js';
+import type { Logger } from '../log/index.js';
 import type { Action } from './actions.js';
 import { calendarMatches } from './calendar.js';
 import { needsShell, splitArgs, type CommandPlan } from './command.js';
@@ -241,17 +244,22 @@ export class Engine {
 
   private contextTrue(cond: ContextCondition | undefined, vars: MatchVars | null, expr?: ContextExpr): boolean {
     if (cond === undefined) return true;
-    let e = expr ?? cond.expr;
-    if (vars !== null && vars.size > 0 && cond.volatile) e = mapContextNames(e, (name) => substMatch(name, vars, this.cache));
+    const e = expr ?? cond.expr;
+    if (vars !== null && vars.size > 0 && cond.volatile) {
+      return evalContext(
+        e,
+        (name) => this.contexts.exists(substMatch(name, vars, this.cache)),
+        (name) => this.cache.has(substMatch(name, vars, this.cache)),
+      );
+    }
     return this.evalExpr(e);
   }
 
+  private readonly contextExists = (name: string): boolean => this.contexts.exists(name);
+  private readonly cacheHas = (name: string): boolean => this.cache.has(name);
+
   private evalExpr(e: ContextExpr): boolean {
-    return evalContext(
-      e,
-      (name) => this.contexts.exists(name),
-      (name) => this.cache.has(name),
-    );
+    return evalContext(e, this.contextExists, this.cacheHas);
   }
 
   private match(pattern: Pattern | undefined): MatchVars | null {
@@ -502,8 +510,8 @@ export class Engine {
   private matchPairOperations(rule: Rule, ops: Map<string, Operation>): boolean {
     let matched = false;
     const cond = rule.context2;
-    for (const op of [...ops.values()]) {
-      if (!ops.has(op.key)) continue;
+    // Map iteration skips entries deleted on the way; actions cannot add to this map.
+    for (const op of ops.values()) {
       if (cond?.preEval === true && op.context2 !== undefined && !this.evalExpr(op.context2)) continue;
       const vars = this.match(op.pattern2);
       if (vars === null) continue;

@@ -9,6 +9,8 @@ import type { Logger } from '../log/index.js';
  */
 export class Outputs {
   private readonly files = new Map<string, number>();
+  /** Existing paths that are neither regular files nor pipes (e.g. /dev/null): SEC writes nothing there. */
+  private readonly unwritable = new Set<string>();
   private stdoutBuffer: string[] = [];
   private stdoutBytes = 0;
   private flushScheduled = false;
@@ -61,6 +63,7 @@ export class Outputs {
   private open(file: string): number | undefined {
     const existing = this.files.get(file);
     if (existing !== undefined) return existing;
+    if (this.unwritable.has(file)) return undefined;
     const fd = this.openFd(file);
     if (fd !== undefined) this.files.set(file, fd);
     return fd;
@@ -73,7 +76,10 @@ export class Outputs {
       try {
         const st = statSync(file);
         if (st.isFIFO()) flags = constants.O_WRONLY | constants.O_NONBLOCK;
-        else if (!st.isFile()) return undefined;
+        else if (!st.isFile()) {
+          this.unwritable.add(file);
+          return undefined;
+        }
       } catch {
         // does not exist yet: created below
       }
@@ -107,6 +113,7 @@ export class Outputs {
   /** USR2: close every file so the next write reopens it (log rotation). */
   reopen(): void {
     this.flush();
+    this.unwritable.clear();
     for (const file of [...this.files.keys()]) this.close(file);
   }
 

@@ -29,13 +29,29 @@ function matchValue(m: RegExpExecArray, vars: MatchVars, cache: MatchCache | und
   return vars.get(m[2] ?? m[3] ?? m[4] ?? '') ?? '';
 }
 
+const MATCH_VAR_AT = new RegExp(MATCH_VAR.source, 'y');
+const PERCENT_MATCH_VAR_AT = new RegExp(PERCENT_MATCH_VAR.source, 'y');
+
 /** Replaces $N, ${N}, $+{name}, $:{entry:name} and $$ (SEC's subst_string); token '%' for a Pair's first match. */
 export function substMatch(text: string, vars: MatchVars, cache?: MatchCache, token: '$' | '%' = '$'): string {
-  if (!text.includes(token)) return text;
-  return text.replace(token === '$' ? MATCH_VAR : PERCENT_MATCH_VAR, (...args: unknown[]) => {
-    const m = args.slice(0, 7) as unknown as RegExpExecArray;
-    return matchValue(m, vars, cache) ?? token;
-  });
+  let i = text.indexOf(token);
+  if (i < 0) return text;
+  // Runs for every matched event: a sticky regex at each token, no replace() callback.
+  const re = token === '$' ? MATCH_VAR_AT : PERCENT_MATCH_VAR_AT;
+  let out = '';
+  let last = 0;
+  while (i >= 0) {
+    re.lastIndex = i;
+    const m = re.exec(text);
+    if (m === null) {
+      i = text.indexOf(token, i + 1);
+      continue;
+    }
+    out += text.slice(last, i) + (matchValue(m, vars, cache) ?? token);
+    last = i + m[0].length;
+    i = text.indexOf(token, last);
+  }
+  return out + text.slice(last);
 }
 
 /** Replaces action-list variables; `%%` becomes `%`, unknown names become ''. */

@@ -1,0 +1,148 @@
+/**
+ * Engine benchmark: the same generated dhcpd log through Debian's sec and
+ * through onramp's engine (compiled JS, started as its own process the way
+ * `onramp run` starts), for the seed-style rules and for a correlation mix.
+ * Prints lines/s, the ratio and peak RSS, then checks that onramp's memory
+ * stays flat from 100k to 1M lines.
+ *
+ *   node --import tsx bench/engine.ts [--lines N] [--skip-build]
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { generateDhcpdLog } from './gen-dhcpd-log.js';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const OUT = join(ROOT, 'bench', 'out');
+const ENGINE = join(ROOT, 'dist', 'engine', 'index.js');
+
+const SEED_RULES = `type=Single
+ptype=RegExp
+pattern=DHCPACK.*Switch
+continue=TakeNext
+desc=Check new switch
+action=write /dev/null new switch $0
+
+type=Single
+ptype=RegExp
+pattern=DHCPACK.*FS-S5850
+continue=TakeNext
+desc=Check Switch-config S5850
+action=write /dev/null check switch configuration S5850 $0
+
+type=Single
+ptype=RegExp
+pattern=DHCPACK.*FS-S3900
+desc=Check Switch-config S3900
+action=write /dev/null check switch configuration S3900 $0
+`;
+
+const CORRELATION_RULES = `type=SingleWithSuppress
+ptype=RegExp
+pattern=DHCPACK on (\\S+) to (\\S+) \\((Switch|FS-S\\d+-\\S+)\\)
+continue=TakeNext
+desc=switch lease $2
+action=write /dev/null switch $3 at $1; create SWITCH_$2 300
+window=60
+
+type=SingleWithThreshold
+ptype=RegExp
+pattern=DHCPDISCOVER from (\\S+)
+desc=discover burst $1
+action=write /dev/null discover burst from $1; create BURST_$1 60
+window=30
+thresh=3
+
+type=Pair
+ptype=RegExp
+pattern=DHCPOFFER on (\\S+) to (\\S+)
+desc=offer $2
+action=none
+ptype2=SubStr
+pattern2=DHCPACK on $1 to $2
+desc2=acked $2
+action2=write /dev/null acked $0
+window=20
+
+type=Single
+ptype=RegExp
+pattern=DHCPREQUEST for \\S+ \\(\\S+\\) from (\\S+)
+context=SWITCH_$1 && !BURST_$1
+desc=known switch renews $1
+action=write /dev/null renewal $1
+`;
+
+interface Measure {
+  seconds: number;
+  rssKb: number;
+}
+
+function timed(argv: string[]): Measure {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', ...argv], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`${argv.join(' ')} failed: ${r.stderr}`);
+  const last = r.stderr.trim().split('\n').pop() ?? '';
+  const [seconds, rss] = last.split(' ').map(Number);
+  return { seconds: seconds ?? NaN, rssKb: rss ?? NaN };
+}
+
+function runSec(conf: string, input: string): Measure {
+  return timed(['sec', `--conf=${conf}`, `--input=${input}`, '--notail', '--fromstart', '--nochildterm']);
+}
+
+/** A fresh node process that loads the compiled engine and runs it, as the CLI does. */
+function runOnramp(conf: string, input: string): Measure {
+  const script = `import { runEngineOnFiles } from ${JSON.stringify(pathToFileURL(ENGINE).href)};
+await runEngineOnFiles({ conf: [${JSON.stringify(conf)}], inputs: [${JSON.stringify(input)}] });`;
+  return timed([process.execPath, '--input-type=module', '-e', script]);
+}
+
+function argValue(name: string, fallback: number): number {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+async function main(): Promise<void> {
+  mkdirSync(OUT, { recursive: true });
+  if (!process.argv.includes('--skip-build') || !existsSync(ENGINE)) {
+    spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
+    if (!existsSync(ENGINE)) throw new Error(`build did not produce ${ENGINE}`);
+  }
+  const lines = argValue('--lines', 200_000);
+  const log = join(OUT, `dhcpd-${lines}.log`);
+  await generateDhcpdLog(log, lines);
+  const sets: [string, string][] = [
+    ['(a) seed-style rules', SEED_RULES],
+    ['(b) correlation mix', CORRELATION_RULES],
+  ];
+  let worst = Infinity;
+  console.log(`${lines} lines of ISC dhcpd syslog, --notail --fromstart`);
+  for (const [label, text] of sets) {
+    const conf = join(OUT, `${label.slice(1, 2)}.rules`);
+    writeFileSync(conf, text);
+    const sec = runSec(conf, log);
+    const ours = runOnramp(conf, log);
+    const secRate = lines / sec.seconds;
+    const ourRate = lines / ours.seconds;
+    const ratio = ourRate / secRate;
+    worst = Math.min(worst, ratio);
+    console.log(
+      `${label}: sec ${Math.round(secRate)} lines/s (${sec.seconds}s, peak RSS ${Math.round(sec.rssKb / 1024)} MB); ` +
+        `onramp ${Math.round(ourRate)} lines/s (${ours.seconds}s, peak RSS ${Math.round(ours.rssKb / 1024)} MB); ratio ${ratio.toFixed(1)}x`,
+    );
+  }
+  const small = join(OUT, 'dhcpd-100000.log');
+  const big = join(OUT, 'dhcpd-1000000.log');
+  await generateDhcpdLog(small, 100_000);
+  await generateDhcpdLog(big, 1_000_000);
+  const conf = join(OUT, 'b.rules');
+  const rss100k = runOnramp(conf, small).rssKb;
+  const rss1m = runOnramp(conf, big).rssKb;
+  const growth = rss1m / rss100k;
+  console.log(`memory (correlation mix): peak RSS ${Math.round(rss100k / 1024)} MB at 100k lines, ${Math.round(rss1m / 1024)} MB at 1M lines: ${growth.toFixed(2)}x`);
+  const ok = worst >= 5 && growth <= 1.5;
+  console.log(ok ? 'PASS: both ratios >= 5x and memory flat' : 'FAIL: below 5x or memory not flat');
+  process.exitCode = ok ? 0 : 1;
+}
+
+await main();
