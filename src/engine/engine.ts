@@ -65,6 +65,8 @@ const SEC_INTERNAL_CONTEXT = 'SEC_INTERNAL_EVENT';
 const CONTROL_BREAK = -1;
 const CONTROL_CONTINUE = 0;
 const CONTROL_NORMAL = 1;
+/** Shared by operations that never record occurrence times (Pair, SingleWithSuppress): nothing to allocate per event. */
+const NO_TIMES: number[] = [];
 
 class InputBuffer implements InputWindow {
   line = '';
@@ -323,12 +325,16 @@ export class Engine {
     return `${file.file}\u0000${rule.id}\u0000${desc}`;
   }
 
-  private newOperation(file: RuleFile, rule: Rule, key: string, desc: string, action: Action[], action2: Action[]): Operation {
+  private newOperation(file: RuleFile, rule: Rule, lookupKey: string, desc: string, action: Action[], action2: Action[]): Operation {
     const now = this.seconds();
+    const key = keep(lookupKey);
     return {
-      key, rule, file, time: now, window: rule.window, desc, desc2: rule.desc2, action, action2, times: [], suppress: false,
-      secondPass: false, pattern2: undefined, context2: undefined, act2Copied: false, memberTimes: rule.members.map(() => []),
-      allTimes: [], deleting: false,
+      key, rule, file, time: now, window: rule.window, desc, desc2: rule.desc2, action, action2,
+      times: rule.type === 'SingleWithThreshold' || rule.type === 'SingleWith2Thresholds' ? [] : NO_TIMES,
+      suppress: false, secondPass: false, pattern2: undefined, context2: undefined, act2Copied: false,
+      memberTimes: rule.type === 'EventGroup' ? rule.members.map(() => []) : [],
+      allTimes: rule.type === 'EventGroup' ? [] : NO_TIMES,
+      deleting: false,
     };
   }
 
@@ -339,7 +345,8 @@ export class Engine {
     const op = this.operations.get(key);
     if (op !== undefined && now - op.time <= op.window) return;
     const action = this.actionsFor(rule.action.actions, rule.action.volatile, vars);
-    this.operations.set(key, this.newOperation(file, rule, key, desc, action, []));
+    const started = this.newOperation(file, rule, key, desc, action, []);
+    this.operations.set(started.key, started);
     this.execute(action, desc);
   }
 
@@ -364,7 +371,7 @@ export class Engine {
         this.actionsFor(rule.action.actions, rule.action.volatile, vars),
         this.actionsFor(rule.action2.actions, rule.action2.volatile, vars),
       );
-      this.operations.set(key, op);
+      this.operations.set(op.key, op);
     }
     if (op.suppress) return;
     op.times.push(now);
@@ -401,7 +408,7 @@ export class Engine {
         this.actionsFor(rule.action2.actions, rule.action2.volatile, vars),
       );
       op.desc2 = this.descFor(rule.desc2, vars);
-      this.operations.set(key, op);
+      this.operations.set(op.key, op);
     }
     op.times.push(now);
     if (!op.secondPass) {
@@ -501,9 +508,9 @@ export class Engine {
     op.pattern2 = p2;
     op.context2 = context2;
     op.act2Copied = act2Copied;
-    this.operations.set(key, op);
+    this.operations.set(op.key, op);
     ops.delete(key);
-    ops.set(key, op);
+    ops.set(op.key, op);
     if (rule.type === 'Pair') this.execute(action, desc);
   }
 
@@ -577,7 +584,7 @@ export class Engine {
         this.actionsFor(rule.action.actions, rule.action.volatile, vars),
         this.actionsFor(rule.end.actions, rule.end.volatile, vars),
       );
-      this.operations.set(key, op);
+      this.operations.set(op.key, op);
       this.execute(this.actionsFor(rule.init.actions, rule.init.volatile, vars), desc);
     }
     if (counts !== undefined && counts.actions.length > 0) this.execute(this.actionsFor(counts.actions, counts.volatile, vars), desc);
@@ -1258,6 +1265,16 @@ export class Engine {
 function splitPeer(peer: string): [string, number] {
   const i = peer.lastIndexOf(':');
   return [peer.slice(0, i).replace(/^\[|\]$/g, ''), Number(peer.slice(i + 1))];
+}
+
+/**
+ * A fresh flat copy of a string that an operation keeps. Lookup keys are built
+ * for every event and die at once; if the few that are kept came from the same
+ * allocation site, V8 would pretenure that site and every throwaway key would
+ * land in the old generation, growing the heap between full collections.
+ */
+function keep(text: string): string {
+  return Buffer.from(text, 'latin1').toString('latin1');
 }
 
 /** Perl's quotemeta: every byte that is not a word character gets a backslash. */

@@ -359,7 +359,7 @@ class Translator {
         this.i += digits.length;
         return;
       }
-      const octal = /^[0-7]{1,2}/.exec(c + digits.slice(0, 1))?.[0] ?? c;
+      const octal = /^[0-7]{1,3}/.exec(c + digits)?.[0] ?? c;
       this.out += this.literalCode(parseInt(octal, 8));
       this.i += octal.length - 1;
       return;
