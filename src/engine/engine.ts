@@ -68,6 +68,57 @@ const CONTROL_NORMAL = 1;
 /** Shared by operations that never record occurrence times (Pair, SingleWithSuppress): nothing to allocate per event. */
 const NO_TIMES: number[] = [];
 
+/**
+ * Correlation operations, one small map per rule keyed by the operation's
+ * description. Pair operations come and go with every request/reply couple;
+ * in one big shared map their churn would rehash the long-lived entries of
+ * every other rule too.
+ */
+class OperationTable {
+  private readonly byRule = new Map<Rule, Map<string, Operation>>();
+
+  get(rule: Rule, key: string): Operation | undefined {
+    return this.byRule.get(rule)?.get(key);
+  }
+
+  has(rule: Rule, key: string): boolean {
+    return this.byRule.get(rule)?.has(key) === true;
+  }
+
+  set(rule: Rule, key: string, op: Operation): void {
+    let ops = this.byRule.get(rule);
+    if (ops === undefined) {
+      ops = new Map();
+      this.byRule.set(rule, ops);
+    }
+    ops.set(key, op);
+  }
+
+  delete(rule: Rule, key: string): void {
+    this.byRule.get(rule)?.delete(key);
+  }
+
+  forRule(rule: Rule): Map<string, Operation> | undefined {
+    return this.byRule.get(rule);
+  }
+
+  all(): Operation[] {
+    const out: Operation[] = [];
+    for (const ops of this.byRule.values()) for (const op of ops.values()) out.push(op);
+    return out;
+  }
+
+  get size(): number {
+    let n = 0;
+    for (const ops of this.byRule.values()) n += ops.size;
+    return n;
+  }
+
+  clear(): void {
+    this.byRule.clear();
+  }
+}
+
 class InputBuffer implements InputWindow {
   line = '';
   source: string | undefined;
@@ -116,8 +167,7 @@ export class Engine {
   private readonly outputs: Outputs;
   private readonly contexts: ContextStore;
   private readonly variables = new Map<string, string>();
-  private readonly operations = new Map<string, Operation>();
-  private readonly ruleOperations = new Map<Rule, Map<string, Operation>>();
+  private readonly operations = new OperationTable();
   private readonly cache: MatchCache = new Map();
   private readonly input: InputBuffer;
   private readonly events: [string, string][] = [];
@@ -321,8 +371,9 @@ export class Engine {
     }));
   }
 
-  private key(file: RuleFile, rule: Rule, desc: string): string {
-    return `${file.file}\u0000${rule.id}\u0000${desc}`;
+  /** Operations are kept per rule, so the description alone tells them apart (SEC's gen_key without file and rule). */
+  private key(_file: RuleFile, _rule: Rule, desc: string): string {
+    return desc;
   }
 
   private newOperation(file: RuleFile, rule: Rule, lookupKey: string, desc: string, action: Action[], action2: Action[]): Operation {
@@ -342,11 +393,11 @@ export class Engine {
     const desc = this.descFor(rule.desc, vars);
     const key = this.key(file, rule, desc);
     const now = this.seconds();
-    const op = this.operations.get(key);
+    const op = this.operations.get(rule, key);
     if (op !== undefined && now - op.time <= op.window) return;
     const action = this.actionsFor(rule.action.actions, rule.action.volatile, vars);
     const started = this.newOperation(file, rule, key, desc, action, []);
-    this.operations.set(started.key, started);
+    this.operations.set(rule, started.key, started);
     this.execute(action, desc);
   }
 
@@ -354,24 +405,24 @@ export class Engine {
     const desc = this.descFor(rule.desc, vars);
     const key = this.key(file, rule, desc);
     const now = this.seconds();
-    let op = this.operations.get(key);
+    let op = this.operations.get(rule, key);
     if (op !== undefined && now - op.time > op.window) {
       if (!op.suppress) {
         this.slideTimes(op, now - op.window);
-        if (op.times.length === 0) this.operations.delete(key);
+        if (op.times.length === 0) this.operations.delete(rule, key);
       } else {
-        this.operations.delete(key);
+        this.operations.delete(rule, key);
         this.execute(op.action2, desc);
       }
     }
-    op = this.operations.get(key);
+    op = this.operations.get(rule, key);
     if (op === undefined) {
       op = this.newOperation(
         file, rule, key, desc,
         this.actionsFor(rule.action.actions, rule.action.volatile, vars),
         this.actionsFor(rule.action2.actions, rule.action2.volatile, vars),
       );
-      this.operations.set(op.key, op);
+      this.operations.set(rule, op.key, op);
     }
     if (op.suppress) return;
     op.times.push(now);
@@ -390,17 +441,17 @@ export class Engine {
     const desc = this.descFor(rule.desc, vars);
     const key = this.key(file, rule, desc);
     const now = this.seconds();
-    let op = this.operations.get(key);
+    let op = this.operations.get(rule, key);
     if (op !== undefined && now - op.time > op.window) {
       if (!op.secondPass) {
         this.slideTimes(op, now - op.window);
-        if (op.times.length === 0) this.operations.delete(key);
+        if (op.times.length === 0) this.operations.delete(rule, key);
       } else {
-        this.operations.delete(key);
+        this.operations.delete(rule, key);
         this.execute(op.action2, op.desc2);
       }
     }
-    op = this.operations.get(key);
+    op = this.operations.get(rule, key);
     if (op === undefined) {
       op = this.newOperation(
         file, rule, key, desc,
@@ -408,7 +459,7 @@ export class Engine {
         this.actionsFor(rule.action2.actions, rule.action2.volatile, vars),
       );
       op.desc2 = this.descFor(rule.desc2, vars);
-      this.operations.set(op.key, op);
+      this.operations.set(rule, op.key, op);
     }
     op.times.push(now);
     if (!op.secondPass) {
@@ -441,7 +492,7 @@ export class Engine {
       this.startPair(file, rule, vars);
       return rule.next;
     }
-    const ops = this.ruleOperations.get(rule);
+    const ops = this.operations.forRule(rule);
     if (ops !== undefined && ops.size > 0 && this.matchPairOperations(rule, ops)) return rule.next2;
     return index + 1;
   }
@@ -450,16 +501,13 @@ export class Engine {
     const desc = this.descFor(rule.desc, vars);
     const key = this.key(file, rule, desc);
     const now = this.seconds();
-    const existing = this.operations.get(key);
-    const ops = this.ruleOperations.get(rule) ?? new Map<string, Operation>();
-    this.ruleOperations.set(rule, ops);
+    const existing = this.operations.get(rule, key);
     if (rule.type === 'PairWithWindow') {
       if (existing !== undefined && now - existing.time > existing.window) {
-        this.operations.delete(key);
-        ops.delete(key);
+        this.operations.delete(rule, key);
         this.execute(existing.action, desc);
       }
-      if (this.operations.has(key)) return;
+      if (this.operations.has(rule, key)) return;
     } else if (existing !== undefined && !(existing.window > 0 && now - existing.time > existing.window)) {
       return;
     }
@@ -508,9 +556,7 @@ export class Engine {
     op.pattern2 = p2;
     op.context2 = context2;
     op.act2Copied = act2Copied;
-    this.operations.set(op.key, op);
-    ops.delete(key);
-    ops.set(op.key, op);
+    this.operations.set(rule, op.key, op);
     if (rule.type === 'Pair') this.execute(action, desc);
   }
 
@@ -534,8 +580,7 @@ export class Engine {
         }
         this.execute(action2, desc2);
       }
-      this.operations.delete(op.key);
-      ops.delete(op.key);
+      this.operations.delete(op.rule, op.key);
     }
     return matched;
   }
@@ -559,24 +604,24 @@ export class Engine {
     const desc = this.descFor(rule.desc, vars);
     const key = this.key(file, rule, desc);
     const now = this.seconds();
-    let op = this.operations.get(key);
+    let op = this.operations.get(rule, key);
     if (op !== undefined && now - op.time > op.window) {
       if (!op.suppress) {
         this.slideEventGroup(op, now - op.window);
         if (op.allTimes.length === 0) {
-          this.operations.delete(key);
+          this.operations.delete(rule, key);
           op.deleting = true;
           this.execute(op.action2, desc);
         } else {
           this.execute(this.actionsFor(rule.slide.actions, false, vars), desc);
         }
       } else {
-        this.operations.delete(key);
+        this.operations.delete(rule, key);
         op.deleting = true;
         this.execute(op.action2, desc);
       }
     }
-    op = this.operations.get(key);
+    op = this.operations.get(rule, key);
     const counts = rule.members[member]?.count;
     if (op === undefined) {
       op = this.newOperation(
@@ -584,7 +629,7 @@ export class Engine {
         this.actionsFor(rule.action.actions, rule.action.volatile, vars),
         this.actionsFor(rule.end.actions, rule.end.volatile, vars),
       );
-      this.operations.set(op.key, op);
+      this.operations.set(rule, op.key, op);
       this.execute(this.actionsFor(rule.init.actions, rule.init.volatile, vars), desc);
     }
     if (counts !== undefined && counts.actions.length > 0) this.execute(this.actionsFor(counts.actions, counts.volatile, vars), desc);
@@ -1020,8 +1065,7 @@ export class Engine {
       const rules = a.ruleIndex === undefined ? f.rules : [f.rules[a.ruleIndex]].filter((r): r is Rule => r !== undefined);
       for (const rule of rules) {
         const key = this.key(f, rule, desc);
-        this.operations.delete(key);
-        this.ruleOperations.get(rule)?.delete(key);
+        this.operations.delete(rule, key);
       }
     }
   }
@@ -1031,7 +1075,7 @@ export class Engine {
     for (const f of this.rules.files) {
       const rule = a.ruleIndex === undefined ? undefined : f.rules[a.ruleIndex];
       if (rule === undefined) continue;
-      const op = this.operations.get(this.key(f, rule, text));
+      const op = this.operations.get(rule, this.key(f, rule, text));
       if (op === undefined) continue;
       if (a.kind === 'getwpos') {
         this.variables.set(a.args[0] ?? '', String(op.time));
@@ -1107,40 +1151,38 @@ export class Engine {
         }
       }
     }
-    for (const op of [...this.operations.values()]) {
-      if (this.operations.get(op.key) !== op) continue;
+    for (const op of this.operations.all()) {
+      if (this.operations.get(op.rule, op.key) !== op) continue;
       if (now - op.time <= op.window) continue;
       const rule = op.rule;
       switch (rule.type) {
         case 'SingleWithSuppress':
-          this.operations.delete(op.key);
+          this.operations.delete(op.rule, op.key);
           break;
         case 'Pair':
           if (op.window > 0) {
-            this.operations.delete(op.key);
-            this.ruleOperations.get(rule)?.delete(op.key);
+            this.operations.delete(op.rule, op.key);
           }
           break;
         case 'PairWithWindow':
-          this.operations.delete(op.key);
-          this.ruleOperations.get(rule)?.delete(op.key);
+          this.operations.delete(op.rule, op.key);
           this.execute(op.action, op.desc);
           break;
         case 'SingleWithThreshold':
           if (!op.suppress) {
             this.slideTimes(op, now - op.window);
-            if (op.times.length === 0) this.operations.delete(op.key);
+            if (op.times.length === 0) this.operations.delete(op.rule, op.key);
           } else {
-            this.operations.delete(op.key);
+            this.operations.delete(op.rule, op.key);
             this.execute(op.action2, op.desc);
           }
           break;
         case 'SingleWith2Thresholds':
           if (!op.secondPass) {
             this.slideTimes(op, now - op.window);
-            if (op.times.length === 0) this.operations.delete(op.key);
+            if (op.times.length === 0) this.operations.delete(op.rule, op.key);
           } else {
-            this.operations.delete(op.key);
+            this.operations.delete(op.rule, op.key);
             this.execute(op.action2, op.desc2);
           }
           break;
@@ -1149,14 +1191,14 @@ export class Engine {
             this.slideEventGroup(op, now - op.window);
             if (op.allTimes.length === 0) {
               op.deleting = true;
-              this.operations.delete(op.key);
+              this.operations.delete(op.rule, op.key);
               this.execute(op.action2, op.desc);
             } else {
               this.execute(rule.slide.actions, op.desc);
             }
           } else {
             op.deleting = true;
-            this.operations.delete(op.key);
+            this.operations.delete(op.rule, op.key);
             this.execute(op.action2, op.desc);
           }
           break;
@@ -1171,7 +1213,6 @@ export class Engine {
     this.rules = rules;
     this.indexFiles();
     this.operations.clear();
-    this.ruleOperations.clear();
     this.contexts.clear();
     this.variables.clear();
     this.pending = [];
@@ -1185,22 +1226,15 @@ export class Engine {
   softRestart(rules: RuleSet, unchanged: (file: string) => boolean): void {
     const keep = new Set(rules.files.filter((f) => unchanged(f.file)).map((f) => f.file));
     const byFile = new Map(rules.files.map((f) => [f.file, f]));
-    for (const op of [...this.operations.values()]) {
+    const survivors = this.operations.all();
+    this.operations.clear();
+    for (const op of survivors) {
       const newFile = byFile.get(op.file.file);
       const newRule = newFile?.rules[op.rule.id];
-      if (!keep.has(op.file.file) || newFile === undefined || newRule === undefined) {
-        this.operations.delete(op.key);
-        continue;
-      }
+      if (!keep.has(op.file.file) || newFile === undefined || newRule === undefined) continue;
       op.file = newFile;
       op.rule = newRule;
-    }
-    this.ruleOperations.clear();
-    for (const op of this.operations.values()) {
-      if (op.rule.type !== 'Pair' && op.rule.type !== 'PairWithWindow') continue;
-      const ops = this.ruleOperations.get(op.rule) ?? new Map<string, Operation>();
-      ops.set(op.key, op);
-      this.ruleOperations.set(op.rule, ops);
+      this.operations.set(newRule, op.key, op);
     }
     this.rules = rules;
     this.indexFiles();
@@ -1219,7 +1253,7 @@ export class Engine {
     const lines = [`onramp rule engine state at ${new Date(now * 1000).toISOString()}`, ''];
     for (const f of this.rules.files) lines.push(`${f.rules.length} rules loaded from ${f.file}`);
     lines.push('', `Active event correlation operations: ${this.operations.size}`);
-    for (const op of this.operations.values()) {
+    for (const op of this.operations.all()) {
       lines.push(`  ${op.rule.type} rule at ${op.file.file}:${op.rule.line}, desc '${op.desc}', window start ${op.time}, ${op.window}s`);
     }
     const names = this.contexts.names();
