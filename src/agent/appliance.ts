@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
 import { ExitCode } from '../exit-codes.js';
-import { createLogger, Events, type Logger } from '../log/index.js';
+import { createLogger, type Logger } from '../log/index.js';
 import { syslogStream } from '../log/syslog.js';
-import { Engine, loadRules, RuleLoadError, type NativeActionSink, type RuleSet } from '../engine/index.js';
+import { Engine, loadRules, type RuleSet } from '../engine/index.js';
+import type { Onboarder } from '../onboard/index.js';
 import { readStdin, tailFile, PositionStore, listenSyslog, type InputSource } from '../input/index.js';
 import { StateStore } from '../state/index.js';
 import { detachSelf, writePidFile, removePidFile } from './daemon.js';
@@ -58,32 +58,65 @@ export async function runAppliance(options: ApplianceOptions): Promise<number> {
     destination: options.syslogFacility !== undefined ? syslogStream(options.syslogFacility) : (options.logFile ?? 2),
   });
   for (const { file, count } of rules.summary()) logger.info({ file, rules: count }, `${count} rules loaded from ${file}`);
+  let appliance: Appliance;
+  try {
+    appliance = await startAppliance(options, rules, logger);
+  } catch (err) {
+    reportLoadError(err);
+    return ExitCode.BadInput;
+  }
   if (options.pidFile !== undefined) await writePidFile(options.pidFile);
+  const stopped = new Promise<void>((resolve) => {
+    const stop = (signal: NodeJS.Signals): void => {
+      logger.info({ signal }, 'stopping');
+      resolve();
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+  try {
+    // Following never ends by itself; --notail ends when every input is drained.
+    await Promise.race([stopped, appliance.drained]);
+  } finally {
+    await appliance.stop();
+    if (options.pidFile !== undefined) await removePidFile(options.pidFile);
+  }
+  return ExitCode.Ok;
+}
 
+export interface Appliance {
+  /** The onboarding scheduler, when the rules use native actions. */
+  readonly onboarder: Onboarder | undefined;
+  /** Resolves when every input has ended (only happens without --tail). */
+  readonly drained: Promise<void>;
+  /** Stops reading, lets device work in flight finish, flushes outputs. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Wires inputs → engine → onboarding and starts reading. Site files are
+ * validated here (SiteFileError) before any input is opened.
+ */
+export async function startAppliance(
+  options: Pick<ApplianceOptions, 'inputs' | 'follow' | 'fromStart' | 'intevents' | 'secShellCompat' | 'sitesDir' | 'templatesDir' | 'stateDir' | 'listenSyslog' | 'concurrency' | 'dryRun'>,
+  rules: RuleSet,
+  logger: Logger,
+): Promise<Appliance> {
   const state = new StateStore(options.stateDir);
-  let sink: (NativeActionSink & { idle(): Promise<void>; close(): Promise<void> }) | undefined;
-  if (rules.usesNativeActions()) {
-    try {
-      const { createOnboarder } = await import('../onboard/index.js');
-      sink = await createOnboarder({
+  // The device layer (SSH, templates, site files) is loaded only when a rule can reach it.
+  const onboarder = rules.usesNativeActions()
+    ? await (await import('../onboard/index.js')).createOnboarder({
         sitesDir: options.sitesDir,
         templatesDir: options.templatesDir,
         state,
         logger,
         concurrency: options.concurrency,
         dryRun: options.dryRun,
-      });
-    } catch (err) {
-      reportLoadError(err);
-      return ExitCode.BadInput;
-    }
-  } else if (!existsSync(options.sitesDir)) {
-    logger.debug({ sites: options.sitesDir }, 'no native actions in the rules; device layer not loaded');
-  }
-
+      })
+    : undefined;
   const engine = new Engine(rules, {
     logger,
-    sink,
+    sink: onboarder,
     secShellCompat: options.secShellCompat,
     intevents: options.intevents,
   });
@@ -104,30 +137,17 @@ export async function runAppliance(options: ApplianceOptions): Promise<number> {
   const ticker = setInterval(() => {
     engine.tick();
   }, 1000);
-  const stopped = new Promise<void>((resolve) => {
-    const stop = (signal: NodeJS.Signals): void => {
-      logger.info({ signal }, 'stopping');
-      resolve();
-    };
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
-  });
-
-  try {
-    await Promise.all(sources.map((source) => source.start()));
-    // Following never ends by itself; --notail ends when every input is drained.
-    await Promise.race([stopped, Promise.all(sources.map((source) => source.done))]);
-  } finally {
-    clearInterval(ticker);
-    await Promise.all(sources.map((source) => source.stop()));
-    await engine.close();
-    if (sink !== undefined) {
-      await sink.idle();
-      await sink.close();
-    }
-    if (options.pidFile !== undefined) await removePidFile(options.pidFile);
-  }
-  return ExitCode.Ok;
+  await Promise.all(sources.map((source) => source.start()));
+  return {
+    onboarder,
+    drained: Promise.all(sources.map((source) => source.done)).then(() => undefined),
+    async stop() {
+      clearInterval(ticker);
+      await Promise.all(sources.map((source) => source.stop()));
+      await engine.close();
+      await onboarder?.close();
+    },
+  };
 }
 
 function reportLoadError(err: unknown): void {
@@ -135,8 +155,4 @@ function reportLoadError(err: unknown): void {
   for (const e of errors) {
     process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
   }
-}
-
-export function logRuleError(logger: Logger, err: RuleLoadError): void {
-  logger.error({ event: Events.ruleError, file: err.file, line: err.line }, err.message);
 }

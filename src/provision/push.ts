@@ -48,8 +48,9 @@ export async function provisionDevice(request: PushRequest): Promise<PushOutcome
   const { session, intended, profile, logger, fields } = request;
   const running = request.running ?? (await session.runningConfig());
   const lines = planRemediation(intended, running, profile);
-  logger.info({ event: Events.provisionStart, ...fields, lines: lines.length }, `pushing ${lines.length} line(s)`);
   if (request.backup !== undefined) await request.backup(running);
+  const commands = lines.map((line) => maskSecrets(line, profile));
+  logger.info({ event: Events.provisionStart, ...fields, lines: lines.length, commands }, `pushing ${lines.length} line(s)`);
   if (lines.length > 0) {
     try {
       await session.configure(lines);

@@ -1,0 +1,169 @@
+import { appendFile, mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { pino } from 'pino';
+import { startAppliance, type Appliance } from '../agent/appliance.js';
+import { loadRules } from '../engine/index.js';
+import { Lab, type LabSwitchSpec } from '../lab/index.js';
+import { Events, REDACT_PATHS } from '../log/index.js';
+import { ExitCode } from '../exit-codes.js';
+import { Narrator, type LogRecord } from './narrator.js';
+
+const PACKAGE_ROOT = join(import.meta.dirname, '..', '..');
+const PASSWORD_ENV = 'ONRAMP_DEMO_PASSWORD';
+const STEP_TIMEOUT_MS = 60_000;
+
+interface Scenario {
+  title: string;
+  /** The name the switch asks DHCP for. */
+  dhcpName: string;
+  /** Who the switch is once onramp is done with it. */
+  finalName: string;
+  mac: string;
+}
+
+const SCENARIOS: Scenario[] = [
+  { title: 'a known switch that matches its baseline', dhcpName: 'FS-S5850-CORE1', finalName: 'FS-S5850-CORE1', mac: '64:9d:99:00:00:01' },
+  { title: 'a known switch that drifted (site policy: remediate)', dhcpName: 'FS-S5850-SRV', finalName: 'FS-S5850-SRV', mac: '64:9d:99:00:00:02' },
+  { title: 'a factory-new switch cabled to FS-S5850-CORE1 port eth-0-12', dhcpName: 'Switch', finalName: 'FS-S3900-ACC1', mac: 'be:b5:de:01:12:c3' },
+];
+
+/**
+ * `onramp demo` (npm start): the seed workflow on the embedded lab. Three
+ * emulated switches answer real SSH on loopback; DHCPACK lines are appended
+ * to a dhcpd log that onramp watches with the shipped rules, exactly as on
+ * an appliance. Everything lives in a temporary folder that is removed at
+ * the end, and nothing is left running.
+ */
+export async function runDemo(options: Record<string, unknown>): Promise<number> {
+  const out = (line: string): void => {
+    process.stdout.write(`${line}\n`);
+  };
+  const dir = await mkdtemp(join(tmpdir(), 'onramp-demo-'));
+  // The lab and the site share one throw-away password, handed over through the environment as a real site would.
+  process.env[PASSWORD_ENV] = randomBytes(12).toString('base64url');
+  let lab: Lab | undefined;
+  let appliance: Appliance | undefined;
+  try {
+    lab = await Lab.start({ switches: await labSwitches(), keyDir: join(dir, 'lab-keys') });
+    await writeSite(dir, lab);
+    const logPath = join(dir, 'dhcpd.log');
+    await writeFile(logPath, '');
+
+    out('onramp demo: three emulated switches answering real SSH on loopback\n');
+    for (const scenario of SCENARIOS) {
+      const sw = lab.get(scenario.dhcpName);
+      out(`  ${scenario.dhcpName.padEnd(15)} ${`${sw.address}:${lab.port}`.padEnd(18)} ${sw.spec.personality.padEnd(9)} ${scenario.title}`);
+    }
+    out(`\nwatching ${logPath} with rules/dhcp.rules; site folder ${join(dir, 'sites')}\n`);
+
+    const narrator = new Narrator(out);
+    const logger = pino({ level: 'info', redact: { paths: REDACT_PATHS, censor: '[redacted]' } },
+      options.prettyLog === true ? pino.multistream([{ stream: narrator }, { stream: process.stderr }]) : narrator);
+    const rules = await loadRules([join(PACKAGE_ROOT, 'rules', 'dhcp.rules')]);
+    appliance = await startAppliance({
+      inputs: [logPath], follow: true, fromStart: false, intevents: false, secShellCompat: false,
+      sitesDir: join(dir, 'sites'), templatesDir: join(PACKAGE_ROOT, 'templates'), stateDir: join(dir, 'state'),
+      listenSyslog: [], concurrency: 4, dryRun: false,
+    }, rules, logger);
+    const onboarder = appliance.onboarder;
+    if (onboarder === undefined) throw new Error('rules/dhcp.rules has no onboard action');
+
+    let failures = 0;
+    for (const [index, scenario] of SCENARIOS.entries()) {
+      const sw = lab.get(scenario.dhcpName);
+      const line = `Nov 23 10:00:0${index} dhcp1 dhcpd[812]: DHCPACK on ${sw.address} to ${scenario.mac} (${scenario.dhcpName}) via eth1`;
+      out(`${index + 1}. ${scenario.title}\n  + ${line}`);
+      const appended = performance.now();
+      await appendFile(logPath, `${line}\n`);
+      const names = new Set([scenario.dhcpName, scenario.finalName]);
+      const seenAt = records(narrator).length;
+      await narrator.waitFor((r) => r.device !== undefined && names.has(r.device) && r.event !== Events.checkStart, STEP_TIMEOUT_MS, `work on ${scenario.dhcpName}`);
+      await onboarder.idle();
+      const outcome = lastOutcome(records(narrator).slice(seenAt), names);
+      if (outcome === undefined || outcome.result === 'failed' || outcome.result === 'unreachable') failures++;
+      out(`    ${outcome?.result ?? 'no result'} ${(performance.now() - appended).toFixed(0)} ms after the DHCPACK line was appended\n`);
+    }
+
+    out('re-checking all three switches:');
+    for (const scenario of SCENARIOS) {
+      const code = await onboarder.checkHost(scenario.finalName);
+      if (code !== ExitCode.Ok) failures++;
+    }
+    const factory = lab.get(scenario(2).finalName);
+    out(`\nthe factory switch now calls itself ${factory.hostname()} and has saved its config (${factory.saves()} save).`);
+    out(failures === 0 ? 'demo finished: every switch is as its site says.' : `demo finished with ${failures} failure(s).`);
+    return failures === 0 ? ExitCode.Ok : ExitCode.Runtime;
+  } catch (err) {
+    process.stderr.write(`onramp demo: ${err instanceof Error ? err.message : String(err)}\n`);
+    return ExitCode.Runtime;
+  } finally {
+    await appliance?.stop();
+    await lab?.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function scenario(index: number): Scenario {
+  const found = SCENARIOS[index];
+  if (found === undefined) throw new Error(`no demo scenario ${index}`);
+  return found;
+}
+
+function records(narrator: Narrator): LogRecord[] {
+  return narrator.records;
+}
+
+/** The last record that ended a piece of work on one of these devices. */
+function lastOutcome(seen: LogRecord[], names: Set<string>): LogRecord | undefined {
+  const ends = new Set<string>([Events.checkOk, Events.checkDrift, Events.provisionDone, Events.provisionFailed, Events.unreachable,
+    Events.identityUnknown, Events.identityAmbiguous, Events.identityConflict, Events.checkFailed]);
+  return seen.filter((r) => r.device !== undefined && names.has(r.device) && r.event !== undefined && ends.has(r.event)).at(-1);
+}
+
+async function labSwitches(): Promise<LabSwitchSpec[]> {
+  const password = process.env[PASSWORD_ENV] ?? '';
+  const baseline = (name: string): Promise<string> => readFile(join(PACKAGE_ROOT, 'baselines', 'hq', `${name}.cfg`), 'utf8');
+  const srv = await baseline('FS-S5850-SRV');
+  // Someone relabelled a server port and patched a spare one into the users' VLAN: the kind of drift a field visit leaves.
+  const drifted = srv
+    .replace(' description server-b', ' description temp-laptop')
+    .replace('interface vlan77', 'interface eth-0-7\n description spare\n switchport access vlan 10\n!\ninterface vlan77');
+  return [
+    { hostname: 'FS-S5850-CORE1', personality: 'fs-s5850', mac: scenario(0).mac, username: 'admin', password, runningConfig: await baseline('FS-S5850-CORE1') },
+    { hostname: 'FS-S5850-SRV', personality: 'fs-s5850', mac: scenario(1).mac, username: 'admin', password, runningConfig: drifted },
+    {
+      hostname: 'Switch', personality: 'fs-s3900', mac: scenario(2).mac, username: 'admin', password,
+      uplink: { device: 'FS-S5850-CORE1', port: 'eth-0-12', localPort: 'ethernet 1/25' },
+    },
+  ];
+}
+
+/** The example site of baselines/hq, moved onto the lab's loopback addresses and port. */
+async function writeSite(dir: string, lab: Lab): Promise<void> {
+  const site = join(dir, 'sites', 'lab');
+  await mkdir(site, { recursive: true });
+  for (const name of ['FS-S5850-CORE1', 'FS-S5850-SRV']) {
+    await writeFile(join(site, `${name}.cfg`), await readFile(join(PACKAGE_ROOT, 'baselines', 'hq', `${name}.cfg`)));
+  }
+  const ip = (name: string): string => lab.get(name).address;
+  await writeFile(join(site, 'site.yaml'), `name: lab
+subnets: [127.77.0.0/16]
+credentials: { username: admin, passwordEnv: ${PASSWORD_ENV} }
+factoryCredentials: { username: admin, passwordEnv: ${PASSWORD_ENV} }
+ssh: { port: ${lab.port}, timeoutMs: 10000, retries: 1, hostKeys: pin }
+policy: { onDrift: remediate, recheckAfter: 1h }
+vars:
+  location: hq
+  mgmtVlan: 77
+  mgmtMask: 255.255.255.0
+  vlans: [{ id: 10, name: users }, { id: 20, name: voice }, { id: 77, name: mgmt }]
+devices:
+  - { hostname: FS-S5850-CORE1, model: fs-s5850, ip: ${ip('FS-S5850-CORE1')}, baseline: FS-S5850-CORE1.cfg, vars: { mgmtIp: 10.77.0.10, uplinkPort: eth-0-1 } }
+  - { hostname: FS-S5850-SRV, model: fs-s5850, ip: ${ip('FS-S5850-SRV')}, baseline: FS-S5850-SRV.cfg, vars: { mgmtIp: 10.77.0.11, uplinkPort: eth-0-49 } }
+portmap:
+  - { uplink: { device: FS-S5850-CORE1, port: eth-0-12 }, hostname: FS-S3900-ACC1, model: fs-s3900, vars: { mgmtIp: 10.77.0.21, uplinkPort: 1/25 } }
+`);
+}
