@@ -107,3 +107,21 @@ void test('hostile input: a 10 MB line without newline, NUL bytes and invalid UT
   assert.equal(result.lines, 3);
   assert.deepEqual(Buffer.from(out.join(''), 'latin1'), Buffer.from('a\x00b\n\xff\xfe\xc3\n', 'latin1'));
 });
+
+void test('SingleWith2Thresholds: action at thresh events, action2 once window2 holds no more than thresh2', async () => {
+  const c = clocked(
+    ['type=SingleWith2Thresholds', 'ptype=SubStr', 'pattern=err', 'desc=errors', 'action=write - storm', 'window=10', 'thresh=2',
+      'desc2=errors over', 'action2=write - quiet %s', 'window2=10', 'thresh2=1'].join('\n'),
+  );
+  c.engine.processLine('err', 'log');
+  c.advance(1);
+  c.engine.processLine('err', 'log');
+  c.advance(4);
+  c.engine.processLine('err', 'log');
+  c.advance(1);
+  c.engine.processLine('err', 'log'); // two in window2: it slides to start here
+  c.advance(6);
+  assert.equal(c.engine.dump().includes('Active event correlation operations: 1'), true, 'still inside window2');
+  c.advance(5);
+  assert.equal(await c.output(), 'storm\nquiet errors over\n');
+});

@@ -471,15 +471,10 @@ export class Engine {
       this.execute(op.action, desc);
       return;
     }
-    if (op.times.length > rule.thresh2) {
-      this.slideTimes(op, now - op.window, false);
-      op.times.shift();
-      op.time = op.times[0] ?? now;
-      while (op.times.length > rule.thresh2) {
-        op.times.shift();
-        op.time = op.times[0] ?? now;
-      }
-    }
+    // Second pass (SEC): more than thresh2 events in window2 slide the window to the oldest one left.
+    if (op.times.length <= rule.thresh2) return;
+    op.times.shift();
+    op.time = op.times[0] ?? now;
   }
 
   private matchPairRule(file: RuleFile, rule: Rule, index: number): number {
