@@ -2,7 +2,8 @@
  * Engine benchmark: the same generated dhcpd log through Debian's sec and
  * through onramp's engine (compiled JS, started as its own process the way
  * `onramp run` starts), for the seed-style rules and for a correlation mix.
- * Prints lines/s, the ratio and peak RSS, then checks that onramp's memory
+ * Each side runs three times and its fastest run counts (peak RSS is the
+ * highest seen). Prints lines/s, the ratio and peak RSS, then checks that onramp's memory
  * stays flat from 100k to 1M lines.
  *
  *   node --import tsx bench/engine.ts [--lines N] [--skip-build]
@@ -86,6 +87,17 @@ function timed(argv: string[]): Measure {
   return { seconds: seconds ?? NaN, rssKb: rss ?? NaN };
 }
 
+/** Best of three: the machine is shared, and the fastest run is the least disturbed one. */
+function best(run: () => Measure, runs = 3): Measure {
+  let result = run();
+  for (let i = 1; i < runs; i++) {
+    const next = run();
+    if (next.seconds < result.seconds) result = { seconds: next.seconds, rssKb: Math.max(next.rssKb, result.rssKb) };
+    else result = { ...result, rssKb: Math.max(next.rssKb, result.rssKb) };
+  }
+  return result;
+}
+
 function runSec(conf: string, input: string): Measure {
   return timed(['sec', `--conf=${conf}`, `--input=${input}`, '--notail', '--fromstart', '--nochildterm']);
 }
@@ -120,8 +132,8 @@ async function main(): Promise<void> {
   for (const [label, text] of sets) {
     const conf = join(OUT, `${label.slice(1, 2)}.rules`);
     writeFileSync(conf, text);
-    const sec = runSec(conf, log);
-    const ours = runOnramp(conf, log);
+    const sec = best(() => runSec(conf, log));
+    const ours = best(() => runOnramp(conf, log));
     const secRate = lines / sec.seconds;
     const ourRate = lines / ours.seconds;
     const ratio = ourRate / secRate;
