@@ -873,13 +873,11 @@ export class Engine {
         else this.runCommand(argv, text, a.kind);
         break;
       }
-      case 'udgram':
       case 'ustream':
       case 'udpsock':
       case 'tcpsock':
         this.sendSocket(a.kind, t(0), t(1));
         break;
-      case 'closeudgr':
       case 'closeustr':
       case 'closeudp':
       case 'closetcp':
@@ -1083,8 +1081,8 @@ export class Engine {
   }
 
   private sendSocket(kind: string, peer: string, text: string): void {
-    const key = `${kind.replace('sock', '').replace('ustream', 'ustr').replace('udgram', 'udgr')}:${peer}`;
-    const payload = Buffer.from(kind === 'udpsock' || kind === 'udgram' ? text : `${text}\n`, 'latin1');
+    const key = `${kind.replace('sock', '').replace('ustream', 'ustr')}:${peer}`;
+    const payload = Buffer.from(kind === 'udpsock' ? text : `${text}\n`, 'latin1');
     if (kind === 'udpsock') {
       const [host, port] = splitPeer(peer);
       let sock = this.sockets.get(key) as UdpSocket | undefined;
@@ -1095,10 +1093,6 @@ export class Engine {
         this.sockets.set(key, sock);
       }
       sock.send(payload, port, host);
-      return;
-    }
-    if (kind === 'udgram') {
-      this.logger.warn({ event: Events.ruleError, peer }, 'udgram: Unix datagram sockets are not available; event dropped');
       return;
     }
     let sock = this.sockets.get(key) as Socket | undefined;
