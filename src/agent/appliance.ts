@@ -1,9 +1,9 @@
 import { ExitCode } from '../exit-codes.js';
 import { createLogger, type Logger } from '../log/index.js';
 import { syslogStream } from '../log/syslog.js';
-import { Engine, loadRules, type RuleSet } from '../engine/index.js';
+import { Engine, forEachLine, loadRules, type RuleSet } from '../engine/index.js';
 import type { Onboarder } from '../onboard/index.js';
-import { readStdin, tailFile, PositionStore, listenSyslog, type InputSource } from '../input/index.js';
+import type { InputSource } from '../input/index.js';
 import { StateStore } from '../state/index.js';
 import { detachSelf, writePidFile, removePidFile } from './daemon.js';
 import { expandInputs } from './inputs.js';
@@ -120,27 +120,46 @@ export async function startAppliance(
     secShellCompat: options.secShellCompat,
     intevents: options.intevents,
   });
+  engine.start();
   const onLine = (line: string, source: string): void => {
     engine.processLine(line, source);
   };
-  const positions = options.follow && !options.fromStart ? new PositionStore(state) : undefined;
+  const inputs = await expandInputs(options.inputs);
   const sources: InputSource[] = [];
-  for (const path of await expandInputs(options.inputs)) {
-    sources.push(
-      path === '-'
-        ? readStdin({ onLine, logger })
-        : tailFile({ path, fromStart: options.fromStart || !options.follow, follow: options.follow, onLine, logger, positions }),
-    );
+  let drained: Promise<void>;
+  if (!options.follow && options.listenSyslog.length === 0) {
+    // --notail: each input from its start to its end, one after the other, as SEC reads them.
+    // Nothing to watch, so the watcher (chokidar) is not even loaded.
+    drained = (async () => {
+      for (const path of inputs) {
+        forEachLine(path, (line) => {
+          onLine(line, path);
+        });
+        // Let device work started by those lines get on between inputs.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    })();
+  } else {
+    const { readStdin, tailFile, PositionStore, listenSyslog } = await import('../input/index.js');
+    const positions = options.follow && !options.fromStart ? new PositionStore(state) : undefined;
+    for (const path of inputs) {
+      sources.push(
+        path === '-'
+          ? readStdin({ onLine, logger, encoding: 'latin1' })
+          : tailFile({ path, fromStart: options.fromStart || !options.follow, follow: options.follow, onLine, logger, positions, encoding: 'latin1' }),
+      );
+    }
+    for (const url of options.listenSyslog) sources.push(listenSyslog({ url, onLine, logger }));
+    await Promise.all(sources.map((source) => source.start()));
+    drained = Promise.all(sources.map((source) => source.done)).then(() => undefined);
   }
-  for (const url of options.listenSyslog) sources.push(listenSyslog({ url, onLine, logger }));
 
   const ticker = setInterval(() => {
     engine.tick();
   }, 1000);
-  await Promise.all(sources.map((source) => source.start()));
   return {
     onboarder,
-    drained: Promise.all(sources.map((source) => source.done)).then(() => undefined),
+    drained,
     async stop() {
       clearInterval(ticker);
       await Promise.all(sources.map((source) => source.stop()));

@@ -1,0 +1,114 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, readFileSync, rmSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// The shipped binary (compiled dist/cli.js, built by `npm test` first), driven as users drive it.
+const ROOT = join(import.meta.dirname, '..');
+const CLI = join(ROOT, 'dist', 'cli.js');
+const SEED = join(ROOT, 'test', 'fixtures', 'seed', 'dhcp.rules');
+
+function onramp(args: string[], options: { cwd?: string; input?: string } = {}): { code: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [CLI, ...args], { cwd: options.cwd ?? ROOT, input: options.input ?? '', encoding: 'utf8', timeout: 30_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function scratch(): string {
+  return mkdtempSync(join(tmpdir(), 'onramp-cli-'));
+}
+
+void test('the seed rule file loads unchanged: --testonly reports 3 rules as SEC does', () => {
+  const result = onramp(['run', `--conf=${SEED}`, '--testonly']);
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout, `3 rules loaded from ${SEED}\n`);
+});
+
+void test("the seed's start-up flags work with one dash and with separate values", () => {
+  const result = onramp(['run', '-conf', SEED, '-testonly']);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /^3 rules loaded from /);
+});
+
+void test('the shipped rules/dhcp.rules loads', () => {
+  const result = onramp(['run', '--conf=rules/dhcp.rules', '--testonly']);
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout, '2 rules loaded from rules/dhcp.rules\n');
+});
+
+void test('a malformed rule file stops start-up with file:line and exit 2 (1 under --testonly, as SEC)', () => {
+  const dir = scratch();
+  try {
+    const rules = join(dir, 'bad.rules');
+    writeFileSync(rules, 'type=Single\nptype=RegExp\npattern=ok\ndesc=x\naction=write - ok\n\ntype=Single\nptype=RegExp\npattern=(unclosed\ndesc=y\naction=none\n');
+    const run = onramp(['run', `--conf=${rules}`, '--input=-', '--notail']);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, new RegExp(`^${rules.replaceAll('/', '\\/')}:9: pattern: `, 'm'), 'the line of the bad pattern');
+    assert.equal(run.stdout, '', 'nothing ran');
+    assert.equal(onramp(['run', `--conf=${rules}`, '--testonly']).code, 1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+void test('onramp run --notail processes stdin and exits; write - goes to stdout', () => {
+  const dir = scratch();
+  try {
+    const rules = join(dir, 'echo.rules');
+    writeFileSync(rules, 'type=Single\nptype=RegExp\npattern=DHCPACK on (\\S+) to (\\S+) \\((\\S+)\\)\ndesc=ack\naction=write - $3 at $1\n');
+    const log = 'Nov 22 20:09:01 dhcp1 dhcpd[812]: DHCPACK on 10.77.0.100 to be:b5:de:01:12:a1 (FS-S5850-SRV) via eth1\nunrelated line\n';
+    const result = onramp(['run', `--conf=${rules}`, '--input=-', '--notail'], { input: log });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, 'FS-S5850-SRV at 10.77.0.100\n');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+void test('onramp run reads a log file from the start with --notail and a relative --input glob', () => {
+  const dir = scratch();
+  try {
+    const rules = join(dir, 'count.rules');
+    writeFileSync(rules, 'type=Single\nptype=SubStr\npattern=DHCPACK\ndesc=ack\naction=write - seen\n');
+    writeFileSync(join(dir, 'dhcpd.log'), 'DHCPACK one\nDHCPOFFER\nDHCPACK two\n');
+    const result = onramp(['run', `--conf=${rules}`, '--input=dhcp*.log', '--notail'], { cwd: dir });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, 'seen\nseen\n');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+void test('a broken site file stops start-up with file:line and exit 2', () => {
+  const dir = scratch();
+  try {
+    copyFileSync(join(ROOT, 'rules', 'dhcp.rules'), join(dir, 'dhcp.rules'));
+    const site = join(dir, 'sites', 'hq');
+    spawnSync('mkdir', ['-p', site]);
+    writeFileSync(join(site, 'site.yaml'), 'name: hq\nsubnets: [10.77.0.0/33]\ncredentials: { username: admin, password: inline }\n');
+    const result = onramp(['run', '--conf=dhcp.rules', '--input=-', '--notail', '--sites=sites', `--templates=${join(ROOT, 'templates')}`, '--state=state'], { cwd: dir });
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /site\.yaml:2\b/);
+    assert.match(result.stderr, /site\.yaml:3\b/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+void test('unknown commands and options are bad usage (exit 2)', () => {
+  assert.equal(onramp(['frobnicate']).code, 2);
+  assert.equal(onramp(['run', '--no-such-flag']).code, 2);
+});
+
+void test('the seed fixture is the users\' file, byte for byte', (t) => {
+  const shared = join(ROOT, '..', 'shared', 'examples', 'dhcp.rules');
+  let original: string;
+  try {
+    original = readFileSync(shared, 'utf8');
+  } catch {
+    t.skip('../shared/examples is not beside this checkout');
+    return;
+  }
+  assert.equal(readFileSync(SEED, 'utf8'), original);
+});
