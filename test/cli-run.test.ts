@@ -112,3 +112,36 @@ void test('the seed fixture is the users\' file, byte for byte', (t) => {
   }
   assert.equal(readFileSync(SEED, 'utf8'), original);
 });
+
+void test('rules test replays a log and shows what would run, without running it', () => {
+  const dir = scratch();
+  try {
+    const log = join(dir, 'dhcpd.log');
+    const marker = join(dir, 'ran');
+    const rules = join(dir, 'r.rules');
+    writeFileSync(rules, `type=Single\nptype=RegExp\npattern=DHCPACK on (\\S+)\ndesc=ack $1\naction=shellcmd touch ${marker}; write - seen $1\n`);
+    writeFileSync(log, 'DHCPOFFER on 10.0.0.1\nDHCPACK on 10.0.0.2\n');
+    const result = onramp(['rules', 'test', rules, '--input', log]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, new RegExp(`^${log}:2: DHCPACK on 10\\.0\\.0\\.2\\n  fired: ack 10\\.0\\.0\\.2\\n    shellcmd: touch ${marker}\\n    write -: seen 10\\.0\\.0\\.2$`, 'm'));
+    assert.doesNotMatch(result.stdout, /:1: DHCPOFFER/);
+    assert.match(result.stdout, /^2 lines, 1 set off an action$/m);
+    assert.throws(() => readFileSync(marker), 'the command was not run');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+void test('rules check validates each file and names the bad one by file:line', () => {
+  const dir = scratch();
+  try {
+    const bad = join(dir, 'bad.rules');
+    writeFileSync(bad, 'type=Single\nptype=RegExp\npattern=x\ndesc=d\naction=frobnicate now\n');
+    const result = onramp(['rules', 'check', SEED, bad]);
+    assert.equal(result.code, 2);
+    assert.match(result.stdout, /dhcp\.rules: 3 rules OK/);
+    assert.match(result.stderr, new RegExp(`^${bad}:5: `, 'm'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

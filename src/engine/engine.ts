@@ -36,6 +36,14 @@ export interface EngineOptions {
   secShellCompat?: boolean;
   /** Generate SEC_STARTUP / SEC_SHUTDOWN / SEC_RESTART … internal events. */
   intevents?: boolean;
+  /**
+   * Rehearsal (`onramp rules test`): every action list that fires and every
+   * action with an effect outside the engine (programs, files other than
+   * stdout, sockets, log lines, native actions) is described here instead of
+   * being carried out. Contexts, variables and synthetic events still work,
+   * so correlation behaves as it would for real. Scripts are taken to exit 0.
+   */
+  rehearse?: (what: string, detail: string) => void;
 }
 
 interface Operation {
@@ -238,6 +246,11 @@ export class Engine {
     this.handleEvent(line, source, undefined);
     this.drainEvents();
     if (this.seconds() - this.lastCleanup >= 1) this.tick();
+  }
+
+  /** Writes out buffered `write -` output now rather than on the next turn of the event loop. */
+  flushOutput(): void {
+    this.outputs.flush();
   }
 
   tick(): void {
@@ -692,6 +705,11 @@ export class Engine {
     const action = this.actionsFor(rule.action.actions, rule.action.volatile, vars);
     const action2 = this.actionsFor(rule.action2.actions, rule.action2.volatile, vars);
     const stdin = this.contexts.names().map((n) => `${n}\n`).join('');
+    if (this.options.rehearse !== undefined) {
+      this.options.rehearse('script', this.commandFor(plan, vars).join(' '));
+      this.execute(action, desc);
+      return;
+    }
     const child = this.runCommand(this.commandFor(plan, vars), stdin, 'script');
     if (child === undefined) return;
     child.on('close', (code) => {
@@ -720,6 +738,10 @@ export class Engine {
   private runCommand(argv: string[], stdin: string | undefined, what: string, onLine?: (line: string) => void): ChildProcess | undefined {
     const [command, ...args] = argv;
     if (command === undefined) return undefined;
+    if (this.options.rehearse !== undefined) {
+      this.options.rehearse(what, argv.join(' '));
+      return undefined;
+    }
     let child: ChildProcess;
     try {
       child = spawn(command, args, { stdio: [stdin === undefined ? 'ignore' : 'pipe', onLine === undefined ? 'inherit' : 'pipe', 'inherit'] });
@@ -801,6 +823,7 @@ export class Engine {
 
   /** SEC's execute_actionlist; returns -1 for break, 0 for continue, 1 otherwise. */
   execute(actions: Action[], desc: string): number {
+    this.options.rehearse?.('fired', desc);
     for (const action of actions) {
       const r = this.executeOne(action, desc);
       if (r <= 0) return r;
@@ -810,6 +833,7 @@ export class Engine {
 
   private executeOne(a: Action, desc: string): number {
     const t = (i: number): string => this.text(a, i, desc);
+    if (this.options.rehearse !== undefined && this.rehearsed(a, t)) return CONTROL_NORMAL;
     switch (a.kind) {
       case 'none':
         break;
@@ -1032,6 +1056,36 @@ export class Engine {
         break;
     }
     return CONTROL_NORMAL;
+  }
+
+  /** In a rehearsal, describes an action whose effect leaves the engine; true when it was described instead of done. */
+  private rehearsed(a: Action, t: (i: number) => string): boolean {
+    const say = this.options.rehearse;
+    if (say === undefined) return false;
+    switch (a.kind) {
+      case 'logonly':
+        say('logonly', t(0));
+        return true;
+      case 'write':
+      case 'writen':
+      case 'owritecl':
+        if (t(0) === '-') return false;
+        say(a.kind, `${t(0)}: ${t(1)}`);
+        return true;
+      case 'ustream':
+      case 'udpsock':
+      case 'tcpsock':
+        say(a.kind, `${t(0)}: ${t(1)}`);
+        return true;
+      case 'onboard':
+      case 'check':
+      case 'provision':
+      case 'backup':
+        say(a.kind, a.args.map((_, i) => t(i)).join(' '));
+        return true;
+      default:
+        return false;
+    }
   }
 
   private native(a: Action, desc: string): void {
