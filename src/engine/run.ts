@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync } from 'node:fs';
-import type { Logger } from '../log/index.js';
+import { silentLogger, type Logger } from '../log/index.js';
 import { Engine, type NativeActionSink } from './engine.js';
 import { loadRules } from './rules.js';
 
@@ -22,13 +22,6 @@ export interface RunFilesResult {
 }
 
 const CHUNK = 1 << 16;
-
-/** A logger that drops everything, without loading pino: start-up time counts for short runs. */
-function quietLogger(): Logger {
-  const drop = (): undefined => undefined;
-  const logger = { level: 'silent', trace: drop, debug: drop, info: drop, warn: drop, error: drop, fatal: drop, silent: drop };
-  return { ...logger, child: () => logger } as unknown as Logger;
-}
 
 /**
  * Reads a file (or standard input) as bytes and hands every line to `onLine`
@@ -91,7 +84,7 @@ export function forEachLine(path: string, onLine: (line: string) => void, afterC
 export async function runEngineOnFiles(options: RunFilesOptions): Promise<RunFilesResult> {
   const rules = await loadRules(options.conf);
   const engine = new Engine(rules, {
-    logger: options.logger ?? quietLogger(),
+    logger: options.logger ?? silentLogger(),
     sink: options.sink,
     intevents: options.intevents,
     secShellCompat: options.secShellCompat,
