@@ -1,5 +1,5 @@
 import { caretLine, dottedMac, pad, serialFor, stripCommon, uptimeWords, type PersonalityDef } from '../personality.js';
-import { commonExecCommands, exec, parseTypedInterface } from './common.js';
+import { ciscoStylePrompt, commonExecCommands, exec, parseTypedInterface } from './common.js';
 
 const ABBREVIATIONS: [RegExp, string][] = [
   [/^TenGigabitEthernet/, 'Te'],
@@ -27,18 +27,7 @@ export function iosTime(d: Date): string {
 export const ciscoIos: PersonalityDef = {
   name: 'cisco-ios',
   startsPrivileged: false,
-  prompt(hostname, mode) {
-    switch (mode.level) {
-      case 'user':
-        return `${hostname}>`;
-      case 'exec':
-        return `${hostname}#`;
-      case 'config':
-        return `${hostname}(config)#`;
-      case 'sub':
-        return `${hostname}(config-${mode.kind === 'other' ? 'sub' : mode.kind === 'vlan-db' ? 'vlan' : mode.kind})#`;
-    }
-  },
+  prompt: ciscoStylePrompt,
   execCommands: [
     ...commonExecCommands(),
     ...exec('configure terminal', { do: 'configure' }),

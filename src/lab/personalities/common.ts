@@ -1,5 +1,19 @@
 import { command, type Command } from '../grammar.js';
-import type { ExecAction, ExecCommand, InterfaceParse } from '../personality.js';
+import type { ExecAction, ExecCommand, InterfaceParse, Mode } from '../personality.js';
+
+/** `HOST>`, `HOST#`, `HOST(config)#`, `HOST(config-if)#`: the prompts IOS made the norm, and NetworkOS and FSOS 1.x kept. */
+export function ciscoStylePrompt(hostname: string, mode: Mode): string {
+  switch (mode.level) {
+    case 'user':
+      return `${hostname}>`;
+    case 'exec':
+      return `${hostname}#`;
+    case 'config':
+      return `${hostname}(config)#`;
+    case 'sub':
+      return `${hostname}(config-${mode.kind === 'vlan-db' ? 'vlan' : mode.kind === 'other' ? 'sub' : mode.kind})#`;
+  }
+}
 
 export function exec(pattern: string, action: ExecAction, user = false): Command<ExecCommand>[] {
   return command<ExecCommand>(pattern, { action, user });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { caretLine, dashedMac, pad, serialFor, stripCommon, type PersonalityDef } from '../personality.js';
-import { commonExecCommands, exec, parseTypedInterface } from './common.js';
+import { ciscoStylePrompt, commonExecCommands, exec, parseTypedInterface } from './common.js';
 
 /** `ethernet 1/1` → `Eth 1/ 1`, as FSOS 1.x tables print ports. */
 function showPort(name: string): string {
@@ -15,18 +15,7 @@ function showPort(name: string): string {
 export const fsS3900: PersonalityDef = {
   name: 'fs-s3900',
   startsPrivileged: true,
-  prompt(hostname, mode) {
-    switch (mode.level) {
-      case 'user':
-        return `${hostname}>`;
-      case 'exec':
-        return `${hostname}#`;
-      case 'config':
-        return `${hostname}(config)#`;
-      case 'sub':
-        return `${hostname}(config-${mode.kind === 'vlan-db' ? 'vlan' : mode.kind === 'other' ? 'sub' : mode.kind})#`;
-    }
-  },
+  prompt: ciscoStylePrompt,
   execCommands: [
     ...commonExecCommands(),
     ...exec('configure', { do: 'configure' }),

@@ -7,24 +7,13 @@ import {
   uptimeWords,
   type PersonalityDef,
 } from '../personality.js';
-import { commonExecCommands, exec, parseTypedInterface } from './common.js';
+import { ciscoStylePrompt, commonExecCommands, exec, parseTypedInterface } from './common.js';
 
 /** FS S5850/S5800, NetworkOS (Centec-derived): lands in `#`, `configure terminal`, `write`. */
 export const fsS5850: PersonalityDef = {
   name: 'fs-s5850',
   startsPrivileged: true,
-  prompt(hostname, mode) {
-    switch (mode.level) {
-      case 'user':
-        return `${hostname}>`;
-      case 'exec':
-        return `${hostname}#`;
-      case 'config':
-        return `${hostname}(config)#`;
-      case 'sub':
-        return `${hostname}(config-${mode.kind === 'vlan-db' ? 'vlan' : mode.kind === 'other' ? 'sub' : mode.kind})#`;
-    }
-  },
+  prompt: ciscoStylePrompt,
   execCommands: [
     ...commonExecCommands(),
     ...exec('configure terminal', { do: 'configure' }),
