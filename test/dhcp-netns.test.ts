@@ -6,7 +6,7 @@ import { KeaLeaseFile, parseDhcpLine, type DhcpLease } from '../src/dhcp/index.j
 import { Events } from '../src/log/index.js';
 import { tempDir, writeTree } from './onboard-fakes.js';
 import {
-  createVethLab, DHCP_SERVER_BINARIES, leaseAddress, netnsUnavailable, NsProcess, readText, startDhcpServer, waitFor,
+  createVethLab, DHCP_SERVER_BINARIES, leaseAddress, netnsUnavailable, NsProcess, readText, removeStaleLabs, startDhcpServer, waitFor,
   type DhcpServerKind, type VethLab,
 } from './support/netns.js';
 import { hasCommand, requireSystem } from './support/system.js';
@@ -54,7 +54,11 @@ let root: { dir: string; remove: () => Promise<void> } | undefined;
 
 before(async () => {
   root = await tempDir('onramp-dhcp-netns-');
-  if (unavailable === undefined) lab = createVethLab(PREFIX, CLIENT_MAC);
+  if (unavailable === undefined) {
+    const stale = removeStaleLabs();
+    if (stale.length > 0) process.stderr.write(`removed namespaces left by earlier runs: ${stale.join(', ')}\n`);
+    lab = createVethLab(PREFIX, CLIENT_MAC);
+  }
 });
 
 after(async () => {
@@ -137,13 +141,6 @@ async function runScenario(t: TestContext, scenario: Scenario): Promise<void> {
   assert.equal(lease.mac, CLIENT_MAC);
   assert.equal(lease.host, expectedHost, `hostname of the ${scenario.kind} lease line`);
 
-  const capture = process.env.ONRAMP_DHCP_CAPTURE_DIR;
-  if (capture !== undefined && capture !== '') {
-    await mkdir(capture, { recursive: true });
-    await copyFile(server.logPath, join(capture, `real-${scenario.kind}.log`));
-    if (server.leasePath !== undefined) await copyFile(server.leasePath, join(capture, `real-${scenario.kind}-leases4.csv`));
-  }
-
   // 3. An emulated switch answering SSH on the leased address, inside the client namespace.
   const configPath = join(dir, 'running.cfg');
   const factory = scenario.sends === 'Switch';
@@ -198,6 +195,21 @@ async function runScenario(t: TestContext, scenario: Scenario): Promise<void> {
     assert.equal(seen.saves, 0, 'a clean check changes nothing');
   }
   assert.ok(!watcher.output().includes(PASSWORD), 'the password never reaches onramp\'s log');
+  await watcher.stop();
+
+  // 5. The same client again, now sending no hostname: a second lease line, for the fixtures.
+  const again = await leaseAddress(lab, undefined, dir);
+  started.push(again.dhclient);
+  await again.dhclient.stop();
+  assert.equal(again.address, address, 'the client got its address again');
+  await waitFor(async () => (await leasesIn(server.logPath, server.leasePath)).length === leases.length + 1, 10_000, 'a second lease line');
+
+  const capture = process.env.ONRAMP_DHCP_CAPTURE_DIR;
+  if (capture !== undefined && capture !== '') {
+    await mkdir(capture, { recursive: true });
+    await copyFile(server.logPath, join(capture, `real-${scenario.kind}.log`));
+    if (server.leasePath !== undefined) await copyFile(server.leasePath, join(capture, `real-${scenario.kind}-leases4.csv`));
+  }
 }
 
 for (const scenario of SCENARIOS) {

@@ -139,14 +139,7 @@ export function createVethLab(prefix: string, clientMac: string): VethLab {
     },
     destroy() {
       for (const ns of [serverNs, clientNs]) {
-        const pids = spawnSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' });
-        for (const pid of pids.stdout.split('\n').filter((line) => /^\d+$/.test(line))) {
-          try {
-            process.kill(Number(pid), 'SIGKILL');
-          } catch {
-            // Already gone.
-          }
-        }
+        killAllIn(ns);
         spawnSync('ip', ['netns', 'del', ns], { stdio: 'ignore' });
       }
     },
@@ -168,6 +161,46 @@ export function createVethLab(prefix: string, clientMac: string): VethLab {
     throw err;
   }
   return lab;
+}
+
+/**
+ * Deletes labs left by a run of this test that died before its cleanup
+ * (`onr-<pid>-srv|cli` whose pid is gone), with what still runs in them.
+ */
+export function removeStaleLabs(): string[] {
+  const listed = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout;
+  const stale = new Set<string>();
+  for (const match of listed.matchAll(/^(onr-(\d+))-(?:srv|cli)\b/gm)) {
+    const [, prefix = '', pid = ''] = match;
+    if (!processAlive(Number(pid))) stale.add(prefix);
+  }
+  for (const prefix of stale) {
+    for (const ns of [`${prefix}-srv`, `${prefix}-cli`]) {
+      killAllIn(ns);
+      spawnSync('ip', ['netns', 'del', ns], { stdio: 'ignore' });
+    }
+  }
+  return [...stale];
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function killAllIn(ns: string): void {
+  const pids = spawnSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' });
+  for (const pid of pids.stdout.split('\n').filter((line) => /^\d+$/.test(line))) {
+    try {
+      process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
 }
 
 export interface DhcpServerRun {
@@ -246,26 +279,22 @@ export async function startDhcpServer(
 }
 
 /**
- * Runs `dhclient -1` in the client namespace sending `hostname`, waits for
- * its lease and returns the leased address. dhclient stays in the
- * foreground (-d) so the caller owns it; its script is /bin/true, so it
- * changes nothing outside its own lease and pid files.
+ * Runs `dhclient -1` in the client namespace, sending `hostname` when given,
+ * waits until it is bound and returns the leased address. A lease file left
+ * by an earlier run makes it ask for that address again (INIT-REBOOT), as a
+ * rebooted switch does. dhclient stays in the foreground (-d) so the caller
+ * owns it; its script is /bin/true, so it changes nothing outside its own
+ * lease and pid files.
  */
-export async function leaseAddress(lab: VethLab, hostname: string, dir: string): Promise<{ address: string; dhclient: NsProcess }> {
+export async function leaseAddress(lab: VethLab, hostname: string | undefined, dir: string): Promise<{ address: string; dhclient: NsProcess }> {
   const conf = join(dir, 'dhclient.conf');
-  const leases = join(dir, 'dhclient.leases');
-  await writeFile(conf, `send host-name "${hostname}";\nrequest subnet-mask;\n`);
-  await writeFile(leases, '');
+  await writeFile(conf, `${hostname === undefined ? '' : `send host-name "${hostname}";\n`}request subnet-mask;\n`);
   const dhclient = new NsProcess('dhclient', lab.clientNs, [
-    'dhclient', '-4', '-1', '-v', '-d', '-cf', conf, '-sf', '/bin/true', '-lf', leases, '-pf', join(dir, 'dhclient.pid'), lab.clientIf,
+    'dhclient', '-4', '-1', '-v', '-d', '-cf', conf, '-sf', '/bin/true', '-lf', join(dir, 'dhclient.leases'), '-pf', join(dir, 'dhclient.pid'),
+    lab.clientIf,
   ]);
-  let address: string | undefined;
-  await waitFor(async () => {
-    address = /fixed-address (\d+\.\d+\.\d+\.\d+);/.exec(await readText(leases))?.[1];
-    if (address === undefined && !dhclient.running) throw new Error(`dhclient exited without a lease:\n${dhclient.output()}`);
-    return address !== undefined;
-  }, 60_000, 'a DHCP lease');
-  return { address: address ?? '', dhclient };
+  const bound = await dhclient.waitForLine(/^bound to \d+\.\d+\.\d+\.\d+ /, 60_000);
+  return { address: bound.split(' ')[2] ?? '', dhclient };
 }
 
 export async function readText(path: string): Promise<string> {
