@@ -1,12 +1,13 @@
 import { ExitCode } from '../exit-codes.js';
-import { createLogger, type Logger } from '../log/index.js';
+import { createLogger, Events, type Logger } from '../log/index.js';
 import { syslogStream } from '../log/syslog.js';
-import { Engine, forEachLine, loadRules, type RuleSet } from '../engine/index.js';
+import { Engine, forEachLine, loadRules, RuleLoadError, type RuleSet } from '../engine/index.js';
 import type { Onboarder } from '../onboard/index.js';
 import type { InputSource } from '../input/index.js';
 import { StateStore } from '../state/index.js';
 import { detachSelf, writePidFile, removePidFile } from './daemon.js';
 import { expandInputs } from './inputs.js';
+import { ReloadableSink } from './reloadable-sink.js';
 
 export interface ApplianceOptions {
   conf: string[];
@@ -65,6 +66,12 @@ export async function runAppliance(options: ApplianceOptions): Promise<number> {
     reportLoadError(err);
     return ExitCode.BadInput;
   }
+  let reloads = Promise.resolve();
+  const reload = (): void => {
+    reloads = reloads.then(() => reloadAppliance(options.conf, appliance, logger));
+  };
+  // Listening before the pid file exists: whoever reads the pid may signal at once.
+  process.on('SIGHUP', reload);
   if (options.pidFile !== undefined) await writePidFile(options.pidFile);
   const stopped = new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals): void => {
@@ -78,6 +85,8 @@ export async function runAppliance(options: ApplianceOptions): Promise<number> {
     // Following never ends by itself; --notail ends when every input is drained.
     await Promise.race([stopped, appliance.drained]);
   } finally {
+    process.off('SIGHUP', reload);
+    await reloads;
     await appliance.stop();
     if (options.pidFile !== undefined) await removePidFile(options.pidFile);
   }
@@ -89,6 +98,13 @@ export interface Appliance {
   readonly onboarder: Onboarder | undefined;
   /** Resolves when every input has ended (only happens without --tail). */
   readonly drained: Promise<void>;
+  /**
+   * SIGHUP: new rules, and site files when the rules use native actions.
+   * Throws (RuleLoadError, SiteFileError) before anything changed when the
+   * site files are broken. The engine is restarted as SEC restarts on HUP:
+   * contexts, correlation operations and variables start empty.
+   */
+  reload(rules: RuleSet): Promise<void>;
   /** Stops reading, lets device work in flight finish, flushes outputs. */
   stop(): Promise<void>;
 }
@@ -104,19 +120,21 @@ export async function startAppliance(
 ): Promise<Appliance> {
   const state = new StateStore(options.stateDir);
   // The device layer (SSH, templates, site files) is loaded only when a rule can reach it.
-  const onboarder = rules.usesNativeActions()
-    ? await (await import('../onboard/index.js')).createOnboarder({
-        sitesDir: options.sitesDir,
-        templatesDir: options.templatesDir,
-        state,
-        logger,
-        concurrency: options.concurrency,
-        dryRun: options.dryRun,
-      })
-    : undefined;
+  const onboarderFor = async (ruleSet: RuleSet): Promise<Onboarder | undefined> =>
+    ruleSet.usesNativeActions()
+      ? (await import('../onboard/index.js')).createOnboarder({
+          sitesDir: options.sitesDir,
+          templatesDir: options.templatesDir,
+          state,
+          logger,
+          concurrency: options.concurrency,
+          dryRun: options.dryRun,
+        })
+      : undefined;
+  const sink = new ReloadableSink(await onboarderFor(rules));
   const engine = new Engine(rules, {
     logger,
-    sink: onboarder,
+    sink,
     secShellCompat: options.secShellCompat,
     intevents: options.intevents,
   });
@@ -158,15 +176,52 @@ export async function startAppliance(
     engine.tick();
   }, 1000);
   return {
-    onboarder,
+    get onboarder() {
+      return sink.onboarder;
+    },
     drained,
+    async reload(next: RuleSet) {
+      if (next.usesNativeActions()) {
+        const { loadInventory } = await import('../inventory/index.js');
+        await loadInventory(options.sitesDir, options.templatesDir);
+      }
+      engine.restart(next);
+      await sink.replace(async () => {
+        try {
+          return await onboarderFor(next);
+        } catch (err) {
+          // The site files changed again between validation and use.
+          logger.error({ err }, 'site files failed to load after validation: native actions are dropped until the next reload');
+          return undefined;
+        }
+      });
+    },
     async stop() {
       clearInterval(ticker);
       await Promise.all(sources.map((source) => source.stop()));
       await engine.close();
-      await onboarder?.close();
+      await sink.close();
     },
   };
+}
+
+/** A broken new rule or site file is reported with its file:line and changes nothing. */
+async function reloadAppliance(conf: string[], appliance: Appliance, logger: Logger): Promise<void> {
+  logger.info({ signal: 'SIGHUP' }, 'reloading rules and site files');
+  let rules: RuleSet;
+  try {
+    rules = await loadRules(conf);
+    await appliance.reload(rules);
+  } catch (err) {
+    const errors: unknown[] = err instanceof AggregateError ? err.errors : [err];
+    for (const e of errors) {
+      if (e instanceof RuleLoadError) logger.error({ event: Events.ruleError, file: e.file, line: e.line }, e.message);
+      else logger.error({ err: e }, e instanceof Error ? e.message : String(e));
+    }
+    logger.warn({ signal: 'SIGHUP' }, 'reload refused: the previous rules and site files stay in force');
+    return;
+  }
+  for (const { file, count } of rules.summary()) logger.info({ file, rules: count }, `${count} rules loaded from ${file}`);
 }
 
 function reportLoadError(err: unknown): void {

@@ -1,0 +1,67 @@
+import type { NativeActionSink } from '../engine/index.js';
+import type { Onboarder } from '../onboard/index.js';
+
+type Call = (sink: NativeActionSink) => void;
+
+/**
+ * The engine's native-action sink across reloads. Replacing the onboarder
+ * first lets the old one finish the device work it has in flight (one status
+ * file, one lock per device: two onboarders must never run side by side);
+ * actions fired meanwhile are held and handed, in order, to the new one.
+ */
+export class ReloadableSink implements NativeActionSink {
+  private held: Call[] | undefined;
+
+  constructor(private current: Onboarder | undefined) {}
+
+  get onboarder(): Onboarder | undefined {
+    return this.current;
+  }
+
+  onboard(ip: string, mac: string, hostname: string): void {
+    this.forward((sink) => {
+      sink.onboard(ip, mac, hostname);
+    });
+  }
+
+  check(host: string): void {
+    this.forward((sink) => {
+      sink.check(host);
+    });
+  }
+
+  provision(ip: string, name: string): void {
+    this.forward((sink) => {
+      sink.provision(ip, name);
+    });
+  }
+
+  backup(host: string): void {
+    this.forward((sink) => {
+      sink.backup(host);
+    });
+  }
+
+  /** Waits for the current onboarder to go idle, then puts `next()` in its place (undefined: no native actions). */
+  async replace(next: () => Promise<Onboarder | undefined>): Promise<void> {
+    this.held ??= [];
+    try {
+      await this.current?.close();
+      this.current = undefined;
+      this.current = await next();
+    } finally {
+      const held = this.held;
+      this.held = undefined;
+      for (const call of held) this.forward(call);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.current?.close();
+  }
+
+  private forward(call: Call): void {
+    if (this.held !== undefined) this.held.push(call);
+    else if (this.current !== undefined) call(this.current);
+  }
+}
