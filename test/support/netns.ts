@@ -23,7 +23,11 @@ export const DHCP_SERVER_BINARIES: Record<DhcpServerKind, string> = {
 export function netnsUnavailable(): string | undefined {
   if (!isRoot) return 'needs root to create network namespaces';
   if (!hasCommand('ip')) return 'needs `ip` from iproute2';
-  if (spawnSync('ip', ['netns', 'list'], { stdio: 'ignore' }).status !== 0) return '`ip netns list` fails (no netns support)';
+  // Root in a container without CAP_SYS_ADMIN can list namespaces but not create them.
+  const probe = `onr-${process.pid}-probe`;
+  const added = spawnSync('ip', ['netns', 'add', probe], { encoding: 'utf8' });
+  if (added.status !== 0) return `cannot create a network namespace: ${added.stderr.trim()}`;
+  spawnSync('ip', ['netns', 'del', probe], { stdio: 'ignore' });
   if (!hasCommand('dhclient')) return 'needs dhclient from isc-dhcp-client';
   return undefined;
 }
