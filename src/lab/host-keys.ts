@@ -14,9 +14,17 @@ export type HostKeyType = 'ed25519' | 'rsa';
 
 const { utils } = ssh2;
 
+/**
+ * ssh2 now and then writes an ed25519 key its own parser rejects ("Malformed
+ * OpenSSH private key", about one in a few hundred): only a key that reads
+ * back is kept.
+ */
 function generate(type: HostKeyType): string {
-  const pair = type === 'rsa' ? utils.generateKeyPairSync('rsa', { bits: 2048 }) : utils.generateKeyPairSync('ed25519');
-  return pair.private;
+  for (let attempt = 1; ; attempt++) {
+    const pair = type === 'rsa' ? utils.generateKeyPairSync('rsa', { bits: 2048 }) : utils.generateKeyPairSync('ed25519');
+    if (!(utils.parseKey(pair.private) instanceof Error)) return pair.private;
+    if (attempt === 10) throw new Error(`could not generate a readable ${type} host key`);
+  }
 }
 
 /** OpenSSH-style `SHA256:…` fingerprint of a private key's public half. */
