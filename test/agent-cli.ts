@@ -41,10 +41,14 @@ function killAgents(agentsDir: string): void {
   seenPids.clear();
 }
 
-export function pidOf(stateDir: string, name: string): number {
-  const pid = Number(readFileSync(join(stateDir, 'agents', `${name}.pid`), 'utf8').trim());
+/** The pid of a process a test started, killed after the test if it is still there. */
+export function remember(pid: number): number {
   seenPids.add(pid);
   return pid;
+}
+
+export function pidOf(stateDir: string, name: string): number {
+  return remember(Number(readFileSync(join(stateDir, 'agents', `${name}.pid`), 'utf8').trim()));
 }
 
 export function alive(pid: number): boolean {
