@@ -1,5 +1,9 @@
 import type { NativeActionSink } from '../engine/index.js';
-import type { Onboarder } from '../onboard/index.js';
+
+/** What the appliance puts behind the engine: the onboarder, which finishes its device work on close(). */
+export interface ClosableSink extends NativeActionSink {
+  close(): Promise<void>;
+}
 
 type Call = (sink: NativeActionSink) => void;
 
@@ -9,12 +13,12 @@ type Call = (sink: NativeActionSink) => void;
  * file, one lock per device: two onboarders must never run side by side);
  * actions fired meanwhile are held and handed, in order, to the new one.
  */
-export class ReloadableSink implements NativeActionSink {
+export class ReloadableSink<T extends ClosableSink> implements NativeActionSink {
   private held: Call[] | undefined;
 
-  constructor(private current: Onboarder | undefined) {}
+  constructor(private current: T | undefined) {}
 
-  get onboarder(): Onboarder | undefined {
+  get onboarder(): T | undefined {
     return this.current;
   }
 
@@ -43,7 +47,7 @@ export class ReloadableSink implements NativeActionSink {
   }
 
   /** Waits for the current onboarder to go idle, then puts `next()` in its place (undefined: no native actions). */
-  async replace(next: () => Promise<Onboarder | undefined>): Promise<void> {
+  async replace(next: () => Promise<T | undefined>): Promise<void> {
     this.held ??= [];
     try {
       await this.current?.close();
