@@ -1,8 +1,9 @@
 import { test } from 'node:test';
+import { spawn } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { appendFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { alive, onramp, pidOf, readOr, ROOT, scratch, waitFor, writeRule } from './agent-cli.js';
+import { alive, onramp, pidOf, readOr, remember, ROOT, scratch, waitFor, writeRule } from './agent-cli.js';
 
 function statusField(output: string, field: string): string | undefined {
   return new RegExp(`^${field}:\\s+(.*)$`, 'm').exec(output)?.[1];
@@ -92,6 +93,33 @@ void test('a pid file left by a killed agent is detected, reported and removed',
   const stop = onramp(['agent', 'stop', '-n', 'c', '--state', state]);
   assert.equal(stop.code, 0);
   assert.match(stop.stdout, /^Agent c is not running$/m);
+});
+
+void test('a pid file whose number now belongs to another program (after a reboot) never gets that program signalled', async (t) => {
+  const dir = scratch(t);
+  const state = join(dir, 'state');
+  const log = join(dir, 'c.log');
+  writeFileSync(log, '');
+  writeFileSync(join(dir, 'c.rules'), writeRule(join(dir, 'c.out'), 'C'));
+  assert.equal(onramp(['agent', 'start', '-n', 'c', '-f', log, '-c', join(dir, 'c.rules'), '--state', state]).code, 0);
+  assert.match(onramp(['agent', 'stop', '-n', 'c', '--state', state]).stdout, /Done\n$/);
+
+  const bystander = spawn(process.execPath, ['-e', 'setInterval(() => {}, 60_000)'], { stdio: 'ignore' });
+  t.after(() => bystander.kill('SIGKILL'));
+  const pid = bystander.pid;
+  assert.ok(pid !== undefined);
+  remember(pid);
+  const pidFile = join(state, 'agents', 'c.pid');
+  writeFileSync(pidFile, `${pid}\n`);
+
+  const stop = onramp(['agent', 'stop', '-n', 'c', '--state', state]);
+  assert.equal(stop.code, 0, stop.stderr);
+  assert.match(stop.stderr, new RegExp(`Removed stale pid file ${pidFile} of agent c \\(pid ${pid} is now another program\\)`));
+  assert.match(stop.stdout, /^Agent c is not running$/m);
+  assert.equal(existsSync(pidFile), false);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(alive(pid), true, 'the other program was left alone');
+  assert.equal(bystander.exitCode, null);
 });
 
 void test('the first start without -c creates the agent its own copy of the shipped rules', (t) => {

@@ -221,13 +221,26 @@ async function list(options: AgentOptions): Promise<number> {
 async function livePid(registry: AgentRegistry, name: string): Promise<number | undefined> {
   const pidFile = registry.pidFile(name);
   const pid = await readLivePid(pidFile);
-  if (pid !== undefined) return pid;
+  if (pid !== undefined && (await runsWithPidFile(pid, pidFile))) return pid;
   const leftover = await readFile(pidFile, 'utf8').catch(() => undefined);
   if (leftover !== undefined) {
     await rm(pidFile, { force: true });
-    process.stderr.write(`Removed stale pid file ${pidFile} of agent ${name} (process ${leftover.trim() || '?'} is gone)\n`);
+    const why = pid === undefined ? `process ${leftover.trim() || '?'} is gone` : `pid ${pid} is now another program`;
+    process.stderr.write(`Removed stale pid file ${pidFile} of agent ${name} (${why})\n`);
   }
   return undefined;
+}
+
+/**
+ * Pid files live in the state directory, which outlasts a reboot: the number
+ * may by now belong to an unrelated process, which must never be signalled.
+ * Where /proc exists, the process counts as the agent only if it was started
+ * with this pid file.
+ */
+async function runsWithPidFile(pid: number, pidFile: string): Promise<boolean> {
+  const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => undefined);
+  if (cmdline === undefined) return (await stat('/proc/self').then(() => false, () => true));
+  return cmdline.split('\0').includes(`--pid=${pidFile}`);
 }
 
 /** The agent's own copy of the shipped rules, made on its first start. */
