@@ -134,6 +134,8 @@ export class DeviceSession {
     ssh.connection?.on('error', (err: Error) => {
       logger.debug({ err: err.message }, 'connection error');
     });
+    // Commands are single short lines: send each at once rather than waiting on the switch's delayed ACK.
+    ssh.connection?.setNoDelay(true);
     try {
       const stream = await ssh.requestShell(PTY);
       return await DeviceSession.attach(sshChannel(stream), target, logger, () => {

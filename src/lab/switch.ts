@@ -254,6 +254,8 @@ export class EmulatedSwitch implements LabSwitch, CliSwitch, TopologyNode {
     this.sockets.add(socket);
     socket.on('close', () => this.sockets.delete(socket));
     socket.on('error', () => undefined);
+    // A CLI answers in small writes; Nagle's algorithm would hold each one back for the client's delayed ACK.
+    socket.setNoDelay(true);
     this.sshServer().injectSocket(socket);
   }
 
