@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConfigModel } from '../src/lab/config-model.js';
+import { ConfigModel, setChild } from '../src/lab/config-model.js';
 import { applyConfigLine, isBlockOpener } from '../src/lab/config-mode.js';
 import type { Mode } from '../src/lab/personality.js';
 import { personality } from '../src/lab/personalities/index.js';
@@ -98,4 +98,12 @@ void test('a config given as text renders back in the vendor layout', () => {
     now: new Date(0),
   });
   assert.deepEqual(rendered, text);
+});
+
+void test('VLANs in a vlan database are listed by number, whatever order they were added in', () => {
+  const block = { line: 'vlan database', children: [' VLAN 1 name DefaultVlan', ' VLAN 30 name cams'], block: true };
+  setChild(block, ' vlan 20 name voice', 2);
+  setChild(block, ' vlan 10 name users', 2);
+  setChild(block, ' vlan 40 name spare', 2);
+  assert.deepEqual(block.children, [' VLAN 1 name DefaultVlan', ' vlan 10 name users', ' vlan 20 name voice', ' VLAN 30 name cams', ' vlan 40 name spare']);
 });

@@ -181,8 +181,20 @@ function sep(): ConfigEntry {
 export function setChild(block: ConfigEntry, line: string, keyLength: number): void {
   block.children = block.children.filter((c) => !negates(c, line));
   const index = block.children.findIndex((c) => sameKey(c, line, keyLength));
-  if (index === -1) block.children.push(line);
-  else block.children[index] = line;
+  if (index !== -1) {
+    block.children[index] = line;
+    return;
+  }
+  // Switches list VLANs by number (a `vlan database` block), whatever order they were added in.
+  const vlan = vlanNumber(line);
+  const before = vlan === undefined ? -1 : block.children.findIndex((c) => (vlanNumber(c) ?? -1) > vlan);
+  if (before === -1) block.children.push(line);
+  else block.children.splice(before, 0, line);
+}
+
+function vlanNumber(line: string): number | undefined {
+  const match = /^vlan\s+(\d+)\b/i.exec(line.trim());
+  return match?.[1] === undefined ? undefined : Number(match[1]);
 }
 
 export function removeChild(block: ConfigEntry, prefix: string[]): boolean {
