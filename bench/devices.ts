@@ -12,13 +12,12 @@
  * a target (< 30 s wall, < 300 MB peak RSS) is missed.
  */
 import { createHash } from 'node:crypto';
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import ssh2 from 'ssh2';
 import { getProfile } from '../src/device/index.js';
 import { Lab, labAddress, type LabSwitchSpec, type Personality } from '../src/lab/index.js';
 import { Events } from '../src/log/index.js';
@@ -154,28 +153,6 @@ function benchDevices(count: number): BenchDevice[] {
   });
 }
 
-function parses(privateKey: string): boolean {
-  return !(ssh2.utils.parseKey(privateKey) instanceof Error);
-}
-
-/**
- * The lab's host keys (`<hostname>.ed25519.key`), made before the lab starts:
- * about 1 in 200 keys from ssh2's generateKeyPairSync('ed25519') is rejected
- * by its own parseKey, and the lab would fail to start on it.
- */
-async function ensureHostKeys(names: string[]): Promise<void> {
-  await mkdir(KEY_DIR, { recursive: true, mode: 0o700 });
-  for (const name of names) {
-    const file = join(KEY_DIR, `${name}.ed25519.key`);
-    const existing = await readFile(file, 'utf8').catch(() => '');
-    if (existing !== '' && parses(existing)) continue;
-    let privateKey = ssh2.utils.generateKeyPairSync('ed25519').private;
-    while (!parses(privateKey)) privateKey = ssh2.utils.generateKeyPairSync('ed25519').private;
-    await writeFile(file, privateKey, { mode: 0o600 });
-    await chmod(file, 0o600);
-  }
-}
-
 function siteYaml(devices: BenchDevice[], port: number, concurrency: number): string {
   const lines = devices.map(
     (d) => `  - { hostname: ${d.hostname}, model: ${d.model}, ip: ${d.ip}, baseline: ${d.hostname}.cfg, vars: { mgmtIp: 10.77.0.2, uplinkPort: eth-0-49 } }`,
@@ -256,7 +233,6 @@ async function main(): Promise<number> {
   process.env[PASSWORD_ENV] = PASSWORD;
   const devices = benchDevices(count);
   const dir = await mkdtemp(join(tmpdir(), 'onramp-bench-devices-'));
-  await ensureHostKeys(devices.map((d) => d.hostname));
   const specs: LabSwitchSpec[] = devices.map((d) => ({
     hostname: d.hostname, personality: d.model, mac: d.mac, username: USERNAME, password: PASSWORD, address: d.ip,
     runningConfig: d.drifted ? drift(d.baseline, d.model) : d.baseline,
