@@ -81,7 +81,7 @@ class FileTail implements TailSource {
   private lines = 0;
   private rejected = 0;
   private rotations = 0;
-  private lastSaved = -1;
+  private lastSaved = '';
 
   constructor(options: TailOptions) {
     this.options = options;
@@ -139,6 +139,12 @@ class FileTail implements TailSource {
     if (this.poll !== undefined) clearInterval(this.poll);
     await this.watcher?.close();
     await this.running;
+    if (this.options.follow && this.file !== undefined) {
+      // One last look, so a rotation not yet noticed is not left for the next start to untangle.
+      await this.check().catch((err: unknown) => {
+        this.logger.warn({ path: this.path, err }, 'final read before stopping failed');
+      });
+    }
     this.savePosition();
     await this.options.positions?.flush();
     await this.file?.handle.close();
@@ -198,11 +204,12 @@ class FileTail implements TailSource {
     } else {
       // Checked before reading on: once new bytes are read, a refilled file would look intact.
       if (now.size < current.offset || !(await this.tailIntact(current))) {
-        const recovered = await this.drainCopy(`${this.path}.1`, this.committedPosition(current));
+        const position = this.committedPosition(current);
+        const recovered = await this.drainCopy(`${this.path}.1`, position);
         this.splitter.restart();
         current.offset = 0;
         this.skipFirstFragment = false;
-        this.rotated('truncated', { recovered });
+        this.rotated('truncated', { offset: position.offset, size: now.size, recovered });
       }
       await this.readToEnd(current);
     }
@@ -223,7 +230,7 @@ class FileTail implements TailSource {
         }
       }
       const drained = await this.drainRotatedWhileStopped(saved, opened?.ino);
-      this.rotated('while-stopped', { drained: drained ?? null });
+      this.rotated('while-stopped', { offset: saved.offset, inode: saved.ino, drained: drained ?? null });
       if (opened !== undefined) this.adopt(opened, 'opened');
       return;
     }
@@ -244,23 +251,32 @@ class FileTail implements TailSource {
     this.adopt(opened, 'opened');
   }
 
-  /** The file that was at the path when we stopped: by its inode in the same folder, else `path.1`. */
+  /**
+   * The file that was at the path when we stopped, found by its inode among the
+   * rotated siblings (else `path.1`), drained from the saved offset; when
+   * logrotate numbering shows it was rotated more than once (`path.3`), the
+   * newer ones (`path.2`, `path.1`) follow in full.
+   */
   private async drainRotatedWhileStopped(saved: FilePosition, currentIno: number | undefined): Promise<string | undefined> {
-    const candidates: string[] = [];
+    let found: string | undefined;
     if (saved.ino !== currentIno) {
       const dir = dirname(this.path);
       const prefix = basename(this.path);
       for (const entry of await readdir(dir).catch(() => [] as string[])) {
         if (!entry.startsWith(prefix) || entry === prefix) continue;
         const st = await statOrUndefined(join(dir, entry));
-        if (st?.ino === saved.ino && st.dev === saved.dev) candidates.push(join(dir, entry));
+        if (st?.ino === saved.ino && st.dev === saved.dev && (await this.drainCopy(join(dir, entry), saved))) {
+          found = join(dir, entry);
+          break;
+        }
       }
     }
-    candidates.push(`${this.path}.1`);
-    for (const candidate of candidates) {
-      if (await this.drainCopy(candidate, saved)) return candidate;
+    if (found === undefined) return (await this.drainCopy(`${this.path}.1`, saved)) ? `${this.path}.1` : undefined;
+    const generation = /\.(\d+)$/.exec(found.slice(this.path.length));
+    for (let n = Number(generation?.[1] ?? 1) - 1; n >= 1; n--) {
+      await this.drainCopy(`${this.path}.${String(n)}`, { offset: 0, signature: signatureOf(Buffer.alloc(0)), signatureBytes: 0 });
     }
-    return undefined;
+    return found;
   }
 
   /** Reads `file` from `position` to its end when the bytes before the position match; true if it did. */
@@ -354,8 +370,9 @@ class FileTail implements TailSource {
     const positions = this.options.positions;
     if (positions === undefined || this.file === undefined || this.skipFirstFragment) return;
     const position = this.committedPosition(this.file);
-    if (position.offset === this.lastSaved) return;
-    this.lastSaved = position.offset;
+    const key = `${String(position.ino)}:${String(position.offset)}`;
+    if (key === this.lastSaved) return;
+    this.lastSaved = key;
     positions.set(position);
   }
 
