@@ -171,6 +171,8 @@ program
   .option('-f, --file <logfile>', 'log file the agent watches')
   .option('-c, --conf <rules>', 'rule file (default: created for the agent)')
   .option('--state <dir>', 'state directory', 'state')
+  .option('--sites <dir>', 'site folders the agent works with', 'baselines')
+  .option('--templates <dir>', 'handlebars templates', 'templates')
   .action(async (action: string, options: Record<string, unknown>) => {
     const { agentCommand } = await import('./agent/agent-command.js');
     process.exitCode = await agentCommand(action, options);

@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import { ExitCode } from '../exit-codes.js';
 import { createLogger, Events, type Logger } from '../log/index.js';
 import { syslogStream } from '../log/syslog.js';
@@ -70,8 +71,20 @@ export async function runAppliance(options: ApplianceOptions): Promise<number> {
   const reload = (): void => {
     reloads = reloads.then(() => reloadAppliance(options.conf, appliance, logger));
   };
+  const dump = (): void => {
+    writeFile(options.dumpFile, appliance.dump(), { mode: 0o600 }).then(
+      () => { logger.info({ signal: 'SIGUSR1', file: options.dumpFile }, 'state dumped'); },
+      (err: unknown) => { logger.error({ signal: 'SIGUSR1', err }, `cannot write the dump file ${options.dumpFile}`); },
+    );
+  };
+  const reopen = (): void => {
+    appliance.reopenOutputs();
+    logger.info({ signal: 'SIGUSR2' }, 'output files reopened');
+  };
   // Listening before the pid file exists: whoever reads the pid may signal at once.
   process.on('SIGHUP', reload);
+  process.on('SIGUSR1', dump);
+  process.on('SIGUSR2', reopen);
   if (options.pidFile !== undefined) await writePidFile(options.pidFile);
   const stopped = new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals): void => {
@@ -86,6 +99,8 @@ export async function runAppliance(options: ApplianceOptions): Promise<number> {
     await Promise.race([stopped, appliance.drained]);
   } finally {
     process.off('SIGHUP', reload);
+    process.off('SIGUSR1', dump);
+    process.off('SIGUSR2', reopen);
     await reloads;
     await appliance.stop();
     if (options.pidFile !== undefined) await removePidFile(options.pidFile);
@@ -105,6 +120,10 @@ export interface Appliance {
    * contexts, correlation operations and variables start empty.
    */
   reload(rules: RuleSet): Promise<void>;
+  /** SIGUSR1: the engine's state (rules, operations, contexts, variables) as text, as SEC dumps it. */
+  dump(): string;
+  /** SIGUSR2: reopen the files `write` actions append to, after a log rotation moved them. */
+  reopenOutputs(): void;
   /** Stops reading, lets device work in flight finish, flushes outputs. */
   stop(): Promise<void>;
 }
@@ -195,6 +214,12 @@ export async function startAppliance(
           return undefined;
         }
       });
+    },
+    dump() {
+      return engine.dump();
+    },
+    reopenOutputs() {
+      engine.reopenOutputs();
     },
     async stop() {
       clearInterval(ticker);

@@ -1,0 +1,54 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const CLI = join(import.meta.dirname, '..', 'dist', 'cli.js');
+
+async function until(what: string, condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+const read = (path: string): string => (existsSync(path) ? readFileSync(path, 'utf8') : '');
+
+void test('SIGUSR1 dumps the engine state to --dump; SIGUSR2 reopens write files after rotation; SIGTERM exits 0', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'onramp-signals-'));
+  const log = join(dir, 'dhcpd.log');
+  const out = join(dir, 'acks.out');
+  const dump = join(dir, 'dump.txt');
+  const rules = join(dir, 'r.rules');
+  writeFileSync(rules, `type=Single\nptype=RegExp\npattern=DHCPACK.*\ndesc=ack\naction=write ${out} $0; create SEEN_ACK 3600\n`);
+  writeFileSync(log, '');
+  const child = spawn(process.execPath, [CLI, 'run', `--conf=${rules}`, `--input=${log}`, `--dump=${dump}`, `--state=${join(dir, 'state')}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  try {
+    await until('the input to be open', () => stderr.includes('"event":"input.opened"'));
+    appendFileSync(log, 'DHCPACK one\n');
+    await until('the first line written', () => read(out) === 'DHCPACK one\n');
+
+    child.kill('SIGUSR1');
+    await until('the dump file', () => read(dump).includes('SEEN_ACK'));
+    assert.match(read(dump), /1 rules loaded from /);
+
+    renameSync(out, `${out}.1`);
+    child.kill('SIGUSR2');
+    await until('the reopen', () => stderr.includes('output files reopened'));
+    appendFileSync(log, 'DHCPACK two\n');
+    await until('the second line in a new file', () => read(out) === 'DHCPACK two\n');
+    assert.equal(read(`${out}.1`), 'DHCPACK one\n');
+
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0);
+  } finally {
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
