@@ -55,6 +55,7 @@ const run = program
   .option('--dump <file>', 'where SIGUSR1 dumps the state', '/tmp/sec.dump')
   .option('--sec-shell-compat', "substitute event values into shell commands unquoted, as SEC does")
   .option('--listen-syslog <url>', 'also read syslog from udp://HOST:PORT or tcp://HOST:PORT (repeatable)', collect, [])
+  .option('--kea-leases <file>', "Kea's memfile lease CSV, for the hostnames Kea's log lines leave out")
   .option('--concurrency <n>', 'devices worked on at once', integer, 8)
   .option('--dry-run', 'decide and log, but never connect to a device');
 // SEC flags onramp accepts so existing start-up lines keep working, but whose

@@ -81,7 +81,8 @@ void test('real Kea log: ALLOC lines (not ADVERT); hostnames only from the memfi
     assert.equal(named?.server, 'kea');
     assert.equal(named.host, 'fs-s5850-ns1', 'Kea stored the FS-S5850-NS1 that dhclient sent in lower case');
     await appendFile(csv, `${second}\n`);
-    assert.equal(parseDhcpLine(allocSecond ?? '', { hostnames })?.host, undefined, 'the renewed lease has no hostname');
+    // The renewal's row has no name, but the lease is still the same device's (as dhcpd repeats the stored name).
+    assert.equal(parseDhcpLine(allocSecond ?? '', { hostnames })?.host, 'fs-s5850-ns1', 'the renewed lease keeps the name of its device');
   } finally {
     await remove();
   }
@@ -93,7 +94,7 @@ interface Onboarded {
   hostname: string;
 }
 
-async function onboardedByShippedRules(line: string): Promise<Onboarded[]> {
+async function onboardedByShippedRules(line: string, dhcpHostnames?: KeaLeaseFile): Promise<Onboarded[]> {
   const calls: Onboarded[] = [];
   const sink: NativeActionSink = {
     onboard: (ip, mac, hostname) => calls.push({ ip, mac, hostname }),
@@ -101,7 +102,7 @@ async function onboardedByShippedRules(line: string): Promise<Onboarded[]> {
     provision: () => undefined,
     backup: () => undefined,
   };
-  const engine = new Engine(await loadRules([join(import.meta.dirname, '..', 'rules', 'dhcp.rules')]), { logger: silentLogger(), sink });
+  const engine = new Engine(await loadRules([join(import.meta.dirname, '..', 'rules', 'dhcp.rules')]), { logger: silentLogger(), sink, dhcpHostnames });
   engine.processLine(line, 'dhcp.log');
   await engine.close();
   return calls;
@@ -115,14 +116,8 @@ void test('rules/dhcp.rules onboards the real ISC and dnsmasq lease lines', asyn
   assert.deepEqual(await onboardedByShippedRules(unnamed ?? ''), [], 'a lease without a hostname matches no rule');
 });
 
-// KNOWN GAP (src/engine, src/agent): ptype=DHCP calls parseDhcpLine(line) with
-// no hostname resolver, so a Kea lease line never has a hostname there and no
-// DHCP rule can match it; `onramp run` has no option to name Kea's lease CSV.
-// The end-to-end Kea run in dhcp-netns.test.ts therefore feeds the onboarder
-// through parseDhcpLine + KeaLeaseFile + onboardLease instead of the engine.
-void test('rules/dhcp.rules onboards the real Kea lease line', {
-  todo: 'engine ptype=DHCP gets no Kea hostname resolver (KeaLeaseFile); Kea leases never match a DHCP rule',
-}, async () => {
-  assert.deepEqual(await onboardedByShippedRules(await lineWith('real-kea.log', 'DHCP4_LEASE_ALLOC')),
+void test('rules/dhcp.rules onboards the real Kea lease line, its hostname taken from the lease file (--kea-leases)', async () => {
+  const leases = new KeaLeaseFile(join(FIXTURES, 'real-kea-leases4.csv'));
+  assert.deepEqual(await onboardedByShippedRules(await lineWith('real-kea.log', 'DHCP4_LEASE_ALLOC'), leases),
     [{ ip: '10.199.3.100', mac: MAC, hostname: 'fs-s5850-ns1' }]);
 });

@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { ExitCode } from '../exit-codes.js';
 import { createLogger, Events, type Logger } from '../log/index.js';
 import { syslogStream } from '../log/syslog.js';
+import { KeaLeaseFile } from '../dhcp/index.js';
 import { Engine, forEachLine, loadRules, RuleLoadError, type RuleSet } from '../engine/index.js';
 import type { Onboarder } from '../onboard/index.js';
 import type { InputSource } from '../input/index.js';
@@ -27,6 +28,8 @@ export interface ApplianceOptions {
   templatesDir: string;
   stateDir: string;
   listenSyslog: string[];
+  /** Kea's memfile lease file: where `ptype=DHCP` finds hostnames Kea's log lines leave out. */
+  keaLeases: string | undefined;
   concurrency: number;
   dryRun: boolean;
   pretty: boolean;
@@ -133,7 +136,7 @@ export interface Appliance {
  * validated here (SiteFileError) before any input is opened.
  */
 export async function startAppliance(
-  options: Pick<ApplianceOptions, 'inputs' | 'follow' | 'fromStart' | 'intevents' | 'secShellCompat' | 'sitesDir' | 'templatesDir' | 'stateDir' | 'listenSyslog' | 'concurrency' | 'dryRun'>,
+  options: Pick<ApplianceOptions, 'inputs' | 'follow' | 'fromStart' | 'intevents' | 'secShellCompat' | 'sitesDir' | 'templatesDir' | 'stateDir' | 'listenSyslog' | 'keaLeases' | 'concurrency' | 'dryRun'>,
   rules: RuleSet,
   logger: Logger,
 ): Promise<Appliance> {
@@ -156,6 +159,7 @@ export async function startAppliance(
     sink,
     secShellCompat: options.secShellCompat,
     intevents: options.intevents,
+    dhcpHostnames: options.keaLeases === undefined ? undefined : new KeaLeaseFile(options.keaLeases),
   });
   engine.start();
   const onLine = (line: string, source: string): void => {

@@ -36,6 +36,7 @@ function toApplianceOptions(raw: Record<string, unknown>): ApplianceOptions | st
     templatesDir: text('templates') ?? 'templates',
     stateDir: text('state') ?? 'state',
     listenSyslog: list('listenSyslog'),
+    keaLeases: text('keaLeases'),
     concurrency: typeof raw.concurrency === 'number' && raw.concurrency > 0 ? raw.concurrency : 8,
     dryRun: flag('dryRun'),
     pretty: flag('pretty'),

@@ -112,7 +112,11 @@ export class KeaLeaseFile implements HostnameResolver {
     }
     const mac = normaliseMac(fields[c.hwaddr] ?? '') ?? undefined;
     // Kea escapes commas in text fields as `&#x2c`; a DDNS-qualified name ends in a dot.
-    const hostname = (fields[c.hostname] ?? '').replaceAll('&#x2c', ',').replace(/\.$/, '');
+    let hostname = (fields[c.hostname] ?? '').replaceAll('&#x2c', ',').replace(/\.$/, '');
+    // A renewal from a client that no longer sends its name writes a row with none; the
+    // lease still belongs to the same device, and a log line read late still needs its name.
+    const earlier = this.leases.get(address);
+    if (hostname.length === 0 && earlier !== undefined && earlier.mac === mac) hostname = earlier.hostname;
     this.leases.set(address, { mac, hostname });
   }
 }

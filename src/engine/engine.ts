@@ -3,6 +3,7 @@ import { createConnection, type Socket } from 'node:net';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 // The event names only: loading the logger implementation (pino) costs start-up time
 // that `onramp run --notail` on a short file would feel.
+import type { DhcpParseOptions, HostnameResolver } from '../dhcp/index.js';
 import { Events } from '../log/events.js';
 import type { Logger } from '../log/index.js';
 import type { Action } from './actions.js';
@@ -44,6 +45,11 @@ export interface EngineOptions {
    * so correlation behaves as it would for real. Scripts are taken to exit 0.
    */
   rehearse?: (what: string, detail: string) => void;
+  /**
+   * Where `ptype=DHCP` finds the hostname of a lease whose log line has none:
+   * Kea logs leases without it, and its memfile lease file has it.
+   */
+  dhcpHostnames?: HostnameResolver;
 }
 
 interface Operation {
@@ -170,6 +176,7 @@ class InputBuffer implements InputWindow {
  */
 export class Engine {
   private readonly logger: Logger;
+  private readonly dhcpOptions: DhcpParseOptions | undefined;
   private readonly clock: () => number;
   private readonly compat: boolean;
   private readonly outputs: Outputs;
@@ -197,6 +204,7 @@ export class Engine {
     private readonly options: EngineOptions,
   ) {
     this.logger = options.logger;
+    this.dhcpOptions = options.dhcpHostnames === undefined ? undefined : { hostnames: options.dhcpHostnames };
     this.clock = options.now ?? Date.now;
     this.compat = options.secShellCompat === true;
     const stdout = options.output ?? ((text: string) => process.stdout.write(Buffer.from(text, 'latin1')));
@@ -329,7 +337,7 @@ export class Engine {
 
   private match(pattern: Pattern | undefined): MatchVars | null {
     if (pattern === undefined) return null;
-    return matchPattern(pattern, this.input, this.cache, this.intContextName);
+    return matchPattern(pattern, this.input, this.cache, this.intContextName, this.dhcpOptions);
   }
 
   private matchSingleRule(file: RuleFile, rule: Rule, index: number, trace: Set<RuleFile> | undefined): number {

@@ -1,4 +1,4 @@
-import { parseDhcpLine } from '../dhcp/index.js';
+import { parseDhcpLine, type DhcpParseOptions } from '../dhcp/index.js';
 import { FieldError } from './errors.js';
 import { translatePerlRegex } from './perl-regex.js';
 import { substSpecialChars, type MatchCache, type MatchVars } from './substitute.js';
@@ -112,6 +112,7 @@ export function matchPattern(
   window: InputWindow,
   cache: MatchCache,
   intContext: string | undefined,
+  dhcp?: DhcpParseOptions,
 ): MatchVars | null {
   switch (p.kind) {
     case 'regexp': {
@@ -150,15 +151,15 @@ export function matchPattern(
     case 'tvalue':
       return p.truth ? EMPTY : null;
     case 'dhcp':
-      return matchDhcp(p, window, cache, intContext);
+      return matchDhcp(p, window, cache, intContext, dhcp);
   }
 }
 
-function matchDhcp(p: Pattern, window: InputWindow, cache: MatchCache, intContext: string | undefined): MatchVars | null {
+function matchDhcp(p: Pattern, window: InputWindow, cache: MatchCache, intContext: string | undefined, dhcp: DhcpParseOptions | undefined): MatchVars | null {
   const line = window.line;
   // parseDhcpLine is cheap on lines without a lease marker, but skip the call entirely.
   if (!line.includes('DHCPACK') && !line.includes('DHCP4_LEASE_')) return null;
-  const lease = parseDhcpLine(line);
+  const lease = parseDhcpLine(line, dhcp);
   if (lease === null) return null;
   const host = lease.host ?? '';
   const m = (p.regex as RegExp).exec(host);
