@@ -7,6 +7,6 @@ export { Inventory, templateVars, type DeviceRef, type PortmapRef } from './inve
 export { loadInventory, loadSite, parseSite, siteFiles, SITE_FILE } from './load.js';
 export { profileForModel, templatePath } from './models.js';
 export { parseDuration } from './durations.js';
-export { canonicalMac } from './validate.js';
+export { canonicalMac, DEFAULT_JOB_TIMEOUT_MS } from './validate.js';
 export { subnetContains, parseSubnet } from './subnets.js';
 export { checkSites, type SitesCheckReport } from './check.js';

@@ -22,6 +22,8 @@ export interface Credentials {
 export interface SshSettings {
   port: number;
   timeoutMs: number;
+  /** A whole check, remediation or provisioning of one device is abandoned after this long. */
+  jobTimeoutMs: number;
   retries: number;
   hostKeys: 'pin' | 'off';
   legacyAlgorithms: boolean;

@@ -19,8 +19,10 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 const ROOT_KEYS = ['name', 'subnets', 'credentials', 'factoryCredentials', 'ssh', 'policy', 'concurrency', 'vars', 'devices', 'portmap'];
 const CREDENTIAL_KEYS = ['username', 'passwordEnv', 'passwordFile', 'enableSecretEnv', 'enableSecretFile'];
-const SSH_KEYS = ['port', 'timeoutMs', 'retries', 'hostKeys', 'legacyAlgorithms'];
+const SSH_KEYS = ['port', 'timeoutMs', 'jobTimeoutMs', 'retries', 'hostKeys', 'legacyAlgorithms'];
 const POLICY_KEYS = ['onDrift', 'recheckAfter'];
+/** Long enough for a slow switch to take a full template line by line; short enough that a stuck one frees its slot. */
+export const DEFAULT_JOB_TIMEOUT_MS = 5 * 60_000;
 const DEVICE_KEYS = ['hostname', 'model', 'profile', 'ip', 'baseline', 'vars'];
 const PORTMAP_KEYS = ['uplink', 'mac', 'circuitId', 'remoteId', 'hostname', 'model', 'profile', 'vars'];
 
@@ -189,6 +191,7 @@ export class SiteValidator {
     return {
       port: this.integer(map.port, [...path, 'port'], 22, 1, 65535),
       timeoutMs: this.integer(map.timeoutMs, [...path, 'timeoutMs'], 20_000, 100, 600_000),
+      jobTimeoutMs: this.integer(map.jobTimeoutMs, [...path, 'jobTimeoutMs'], DEFAULT_JOB_TIMEOUT_MS, 100, 3_600_000),
       retries: this.integer(map.retries, [...path, 'retries'], 3, 0, 20),
       hostKeys: this.oneOf(map.hostKeys, [...path, 'hostKeys'], ['pin', 'off'] as const, 'pin'),
       legacyAlgorithms: legacy === true,

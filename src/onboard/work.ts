@@ -1,5 +1,5 @@
 import { maskSecrets, normaliseConfig, type ConfigDiff } from '../config/index.js';
-import { getProfile, isDeviceError, ProfileError, type Profile } from '../device/index.js';
+import { getProfile, isDeviceError, ProfileError, type DeviceErrorKind, type Profile } from '../device/index.js';
 import {
   CredentialError, resolveCredentials, SiteFileError, templateVars,
   type Credentials, type DeviceRef, type Inventory, type PortmapEntry, type Site, type SiteDevice,
@@ -7,6 +7,7 @@ import {
 import { Events, type EventName, type Logger, type Result } from '../log/index.js';
 import { compareConfigs, dryRunLines, provisionDevice, renderTemplate, TemplateError } from '../provision/index.js';
 import type { BackupStore } from './backups.js';
+import { JobDeadline, JobTimeoutError } from './deadline.js';
 import { identify, type FactoryLease, type IdentityProbe } from './identity.js';
 import { learnedToDevice, type LearnedBook } from './learned.js';
 import { targetFor, withSession, type DeviceConnector, type SessionLike } from './session.js';
@@ -46,6 +47,9 @@ interface Fields {
 /** Results after which a renewal inside the window needs no new check. */
 export const SETTLED: readonly Outcome[] = ['ok', 'drift', 'remediated', 'provisioned'];
 
+/** Failures of the link itself: the device could not be reached or stopped answering. Auth, protocol and rejections are answers. */
+const LINK_FAILURES: readonly DeviceErrorKind[] = ['unreachable', 'closed', 'timeout'];
+
 function isBadInput(err: unknown): boolean {
   return err instanceof CredentialError || err instanceof TemplateError || err instanceof SiteFileError || err instanceof ProfileError;
 }
@@ -83,6 +87,11 @@ export class DeviceWork {
 
   /** Logs and records a failure; returns its outcome. */
   private async fail(err: unknown, fields: Fields, action: Action, failEvent: EventName): Promise<Outcome> {
+    if (err instanceof JobTimeoutError) {
+      this.logger.error({ event: failEvent, ...fields, result: 'failed', kind: 'job-timeout', timeoutMs: err.timeoutMs }, err.message);
+      await this.record(fields, action, failEvent, 'failed', { message: err.message });
+      return 'failed';
+    }
     if (isDeviceError(err, 'hostkey-changed')) {
       this.logger.error({ event: Events.hostkeyChanged, ...fields, result: 'failed' }, `${err.message}; run: onramp hostkeys accept ${fields.ip ?? fields.device}`);
       await this.record(fields, action, Events.hostkeyChanged, 'failed', { message: 'host key changed' });
@@ -90,9 +99,12 @@ export class DeviceWork {
     }
     if (isDeviceError(err)) {
       const message = err.deviceMessage === undefined ? err.message : `${err.message}: ${err.deviceMessage}`;
-      this.logger.error({ event: Events.unreachable, ...fields, result: 'unreachable', kind: err.kind }, message);
-      await this.record(fields, action, Events.unreachable, 'unreachable', { message });
-      return 'unreachable';
+      // A wrong password or an algorithm mismatch is not an unreachable device: it needs a different fix.
+      const event = LINK_FAILURES.includes(err.kind) ? Events.unreachable : failEvent;
+      const result = event === Events.unreachable ? 'unreachable' : 'failed';
+      this.logger.error({ event, ...fields, result, kind: err.kind }, message);
+      await this.record(fields, action, event, result, { message });
+      return result;
     }
     const badInput = isBadInput(err);
     const message = err instanceof Error ? err.message : String(err);
@@ -131,11 +143,14 @@ export class DeviceWork {
     const fields: Fields = { device: device.hostname, ip: host, site: site.name };
     if (options.mac !== undefined) fields.mac = options.mac;
     this.logger.info({ event: Events.checkStart, ...fields }, 'checking configuration');
+    const deadline = new JobDeadline(this.deps.connector, site.ssh.jobTimeoutMs);
+    // Once the push starts, a failure is the remediation's.
+    let phase: { action: Action; failEvent: EventName } = { action: 'check', failEvent: Events.checkFailed };
     try {
       const profile = getProfile(device.profile);
       const credentials = this.credentials(site);
       const intended = await this.intendedConfig(site, device, credentials);
-      return await withSession(this.deps.connector, targetFor(site, host, credentials, profile), async (session) => {
+      return await withSession(deadline.connector, targetFor(site, host, credentials, profile), async (session) => {
         const running = await session.runningConfig();
         const diff = compareConfigs(intended, running, profile, device.hostname);
         const checkedAt = this.deps.now();
@@ -154,6 +169,7 @@ export class DeviceWork {
           await this.record(fields, 'check', Events.checkDrift, 'drift', { checkedAt, diff: summary });
           return { result: 'drift', diff };
         }
+        phase = { action: 'remediate', failEvent: Events.provisionFailed };
         const push = await provisionDevice({
           session, intended, profile, logger: this.logger, fields, running, announce: false,
           backup: (text) => this.saveBackup(device.hostname, text, profile, fields),
@@ -167,7 +183,9 @@ export class DeviceWork {
         return { result: 'remediated', diff };
       });
     } catch (err) {
-      return { result: await this.fail(err, fields, 'check', Events.checkFailed) };
+      return { result: await this.fail(err, fields, phase.action, phase.failEvent) };
+    } finally {
+      deadline.end();
     }
   }
 
@@ -175,15 +193,18 @@ export class DeviceWork {
     const { site, device } = ref;
     const host = ip ?? device.ip ?? device.hostname;
     const fields: Fields = { device: device.hostname, ip: host, site: site.name };
+    const deadline = new JobDeadline(this.deps.connector, site.ssh.jobTimeoutMs);
     try {
       const profile = getProfile(device.profile);
-      await withSession(this.deps.connector, targetFor(site, host, this.credentials(site), profile), async (session) => {
+      await withSession(deadline.connector, targetFor(site, host, this.credentials(site), profile), async (session) => {
         await this.saveBackup(device.hostname, await session.runningConfig(), profile, fields);
       });
       await this.record(fields, 'backup', Events.backupSaved, 'ok');
       return 'ok';
     } catch (err) {
-      return this.fail(err, fields, 'backup', Events.backupSaved);
+      return await this.fail(err, fields, 'backup', Events.backupSaved);
+    } finally {
+      deadline.end();
     }
   }
 
@@ -198,6 +219,7 @@ export class DeviceWork {
       return { result: 'bad-input', lines: [] };
     }
     const fields: Fields = { device: entry.hostname, ip, site: site.name };
+    const deadline = new JobDeadline(this.deps.connector, site.ssh.jobTimeoutMs);
     try {
       const profile = getProfile(entry.profile);
       if (options.dryRun === true) {
@@ -208,7 +230,7 @@ export class DeviceWork {
       const credentials = this.credentials(site);
       const intended = await this.intendedConfig(site, entry, credentials);
       const login = options.factory === true ? this.factoryCredentials(site) : credentials;
-      const push = await withSession(this.deps.connector, targetFor(site, ip, login, profile), (session) =>
+      const push = await withSession(deadline.connector, targetFor(site, ip, login, profile), (session) =>
         provisionDevice({ session, intended, profile, logger: this.logger, fields }));
       if (!push.ok) {
         await this.record(fields, 'provision', Events.provisionFailed, 'failed', { message: push.reason });
@@ -219,6 +241,8 @@ export class DeviceWork {
       return { result: 'provisioned', lines: push.lines };
     } catch (err) {
       return { result: await this.fail(err, fields, 'provision', Events.provisionFailed), lines: [] };
+    } finally {
+      deadline.end();
     }
   }
 
@@ -252,6 +276,7 @@ export class DeviceWork {
   /** A factory `Switch`: identity from the port map, provision with factory credentials, verify with the site's. */
   async provisionFactory(site: Site, lease: FactoryLease, options: { dryRun?: boolean } = {}): Promise<Outcome> {
     const fields: Fields = { device: factoryKey(lease.mac), ip: lease.ip, site: site.name, mac: lease.mac };
+    const deadline = new JobDeadline(this.deps.connector, site.ssh.jobTimeoutMs);
     let open: { session: SessionLike; profile: Profile } | undefined;
     const closeOpen = async (): Promise<void> => {
       const current = open;
@@ -262,7 +287,7 @@ export class DeviceWork {
       if (options.dryRun === true) throw new Error('dry run: not connecting');
       if (open?.profile.name === profile.name) return open.session;
       await closeOpen();
-      const session = await this.deps.connector.open(targetFor(site, lease.ip, this.factoryCredentials(site), profile));
+      const session = await deadline.connector.open(targetFor(site, lease.ip, this.factoryCredentials(site), profile));
       open = { session, profile };
       return session;
     };
@@ -276,8 +301,9 @@ export class DeviceWork {
           if (ref === undefined) continue;
           const target = targetFor(ref.site, ref.device.ip ?? ref.device.hostname, this.credentials(ref.site), getProfile(ref.device.profile));
           try {
-            tables.push({ device: ref.device.hostname, entries: await withSession(this.deps.connector, target, (session) => session.macTable()) });
+            tables.push({ device: ref.device.hostname, entries: await withSession(deadline.connector, target, (session) => session.macTable()) });
           } catch (err) {
+            if (err instanceof JobTimeoutError) throw err;
             this.logger.warn({ event: Events.unreachable, device: ref.device.hostname, site: ref.site.name, kind: isDeviceError(err) ? err.kind : 'error' }, `MAC table of uplink ${ref.device.hostname} not read: ${err instanceof Error ? err.message : String(err)}`);
           }
         }
@@ -308,16 +334,18 @@ export class DeviceWork {
         await this.record(fields, 'identify', Events.identityFound, 'skipped', { message: `would provision ${entry.hostname}` });
         return 'skipped';
       }
-      return await this.provisionIdentified(site, entry, lease, factorySession, fields);
+      return await this.provisionIdentified(site, entry, lease, factorySession, deadline, fields);
     } catch (err) {
       return await this.fail(err, fields, 'provision', Events.provisionFailed);
     } finally {
       await closeOpen();
+      deadline.end();
     }
   }
 
   private async provisionIdentified(
-    site: Site, entry: PortmapEntry, lease: FactoryLease, factorySession: (profile: Profile) => Promise<SessionLike>, factoryFields: Fields,
+    site: Site, entry: PortmapEntry, lease: FactoryLease, factorySession: (profile: Profile) => Promise<SessionLike>, deadline: JobDeadline,
+    factoryFields: Fields,
   ): Promise<Outcome> {
     const fields: Fields = { device: entry.hostname, ip: lease.ip, site: site.name, mac: lease.mac };
     const profile = getProfile(entry.profile);
@@ -330,7 +358,7 @@ export class DeviceWork {
       return 'failed';
     }
     // The template replaced the factory login with the site's: prove it works and the switch took its name.
-    const verified = await withSession(this.deps.connector, targetFor(site, lease.ip, credentials, profile), async (fresh) => ({
+    const verified = await withSession(deadline.connector, targetFor(site, lease.ip, credentials, profile), async (fresh) => ({
       hostname: fresh.hostname(),
       diff: compareConfigs(intended, await fresh.runningConfig(), profile, entry.hostname),
     }));

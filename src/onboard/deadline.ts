@@ -1,0 +1,95 @@
+import type { DeviceTarget } from '../device/index.js';
+import type { DeviceConnector, SessionLike } from './session.js';
+
+/** A device job ran past its site's `ssh.jobTimeoutMs` and was abandoned. */
+export class JobTimeoutError extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`job abandoned after ${timeoutMs} ms (ssh.jobTimeoutMs); its session is closed and nothing more is sent to the device`);
+    this.name = 'JobTimeoutError';
+  }
+}
+
+/**
+ * The time limit of one device job. Sessions opened through `connector`
+ * answer JobTimeoutError as soon as the time is up, even while a command is
+ * still waiting for the switch, and refuse every later call, so nothing (a
+ * save least of all) is sent after the deadline; the job then ends through
+ * its ordinary error path. At the deadline every session of the job is
+ * closed, and a connection still being set up is closed once it is open.
+ *
+ * Closing waits for the command in flight (DeviceSession finishes it or
+ * times it out first); the job does not wait for that, so a stuck switch
+ * cannot hold its job slot.
+ */
+export class JobDeadline {
+  readonly connector: DeviceConnector;
+  private readonly expiry: Promise<never>;
+  private readonly timer: NodeJS.Timeout;
+  private readonly closers = new Set<() => Promise<void>>();
+  private expired = false;
+
+  constructor(inner: DeviceConnector, readonly timeoutMs: number) {
+    let expire: (err: JobTimeoutError) => void = () => undefined;
+    this.expiry = new Promise<never>((_resolve, reject) => {
+      expire = reject;
+    });
+    // Only calls under way race the expiry; with none, its rejection is expected and unobserved.
+    this.expiry.catch(() => undefined);
+    this.timer = setTimeout(() => {
+      this.expired = true;
+      expire(new JobTimeoutError(timeoutMs));
+      for (const close of this.closers) closeInBackground(close);
+    }, timeoutMs);
+    this.connector = { open: (target) => this.open(inner, target) };
+  }
+
+  /** Stops the clock; the job is over. */
+  end(): void {
+    clearTimeout(this.timer);
+  }
+
+  private within<T>(call: () => Promise<T>): Promise<T> {
+    if (this.expired) return Promise.reject(new JobTimeoutError(this.timeoutMs));
+    return Promise.race([call(), this.expiry]);
+  }
+
+  private async open(inner: DeviceConnector, target: DeviceTarget): Promise<SessionLike> {
+    if (this.expired) throw new JobTimeoutError(this.timeoutMs);
+    const opening = inner.open(target);
+    try {
+      return this.guard(await Promise.race([opening, this.expiry]));
+    } catch (err) {
+      if (err instanceof JobTimeoutError) {
+        opening.then((late) => { closeInBackground(() => late.close()); }, () => undefined);
+      }
+      throw err;
+    }
+  }
+
+  private guard(session: SessionLike): SessionLike {
+    let closing: Promise<void> | undefined;
+    const close = (): Promise<void> => {
+      closing ??= session.close();
+      return closing;
+    };
+    this.closers.add(close);
+    return {
+      hostname: () => session.hostname(),
+      runningConfig: () => this.within(() => session.runningConfig()),
+      configure: (lines) => this.within(() => session.configure(lines)),
+      save: () => this.within(() => session.save()),
+      lldpNeighbors: () => this.within(() => session.lldpNeighbors()),
+      macTable: () => this.within(() => session.macTable()),
+      close: () => {
+        if (!this.expired) return close();
+        closeInBackground(close);
+        return Promise.resolve();
+      },
+    };
+  }
+}
+
+function closeInBackground(close: () => Promise<void>): void {
+  // A session that fails to close is gone either way; the job has already reported the timeout.
+  close().catch(() => undefined);
+}
