@@ -91,7 +91,7 @@ void test('load errors name file:line and what was expected', () => {
   assert.match(firstError('type=SingleWithSuppress\nptype=RegExp\npattern=x\ndesc=d\naction=none\nwindow=soon\n'), /^bad\.rules:6: window: invalid window 'soon'/);
   assert.match(firstError('\n\nnot a keyword line\n'), /^bad\.rules:3: expected keyword=value/);
   assert.match(firstError('type=Single\nptype=RegExp\npattern=x\ndesc=d\naction=none\nfoo=bar\n'), /^bad\.rules:6: keyword 'foo' is not allowed for Single rule/);
-  assert.match(firstError('type=Single\nptype=RegExp\npattern=x\ndesc=d\naction=onboard $1\n'), /^bad\.rules:5: action: onboard takes 3 arguments: onboard IP MAC HOSTNAME/);
+  assert.match(firstError('type=Single\nptype=RegExp\npattern=x\ndesc=d\naction=onboard $1\n'), /^bad\.rules:5: action: onboard takes 3 to 5 arguments: onboard IP MAC HOSTNAME \[CIRCUIT-ID \[REMOTE-ID\]\]/);
 });
 
 void test('Perl-only constructs are load errors with a hint', () => {

@@ -35,7 +35,8 @@ export interface ActionList {
 
 const PLACEHOLDER = '\u0001';
 const PERL_ONLY = new Set(['eval', 'call', 'lcall']);
-const NATIVE_ARITY: Record<string, number> = { onboard: 3, check: 1, provision: 2, backup: 1 };
+/** Least and most arguments of each native action; onboard may add the option-82 circuit and remote ids. */
+const NATIVE_ARITY: Record<string, [number, number]> = { onboard: [3, 5], check: [1, 1], provision: [2, 2], backup: [1, 1] };
 
 /** SEC's replace_subexpr: top-level parenthesised parts become placeholders. */
 function maskParens(text: string): { masked: string; parts: string[] } {
@@ -268,11 +269,13 @@ function parseAction(action: string, masked: string, parts: string[], ctx: Actio
   const arity = NATIVE_ARITY[keyword];
   if (arity !== undefined) {
     const words = splitWords(action).slice(1);
-    if (words.length !== arity) {
-      const usage = { onboard: 'onboard IP MAC HOSTNAME', check: 'check HOST', provision: 'provision IP NAME', backup: 'backup HOST' }[
+    const [least, most] = arity;
+    if (words.length < least || words.length > most) {
+      const usage = { onboard: 'onboard IP MAC HOSTNAME [CIRCUIT-ID [REMOTE-ID]]', check: 'check HOST', provision: 'provision IP NAME', backup: 'backup HOST' }[
         keyword as 'onboard'
       ];
-      throw new FieldError(`${keyword} takes ${arity} argument${arity > 1 ? 's' : ''}: ${usage}`);
+      const count = least === most ? String(least) : `${least} to ${most}`;
+      throw new FieldError(`${keyword} takes ${count} argument${most > 1 ? 's' : ''}: ${usage}`);
     }
     return make(keyword as ActionKind, words, { argv: true });
   }

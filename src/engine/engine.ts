@@ -20,7 +20,8 @@ import {
 import { actionVariable } from './variables.js';
 
 export interface NativeActionSink {
-  onboard(ip: string, mac: string, hostname: string): void;
+  /** Option 82 (relay agent) ids, when the DHCP server logged them, help place a factory switch. */
+  onboard(ip: string, mac: string, hostname: string, relay?: { circuitId?: string; remoteId?: string }): void;
   check(host: string): void;
   provision(ip: string, name: string): void;
   backup(host: string): void;
@@ -1104,7 +1105,7 @@ export class Engine {
       return;
     }
     try {
-      if (a.kind === 'onboard') sink.onboard(args[0] ?? '', args[1] ?? '', args[2] ?? '');
+      if (a.kind === 'onboard') sink.onboard(args[0] ?? '', args[1] ?? '', args[2] ?? '', relayIds(args[3], args[4]));
       else if (a.kind === 'check') sink.check(args[0] ?? '');
       else if (a.kind === 'provision') sink.provision(args[0] ?? '', args[1] ?? '');
       else sink.backup(args[0] ?? '');
@@ -1365,4 +1366,12 @@ function keep(text: string): string {
 /** Perl's quotemeta: every byte that is not a word character gets a backslash. */
 function quotemeta(value: string): string {
   return value.replace(/[^A-Za-z0-9_]/g, (c) => (c.charCodeAt(0) < 128 ? `\\${c}` : c));
+}
+
+/** `onboard IP MAC HOST [CIRCUIT-ID [REMOTE-ID]]`: empty ids (no option 82 logged) are left out. */
+function relayIds(circuitId: string | undefined, remoteId: string | undefined): { circuitId?: string; remoteId?: string } {
+  const relay: { circuitId?: string; remoteId?: string } = {};
+  if (circuitId !== undefined && circuitId !== '') relay.circuitId = circuitId;
+  if (remoteId !== undefined && remoteId !== '') relay.remoteId = remoteId;
+  return relay;
 }

@@ -171,6 +171,8 @@ function matchDhcp(p: Pattern, window: InputWindow, cache: MatchCache, intContex
   vars.set('host', host);
   vars.set('via', lease.via ?? '');
   vars.set('server', lease.server);
+  vars.set('circuit', lease.circuitId ?? '');
+  vars.set('remote', lease.remoteId ?? '');
   if (p.varmap !== undefined) for (const name of p.varmap.cacheAs) cache.set(name, new Map(vars));
   return vars;
 }
