@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { ExitCode } from '../exit-codes.js';
 import { createLogger, Events, type Logger } from '../log/index.js';
 import { syslogStream } from '../log/syslog.js';
-import { KeaLeaseFile } from '../dhcp/index.js';
+import { KeaLeaseFile, parseDhcpLine } from '../dhcp/index.js';
 import { Engine, forEachLine, loadRules, RuleLoadError, type RuleSet } from '../engine/index.js';
 import type { Onboarder } from '../onboard/index.js';
 import type { InputSource } from '../input/index.js';
@@ -154,15 +154,17 @@ export async function startAppliance(
         })
       : undefined;
   const sink = new ReloadableSink(await onboarderFor(rules));
+  const keaLeases = options.keaLeases === undefined ? undefined : new KeaLeaseFile(options.keaLeases);
   const engine = new Engine(rules, {
     logger,
     sink,
     secShellCompat: options.secShellCompat,
     intevents: options.intevents,
-    dhcpHostnames: options.keaLeases === undefined ? undefined : new KeaLeaseFile(options.keaLeases),
+    dhcpHostnames: keaLeases,
   });
   engine.start();
   const onLine = (line: string, source: string): void => {
+    reportRejectedHostname(line, source, keaLeases, logger);
     engine.processLine(line, source);
   };
   const inputs = await expandInputs(options.inputs);
@@ -251,6 +253,21 @@ async function reloadAppliance(conf: string[], appliance: Appliance, logger: Log
     return;
   }
   for (const { file, count } of rules.summary()) logger.info({ file, rules: count }, `${count} rules loaded from ${file}`);
+}
+
+/**
+ * A lease whose hostname is not a plain host name (`Switch;reboot`, `$(id)`,
+ * control bytes…) matches no DHCP rule, so it would pass unnoticed: it is
+ * logged here, escaped, and goes no further.
+ */
+function reportRejectedHostname(line: string, source: string, hostnames: KeaLeaseFile | undefined, logger: Logger): void {
+  if (!line.includes('DHCPACK') && !line.includes('DHCP4_LEASE_')) return;
+  const lease = parseDhcpLine(line, hostnames === undefined ? {} : { hostnames });
+  if (lease === null || lease.host !== undefined || lease.rawHost === undefined) return;
+  logger.warn(
+    { event: Events.inputLineRejected, source, ip: lease.ip, mac: lease.mac, server: lease.server, rawHost: lease.rawHost },
+    'DHCP hostname rejected: not a plain host name',
+  );
 }
 
 function reportLoadError(err: unknown): void {
