@@ -1,0 +1,2 @@
+export { StateStore } from './store.js';
+export { isSafeName, assertSafeName } from './names.js';
