@@ -16,9 +16,7 @@ async function waitFor(what: string, condition: () => boolean, timeoutMs = 20_00
   }
 }
 
-// Marked todo: about one run in ten loses the lines of one rotation generation (seen after a restart and
-// after a running copytruncate); the cause is not found yet. It runs and reports, without failing the suite.
-void test('a busy file rotated both ways, and restarted, yields every line exactly once', { todo: 'intermittent loss under investigation' }, async (t) => {
+void test('a busy file rotated both ways, and restarted, yields every line exactly once', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'onramp-rotation-'));
   t.after(() => { rmSync(dir, { recursive: true, force: true }); });
   const path = join(dir, 'dhcpd.log');
@@ -58,9 +56,8 @@ void test('a busy file rotated both ways, and restarted, yields every line exact
         renameSync(path, `${path}.1`);
         writeFileSync(path, '');
       } else {
-        // copytruncate is lossy by nature when the reader lags: a writer that refills the file past the
-        // reader's offset while a read is under way cannot be told apart. Rotate it as logrotate would, with
-        // the reader caught up (while running), which is the case it can handle without loss.
+        // Known gap: a copytruncate while the reader is thousands of lines behind still loses lines in
+        // some runs (cause not yet found). Here the reader has caught up before each running copytruncate.
         if (!whileStopped) await waitFor('the reader to catch up', () => seen.length >= i + BATCH + restarts);
         copyFileSync(path, `${path}.1`);
         truncateSync(path, 0);

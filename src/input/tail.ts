@@ -48,6 +48,8 @@ interface OpenFile {
   ino: number;
   /** Next byte to read. */
   offset: number;
+  /** Up to SIGNATURE_BYTES bytes just before `offset`, as read. */
+  before: Buffer;
 }
 
 /**
@@ -203,15 +205,17 @@ class FileTail implements TailSource {
       await this.readToEnd(next);
     } else {
       // Checked before reading on: once new bytes are read, a refilled file would look intact.
-      if (now.size < current.offset || !(await this.tailIntact(current))) {
+      const intact = now.size >= current.offset && (await this.tailIntact(current)) && (await this.readToEnd(current));
+      if (!intact) {
         const position = this.committedPosition(current);
         const recovered = await this.drainCopy(`${this.path}.1`, position);
         this.splitter.restart();
         current.offset = 0;
+        current.before = Buffer.alloc(0);
         this.skipFirstFragment = false;
         this.rotated('truncated', { offset: position.offset, size: now.size, recovered });
+        await this.readToEnd(current);
       }
-      await this.readToEnd(current);
     }
     this.savePosition();
   }
@@ -224,6 +228,7 @@ class FileTail implements TailSource {
         const tail = await verifiedTail(opened.handle, saved);
         if (tail !== undefined) {
           opened.offset = saved.offset;
+          opened.before = tail;
           this.splitter.restart(tail);
           this.adopt(opened, 'resumed');
           return;
@@ -243,6 +248,7 @@ class FileTail implements TailSource {
       opened.offset = size;
       if (size > 0) {
         const before = await readAt(opened.handle, Math.max(0, size - SIGNATURE_BYTES), Math.min(size, SIGNATURE_BYTES));
+        opened.before = before;
         // Started in the middle of a line being written: its remainder is not a line.
         this.skipFirstFragment = before[before.length - 1] !== 0x0a;
         this.splitter.restart(this.skipFirstFragment ? Buffer.alloc(0) : before);
@@ -292,7 +298,7 @@ class FileTail implements TailSource {
       if (tail === undefined) return false;
       const st = await handle.stat();
       this.splitter.restart(tail);
-      await this.readToEnd({ handle, dev: st.dev, ino: st.ino, offset: position.offset });
+      await this.readToEnd({ handle, dev: st.dev, ino: st.ino, offset: position.offset, before: tail });
       this.splitter.flush();
       return true;
     } finally {
@@ -309,7 +315,7 @@ class FileTail implements TailSource {
       throw err;
     }
     const st = await handle.stat();
-    return { handle, dev: st.dev, ino: st.ino, offset };
+    return { handle, dev: st.dev, ino: st.ino, offset, before: Buffer.alloc(0) };
   }
 
   private adopt(file: OpenFile, how: 'opened' | 'resumed' | 'rotated'): void {
@@ -326,12 +332,23 @@ class FileTail implements TailSource {
     this.logger.info({ event: Events.inputRotated, path: this.path, reason, ...details }, `${this.path} rotated (${reason})`);
   }
 
-  private async readToEnd(file: OpenFile): Promise<void> {
+  /**
+   * Reads from the offset to the end of the file. Each read starts with the
+   * bytes already read just before the offset and checks they are unchanged:
+   * one read call sees one state of the file, so a copytruncate that refilled
+   * the file past our offset during an earlier await is caught here rather than
+   * read as lines. Returns false when that happened (nothing of it delivered).
+   */
+  private async readToEnd(file: OpenFile): Promise<boolean> {
     for (;;) {
-      const { bytesRead } = await file.handle.read(this.buffer, 0, READ_CHUNK, file.offset);
-      if (bytesRead === 0) return;
-      file.offset += bytesRead;
-      let chunk = this.buffer.subarray(0, bytesRead);
+      const known = file.before.length;
+      const { bytesRead } = await file.handle.read(this.buffer, 0, READ_CHUNK, file.offset - known);
+      if (bytesRead < known || !this.buffer.subarray(0, known).equals(file.before)) return false;
+      if (bytesRead === known) return true;
+      const fresh = this.buffer.subarray(known, bytesRead);
+      file.offset += fresh.length;
+      file.before = Buffer.from(this.buffer.subarray(Math.max(0, bytesRead - SIGNATURE_BYTES), bytesRead));
+      let chunk = fresh;
       if (this.skipFirstFragment) {
         const nl = chunk.indexOf(0x0a);
         if (nl < 0) continue;
