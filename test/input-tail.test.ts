@@ -215,3 +215,19 @@ void test('stdin: lines until end of input, the last one unterminated', async ()
   await source.stop();
   assert.deepEqual(lines, ['one', 'two', 'three']);
 });
+
+void test('lines appended right after start and in quick succession arrive without waiting for the poll', async (t) => {
+  const path = join(scratch(t), 'dhcpd.log');
+  writeFileSync(path, '');
+  // With the poll out of the way, only the change signal can deliver these.
+  const { lines, tail } = follow(t, path, { fromStart: false, pollMs: 60_000 });
+  await tail.start();
+  appendFileSync(path, 'line 0\n');
+  await waitFor('the line appended right after start', () => lines.length === 1, 2000);
+  // The second append lands inside chokidar's 50 ms change throttle, which reports no trailing event.
+  appendFileSync(path, 'line 1\n');
+  await new Promise((r) => setTimeout(r, 15));
+  appendFileSync(path, 'line 2\n');
+  await waitFor('the lines of a quick burst', () => lines.length === 3, 2000);
+  assert.deepEqual(lines, expected(0, 3));
+});

@@ -37,6 +37,8 @@ export interface TailSource extends InputSource {
 
 const READ_CHUNK = 64 * 1024;
 const DEFAULT_POLL_MS = 1000;
+/** chokidar reports at most one change of a file per this many ms. */
+const CHOKIDAR_CHANGE_THROTTLE_MS = 50;
 
 export function tailFile(options: TailOptions): TailSource {
   return new FileTail(options);
@@ -76,6 +78,7 @@ class FileTail implements TailSource {
   private skipFirstFragment = false;
   private watcher: FSWatcher | undefined;
   private poll: NodeJS.Timeout | undefined;
+  private lookAgain: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   /** Change signals received while a check ran: one more check covers them all. */
   private signals = 0;
@@ -124,6 +127,12 @@ class FileTail implements TailSource {
       });
       this.watcher.on('all', () => {
         this.schedule();
+        // chokidar drops a change that follows the one it reported within its 50 ms throttle, with no
+        // trailing event: the last lines of a burst would wait for the poll. Look again after the window.
+        clearTimeout(this.lookAgain);
+        this.lookAgain = setTimeout(() => {
+          this.schedule();
+        }, CHOKIDAR_CHANGE_THROTTLE_MS + 10);
       });
       this.watcher.on('error', (err: unknown) => {
         this.logger.warn({ path: this.path, err }, 'file watcher failed; the poll goes on');
@@ -131,6 +140,9 @@ class FileTail implements TailSource {
       this.poll = setInterval(() => {
         this.schedule();
       }, this.options.pollMs ?? DEFAULT_POLL_MS);
+      // Until chokidar is ready, appends are seen only by the poll.
+      const watcher = this.watcher;
+      await new Promise<void>((resolve) => watcher.once('ready', resolve));
     }
     this.schedule();
   }
@@ -139,6 +151,7 @@ class FileTail implements TailSource {
     if (this.stopped) return;
     this.stopped = true;
     if (this.poll !== undefined) clearInterval(this.poll);
+    clearTimeout(this.lookAgain);
     await this.watcher?.close();
     await this.running;
     if (this.options.follow && this.file !== undefined) {
