@@ -1067,6 +1067,21 @@ export class Engine {
     return CONTROL_NORMAL;
   }
 
+  /**
+   * A threshold operation's window ran out. Before its threshold was reached
+   * the window slides on (and the operation ends once it holds no event);
+   * after it, the operation ends with action2.
+   */
+  private expireCounting(op: Operation, now: number, thresholdReached: boolean, desc: string): void {
+    if (!thresholdReached) {
+      this.slideTimes(op, now - op.window);
+      if (op.times.length === 0) this.operations.delete(op.rule, op.key);
+    } else {
+      this.operations.delete(op.rule, op.key);
+      this.execute(op.action2, desc);
+    }
+  }
+
   /** In a rehearsal, describes an action whose effect leaves the engine; true when it was described instead of done. */
   private rehearsed(a: Action, t: (i: number) => string): boolean {
     const say = this.options.rehearse;
@@ -1221,22 +1236,10 @@ export class Engine {
           this.execute(op.action, op.desc);
           break;
         case 'SingleWithThreshold':
-          if (!op.suppress) {
-            this.slideTimes(op, now - op.window);
-            if (op.times.length === 0) this.operations.delete(op.rule, op.key);
-          } else {
-            this.operations.delete(op.rule, op.key);
-            this.execute(op.action2, op.desc);
-          }
+          this.expireCounting(op, now, op.suppress, op.desc);
           break;
         case 'SingleWith2Thresholds':
-          if (!op.secondPass) {
-            this.slideTimes(op, now - op.window);
-            if (op.times.length === 0) this.operations.delete(op.rule, op.key);
-          } else {
-            this.operations.delete(op.rule, op.key);
-            this.execute(op.action2, op.desc2);
-          }
+          this.expireCounting(op, now, op.secondPass, op.desc2);
           break;
         case 'EventGroup':
           if (!op.suppress) {
