@@ -7,6 +7,9 @@ export interface BackupVersion {
   sha256: string;
 }
 
+/** Versions kept per device unless the site or the command says otherwise. */
+export const DEFAULT_BACKUPS_KEEP = 50;
+
 function versionId(ms: number): string {
   return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 }
@@ -14,10 +17,12 @@ function versionId(ms: number): string {
 /**
  * Saved running configs, secrets masked, in state/backups/<host>/<id>.cfg
  * with an index.json listing them oldest first. A config equal to the latest
- * version is not stored again.
+ * version is not stored again; beyond `keep` versions the oldest are pruned.
  */
 export class BackupStore {
-  constructor(private readonly state: StateStore) {}
+  constructor(private readonly state: StateStore, private readonly keep = DEFAULT_BACKUPS_KEEP) {
+    if (!Number.isSafeInteger(keep) || keep < 1) throw new RangeError(`backups.keep must be a positive integer, got ${String(keep)}`);
+  }
 
   async list(host: string): Promise<BackupVersion[]> {
     return this.state.readJson<BackupVersion[]>(['backups', host, 'index.json'], []);
@@ -36,7 +41,11 @@ export class BackupStore {
     for (let n = 2; versions.some((version) => version.id === id); n++) id = `${versionId(nowMs)}-${n}`;
     const version: BackupVersion = { id, time: new Date(nowMs).toISOString(), sha256 };
     await this.state.writeText(['backups', host, `${id}.cfg`], maskedConfig);
-    await this.state.writeJson(['backups', host, 'index.json'], [...versions, version]);
+    const all = [...versions, version];
+    const pruned = all.slice(0, Math.max(0, all.length - this.keep));
+    // The index drops them first, so it never lists a file that is gone.
+    await this.state.writeJson(['backups', host, 'index.json'], all.slice(pruned.length));
+    for (const old of pruned) await this.state.remove(['backups', host, `${old.id}.cfg`]);
     return version;
   }
 }

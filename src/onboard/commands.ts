@@ -98,7 +98,9 @@ function statusLine(status: DeviceStatus): string {
   const diff = status.diff === undefined ? '' : ` +${status.diff.added} -${status.diff.removed}`;
   const where = [status.site, status.ip].filter((part) => part !== undefined).join(' ');
   const note = status.message === undefined ? '' : `  ${status.message}`;
-  return `${status.device.padEnd(24)} ${where.padEnd(20)} ${status.action.padEnd(10)} ${status.result.padEnd(12)} ${status.time}  ${status.lastEvent}${diff}${note}`;
+  const run = status.execution;
+  const execution = run === undefined ? '' : `  execution ${String(run.id)} ${run.result} ${run.time}`;
+  return `${status.device.padEnd(24)} ${where.padEnd(20)} ${status.action.padEnd(10)} ${status.result.padEnd(12)} ${status.time}  ${status.lastEvent}${diff}${note}${execution}`;
 }
 
 export async function statusCommand(options: CliOptions): Promise<number> {

@@ -16,6 +16,8 @@ export interface CreateOnboarderOptions {
   /** Defaults to real SSH sessions with host keys pinned in the state folder. */
   connector?: DeviceConnector;
   now?: () => number;
+  /** Backup versions kept per device. */
+  backupsKeep?: number;
 }
 
 /**
@@ -31,6 +33,7 @@ export async function createOnboarder(options: CreateOnboarderOptions): Promise<
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
     ...(options.dryRun === undefined ? {} : { dryRun: options.dryRun }),
     ...(options.now === undefined ? {} : { now: options.now }),
+    ...(options.backupsKeep === undefined ? {} : { backupsKeep: options.backupsKeep }),
   });
   return onboarder;
 }

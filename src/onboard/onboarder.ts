@@ -6,6 +6,7 @@ import { canonicalMac, type DeviceRef, type Inventory, type Site } from '../inve
 import { Events, type Logger } from '../log/index.js';
 import { isSafeName, type StateStore } from '../state/index.js';
 import { BackupStore } from './backups.js';
+import { ExecutionCounter } from './executions.js';
 import type { FactoryLease } from './identity.js';
 import { LearnedBook } from './learned.js';
 import { JobScheduler } from './scheduler.js';
@@ -27,6 +28,8 @@ export interface OnboarderOptions {
   dryRun?: boolean;
   /** ms since the epoch; injectable so tests control the renewal window. */
   now?: () => number;
+  /** Backup versions kept per device (default DEFAULT_BACKUPS_KEEP). */
+  backupsKeep?: number;
 }
 
 /** Option-82 data a lease may carry (the engine's sink call has no room for it; onboardLease has). */
@@ -49,16 +52,18 @@ export class Onboarder implements NativeActionSink {
   private readonly inventory: Inventory;
   private readonly now: () => number;
   private readonly dryRun: boolean;
+  private readonly executions: ExecutionCounter;
 
-  private constructor(options: OnboarderOptions, status: StatusBook) {
+  private constructor(options: OnboarderOptions, status: StatusBook, executions: ExecutionCounter) {
     this.logger = options.logger;
     this.inventory = options.inventory;
     this.now = options.now ?? Date.now;
     this.dryRun = options.dryRun ?? false;
     this.status = status;
+    this.executions = executions;
     this.work = new DeviceWork({
       inventory: options.inventory, logger: options.logger, connector: options.connector, status,
-      backups: new BackupStore(options.state), learned: new LearnedBook(options.state), now: this.now,
+      backups: new BackupStore(options.state, options.backupsKeep), learned: new LearnedBook(options.state), now: this.now,
     });
     this.scheduler = new JobScheduler(options.concurrency ?? DEFAULT_CONCURRENCY, (err, key) => {
       this.logger.error({ err, device: key }, 'job failed unexpectedly');
@@ -68,7 +73,9 @@ export class Onboarder implements NativeActionSink {
   static async create(options: OnboarderOptions): Promise<Onboarder> {
     const status = new StatusBook(options.state);
     await status.load();
-    return new Onboarder(options, status);
+    const executions = new ExecutionCounter(options.state, options.logger);
+    await executions.load();
+    return new Onboarder(options, status, executions);
   }
 
   /** Sink: a lease-granting DHCPACK. */
@@ -127,16 +134,32 @@ export class Onboarder implements NativeActionSink {
     });
   }
 
-  /** Sink: `backup HOST`. */
+  /**
+   * Sink: `backup HOST`, HOST an inventory hostname or the address a device
+   * was last seen at. Each backup that is queued is an execution with its own
+   * id; one asked for while that device's job is under way is merged into it.
+   */
   backup(host: string): void {
-    const ref = this.inventory.findDevice(host);
+    const ref = isSafeName(host) ? this.findHost(host) : undefined;
     if (ref === undefined) {
-      this.reportUnknown(host);
+      this.reportUnknown(isSafeName(host) ? host : JSON.stringify(host.slice(0, 64)));
       return;
     }
-    this.submit(ref.device.hostname.toLowerCase(), ref.site, async () => {
-      if (this.dryRun) return;
-      await this.work.backup(ref);
+    const fields = { device: ref.device.hostname, site: ref.site.name };
+    const key = ref.device.hostname.toLowerCase();
+    if (this.dryRun) {
+      this.logger.info({ event: Events.backupScheduled, ...fields, dryRun: true, result: 'skipped' }, 'would back up the running config (dry run)');
+      return;
+    }
+    if (this.scheduler.busy(key)) {
+      this.logger.info({ event: Events.backupScheduled, ...fields, result: 'skipped', reason: 'job already queued or running' }, 'backup merged into the job already under way');
+      return;
+    }
+    const execution = this.executions.next();
+    this.logger.info({ event: Events.backupScheduled, ...fields, execution }, `Scheduled backup with execution ID: ${String(execution)}`);
+    const ip = isIPv4(host) ? host : undefined;
+    this.submit(key, ref.site, async () => {
+      await this.work.backup(ref, { execution, ...(ip === undefined ? {} : { ip }) });
     });
   }
 
@@ -144,6 +167,7 @@ export class Onboarder implements NativeActionSink {
   async idle(): Promise<void> {
     await this.scheduler.idle();
     await this.status.flushed();
+    await this.executions.flushed();
   }
 
   async close(): Promise<void> {
@@ -189,7 +213,7 @@ export class Onboarder implements NativeActionSink {
       await this.status.flushed();
       return ExitCode.BadInput;
     }
-    const result = await this.work.backup(ref, isIPv4(host) ? host : undefined);
+    const result = await this.work.backup(ref, isIPv4(host) ? { ip: host } : {});
     await this.status.flushed();
     return exitCodeOf(result);
   }

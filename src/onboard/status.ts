@@ -5,6 +5,16 @@ const STATUS_FILE = ['status.json'];
 
 export type Action = 'check' | 'remediate' | 'provision' | 'identify' | 'backup' | 'report';
 
+/** The last scheduled backup of a device. */
+export interface ExecutionStatus {
+  id: number;
+  result: Result;
+  /** ISO time it ended. */
+  time: string;
+  /** The version it saved; absent when the config was unchanged or the backup failed. */
+  version?: string;
+}
+
 /** What `onramp status` shows for one device. */
 export interface DeviceStatus {
   device: string;
@@ -20,6 +30,7 @@ export interface DeviceStatus {
   checkedAt?: number;
   diff?: { added: number; removed: number };
   message?: string;
+  execution?: ExecutionStatus;
 }
 
 export type StatusFile = Record<string, DeviceStatus>;
@@ -54,7 +65,10 @@ export class StatusBook {
 
   /** Records an outcome; resolves once it is on disk. */
   record(status: DeviceStatus): Promise<void> {
-    this.entries[status.device.toLowerCase()] = status;
+    const key = status.device.toLowerCase();
+    // A later check or provisioning does not hide the last backup execution.
+    const execution = status.execution ?? this.entries[key]?.execution;
+    this.entries[key] = execution === undefined ? status : { ...status, execution };
     const snapshot = { ...this.entries };
     this.writing = this.writing.then(() => this.state.writeJson(STATUS_FILE, snapshot));
     return this.writing;

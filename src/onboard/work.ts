@@ -6,7 +6,7 @@ import {
 } from '../inventory/index.js';
 import { Events, type EventName, type Logger, type Result } from '../log/index.js';
 import { compareConfigs, dryRunLines, provisionDevice, renderTemplate, TemplateError } from '../provision/index.js';
-import type { BackupStore } from './backups.js';
+import type { BackupStore, BackupVersion } from './backups.js';
 import { JobDeadline, JobTimeoutError } from './deadline.js';
 import { identify, type FactoryLease, type IdentityProbe } from './identity.js';
 import { learnedToDevice, type LearnedBook } from './learned.js';
@@ -42,6 +42,8 @@ interface Fields {
   ip?: string;
   site: string;
   mac?: string;
+  /** The scheduled backup this work is, when it is one. */
+  execution?: number;
 }
 
 /** Results after which a renewal inside the window needs no new check. */
@@ -82,6 +84,9 @@ export class DeviceWork {
     };
     if (fields.ip !== undefined) status.ip = fields.ip;
     if (fields.mac !== undefined) status.mac = fields.mac;
+    if (fields.execution !== undefined && status.execution === undefined) {
+      status.execution = { id: fields.execution, result: status.result, time: status.time };
+    }
     await this.deps.status.record(status);
   }
 
@@ -126,14 +131,17 @@ export class DeviceWork {
     return renderTemplate(this.deps.inventory.templatesDir, entry.model, templateVars(site, entry, credentials));
   }
 
-  private async saveBackup(host: string, running: string, profile: Profile, fields: Fields): Promise<void> {
+  private async saveBackup(host: string, running: string, profile: Profile, fields: Fields): Promise<BackupVersion | undefined> {
     const masked = maskSecrets(normaliseConfig(running, profile), profile);
     const version = await this.deps.backups.save(host, masked, this.deps.now());
     if (version === undefined) {
-      this.logger.debug({ event: Events.backupSaved, ...fields, result: 'skipped' }, 'running config unchanged since the last backup');
+      // A scheduled backup always ends in one event its execution can be found by; a remediation's is routine.
+      const level = fields.execution === undefined ? 'debug' : 'info';
+      this.logger[level]({ event: Events.backupSaved, ...fields, result: 'skipped' }, 'running config unchanged since the last backup');
     } else {
       this.logger.info({ event: Events.backupSaved, ...fields, result: 'ok', version: version.id }, `backup ${version.id} saved`);
     }
+    return version;
   }
 
   /** Fetch, normalise, diff against the baseline; remediate when asked or when the site says so. */
@@ -172,7 +180,7 @@ export class DeviceWork {
         phase = { action: 'remediate', failEvent: Events.provisionFailed };
         const push = await provisionDevice({
           session, intended, profile, logger: this.logger, fields, running, announce: false,
-          backup: (text) => this.saveBackup(device.hostname, text, profile, fields),
+          backup: async (text) => { await this.saveBackup(device.hostname, text, profile, fields); },
         });
         if (!push.ok) {
           await this.record(fields, 'remediate', Events.provisionFailed, 'failed', { diff: summary, message: push.reason === 'rejected' ? `rejected: ${push.command ?? ''}` : 'residual diff after push' });
@@ -189,17 +197,23 @@ export class DeviceWork {
     }
   }
 
-  async backup(ref: DeviceRef, ip?: string): Promise<Outcome> {
+  /** Fetch and store the running config; `execution` when it is a scheduled backup. */
+  async backup(ref: DeviceRef, options: { ip?: string; execution?: number } = {}): Promise<Outcome> {
     const { site, device } = ref;
-    const host = ip ?? device.ip ?? device.hostname;
+    const host = options.ip ?? device.ip ?? device.hostname;
     const fields: Fields = { device: device.hostname, ip: host, site: site.name };
+    if (options.execution !== undefined) fields.execution = options.execution;
     const deadline = new JobDeadline(this.deps.connector, site.ssh.jobTimeoutMs);
     try {
       const profile = getProfile(device.profile);
-      await withSession(deadline.connector, targetFor(site, host, this.credentials(site), profile), async (session) => {
-        await this.saveBackup(device.hostname, await session.runningConfig(), profile, fields);
-      });
-      await this.record(fields, 'backup', Events.backupSaved, 'ok');
+      const version = await withSession(deadline.connector, targetFor(site, host, this.credentials(site), profile), async (session) =>
+        this.saveBackup(device.hostname, await session.runningConfig(), profile, fields));
+      const message = version === undefined ? 'unchanged' : `version ${version.id}`;
+      const extra: Partial<DeviceStatus> = { message };
+      if (options.execution !== undefined) {
+        extra.execution = { id: options.execution, result: 'ok', time: new Date(this.deps.now()).toISOString(), ...(version === undefined ? {} : { version: version.id }) };
+      }
+      await this.record(fields, 'backup', Events.backupSaved, 'ok', extra);
       return 'ok';
     } catch (err) {
       return await this.fail(err, fields, 'backup', Events.backupSaved);
