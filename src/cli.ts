@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { normaliseSecArgv } from './agent/sec-argv.js';
 import { ExitCode } from './exit-codes.js';
 
@@ -8,9 +8,14 @@ import { ExitCode } from './exit-codes.js';
 // benchmark that runs the shipped binary.
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+const positive = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a whole number of at least 1, got "${value}"`);
+  return n;
+};
 const integer = (value: string): number => {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`expected a non-negative integer, got "${value}"`);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`expected a non-negative integer, got "${value}"`);
   return n;
 };
 
@@ -30,7 +35,8 @@ function commonOptions(command: Command): Command {
     .option('--templates <dir>', 'handlebars templates, one per model', 'templates')
     .option('--state <dir>', 'offsets, device status, host keys, backups', 'state')
     .option('--pretty', 'human-readable logs instead of JSON', false)
-    .option('--log-level <level>', 'trace, debug, info, warn, error', 'info');
+    .option('--log-level <level>', 'trace, debug, info, warn, error', 'info')
+    .option('--backups-keep <n>', 'versions of a device kept in the backup store', positive, 50);
 }
 
 const run = program

@@ -99,6 +99,11 @@ void test('a broken site file stops start-up with file:line and exit 2', () => {
 void test('unknown commands and options are bad usage (exit 2)', () => {
   assert.equal(onramp(['frobnicate']).code, 2);
   assert.equal(onramp(['run', '--no-such-flag']).code, 2);
+  const keepNone = onramp(['backup', 'FS-S5850-CORE1', '--backups-keep', '0']);
+  assert.equal(keepNone.code, 2, 'retention keeps at least one version');
+  assert.match(keepNone.stderr, /option '--backups-keep <n>' argument '0' is invalid/);
+  assert.doesNotMatch(keepNone.stderr, /\n\s+at /, 'a usage error, not a stack trace');
+  assert.equal(onramp(['run', '--conf=x', '--concurrency', 'many']).code, 2);
 });
 
 void test('the seed fixture is the users\' file, byte for byte', (t) => {

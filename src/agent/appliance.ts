@@ -30,6 +30,8 @@ export interface ApplianceOptions {
   listenSyslog: string[];
   /** Kea's memfile lease file: where `ptype=DHCP` finds hostnames Kea's log lines leave out. */
   keaLeases: string | undefined;
+  /** Versions of a device kept in the backup store. */
+  backupsKeep: number;
   concurrency: number;
   dryRun: boolean;
   pretty: boolean;
@@ -136,7 +138,7 @@ export interface Appliance {
  * validated here (SiteFileError) before any input is opened.
  */
 export async function startAppliance(
-  options: Pick<ApplianceOptions, 'inputs' | 'follow' | 'fromStart' | 'intevents' | 'secShellCompat' | 'sitesDir' | 'templatesDir' | 'stateDir' | 'listenSyslog' | 'keaLeases' | 'concurrency' | 'dryRun'>,
+  options: Pick<ApplianceOptions, 'inputs' | 'follow' | 'fromStart' | 'intevents' | 'secShellCompat' | 'sitesDir' | 'templatesDir' | 'stateDir' | 'listenSyslog' | 'keaLeases' | 'backupsKeep' | 'concurrency' | 'dryRun'>,
   rules: RuleSet,
   logger: Logger,
 ): Promise<Appliance> {
@@ -151,6 +153,7 @@ export async function startAppliance(
           logger,
           concurrency: options.concurrency,
           dryRun: options.dryRun,
+          backupsKeep: options.backupsKeep,
         })
       : undefined;
   const sink = new ReloadableSink(await onboarderFor(rules));

@@ -37,6 +37,7 @@ function toApplianceOptions(raw: Record<string, unknown>): ApplianceOptions | st
     stateDir: text('state') ?? 'state',
     listenSyslog: list('listenSyslog'),
     keaLeases: text('keaLeases'),
+    backupsKeep: typeof raw.backupsKeep === 'number' ? raw.backupsKeep : 50,
     concurrency: typeof raw.concurrency === 'number' && raw.concurrency > 0 ? raw.concurrency : 8,
     dryRun: flag('dryRun'),
     pretty: flag('pretty'),

@@ -66,7 +66,7 @@ export async function runDemo(options: Record<string, unknown>): Promise<number>
     appliance = await startAppliance({
       inputs: [logPath], follow: true, fromStart: false, intevents: false, secShellCompat: false,
       sitesDir: join(dir, 'sites'), templatesDir: join(PACKAGE_ROOT, 'templates'), stateDir: join(dir, 'state'),
-      listenSyslog: [], keaLeases: undefined, concurrency: 4, dryRun: false,
+      listenSyslog: [], keaLeases: undefined, backupsKeep: 50, concurrency: 4, dryRun: false,
     }, rules, logger);
     const onboarder = appliance.onboarder;
     if (onboarder === undefined) throw new Error('rules/dhcp.rules has no onboard action');

@@ -34,6 +34,7 @@ async function withOnboarder(options: CliOptions, work: (onboarder: Onboarder) =
       state: new StateStore(text(options, 'state', 'state')),
       logger: loggerFor(options),
       concurrency: 1,
+      ...(typeof options.backupsKeep === 'number' ? { backupsKeep: options.backupsKeep } : {}),
     });
   } catch (err) {
     if (!(err instanceof SiteFileError)) throw err;
