@@ -40,6 +40,8 @@ const DEFAULT_POLL_MS = 1000;
 /** chokidar reports at most one change of a file per this many ms. */
 const CHOKIDAR_CHANGE_THROTTLE_MS = 50;
 
+type PositionBytes = Pick<FilePosition, 'offset' | 'signature' | 'signatureBytes'> & Partial<Pick<FilePosition, 'ino' | 'dev'>>;
+
 export function tailFile(options: TailOptions): TailSource {
   return new FileTail(options);
 }
@@ -221,7 +223,7 @@ class FileTail implements TailSource {
       const intact = now.size >= current.offset && (await this.tailIntact(current)) && (await this.readToEnd(current));
       if (!intact) {
         const position = this.committedPosition(current);
-        const recovered = await this.drainCopy(`${this.path}.1`, position);
+        const recovered = (await this.drainRotated(position, current)) !== undefined;
         this.splitter.restart();
         current.offset = 0;
         current.before = Buffer.alloc(0);
@@ -247,7 +249,7 @@ class FileTail implements TailSource {
           return;
         }
       }
-      const drained = await this.drainRotatedWhileStopped(saved, opened?.ino);
+      const drained = await this.drainRotated(saved, opened);
       this.rotated('while-stopped', { offset: saved.offset, inode: saved.ino, drained: drained ?? null });
       if (opened !== undefined) this.adopt(opened, 'opened');
       return;
@@ -271,52 +273,60 @@ class FileTail implements TailSource {
   }
 
   /**
-   * The file that was at the path when we stopped, found by its inode among the
-   * rotated siblings (else `path.1`), drained from the saved offset; when
-   * logrotate numbering shows it was rotated more than once (`path.3`), the
-   * newer ones (`path.2`, `path.1`) follow in full.
+   * The bytes we stopped at, found in the file that was at the path then (by
+   * its inode among the rotated siblings) or, when that file was truncated
+   * since (copytruncate), in the numbered generation that copied them, nearest
+   * first; drained from the position. When logrotate numbering shows more
+   * rotations since (found in `path.3`), the newer ones (`path.2`, `path.1`)
+   * follow in full. `current` (the file now at the path, read next) is left out.
    */
-  private async drainRotatedWhileStopped(saved: FilePosition, currentIno: number | undefined): Promise<string | undefined> {
-    let found: string | undefined;
-    if (saved.ino !== currentIno) {
-      const dir = dirname(this.path);
-      const prefix = basename(this.path);
+  private async drainRotated(position: PositionBytes, current: { ino: number; dev: number } | undefined): Promise<string | undefined> {
+    const dir = dirname(this.path);
+    const prefix = basename(this.path);
+    // Every sibling is opened before anything is read: logrotate may rotate again during a long drain,
+    // and an open file keeps its bytes whatever its name becomes.
+    const siblings: { name: string; generation: number | undefined; handle: FileHandle; ino: number; dev: number }[] = [];
+    try {
       for (const entry of await readdir(dir).catch(() => [] as string[])) {
         if (!entry.startsWith(prefix) || entry === prefix) continue;
-        const st = await statOrUndefined(join(dir, entry));
-        if (st?.ino === saved.ino && st.dev === saved.dev && (await this.drainCopy(join(dir, entry), saved))) {
-          found = join(dir, entry);
+        const handle = await open(join(dir, entry), 'r').catch(() => undefined);
+        if (handle === undefined) continue;
+        const st = await handle.stat();
+        if (!st.isFile() || (st.ino === current?.ino && st.dev === current.dev)) {
+          await handle.close();
+          continue;
+        }
+        const number = /^\.(\d+)$/.exec(entry.slice(prefix.length))?.[1];
+        siblings.push({ name: join(dir, entry), generation: number === undefined ? undefined : Number(number), handle, ino: st.ino, dev: st.dev });
+      }
+      const byInode = 'ino' in position ? siblings.filter((s) => s.ino === position.ino && s.dev === position.dev) : [];
+      // Nearest generation first: with an empty signature (offset 0) every file matches.
+      const generations = siblings.filter((s) => s.generation !== undefined).sort((a, b) => (a.generation ?? 0) - (b.generation ?? 0));
+      let found: (typeof siblings)[number] | undefined;
+      for (const sibling of [...byInode, ...generations]) {
+        if (await this.drainHandle(sibling.handle, position)) {
+          found = sibling;
           break;
         }
       }
+      if (found === undefined) return undefined;
+      const newer = generations.filter((s) => found.generation !== undefined && (s.generation ?? 0) < found.generation).reverse();
+      for (const sibling of newer) await this.drainHandle(sibling.handle, { offset: 0, signature: signatureOf(Buffer.alloc(0)), signatureBytes: 0 });
+      return found.name;
+    } finally {
+      await Promise.all(siblings.map((s) => s.handle.close()));
     }
-    if (found === undefined) return (await this.drainCopy(`${this.path}.1`, saved)) ? `${this.path}.1` : undefined;
-    const generation = /\.(\d+)$/.exec(found.slice(this.path.length));
-    for (let n = Number(generation?.[1] ?? 1) - 1; n >= 1; n--) {
-      await this.drainCopy(`${this.path}.${String(n)}`, { offset: 0, signature: signatureOf(Buffer.alloc(0)), signatureBytes: 0 });
-    }
-    return found;
   }
 
-  /** Reads `file` from `position` to its end when the bytes before the position match; true if it did. */
-  private async drainCopy(file: string, position: Pick<FilePosition, 'offset' | 'signature' | 'signatureBytes'>): Promise<boolean> {
-    let handle: FileHandle;
-    try {
-      handle = await open(file, 'r');
-    } catch {
-      return false;
-    }
-    try {
-      const tail = await verifiedTail(handle, position);
-      if (tail === undefined) return false;
-      const st = await handle.stat();
-      this.splitter.restart(tail);
-      await this.readToEnd({ handle, dev: st.dev, ino: st.ino, offset: position.offset, before: tail });
-      this.splitter.flush();
-      return true;
-    } finally {
-      await handle.close();
-    }
+  /** Reads `handle` from `position` to its end when the bytes before the position match; true if it did. */
+  private async drainHandle(handle: FileHandle, position: PositionBytes): Promise<boolean> {
+    const tail = await verifiedTail(handle, position);
+    if (tail === undefined) return false;
+    const st = await handle.stat();
+    this.splitter.restart(tail);
+    await this.readToEnd({ handle, dev: st.dev, ino: st.ino, offset: position.offset, before: tail });
+    this.splitter.flush();
+    return true;
   }
 
   private async openPath(offset: number): Promise<OpenFile | undefined> {

@@ -1,0 +1,92 @@
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { appendFileSync, copyFileSync, existsSync, mkdtempSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { silentLogger } from '../src/log/index.js';
+import { PositionStore, tailFile, type TailSource } from '../src/input/index.js';
+import { StateStore } from '../src/state/index.js';
+
+// The saved position points into bytes that copytruncate moved to a copy, and logrotate then moved
+// that copy up a generation (or renamed the truncated file away): found in the torture test, where
+// lines were lost after a restart that spanned two rotations, or a kill -9 whose last saved position
+// predated a copytruncate.
+
+async function waitFor(what: string, condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+const numbered = (from: number, to: number): string => Array.from({ length: to - from }, (_, i) => `line ${String(from + i)}\n`).join('');
+const expected = (from: number, to: number): string[] => Array.from({ length: to - from }, (_, i) => `line ${String(from + i)}`);
+
+function shiftGenerations(path: string): void {
+  for (let n = 3; n >= 1; n--) if (existsSync(`${path}.${String(n)}`)) renameSync(`${path}.${String(n)}`, `${path}.${String(n + 1)}`);
+}
+
+function copytruncate(path: string): void {
+  shiftGenerations(path);
+  copyFileSync(path, `${path}.1`);
+  truncateSync(path, 0);
+}
+
+function renameAndCreate(path: string): void {
+  shiftGenerations(path);
+  renameSync(path, `${path}.1`);
+  writeFileSync(path, '');
+}
+
+function setup(t: TestContext): { path: string; lines: string[]; start: () => Promise<TailSource> } {
+  const dir = mkdtempSync(join(tmpdir(), 'onramp-stopped-'));
+  t.after(() => { rmSync(dir, { recursive: true, force: true }); });
+  const path = join(dir, 'dhcpd.log');
+  const state = new StateStore(join(dir, 'state'));
+  const lines: string[] = [];
+  const start = async (): Promise<TailSource> => {
+    const tail = tailFile({
+      path, fromStart: false, follow: true, pollMs: 50, logger: silentLogger(),
+      positions: new PositionStore(state), onLine: (line) => { lines.push(line); },
+    });
+    await tail.start();
+    return tail;
+  };
+  writeFileSync(path, '');
+  return { path, lines, start };
+}
+
+void test('stopped, then copytruncate and rename+create: the copy (now .2) is drained from the position, .1 in full', async (t) => {
+  const { path, lines, start } = setup(t);
+  let tail = await start();
+  appendFileSync(path, numbered(0, 100));
+  await waitFor('100 lines', () => lines.length === 100);
+  await tail.stop();
+  appendFileSync(path, numbered(100, 200));
+  copytruncate(path);
+  appendFileSync(path, numbered(200, 300));
+  renameAndCreate(path);
+  appendFileSync(path, numbered(300, 400));
+  tail = await start();
+  t.after(() => tail.stop());
+  await waitFor('400 lines', () => lines.length >= 400);
+  assert.deepEqual(lines, expected(0, 400));
+});
+
+void test('stopped, then two copytruncates: the first copy (now .2) from the position, then .1, then the file', async (t) => {
+  const { path, lines, start } = setup(t);
+  let tail = await start();
+  appendFileSync(path, numbered(0, 100));
+  await waitFor('100 lines', () => lines.length === 100);
+  await tail.stop();
+  appendFileSync(path, numbered(100, 200));
+  copytruncate(path);
+  appendFileSync(path, numbered(200, 300));
+  copytruncate(path);
+  appendFileSync(path, numbered(300, 400));
+  tail = await start();
+  t.after(() => tail.stop());
+  await waitFor('400 lines', () => lines.length >= 400);
+  assert.deepEqual(lines, expected(0, 400));
+});
