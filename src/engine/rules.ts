@@ -338,14 +338,19 @@ export class RuleSet {
   /** Longest multi-line pattern: how many input lines must be kept (SEC's --bufsize default). */
   bufferSize(): number {
     let size = 1;
-    for (const f of this.files) {
-      for (const r of f.rules) {
-        for (const p of [r.pattern, r.pattern2, r.egPattern, ...r.members.map((m) => m.pattern)]) {
-          if (p !== undefined && p.lines > size) size = p.lines;
-        }
-      }
-    }
+    for (const p of this.patterns()) if (p.lines > size) size = p.lines;
     return size;
+  }
+
+  /** Whether any rule reads DHCP leases (`ptype=DHCP`). */
+  usesDhcpPatterns(): boolean {
+    return this.patterns().some((p) => p.kind === 'dhcp');
+  }
+
+  private patterns(): Pattern[] {
+    return this.files.flatMap((f) =>
+      f.rules.flatMap((r) => [r.pattern, r.pattern2, r.egPattern, ...r.members.map((m) => m.pattern)].filter((p): p is Pattern => p !== undefined)),
+    );
   }
 }
 
