@@ -428,15 +428,7 @@ export class Engine {
     const key = this.key(file, rule, desc);
     const now = this.seconds();
     let op = this.operations.get(rule, key);
-    if (op !== undefined && now - op.time > op.window) {
-      if (!op.suppress) {
-        this.slideTimes(op, now - op.window);
-        if (op.times.length === 0) this.operations.delete(rule, key);
-      } else {
-        this.operations.delete(rule, key);
-        this.execute(op.action2, desc);
-      }
-    }
+    if (op !== undefined && now - op.time > op.window) this.expireCounting(op, now, op.suppress, desc);
     op = this.operations.get(rule, key);
     if (op === undefined) {
       op = this.newOperation(
@@ -464,15 +456,7 @@ export class Engine {
     const key = this.key(file, rule, desc);
     const now = this.seconds();
     let op = this.operations.get(rule, key);
-    if (op !== undefined && now - op.time > op.window) {
-      if (!op.secondPass) {
-        this.slideTimes(op, now - op.window);
-        if (op.times.length === 0) this.operations.delete(rule, key);
-      } else {
-        this.operations.delete(rule, key);
-        this.execute(op.action2, op.desc2);
-      }
-    }
+    if (op !== undefined && now - op.time > op.window) this.expireCounting(op, now, op.secondPass, op.desc2);
     op = this.operations.get(rule, key);
     if (op === undefined) {
       op = this.newOperation(
