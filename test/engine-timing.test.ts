@@ -125,3 +125,25 @@ void test('SingleWith2Thresholds: action at thresh events, action2 once window2 
   c.advance(5);
   assert.equal(await c.output(), 'storm\nquiet errors over\n');
 });
+
+void test('the real clock is read once per burst of lines, and again after the burst or after 256 uses', async (t) => {
+  let now = Date.UTC(2026, 0, 15, 12, 0, 0);
+  t.mock.method(Date, 'now', () => now);
+  // Suppression for 3 s: whether a "tick" fires shows which time the engine saw.
+  const rules = 'type=SingleWithSuppress\nptype=RegExp\npattern=tick\ndesc=t\naction=write - %u\nwindow=3\n';
+  const { ruleFile, errors } = compileRuleText(rules, 'clock.rules');
+  assert.deepEqual(errors, []);
+  const out: string[] = [];
+  const engine = new Engine(new RuleSet([ruleFile]), { logger: silentLogger(), output: (text) => out.push(text) });
+  const start = now / 1000;
+  engine.processLine('tick', 'log');
+  now += 5000;
+  engine.processLine('tick', 'log'); // same burst: still at the start, so suppressed
+  await new Promise((resolve) => setImmediate(resolve));
+  engine.processLine('tick', 'log'); // a new burst reads the clock again: the window has passed
+  now += 5000;
+  for (let i = 0; i < 300; i++) engine.processLine('no match', 'log');
+  engine.processLine('tick', 'log'); // a long burst reads it again too
+  await engine.close();
+  assert.deepEqual(out.join('').split('\n').filter(Boolean).map(Number), [start, start + 5, start + 10]);
+});

@@ -1,6 +1,7 @@
 import { parseDhcpLine, type DhcpParseOptions } from '../dhcp/index.js';
 import { FieldError } from './errors.js';
 import { translatePerlRegex } from './perl-regex.js';
+import { requiredLiterals } from './required-literals.js';
 import { substSpecialChars, type MatchCache, type MatchVars } from './substitute.js';
 
 export type PatternKind = 'regexp' | 'nregexp' | 'substr' | 'nsubstr' | 'cached' | 'ncached' | 'tvalue' | 'dhcp';
@@ -11,6 +12,8 @@ export interface Pattern {
   lines: number;
   text: string;
   regex: RegExp | undefined;
+  /** Strings every match of `regex` contains: lines without one of them are not worth running it on. */
+  literals: string[];
   groupIndex: number[];
   names: string[];
   truth: boolean;
@@ -34,14 +37,19 @@ export interface InputWindow {
 
 const EMPTY: MatchVars = new Map();
 
-export function compileRegex(text: string, caseInsensitive = false): { regex: RegExp; groupIndex: number[]; names: string[] } {
+export function compileRegex(text: string, caseInsensitive = false): { regex: RegExp; literals: string[]; groupIndex: number[]; names: string[] } {
   const t = translatePerlRegex(text);
   const flags = caseInsensitive && !t.flags.includes('i') ? `${t.flags}i` : t.flags;
-  return { regex: new RegExp(t.source, flags), groupIndex: t.groupIndex, names: t.names };
+  return { regex: new RegExp(t.source, flags), literals: requiredLiterals(t.source, flags), groupIndex: t.groupIndex, names: t.names };
+}
+
+function containsAll(text: string, literals: string[]): boolean {
+  for (const literal of literals) if (!text.includes(literal)) return false;
+  return true;
 }
 
 export function compilePattern(ptype: string, text: string): Pattern {
-  const base: Pattern = { kind: 'regexp', lines: 1, text, regex: undefined, groupIndex: [0], names: [], truth: false, varmap: undefined };
+  const base: Pattern = { kind: 'regexp', lines: 1, text, regex: undefined, literals: [], groupIndex: [0], names: [], truth: false, varmap: undefined };
   let m: RegExpExecArray | null;
   if ((m = /^(n?)regexp(?:0*([1-9][0-9]*))?$/i.exec(ptype))) {
     const compiled = compileRegex(text);
@@ -117,8 +125,8 @@ export function matchPattern(
   switch (p.kind) {
     case 'regexp': {
       const text = p.lines === 1 ? window.line : window.joined(p.lines);
-      const regex = p.regex as RegExp;
-      const m = regex.exec(text);
+      if (!containsAll(text, p.literals)) return null;
+      const m = (p.regex as RegExp).exec(text);
       if (m === null) return null;
       const vars = regexVars(p, m, text, window, intContext);
       if (p.varmap !== undefined) for (const name of p.varmap.cacheAs) cache.set(name, new Map(vars));
@@ -126,7 +134,7 @@ export function matchPattern(
     }
     case 'nregexp': {
       const text = p.lines === 1 ? window.line : window.joined(p.lines);
-      if ((p.regex as RegExp).test(text)) return null;
+      if (containsAll(text, p.literals) && (p.regex as RegExp).test(text)) return null;
       const source = p.lines === 1 ? (window.source ?? 'synthetic') : window.sources(p.lines);
       return new Map([
         ['0', text],
