@@ -7,7 +7,8 @@ import { Engine, forEachLine, loadRules, RuleLoadError, type RuleSet } from '../
 import type { Onboarder } from '../onboard/index.js';
 import type { InputSource } from '../input/index.js';
 import { StateStore } from '../state/index.js';
-import { detachSelf, writePidFile, removePidFile } from './daemon.js';
+import { detachSelf, isDetachedCopy, reportRunning, writePidFile } from './daemon.js';
+import { pidFileHolder, releasePidFile } from './pid-file.js';
 import { expandInputs } from './inputs.js';
 import { ReloadableSink } from './reloadable-sink.js';
 
@@ -43,8 +44,22 @@ export interface ApplianceOptions {
  * a broken rule file stops start-up with its file:line and nothing runs.
  * Then inputs feed the engine line by line; native actions go to the
  * onboarding scheduler, which is only loaded when the rules can reach it.
+ * With --detach all of that happens in the daemon, and the command returns
+ * its start-up result.
  */
 export async function runAppliance(options: ApplianceOptions): Promise<number> {
+  if (options.detach && !options.testOnly) {
+    const parentExit = await detachSelf();
+    if (parentExit !== undefined) return parentExit;
+  }
+  if (options.pidFile !== undefined && !options.testOnly) {
+    // Checked first so that a second instance fails before it opens anything; claimed once running.
+    const holder = await pidFileHolder(options.pidFile);
+    if (holder !== undefined) {
+      process.stderr.write(`onramp run: ${options.pidFile}: onramp is already running with pid ${String(holder)}\n`);
+      return ExitCode.BadInput;
+    }
+  }
   let rules: RuleSet;
   try {
     rules = await loadRules(options.conf);
@@ -57,12 +72,14 @@ export async function runAppliance(options: ApplianceOptions): Promise<number> {
     for (const { file, count } of rules.summary()) process.stdout.write(`${count} rules loaded from ${file}\n`);
     return ExitCode.Ok;
   }
-  if (options.detach && detachSelf()) return ExitCode.Ok;
 
   const logger = createLogger({
     level: options.logLevel,
     pretty: options.pretty,
-    destination: options.syslogFacility !== undefined ? syslogStream(options.syslogFacility) : (options.logFile ?? 2),
+    destination: options.syslogFacility !== undefined
+      ? syslogStream(options.syslogFacility)
+      // A daemon has no terminal: without --log or --syslog its log goes nowhere, as SEC's does.
+      : (options.logFile ?? (isDetachedCopy() ? '/dev/null' : 2)),
   });
   for (const { file, count } of rules.summary()) logger.info({ file, rules: count }, `${count} rules loaded from ${file}`);
   let appliance: Appliance;
@@ -90,7 +107,19 @@ export async function runAppliance(options: ApplianceOptions): Promise<number> {
   process.on('SIGHUP', reload);
   process.on('SIGUSR1', dump);
   process.on('SIGUSR2', reopen);
-  if (options.pidFile !== undefined) await writePidFile(options.pidFile);
+  if (options.pidFile !== undefined) {
+    try {
+      await writePidFile(options.pidFile);
+    } catch (err) {
+      process.stderr.write(`onramp run: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.off('SIGHUP', reload);
+      process.off('SIGUSR1', dump);
+      process.off('SIGUSR2', reopen);
+      await appliance.stop();
+      return ExitCode.BadInput;
+    }
+  }
+  await reportRunning();
   const stopped = new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals): void => {
       logger.info({ signal }, 'stopping');
@@ -108,7 +137,7 @@ export async function runAppliance(options: ApplianceOptions): Promise<number> {
     process.off('SIGUSR2', reopen);
     await reloads;
     await appliance.stop();
-    if (options.pidFile !== undefined) await removePidFile(options.pidFile);
+    if (options.pidFile !== undefined) await releasePidFile(options.pidFile);
   }
   return ExitCode.Ok;
 }
