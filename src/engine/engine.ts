@@ -284,7 +284,7 @@ export class Engine {
   processLine(line: string, source: string): void {
     if (!this.started) this.start();
     this.handleEvent(line, source, undefined);
-    this.drainEvents();
+    if (this.events.length > 0) this.drainEvents();
     if (this.seconds() - this.lastCleanup >= 1) this.tick();
   }
 
@@ -316,9 +316,10 @@ export class Engine {
   private handleEvent(line: string, source: string | undefined, eventContext: string | undefined): void {
     this.intContextName = eventContext;
     this.input.push(line, source);
-    this.cache.clear();
-    for (const file of this.mainFiles) {
-      if (this.processRules(file, 0)) break;
+    if (this.cache.size > 0) this.cache.clear();
+    const files = this.mainFiles;
+    for (let f = 0; f < files.length; f++) {
+      if (this.processRules(files[f] as RuleFile, 0)) break;
     }
     this.intContextName = undefined;
   }
