@@ -41,9 +41,9 @@ export async function agentCommand(action: string, raw: Record<string, unknown>)
   }
   switch (action) {
     case 'start':
-      return start(options);
+      return exclusively(options, start);
     case 'stop':
-      return stop(options);
+      return exclusively(options, stop);
     case 'status':
       return status(options);
     case 'list':
@@ -51,6 +51,14 @@ export async function agentCommand(action: string, raw: Record<string, unknown>)
     default:
       return usage(`unknown action "${action}": expected start, stop, status or list`);
   }
+}
+
+/** Two commands starting or stopping the same agent at once: the second is refused, never interleaved. */
+async function exclusively(options: AgentOptions, action: (options: AgentOptions) => Promise<number>): Promise<number> {
+  if (options.name === undefined) return action(options);
+  const result = await new AgentRegistry(options.state).exclusively(options.name, () => action(options));
+  if (typeof result === 'number') return result;
+  return usage(`agent ${options.name} is being started or stopped by another command (pid ${String(result.busy)})`);
 }
 
 async function start(options: AgentOptions): Promise<number> {

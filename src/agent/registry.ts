@@ -1,7 +1,13 @@
 import { isSafeName, type StateStore } from '../state/index.js';
+import { acquireLock, LockBusyError, withLock } from './lock.js';
 
 const FOLDER = 'agents';
 const REGISTRY = [FOLDER, 'registry.json'];
+// Distinct suffixes, so no agent name can make one lock file the other's.
+const REGISTRY_LOCK = 'registry.lock';
+const AGENT_LOCK_SUFFIX = '.agent.lock';
+// A registry update takes milliseconds; this only bounds a wait behind a stuck process.
+const REGISTRY_LOCK_WAIT_MS = 10_000;
 // Short enough that every derived file name (NAME-state, NAME.rules …) is still a safe name.
 const MAX_NAME = 64;
 
@@ -41,10 +47,34 @@ export class AgentRegistry {
     return (await this.read()).agents[name];
   }
 
+  /** Read, change and write under the registry lock, so agents started at the same time all end up in it. */
   async put(entry: AgentEntry): Promise<void> {
-    const file = await this.read();
-    file.agents[entry.name] = entry;
-    await this.state.writeJson(REGISTRY, file);
+    await this.state.ensureDir(FOLDER);
+    await withLock(this.state.path(FOLDER, REGISTRY_LOCK), REGISTRY_LOCK_WAIT_MS, async () => {
+      const file = await this.read();
+      file.agents[entry.name] = entry;
+      await this.state.writeJson(REGISTRY, file);
+    });
+  }
+
+  /**
+   * Runs `work` as the only start or stop of agent `name`; when another
+   * command is starting or stopping it, returns that command's pid at once.
+   */
+  async exclusively<T>(name: string, work: () => Promise<T>): Promise<T | { busy: number }> {
+    await this.state.ensureDir(FOLDER);
+    let release: () => Promise<void>;
+    try {
+      release = await acquireLock(this.state.path(FOLDER, `${name}${AGENT_LOCK_SUFFIX}`), 0);
+    } catch (err) {
+      if (err instanceof LockBusyError) return { busy: err.pid };
+      throw err;
+    }
+    try {
+      return await work();
+    } finally {
+      await release();
+    }
   }
 
   pidFile(name: string): string {
