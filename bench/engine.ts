@@ -1,6 +1,6 @@
 /**
  * Engine benchmark: the same generated dhcpd log through Debian's sec and
- * through onramp's engine (compiled JS, started as its own process the way
+ * through onramp's engine (the shipped bundle, started as its own process the way
  * `onramp run` starts), for the seed-style rules and for a correlation mix.
  * Each side runs three times and its fastest run counts (peak RSS is the
  * highest seen). Prints lines/s, the ratio and peak RSS, then checks that onramp's memory
@@ -15,7 +15,7 @@ import { generateDhcpdLog } from './gen-dhcpd-log.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const OUT = join(ROOT, 'bench', 'out');
-const CLI = join(ROOT, 'dist', 'cli.js');
+const CLI = join(ROOT, 'dist', 'bin', 'onramp.js');
 
 const SEED_RULES = `type=Single
 ptype=RegExp
@@ -114,7 +114,7 @@ function argValue(name: string, fallback: number): number {
 async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
   if (!process.argv.includes('--skip-build') || !existsSync(CLI)) {
-    spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
+    spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
     if (!existsSync(CLI)) throw new Error(`build did not produce ${CLI}`);
   }
   const lines = argValue('--lines', 200_000);
