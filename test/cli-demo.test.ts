@@ -7,7 +7,7 @@ const ROOT = join(import.meta.dirname, '..');
 
 void test('npm start: the demo shows all three scenarios, re-checks them clean, and exits 0 by itself', () => {
   // spawnSync returns only when the process has exited: a lab server or watcher left running would hang it until the timeout.
-  const result = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'demo'], { cwd: ROOT, encoding: 'utf8', timeout: 90_000 });
+  const result = spawnSync(process.execPath, [join(ROOT, 'dist', 'bin', 'onramp.js'), 'demo'], { cwd: ROOT, encoding: 'utf8', timeout: 90_000 });
   assert.equal(result.error, undefined, 'the demo finished before the timeout');
   assert.equal(result.status, 0, result.stdout + result.stderr);
   const out = result.stdout;

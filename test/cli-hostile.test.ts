@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const CLI = join(import.meta.dirname, '..', 'dist', 'cli.js');
+const CLI = join(import.meta.dirname, '..', 'dist', 'bin', 'onramp.js');
 
 // Values anyone on the wire can put in a DHCP request.
 const HOSTILE = ['Switch;reboot', '$(id)', '`id`', '../../etc/passwd', '{{constructor.constructor}}', 'Switch|touch${IFS}pwned', 'x'.repeat(1024), 'Sw\u00e9tch\u00ff'];

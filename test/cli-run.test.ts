@@ -5,9 +5,9 @@ import { mkdtempSync, writeFileSync, readFileSync, rmSync, copyFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-// The shipped binary (compiled dist/cli.js, built by `npm test` first), driven as users drive it.
+// The shipped binary (dist/bin/onramp.js, built by `npm test` first), driven as users drive it.
 const ROOT = join(import.meta.dirname, '..');
-const CLI = join(ROOT, 'dist', 'cli.js');
+const CLI = join(ROOT, 'dist', 'bin', 'onramp.js');
 const SEED = join(ROOT, 'test', 'fixtures', 'seed', 'dhcp.rules');
 
 function onramp(args: string[], options: { cwd?: string; input?: string } = {}): { code: number | null; stdout: string; stderr: string } {
