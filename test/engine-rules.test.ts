@@ -98,7 +98,6 @@ void test('Perl-only constructs are load errors with a hint', () => {
   assert.match(firstError('type=Single\nptype=PerlFunc\npattern=sub { 1 }\ndesc=d\naction=none\n'), /^bad\.rules:3: pattern: .*Perl code.*hint:/);
   assert.match(firstError('type=Single\nptype=RegExp\npattern=x\ndesc=d\naction=eval %o (1)\n'), /^bad\.rules:5: action: .*Perl code.*hint:/);
   assert.match(firstError('type=Single\nptype=RegExp\npattern=x\ndesc=d\naction=lcall %o -> (sub {1})\n'), /hint:/);
-  assert.match(firstError('type=Single\nptype=RegExp\npattern=x\ndesc=d\naction=udgram /dev/log hi\n'), /^bad\.rules:5: action: .*Unix datagram.*hint:/);
   assert.match(firstError('type=Single\nptype=RegExp\npattern=x\ncontext=X -> (sub {1})\ndesc=d\naction=none\n'), /^bad\.rules:4: context: .*Perl code/);
   assert.match(firstError('type=Single\nptype=RegExp\npattern=(?{ 1 })x\ndesc=d\naction=none\n'), /^bad\.rules:3: pattern: .*cannot be translated/);
 });

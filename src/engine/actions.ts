@@ -1,8 +1,8 @@
 import { FieldError } from './errors.js';
 
 export type ActionKind =
-  | 'none' | 'logonly' | 'write' | 'writen' | 'owritecl' | 'ustream' | 'udpsock' | 'tcpsock'
-  | 'closef' | 'closeustr' | 'closeudp' | 'closetcp'
+  | 'none' | 'logonly' | 'write' | 'writen' | 'owritecl' | 'udgram' | 'ustream' | 'udpsock' | 'tcpsock'
+  | 'closef' | 'closeudgr' | 'closeustr' | 'closeudp' | 'closetcp'
   | 'shellcmd' | 'cmdexec' | 'spawn' | 'spawnexec' | 'cspawn' | 'cspawnexec' | 'pipe' | 'pipeexec'
   | 'create' | 'set' | 'delete' | 'obsolete' | 'alias' | 'unalias' | 'add' | 'prepend' | 'fill'
   | 'report' | 'reportexec' | 'copy' | 'pop' | 'shift' | 'empty' | 'exists' | 'getsize' | 'getaliases'
@@ -132,21 +132,18 @@ function parseAction(action: string, masked: string, parts: string[], ctx: Actio
   if (PERL_ONLY.has(keyword)) {
     throw new FieldError(`action '${keyword}' runs Perl code, which onramp cannot run (hint: replace it with shellcmd, assign or a native action)`);
   }
-  if (keyword === 'udgram' || keyword === 'closeudgr') {
-    throw new FieldError(`action '${keyword}' needs Unix datagram sockets, which Node.js does not offer (hint: use ustream for a Unix stream socket or udpsock)`);
-  }
   if (/^none$/i.test(action)) return make('none', []);
   if ((m = /^logonly(?:\s+(.*\S))?$/is.exec(action))) {
     const text = unparen(m[1] ?? '');
     return make('logonly', [text === '' ? '%s' : text]);
   }
-  if ((m = /^(write|writen|owritecl|ustream|udpsock|tcpsock)\s+(\S+)(?:\s+(.*\S))?$/is.exec(action))) {
+  if ((m = /^(write|writen|owritecl|udgram|ustream|udpsock|tcpsock)\s+(\S+)(?:\s+(.*\S))?$/is.exec(action))) {
     const target = unparen(m[2] ?? '');
     const text = unparen(m[3] ?? '');
     if (target === '') throw new FieldError(`empty target given for ${(m[1] ?? '').toLowerCase()} action`);
     return make((m[1] ?? '').toLowerCase() as ActionKind, [target, text === '' ? '%s' : text]);
   }
-  if ((m = /^(closef|closeustr|closeudp|closetcp)\s+(\S+)$/is.exec(action))) {
+  if ((m = /^(closef|closeudgr|closeustr|closeudp|closetcp)\s+(\S+)$/is.exec(action))) {
     return make((m[1] ?? '').toLowerCase() as ActionKind, [unparen(m[2] ?? '')]);
   }
   if ((m = /^(shellcmd|spawn|cmdexec|spawnexec)\s+(.*\S)$/is.exec(action))) {

@@ -17,6 +17,7 @@ import type { Rule, RuleFile, RuleFileSummary, RuleSet } from './rules.js';
 import {
   shellQuote, substAction, substActionShell, substMatch, substMatchShell, type MatchCache, type MatchVars,
 } from './substitute.js';
+import { UnixDatagramRelay } from './unix-datagram.js';
 import { actionVariable } from './variables.js';
 
 export interface NativeActionSink {
@@ -193,6 +194,7 @@ export class Engine {
   private pending: { at: number; text: string; context: string }[] = [];
   private readonly children = new Set<ChildProcess>();
   private readonly sockets = new Map<string, Socket | UdpSocket>();
+  private readonly relays = new Map<string, UnixDatagramRelay>();
   private readonly calendarLast = new Map<Rule, string>();
   private readonly mainFiles: RuleFile[];
   private readonly cfsets = new Map<string, RuleFile[]>();
@@ -922,6 +924,15 @@ export class Engine {
         else this.runCommand(argv, text, a.kind);
         break;
       }
+      case 'udgram':
+        this.sendDatagram(t(0), t(1));
+        break;
+      case 'closeudgr': {
+        const relay = this.relays.get(t(0));
+        this.relays.delete(t(0));
+        void relay?.close();
+        break;
+      }
       case 'ustream':
       case 'udpsock':
       case 'tcpsock':
@@ -1112,6 +1123,7 @@ export class Engine {
         if (t(0) === '-') return false;
         say(a.kind, `${t(0)}: ${t(1)}`);
         return true;
+      case 'udgram':
       case 'ustream':
       case 'udpsock':
       case 'tcpsock':
@@ -1203,6 +1215,17 @@ export class Engine {
       sock = s;
     }
     sock.write(payload);
+  }
+
+  private sendDatagram(path: string, text: string): void {
+    let relay = this.relays.get(path);
+    if (relay === undefined) {
+      relay = new UnixDatagramRelay(path, (message) => {
+        this.logger.warn({ event: Events.ruleError, action: 'udgram', path }, message);
+      });
+      this.relays.set(path, relay);
+    }
+    relay.send(Buffer.from(text, 'latin1'));
   }
 
   private closeSocket(key: string): void {
@@ -1363,6 +1386,8 @@ export class Engine {
     // Scripts that ended while we waited have run their action lists; nothing runs after this.
     this.closed = true;
     for (const key of [...this.sockets.keys()]) this.closeSocket(key);
+    await Promise.all([...this.relays.values()].map((relay) => relay.close()));
+    this.relays.clear();
     this.outputs.closeAll();
   }
 }
