@@ -168,33 +168,3 @@ void test('bad usage and bad rules exit 2 and start nothing', (t) => {
   assert.equal(existsSync(join(state, 'agents', 'x.pid')), false);
   assert.equal(existsSync(join(state, 'agents', 'x.log')), false, 'no process was started');
 });
-
-void test('status counts checks, drifts, provisions and errors from the agent log and shows the last event', (t) => {
-  const dir = scratch(t);
-  const state = join(dir, 'state');
-  const log = join(dir, 'd.log');
-  writeFileSync(log, '');
-  writeFileSync(join(dir, 'd.rules'), writeRule(join(dir, 'd.out'), 'D'));
-  assert.equal(onramp(['agent', 'start', '-n', 'd', '-f', log, '-c', join(dir, 'd.rules'), '--state', state]).code, 0);
-  assert.match(onramp(['agent', 'stop', '-n', 'd', '--state', state]).stdout, /Done\n$/);
-  const at = Date.UTC(2026, 10, 23, 9, 0, 0);
-  const entries = [
-    { level: 30, event: 'device.check.ok', msg: 'Configuration OK' },
-    { level: 40, event: 'device.check.drift', msg: 'FS-S5850-CORE1 drifted' },
-    { level: 30, event: 'device.provision.done', msg: 'FS-S3900-ACC1 provisioned' },
-    { level: 50, event: 'device.unreachable', msg: 'FS-S3900-ACC2 unreachable' },
-    { level: 50, event: 'device.check.failed', msg: 'FS-S3900-ACC2 check failed' },
-  ];
-  appendFileSync(
-    join(state, 'agents', 'd.log'),
-    entries.map((entry, i) => JSON.stringify({ ...entry, time: at + i * 1000, pid: 1 })).join('\n') + '\nnot json, program output\n',
-  );
-  const status = onramp(['agent', 'status', '-n', 'd', '--state', state]);
-  assert.equal(status.code, 0, status.stderr);
-  assert.equal(statusField(status.stdout, 'checks'), '3');
-  assert.equal(statusField(status.stdout, 'drifts'), '1');
-  assert.equal(statusField(status.stdout, 'provisions'), '1');
-  assert.equal(statusField(status.stdout, 'errors'), '2');
-  assert.equal(statusField(status.stdout, 'last event'), '2026-11-23T09:00:04.000Z device.check.failed FS-S3900-ACC2 check failed');
-  assert.equal(statusField(status.stdout, 'alive'), 'no');
-});

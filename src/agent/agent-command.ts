@@ -1,12 +1,10 @@
 import { spawn } from 'node:child_process';
-import { createReadStream } from 'node:fs';
 import { open, readFile, rm, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { loadRules } from '../engine/index.js';
 import { ExitCode } from '../exit-codes.js';
-import { Events } from '../log/index.js';
 import { StateStore } from '../state/index.js';
+import { readWorkCounts } from './counters.js';
 import { readLivePid } from './daemon.js';
 import { AgentRegistry, validAgentName, type AgentEntry } from './registry.js';
 
@@ -192,7 +190,7 @@ async function describe(agent: AgentEntry, registry: AgentRegistry): Promise<str
   const agentState = new StateStore(registry.stateDir(agent.name));
   const position = await new PositionStore(agentState).get(agent.input);
   const size = await stat(agent.input).then((s) => s.size, () => undefined);
-  const log = await summariseLog(registry.logFile(agent.name));
+  const counts = await readWorkCounts(agentState);
   const devices = await readStatus(agentState).then((all) => all.length, () => 0);
   const offset = position?.offset;
   const lag = size === undefined ? 'input missing' : offset === undefined ? '-' : String(Math.max(0, size - offset));
@@ -204,11 +202,11 @@ async function describe(agent: AgentEntry, registry: AgentRegistry): Promise<str
     ['rules', agent.rules],
     ['offset', offset === undefined ? '-' : String(offset)],
     ['lag', lag],
-    ['last event', log.last ?? '-'],
-    ['checks', String(log.checks)],
-    ['drifts', String(log.drifts)],
-    ['provisions', String(log.provisions)],
-    ['errors', String(log.errors)],
+    ['last event', counts.last === undefined ? '-' : `${counts.last.time} ${counts.last.event} ${counts.last.msg}`.trimEnd()],
+    ['checks', String(counts.checks)],
+    ['drifts', String(counts.drifts)],
+    ['provisions', String(counts.provisions)],
+    ['errors', String(counts.errors)],
     ['devices', String(devices)],
     ['log', registry.logFile(agent.name)],
   ];
@@ -256,43 +254,6 @@ async function defaultRules(registry: AgentRegistry, name: string): Promise<stri
   const { path, created } = await registry.ensureDefaultRules(name, () => readFile(SHIPPED_RULES, 'utf8'));
   if (created) process.stdout.write(`Created default rules file ${path}\n`);
   return path;
-}
-
-interface LogSummary {
-  last: string | undefined;
-  checks: number;
-  drifts: number;
-  provisions: number;
-  errors: number;
-}
-
-const CHECK_ENDS: ReadonlySet<string> = new Set([Events.checkOk, Events.checkDrift, Events.checkFailed]);
-const PINO_ERROR = 50;
-
-/** Counts from the agent's JSON log (since the log file began; lines that are not JSON are program output). */
-async function summariseLog(path: string): Promise<LogSummary> {
-  const summary: LogSummary = { last: undefined, checks: 0, drifts: 0, provisions: 0, errors: 0 };
-  const exists = await stat(path).then(() => true, () => false);
-  if (!exists) return summary;
-  const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
-  for await (const line of lines) {
-    if (!line.startsWith('{')) continue;
-    let entry: { event?: unknown; level?: unknown; time?: unknown; msg?: unknown };
-    try {
-      entry = JSON.parse(line) as typeof entry;
-    } catch {
-      continue;
-    }
-    if (typeof entry.level === 'number' && entry.level >= PINO_ERROR) summary.errors++;
-    if (typeof entry.event !== 'string') continue;
-    if (CHECK_ENDS.has(entry.event)) summary.checks++;
-    if (entry.event === Events.checkDrift) summary.drifts++;
-    if (entry.event === Events.provisionDone) summary.provisions++;
-    const time = typeof entry.time === 'number' ? new Date(entry.time).toISOString() : '';
-    const message = typeof entry.msg === 'string' ? ` ${entry.msg}` : '';
-    summary.last = `${time} ${entry.event}${message}`.trim();
-  }
-  return summary;
 }
 
 async function logTail(path: string, count: number): Promise<string> {

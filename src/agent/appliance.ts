@@ -7,6 +7,7 @@ import { Engine, forEachLine, loadRules, RuleLoadError, type RuleSet } from '../
 import type { Onboarder } from '../onboard/index.js';
 import type { InputSource } from '../input/index.js';
 import { StateStore } from '../state/index.js';
+import { WorkCounters } from './counters.js';
 import { detachSelf, isDetachedCopy, reportRunning, writePidFile } from './daemon.js';
 import { pidFileHolder, releasePidFile } from './pid-file.js';
 import { expandInputs } from './inputs.js';
@@ -81,12 +82,16 @@ export async function runAppliance(options: ApplianceOptions): Promise<number> {
       // A daemon has no terminal: without --log or --syslog its log goes nowhere, as SEC's does.
       : (options.logFile ?? (isDetachedCopy() ? '/dev/null' : 2)),
   });
-  for (const { file, count } of rules.summary()) logger.info({ file, rules: count }, `${count} rules loaded from ${file}`);
+  let counters: WorkCounters | undefined;
   let appliance: Appliance;
   try {
+    // A run that follows its inputs is a daemon: what it did is counted across log rotations and restarts.
+    if (options.follow) counters = await WorkCounters.attach(new StateStore(options.stateDir), logger);
+    for (const { file, count } of rules.summary()) logger.info({ file, rules: count }, `${count} rules loaded from ${file}`);
     appliance = await startAppliance(options, rules, logger);
   } catch (err) {
     reportLoadError(err);
+    await counters?.flush();
     return ExitCode.BadInput;
   }
   let reloads = Promise.resolve();
@@ -116,6 +121,7 @@ export async function runAppliance(options: ApplianceOptions): Promise<number> {
       process.off('SIGUSR1', dump);
       process.off('SIGUSR2', reopen);
       await appliance.stop();
+      await counters?.flush();
       return ExitCode.BadInput;
     }
   }
@@ -137,6 +143,7 @@ export async function runAppliance(options: ApplianceOptions): Promise<number> {
     process.off('SIGUSR2', reopen);
     await reloads;
     await appliance.stop();
+    await counters?.flush();
     if (options.pidFile !== undefined) await releasePidFile(options.pidFile);
   }
   return ExitCode.Ok;
