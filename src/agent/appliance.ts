@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import { ExitCode } from '../exit-codes.js';
 import { createLogger, Events, type Logger } from '../log/index.js';
 import { syslogStream } from '../log/syslog.js';
@@ -94,9 +94,11 @@ export async function runAppliance(options: ApplianceOptions): Promise<number> {
     await counters?.flush();
     return ExitCode.BadInput;
   }
+  const reloader = new RuleReloader(options.conf, appliance, logger);
+  await reloader.loaded(rules);
   let reloads = Promise.resolve();
-  const reload = (): void => {
-    reloads = reloads.then(() => reloadAppliance(options.conf, appliance, logger));
+  const reload = (signal: NodeJS.Signals): void => {
+    reloads = reloads.then(() => reloader.reload(signal === 'SIGABRT' ? 'SIGABRT' : 'SIGHUP'));
   };
   const dump = (): void => {
     writeFile(options.dumpFile, appliance.dump(), { mode: 0o600 }).then(
@@ -110,6 +112,7 @@ export async function runAppliance(options: ApplianceOptions): Promise<number> {
   };
   // Listening before the pid file exists: whoever reads the pid may signal at once.
   process.on('SIGHUP', reload);
+  process.on('SIGABRT', reload);
   process.on('SIGUSR1', dump);
   process.on('SIGUSR2', reopen);
   if (options.pidFile !== undefined) {
@@ -118,6 +121,7 @@ export async function runAppliance(options: ApplianceOptions): Promise<number> {
     } catch (err) {
       process.stderr.write(`onramp run: ${err instanceof Error ? err.message : String(err)}\n`);
       process.off('SIGHUP', reload);
+      process.off('SIGABRT', reload);
       process.off('SIGUSR1', dump);
       process.off('SIGUSR2', reopen);
       await appliance.stop();
@@ -139,6 +143,7 @@ export async function runAppliance(options: ApplianceOptions): Promise<number> {
     await Promise.race([stopped, appliance.drained]);
   } finally {
     process.off('SIGHUP', reload);
+    process.off('SIGABRT', reload);
     process.off('SIGUSR1', dump);
     process.off('SIGUSR2', reopen);
     await reloads;
@@ -161,6 +166,11 @@ export interface Appliance {
    * contexts, correlation operations and variables start empty.
    */
   reload(rules: RuleSet): Promise<void>;
+  /**
+   * SIGABRT: as reload(), but SEC's soft restart: contexts and variables are
+   * kept, and so are the correlation operations of rule files that did not change.
+   */
+  softReload(rules: RuleSet, unchanged: (file: string) => boolean): Promise<void>;
   /** SIGUSR1: the engine's state (rules, operations, contexts, variables) as text, as SEC dumps it. */
   dump(): string;
   /** SIGUSR2: reopen the files `write` actions append to, after a log rotation moved them. */
@@ -246,21 +256,14 @@ export async function startAppliance(
       return sink.onboarder;
     },
     drained,
-    async reload(next: RuleSet) {
-      if (next.usesNativeActions()) {
-        const { loadInventory } = await import('../inventory/index.js');
-        await loadInventory(options.sitesDir, options.templatesDir);
-      }
-      engine.restart(next);
-      leaseRules = next.usesDhcpPatterns();
-      await sink.replace(async () => {
-        try {
-          return await onboarderFor(next);
-        } catch (err) {
-          // The site files changed again between validation and use.
-          logger.error({ err }, 'site files failed to load after validation: native actions are dropped until the next reload');
-          return undefined;
-        }
+    reload(next: RuleSet) {
+      return replaceRules(next, () => {
+        engine.restart(next);
+      });
+    },
+    softReload(next: RuleSet, unchanged: (file: string) => boolean) {
+      return replaceRules(next, () => {
+        engine.softRestart(next, unchanged);
       });
     },
     dump() {
@@ -276,25 +279,79 @@ export async function startAppliance(
       await sink.close();
     },
   };
+
+  async function replaceRules(next: RuleSet, restartEngine: () => void): Promise<void> {
+    if (next.usesNativeActions()) {
+      const { loadInventory } = await import('../inventory/index.js');
+      await loadInventory(options.sitesDir, options.templatesDir);
+    }
+    restartEngine();
+    leaseRules = next.usesDhcpPatterns();
+    await sink.replace(async () => {
+      try {
+        return await onboarderFor(next);
+      } catch (err) {
+        // The site files changed again between validation and use.
+        logger.error({ err }, 'site files failed to load after validation: native actions are dropped until the next reload');
+        return undefined;
+      }
+    });
+  }
 }
 
-/** A broken new rule or site file is reported with its file:line and changes nothing. */
-async function reloadAppliance(conf: string[], appliance: Appliance, logger: Logger): Promise<void> {
-  logger.info({ signal: 'SIGHUP' }, 'reloading rules and site files');
-  let rules: RuleSet;
-  try {
-    rules = await loadRules(conf);
-    await appliance.reload(rules);
-  } catch (err) {
-    const errors: unknown[] = err instanceof AggregateError ? err.errors : [err];
-    for (const e of errors) {
-      if (e instanceof RuleLoadError) logger.error({ event: Events.ruleError, file: e.file, line: e.line }, e.message);
-      else logger.error({ err: e }, e instanceof Error ? e.message : String(e));
-    }
-    logger.warn({ signal: 'SIGHUP' }, 'reload refused: the previous rules and site files stay in force');
-    return;
+/**
+ * SIGHUP (full) and SIGABRT (soft) reloads. A broken new rule or site file
+ * is reported with its file:line and changes nothing. A soft reload keeps
+ * the operations of rule files whose size and modification time are those
+ * of the last load, as SEC decides which files changed.
+ */
+class RuleReloader {
+  private stamps = new Map<string, string>();
+
+  constructor(
+    private readonly conf: string[],
+    private readonly appliance: Appliance,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Remembers the files of the rules now running. */
+  async loaded(rules: RuleSet): Promise<void> {
+    this.stamps = await stampsOf(rules);
   }
-  for (const { file, count } of rules.summary()) logger.info({ file, rules: count }, `${count} rules loaded from ${file}`);
+
+  async reload(signal: 'SIGHUP' | 'SIGABRT'): Promise<void> {
+    this.logger.info({ signal }, signal === 'SIGHUP' ? 'reloading rules and site files' : 'soft reload: rules of unchanged files keep their state');
+    let rules: RuleSet;
+    try {
+      rules = await loadRules(this.conf);
+      const next = await stampsOf(rules);
+      if (signal === 'SIGHUP') {
+        await this.appliance.reload(rules);
+      } else {
+        const before = this.stamps;
+        await this.appliance.softReload(rules, (file) => before.get(file) !== undefined && before.get(file) === next.get(file));
+      }
+      this.stamps = next;
+    } catch (err) {
+      const errors: unknown[] = err instanceof AggregateError ? err.errors : [err];
+      for (const e of errors) {
+        if (e instanceof RuleLoadError) this.logger.error({ event: Events.ruleError, file: e.file, line: e.line }, e.message);
+        else this.logger.error({ err: e }, e instanceof Error ? e.message : String(e));
+      }
+      this.logger.warn({ signal }, 'reload refused: the previous rules and site files stay in force');
+      return;
+    }
+    for (const { file, count } of rules.summary()) this.logger.info({ file, rules: count }, `${count} rules loaded from ${file}`);
+  }
+}
+
+async function stampsOf(rules: RuleSet): Promise<Map<string, string>> {
+  const stamps = new Map<string, string>();
+  for (const { file } of rules.summary()) {
+    const info = await stat(file).catch(() => undefined);
+    if (info !== undefined) stamps.set(file, `${String(info.size)}:${String(info.mtimeMs)}`);
+  }
+  return stamps;
 }
 
 /**
