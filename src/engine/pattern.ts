@@ -75,7 +75,18 @@ export function compilePattern(ptype: string, text: string): Pattern {
   if (/^dhcp$/i.test(ptype)) {
     return { ...base, kind: 'dhcp', ...compileRegex(text, true) };
   }
-  throw new FieldError(`invalid pattern type '${ptype}' (expected RegExp[N], SubStr[N], NRegExp[N], NSubStr[N], Cached, NCached, TValue or DHCP)`);
+  throw patternTypeError(ptype);
+}
+
+const PATTERN_TYPE = /^(?:n?regexp\d*|n?substr\d*|n?perlfunc\d*|n?cached|tvalue|dhcp)$/i;
+
+/** Checks a ptype on its own, so that a misspelt one is reported on its own line. */
+export function assertPatternType(ptype: string): void {
+  if (!PATTERN_TYPE.test(ptype)) throw patternTypeError(ptype);
+}
+
+function patternTypeError(ptype: string): FieldError {
+  return new FieldError(`invalid pattern type '${ptype}' (expected RegExp[N], SubStr[N], NRegExp[N], NSubStr[N], Cached, NCached, TValue or DHCP)`);
 }
 
 export function parseVarMap(text: string): VarMap {

@@ -4,7 +4,7 @@ import { listHasNatives, parseActionList, type ActionList } from './actions.js';
 import { parseContextCondition, type ContextCondition } from './context-expr.js';
 import { FieldError, RuleLoadError } from './errors.js';
 import { parseRuleText, type RawRule } from './parser.js';
-import { compilePattern, parseVarMap, type Pattern } from './pattern.js';
+import { assertPatternType, compilePattern, parseVarMap, type Pattern } from './pattern.js';
 import { parseCalendar, type CalendarSpec } from './calendar.js';
 import { hasMatchVars } from './substitute.js';
 import { planCommand, type CommandPlan } from './command.js';
@@ -157,6 +157,7 @@ class RuleCompiler {
     const ptype = this.field(raw, ptypeKey);
     const text = this.field(raw, patternKey);
     if (ptype === undefined || text === undefined) return undefined;
+    this.at(raw, ptypeKey, () => { assertPatternType(ptype); });
     const pattern = this.at(raw, patternKey, () => compilePattern(ptype, text));
     const varmap = this.field(raw, varmapKey);
     if (varmap !== undefined && (pattern.kind === 'regexp' || pattern.kind === 'dhcp')) {
