@@ -73,6 +73,8 @@ interface Operation {
   /** EventGroup: occurrence times per member pattern. */
   memberTimes: number[][];
   allTimes: number[];
+  /** EventGroup: each event's egtoken, in arrival order, for egpattern. */
+  egTokens: string[];
   deleting: boolean;
 }
 
@@ -83,6 +85,7 @@ const CONTROL_CONTINUE = 0;
 const CONTROL_NORMAL = 1;
 /** Shared by operations that never record occurrence times (Pair, SingleWithSuppress): nothing to allocate per event. */
 const NO_TIMES: number[] = [];
+const NO_TOKENS: string[] = [];
 
 /**
  * Correlation operations, one small map per rule keyed by the operation's
@@ -441,6 +444,7 @@ export class Engine {
       suppress: false, secondPass: false, pattern2: undefined, context2: undefined, act2Copied: false,
       memberTimes: rule.type === 'EventGroup' ? rule.members.map(() => []) : [],
       allTimes: rule.type === 'EventGroup' ? [] : NO_TIMES,
+      egTokens: rule.type === 'EventGroup' ? [] : NO_TOKENS,
       deleting: false,
     };
   }
@@ -671,6 +675,8 @@ export class Engine {
     if (op.suppress) return;
     op.memberTimes[member]?.push(now);
     op.allTimes.push(now);
+    const token = rule.members[member]?.egToken;
+    if (rule.egPattern !== undefined && token !== undefined) op.egTokens.push(vars.size > 0 ? substMatch(token, vars, this.cache) : token);
     const reached = rule.members.every((m, k) => (op.memberTimes[k]?.length ?? 0) >= m.thresh);
     if (!reached) return;
     if (rule.egPattern !== undefined && !this.egPatternMatches(rule, op)) return;
@@ -678,22 +684,17 @@ export class Engine {
     if (rule.multact) {
       op.memberTimes = rule.members.map(() => []);
       op.allTimes = [];
+      op.egTokens = [];
       op.time = now;
     } else {
       op.suppress = true;
     }
   }
 
+  /** SEC matches egpattern against the tokens of the events in the window, in the order they came. */
   private egPatternMatches(rule: Rule, op: Operation): boolean {
-    const order: string[] = [];
-    const merged: [number, number][] = [];
-    op.memberTimes.forEach((times, k) => {
-      for (const t of times) merged.push([t, k + 1]);
-    });
-    merged.sort((a, b) => a[0] - b[0]);
-    for (const [, k] of merged) order.push(String(k));
     const p = rule.egPattern as Pattern;
-    const text = order.join(' ');
+    const text = op.egTokens.join(' ');
     if (p.kind === 'substr') return text.includes(p.text);
     if (p.kind === 'nsubstr') return !text.includes(p.text);
     const ok = (p.regex as RegExp).test(text);
@@ -704,7 +705,10 @@ export class Engine {
     for (const times of op.memberTimes) {
       while (times.length > 0 && (times[0] ?? 0) < since) times.shift();
     }
-    while (op.allTimes.length > 0 && (op.allTimes[0] ?? 0) < since) op.allTimes.shift();
+    while (op.allTimes.length > 0 && (op.allTimes[0] ?? 0) < since) {
+      op.allTimes.shift();
+      op.egTokens.shift();
+    }
     op.time = op.allTimes[0] ?? since;
   }
 

@@ -19,6 +19,8 @@ export interface EventGroupMember {
   next: number;
   count: ActionList;
   thresh: number;
+  /** What this member adds to the event group string egpattern is matched against (egtokenN; default N). */
+  egToken: string;
 }
 
 export interface Rule {
@@ -248,7 +250,11 @@ class RuleCompiler {
         next: 0,
         count: this.actions(raw, `count${suffix}`, id),
         thresh: raw.fields.has(`thresh${suffix}`) ? number(`thresh${suffix}`, false) : 1,
+        egToken: this.field(raw, `egtoken${suffix}`) ?? String(k),
       });
+      if (raw.fields.has(`egtoken${suffix}`) && !raw.fields.has('egpattern')) {
+        throw new RuleLoadError(this.file, raw.line, `'egtoken${suffix}' keyword requires the 'egpattern' keyword`);
+      }
     }
     const egptype = this.field(raw, 'egptype');
     const egpattern = this.field(raw, 'egpattern');
@@ -291,7 +297,7 @@ function eventGroupKeywords(n: number): Record<string, boolean> {
     const s = k === 1 ? '' : String(k);
     Object.assign(keywords, {
       [`continue${s}`]: false, [`ptype${s}`]: true, [`pattern${s}`]: true, [`varmap${s}`]: false, [`context${s}`]: false,
-      [`count${s}`]: false, [`thresh${s}`]: false,
+      [`count${s}`]: false, [`thresh${s}`]: false, [`egtoken${s}`]: false,
     });
   }
   return keywords;
