@@ -9,7 +9,8 @@ import { hasCommand, requireSystem } from './support/system.js';
 
 /**
  * Each directory under fixtures/sec is one case: `rules*` (rule files),
- * `input` (the log), optional `flags`. The expected output is whatever
+ * `input*` (the logs; `inputN.context` names an input's context, as SEC's
+ * --input=FILE=CONTEXT), optional `flags`. The expected output is whatever
  * Debian's sec prints for it in this run; nothing is hard-coded. `@DIR@` in a
  * rule file is a scratch directory where shell commands leave side effects,
  * compared line by line, in order.
@@ -20,7 +21,8 @@ const FIXED_CLOCK = Date.UTC(2026, 0, 15, 12, 0, 30);
 interface Prepared {
   dir: string;
   conf: string[];
-  input: string;
+  /** --input values: FILE or FILE=CONTEXT. */
+  inputs: string[];
 }
 
 function prepare(caseDir: string): Prepared {
@@ -33,7 +35,14 @@ function prepare(caseDir: string): Prepared {
       writeFileSync(target, readFileSync(join(caseDir, f), 'latin1').replaceAll('@DIR@', dir), 'latin1');
       return target;
     });
-  return { dir, conf, input: join(caseDir, 'input') };
+  const inputs = readdirSync(caseDir)
+    .filter((f) => /^input\d*$/.test(f))
+    .sort()
+    .map((f) => {
+      const context = join(caseDir, `${f}.context`);
+      return existsSync(context) ? `${join(caseDir, f)}=${readFileSync(context, 'utf8').trim()}` : join(caseDir, f);
+    });
+  return { dir, conf, inputs };
 }
 
 /** SEC does not wait for its children at --notail end: wait until their side-effect file stops changing. */
@@ -67,7 +76,7 @@ for (const name of cases) {
     const flags = existsSync(flagsFile) ? readFileSync(flagsFile, 'utf8').split(/\s+/).filter((f) => f !== '') : [];
 
     const secRun = prepare(caseDir);
-    const sec = spawnSync('sec', [...secRun.conf.map((c) => `--conf=${c}`), `--input=${secRun.input}`, '--notail', '--fromstart', '--nochildterm', ...flags], {
+    const sec = spawnSync('sec', [...secRun.conf.map((c) => `--conf=${c}`), ...secRun.inputs.map((i) => `--input=${i}`), '--notail', '--fromstart', '--nochildterm', ...flags], {
       encoding: 'latin1',
       timeout: 20_000,
     });
@@ -78,8 +87,11 @@ for (const name of cases) {
     const out: string[] = [];
     await runEngineOnFiles({
       conf: ours.conf,
-      inputs: [ours.input],
+      inputs: ours.inputs,
       intevents: flags.includes('--intevents'),
+      intcontexts: flags.includes('--intcontexts'),
+      jointBuffer: flags.includes('--jointbuf'),
+      bufferSize: Number(/^--bufsize=(\d+)$/.exec(flags.find((f) => f.startsWith('--bufsize=')) ?? '')?.[1] ?? 0),
       now: () => FIXED_CLOCK,
       output: (text) => out.push(text),
     });

@@ -40,6 +40,20 @@ export interface EngineOptions {
   /** Generate SEC_STARTUP / SEC_SHUTDOWN / SEC_RESTART … internal events. */
   intevents?: boolean;
   /**
+   * SEC's --intcontexts: while a line is matched, an internal context names
+   * where it came from (_FILE_EVENT_<file>, the input's own context, or
+   * _INTERNAL_EVENT for synthetic events).
+   */
+  intcontexts?: boolean;
+  /**
+   * SEC's --jointbuf: multi-line patterns see the last lines of all inputs
+   * together. By default (as SEC) each input, and synthetic events, keep
+   * their own lines.
+   */
+  jointBuffer?: boolean;
+  /** SEC's --bufsize: lines kept for multi-line patterns, at least what the rules need; 1 implies jointBuffer. */
+  bufferSize?: number;
+  /**
    * Rehearsal (`onramp rules test`): every action list that fires and every
    * action with an effect outside the engine (programs, files other than
    * stdout, sockets, log lines, native actions) is described here instead of
@@ -79,6 +93,7 @@ interface Operation {
 }
 
 const SYNTHETIC_CONTEXT = '_INTERNAL_EVENT';
+const FILE_CONTEXT_PREFIX = '_FILE_EVENT_';
 const SEC_INTERNAL_CONTEXT = 'SEC_INTERNAL_EVENT';
 const CONTROL_BREAK = -1;
 const CONTROL_CONTINUE = 0;
@@ -138,39 +153,71 @@ class OperationTable {
   }
 }
 
-class InputBuffer implements InputWindow {
-  line = '';
-  source: string | undefined;
+/** The last lines of one stream of events, oldest first once full. */
+class LineRing {
   private readonly lines: string[];
-  private readonly srcs: (string | undefined)[];
   private pos = 0;
 
   constructor(private readonly size: number) {
     this.lines = new Array<string>(size).fill('');
+  }
+
+  push(line: string): void {
+    this.pos = (this.pos + 1) % this.size;
+    this.lines[this.pos] = line;
+  }
+
+  joined(count: number): string {
+    const out: string[] = [];
+    for (let k = count - 1; k >= 0; k--) out.push(this.lines[(this.pos - k + this.size * 2) % this.size] ?? '');
+    return out.join('\n');
+  }
+}
+
+class InputBuffer implements InputWindow {
+  line = '';
+  source: string | undefined;
+  private readonly all: LineRing;
+  private readonly srcs: (string | undefined)[];
+  private pos = 0;
+  /** Without a joint buffer: each input's own lines, and synthetic events' (key undefined). */
+  private readonly bySource: Map<string | undefined, LineRing> | undefined;
+
+  constructor(
+    private readonly size: number,
+    joint: boolean,
+  ) {
+    this.all = new LineRing(size);
     this.srcs = new Array<string | undefined>(size).fill(undefined);
+    this.bySource = joint || size === 1 ? undefined : new Map();
   }
 
   push(line: string, source: string | undefined): void {
     this.line = line;
     this.source = source;
     if (this.size === 1) return;
+    this.all.push(line);
     this.pos = (this.pos + 1) % this.size;
-    this.lines[this.pos] = line;
     this.srcs[this.pos] = source;
-  }
-
-  private last<T>(arr: T[], count: number): T[] {
-    const out: T[] = [];
-    for (let k = count - 1; k >= 0; k--) out.push(arr[(this.pos - k + this.size * 2) % this.size] as T);
-    return out;
+    if (this.bySource === undefined) return;
+    let ring = this.bySource.get(source);
+    if (ring === undefined) {
+      ring = new LineRing(this.size);
+      this.bySource.set(source, ring);
+    }
+    ring.push(line);
   }
 
   joined(count: number): string {
-    return this.last(this.lines, count).join('\n');
+    return (this.bySource?.get(this.source) ?? this.all).joined(count);
   }
 
+  /** Where the lines a multi-line pattern saw came from: without a joint buffer, all from this event's source. */
   sources(count: number): string {
-    return this.last(this.srcs, count).map((s) => s ?? 'synthetic').join(' ');
+    if (this.bySource !== undefined) return this.source ?? 'synthetic';
+    const out: string[] = [];
+    for (let k = count - 1; k >= 0; k--) out.push(this.srcs[(this.pos - k + this.size * 2) % this.size] ?? 'synthetic');
+    return out.join(' ');
   }
 }
 
@@ -192,7 +239,7 @@ export class Engine {
   private readonly variables = new Map<string, string>();
   private readonly operations = new OperationTable();
   private readonly cache: MatchCache = new Map();
-  private readonly input: InputBuffer;
+  private input: InputBuffer;
   private readonly events: [string, string][] = [];
   private pending: { at: number; text: string; context: string }[] = [];
   private readonly children = new Set<ChildProcess>();
@@ -227,7 +274,7 @@ export class Engine {
         this.execute(ctx.actions, ctx.desc);
       },
     );
-    this.input = new InputBuffer(rules.bufferSize());
+    this.input = this.inputBufferFor(rules);
     this.mainFiles = [];
     this.indexFiles();
     this.lastCleanup = this.seconds();
@@ -244,6 +291,16 @@ export class Engine {
         this.cfsets.set(set, list);
       }
     }
+  }
+
+  private inputBufferFor(rules: RuleSet): InputBuffer {
+    const size = Math.max(rules.bufferSize(), this.options.bufferSize ?? 0);
+    return new InputBuffer(size, this.options.jointBuffer === true || this.options.bufferSize === 1);
+  }
+
+  /** Rules that look further back need a longer buffer; the lines kept so far are dropped with the old one. */
+  private resizeInput(rules: RuleSet): void {
+    if (rules.bufferSize() !== this.rules.bufferSize()) this.input = this.inputBufferFor(rules);
   }
 
   summary(): RuleFileSummary[] {
@@ -286,9 +343,11 @@ export class Engine {
     if (this.options.intevents === true) this.internalEvent('SEC_STARTUP');
   }
 
-  processLine(line: string, source: string): void {
+  /** One input line; `context` is the input's own internal context (SEC's --input=FILE=CONTEXT). */
+  processLine(line: string, source: string, context?: string): void {
     if (!this.started) this.start();
-    this.handleEvent(line, source, undefined);
+    const intContext = context ?? (this.options.intcontexts === true ? `${FILE_CONTEXT_PREFIX}${source}` : undefined);
+    this.handleEvent(line, source, intContext);
     if (this.events.length > 0) this.drainEvents();
     if (this.seconds() - this.lastCleanup >= 1) this.tick();
   }
@@ -311,21 +370,24 @@ export class Engine {
     this.draining = true;
     try {
       for (let next = this.events.shift(); next !== undefined; next = this.events.shift()) {
-        this.handleEvent(next[0], undefined, next[1]);
+        this.handleEvent(next[0], undefined, this.options.intcontexts === true ? next[1] : undefined);
       }
     } finally {
       this.draining = false;
     }
   }
 
-  private handleEvent(line: string, source: string | undefined, eventContext: string | undefined): void {
-    this.intContextName = eventContext;
+  /** Matches one event; `intContext`, when given, exists as an internal context meanwhile. */
+  private handleEvent(line: string, source: string | undefined, intContext: string | undefined): void {
+    this.intContextName = intContext;
+    if (intContext !== undefined) this.contexts.setInternal(intContext);
     this.input.push(line, source);
     if (this.cache.size > 0) this.cache.clear();
     const files = this.mainFiles;
     for (let f = 0; f < files.length; f++) {
       if (this.processRules(files[f] as RuleFile, 0)) break;
     }
+    if (intContext !== undefined) this.contexts.removeInternal(intContext);
     this.intContextName = undefined;
   }
 
@@ -823,9 +885,7 @@ export class Engine {
   }
 
   private internalEvent(name: string): void {
-    this.contexts.setInternal(SEC_INTERNAL_CONTEXT);
     this.handleEvent(name, undefined, SEC_INTERNAL_CONTEXT);
-    this.contexts.removeInternal(SEC_INTERNAL_CONTEXT);
     this.drainEvents();
   }
 
@@ -1308,6 +1368,7 @@ export class Engine {
 
   /** HUP: new rules, every context, operation and variable dropped (SEC's full restart). */
   restart(rules: RuleSet): void {
+    this.resizeInput(rules);
     this.rules = rules;
     this.indexFiles();
     this.operations.clear();
@@ -1334,6 +1395,7 @@ export class Engine {
       op.rule = newRule;
       this.operations.set(newRule, op.key, op);
     }
+    this.resizeInput(rules);
     this.rules = rules;
     this.indexFiles();
     if (this.options.intevents === true) this.internalEvent('SEC_SOFTRESTART');

@@ -5,11 +5,14 @@ import { loadRules } from './rules.js';
 
 export interface RunFilesOptions {
   conf: string[];
-  /** Files read from the start to the end, one after the other; `-` is standard input. */
+  /** Files read from the start to the end, a line from each in turn; `-` is standard input; `FILE=CONTEXT` as SEC. */
   inputs: string[];
   logger?: Logger;
   sink?: NativeActionSink;
   intevents?: boolean;
+  intcontexts?: boolean;
+  jointBuffer?: boolean;
+  bufferSize?: number;
   secShellCompat?: boolean;
   now?: () => number;
   output?: (text: string) => void;
@@ -24,54 +27,110 @@ export interface RunFilesResult {
 const CHUNK = 1 << 16;
 
 /**
- * Reads a file (or standard input) as bytes and hands every line to `onLine`
- * as a latin1 string, so each byte is one character and comes back out
- * unchanged, as it does in Perl. A last line without a newline still counts,
- * as SEC's --notail reads it.
+ * Lines of a file (or standard input, `-`) read as bytes and handed out one
+ * at a time as latin1 strings, so each byte is one character and comes back
+ * out unchanged, as it does in Perl. A last line without a newline still
+ * counts, as SEC's --notail reads it.
  */
+class FileLines {
+  private readonly fd: number;
+  private buffer = Buffer.allocUnsafe(CHUNK);
+  private start = 0;
+  private end = 0;
+  private eof = false;
+
+  constructor(readonly path: string) {
+    this.fd = path === '-' ? 0 : openSync(path, 'r');
+  }
+
+  /** The next line, or undefined at the end; `refilled` hears of each read of the file. */
+  next(refilled?: () => void): string | undefined {
+    for (;;) {
+      const nl = this.buffer.indexOf(10, this.start);
+      if (nl >= 0 && nl < this.end) {
+        // One string per line, decoded on its own: a captured value then keeps
+        // only its line alive, not a whole read chunk.
+        const line = this.buffer.toString('latin1', this.start, nl);
+        this.start = nl + 1;
+        return line;
+      }
+      if (this.eof) {
+        if (this.start === this.end) return undefined;
+        const last = this.buffer.toString('latin1', this.start, this.end);
+        this.start = this.end;
+        return last;
+      }
+      this.fill();
+      refilled?.();
+    }
+  }
+
+  ended(): boolean {
+    return this.eof && this.start === this.end;
+  }
+
+  close(): void {
+    if (this.fd !== 0) closeSync(this.fd);
+  }
+
+  private fill(): void {
+    // Bytes of an unfinished line move to the start of the buffer, which grows if they fill it.
+    const kept = this.end - this.start;
+    if (kept === this.buffer.length) {
+      const bigger = Buffer.allocUnsafe(this.buffer.length * 2);
+      this.buffer.copy(bigger, 0, this.start, this.end);
+      this.buffer = bigger;
+    } else if (this.start > 0) {
+      this.buffer.copy(this.buffer, 0, this.start, this.end);
+    }
+    this.start = 0;
+    this.end = kept;
+    let n: number;
+    try {
+      n = readSync(this.fd, this.buffer, kept, this.buffer.length - kept, null);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') return;
+      if (code !== 'EOF') throw err;
+      n = 0;
+    }
+    if (n === 0) this.eof = true;
+    this.end += n;
+  }
+}
+
+/** SEC's `--input=FILE=CONTEXT`: while a line of FILE is matched, CONTEXT exists (it implies --intcontexts). */
+export function splitInputSpec(spec: string): { path: string; context: string | undefined } {
+  const m = /^(.+)=(\S+)$/.exec(spec);
+  return m === null ? { path: spec, context: undefined } : { path: m[1] ?? spec, context: m[2] };
+}
+
+/** Every line of one file, in order; returns how many there were. */
 export function forEachLine(path: string, onLine: (line: string) => void, afterChunk?: () => void): number {
-  const fd = path === '-' ? 0 : openSync(path, 'r');
-  let buffer = Buffer.allocUnsafe(CHUNK);
-  // Bytes of an unfinished line sit at the start of the buffer.
-  let kept = 0;
+  return readInputsInTurn([path], (line) => { onLine(line); }, afterChunk);
+}
+
+/**
+ * SEC's --notail reading of several inputs: one line from each in turn, in
+ * the order of their names, until every one is exhausted.
+ */
+export function readInputsInTurn(paths: readonly string[], onLine: (line: string, path: string) => void, afterChunk?: () => void): number {
+  const open: FileLines[] = [];
   let count = 0;
   try {
-    for (;;) {
-      if (kept === buffer.length) {
-        const bigger = Buffer.allocUnsafe(buffer.length * 2);
-        buffer.copy(bigger, 0, 0, kept);
-        buffer = bigger;
-      }
-      let n: number;
-      try {
-        n = readSync(fd, buffer, kept, buffer.length - kept, null);
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code === 'EAGAIN') continue;
-        if (code === 'EOF') break;
-        throw err;
-      }
-      if (n === 0) break;
-      const end = kept + n;
-      let start = 0;
-      // One string per line, decoded on its own: a captured value then keeps
-      // only its line alive, not a whole read chunk.
-      for (let nl = buffer.indexOf(10, kept); nl >= 0 && nl < end; nl = buffer.indexOf(10, start)) {
-        onLine(buffer.toString('latin1', start, nl));
+    for (const path of paths) open.push(new FileLines(path));
+    let live = open;
+    while (live.length > 0) {
+      for (const input of live) {
+        const line = input.next(afterChunk);
+        if (line === undefined) continue;
+        onLine(line, input.path);
         count++;
-        start = nl + 1;
-        if (start >= end) break;
       }
-      kept = end - start;
-      if (kept > 0 && start > 0) buffer.copy(buffer, 0, start, end);
-      afterChunk?.();
-    }
-    if (kept > 0) {
-      onLine(buffer.toString('latin1', 0, kept));
-      count++;
+      live = live.filter((input) => !input.ended());
     }
   } finally {
-    if (fd !== 0) closeSync(fd);
+    for (const input of open) input.close();
   }
   return count;
 }
@@ -83,21 +142,23 @@ export function forEachLine(path: string, onLine: (line: string) => void, afterC
  */
 export async function runEngineOnFiles(options: RunFilesOptions): Promise<RunFilesResult> {
   const rules = await loadRules(options.conf);
+  const inputs = options.inputs.map(splitInputSpec);
   const engine = new Engine(rules, {
     logger: options.logger ?? silentLogger(),
     sink: options.sink,
     intevents: options.intevents,
+    intcontexts: options.intcontexts === true || inputs.some(({ context }) => context !== undefined),
+    jointBuffer: options.jointBuffer,
+    bufferSize: options.bufferSize,
     secShellCompat: options.secShellCompat,
     now: options.now,
     output: options.output,
   });
   engine.start();
-  let lines = 0;
-  for (const input of options.inputs) {
-    lines += forEachLine(input, (line) => {
-      engine.processLine(line, input);
-    });
-  }
+  const contexts = new Map(inputs.map(({ path, context }) => [path, context]));
+  const lines = readInputsInTurn([...new Set(inputs.map(({ path }) => path))].sort(), (line, path) => {
+    engine.processLine(line, path, contexts.get(path));
+  });
   await engine.close(options.waitForChildren ?? true);
   return { lines };
 }
