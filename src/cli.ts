@@ -58,6 +58,11 @@ const run = program
   .option('--debug <level>', 'SEC debug level 1-6', integer)
   .option('--intevents', 'generate SEC internal events')
   .option('--nointevents', 'no internal events (default)')
+  .option('--intcontexts', 'while a line is matched, _FILE_EVENT_<file> (or the context of --input=FILE=CONTEXT) exists')
+  .option('--nointcontexts', 'no internal contexts (default)')
+  .option('--jointbuf', 'multi-line patterns see the lines of all inputs together')
+  .option('--nojointbuf', 'multi-line patterns see the lines of one input at a time (default)')
+  .option('--bufsize <n>', 'lines kept for multi-line patterns (default: what the rules need)')
   .option('--dump <file>', 'where SIGUSR1 dumps the state', '/tmp/sec.dump')
   .option('--sec-shell-compat', "substitute event values into shell commands unquoted, as SEC does")
   .option('--listen-syslog <url>', 'also read syslog from udp://HOST:PORT or tcp://HOST:PORT (repeatable)', collect, [])
@@ -67,10 +72,10 @@ const run = program
 // SEC flags onramp accepts so existing start-up lines keep working, but whose
 // tuning has no counterpart here (onramp's I/O is event driven).
 for (const flag of ['input-timeout', 'timeout-script', 'reopen-timeout', 'check-timeout', 'poll-timeout',
-  'socket-timeout', 'blocksize', 'bufsize', 'evstoresize', 'cleantime', 'user', 'group', 'umask']) {
+  'socket-timeout', 'blocksize', 'evstoresize', 'cleantime', 'user', 'group', 'umask']) {
   run.addOption(new Option(`--${flag} <value>`).hideHelp());
 }
-for (const flag of ['ruleperf', 'dumpfts', 'dumpfjson', 'quoting', 'jointbuf', 'keepopen', 'rwfifo', 'childterm', 'intcontexts']) {
+for (const flag of ['ruleperf', 'dumpfts', 'dumpfjson', 'quoting', 'keepopen', 'rwfifo', 'childterm']) {
   run.addOption(new Option(`--${flag}`).hideHelp());
   run.addOption(new Option(`--no${flag}`).hideHelp());
 }

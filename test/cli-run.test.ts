@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { hasCommand, requireSystem } from './support/system.js';
 
 // The shipped binary (dist/bin/onramp.js, built by `npm test` first), driven as users drive it.
 const ROOT = join(import.meta.dirname, '..');
@@ -149,4 +150,29 @@ void test('rules check validates each file and names the bad one by file:line', 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+void test('SEC input flags through the CLI give what sec gives: inputs in turn, --input=FILE=CONTEXT, --jointbuf, --bufsize', (t) => {
+  if (!requireSystem(t, 'sec', hasCommand('sec'), 'apt-get install sec')) return;
+  const fixtures = join(ROOT, 'test', 'fixtures', 'sec');
+  const runs: [string, string[]][] = [
+    ['inputs-own-buffers', ['--input=input2', '--input=input']],
+    ['inputs-own-buffers', ['--input=input*', '--jointbuf']],
+    ['intcontexts', ['--input=input*', '--bufsize=1', '--intcontexts']],
+    ['inputs-in-turn', ['--input=input*']],
+    ['intcontexts', ['--input=input', '--input=input2=CORE_SWITCHES']],
+  ];
+  for (const [name, flags] of runs) {
+    const cwd = join(fixtures, name);
+    const sec = spawnSync('sec', ['--conf=rules', ...flags, '--notail', '--fromstart'], { cwd, encoding: 'latin1' });
+    const ours = onramp(['run', '--conf=rules', ...flags, '--notail', '--fromstart', `--state=${join(tmpdir(), 'onramp-cli-state')}`], { cwd });
+    assert.equal(ours.code, 0, ours.stderr);
+    assert.ok(sec.stdout.length > 0, `${name}: sec printed something`);
+    assert.equal(ours.stdout, sec.stdout, `${name} ${flags.join(' ')}`);
+  }
+  // sec drops a rule whose pattern spans more lines than --bufsize keeps; a bad rule stops onramp.
+  const cwd = join(fixtures, 'inputs-own-buffers');
+  const short = onramp(['run', '--conf=rules', '--input=input', '--bufsize=1', '--notail'], { cwd });
+  assert.equal(short.code, 2);
+  assert.match(short.stderr, /^rules:8: a pattern of this rule matches 2 lines: --bufsize must be at least 2$/m);
 });

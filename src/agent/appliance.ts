@@ -3,7 +3,7 @@ import { ExitCode } from '../exit-codes.js';
 import { createLogger, Events, type Logger } from '../log/index.js';
 import { syslogStream } from '../log/syslog.js';
 import { KeaLeaseFile, parseDhcpLine } from '../dhcp/index.js';
-import { Engine, forEachLine, loadRules, RuleLoadError, type RuleSet } from '../engine/index.js';
+import { Engine, loadRules, readInputsInTurn, RuleLoadError, type RuleSet } from '../engine/index.js';
 import type { Onboarder } from '../onboard/index.js';
 import type { InputSource } from '../input/index.js';
 import { StateStore } from '../state/index.js';
@@ -25,6 +25,9 @@ export interface ApplianceOptions {
   syslogFacility: string | undefined;
   dumpFile: string;
   intevents: boolean;
+  intcontexts: boolean;
+  jointBuffer: boolean;
+  bufferSize: number | undefined;
   secShellCompat: boolean;
   sitesDir: string;
   templatesDir: string;
@@ -63,7 +66,7 @@ export async function runAppliance(options: ApplianceOptions): Promise<number> {
   }
   let rules: RuleSet;
   try {
-    rules = await loadRules(options.conf);
+    rules = await loadRules(options.conf, { bufferSize: options.bufferSize });
   } catch (err) {
     reportLoadError(err);
     // SEC exits 1 on an invalid rule set under --testonly; a failed start-up is bad input.
@@ -94,7 +97,7 @@ export async function runAppliance(options: ApplianceOptions): Promise<number> {
     await counters?.flush();
     return ExitCode.BadInput;
   }
-  const reloader = new RuleReloader(options.conf, appliance, logger);
+  const reloader = new RuleReloader(() => loadRules(options.conf, { bufferSize: options.bufferSize }), appliance, logger);
   await reloader.loaded(rules);
   let reloads = Promise.resolve();
   const reload = (signal: NodeJS.Signals): void => {
@@ -184,7 +187,7 @@ export interface Appliance {
  * validated here (SiteFileError) before any input is opened.
  */
 export async function startAppliance(
-  options: Pick<ApplianceOptions, 'inputs' | 'follow' | 'fromStart' | 'intevents' | 'secShellCompat' | 'sitesDir' | 'templatesDir' | 'stateDir' | 'listenSyslog' | 'keaLeases' | 'backupsKeep' | 'concurrency' | 'dryRun'>,
+  options: Pick<ApplianceOptions, 'inputs' | 'follow' | 'fromStart' | 'intevents' | 'intcontexts' | 'jointBuffer' | 'bufferSize' | 'secShellCompat' | 'sitesDir' | 'templatesDir' | 'stateDir' | 'listenSyslog' | 'keaLeases' | 'backupsKeep' | 'concurrency' | 'dryRun'>,
   rules: RuleSet,
   logger: Logger,
 ): Promise<Appliance> {
@@ -204,11 +207,17 @@ export async function startAppliance(
       : undefined;
   const sink = new ReloadableSink(await onboarderFor(rules));
   const keaLeases = options.keaLeases === undefined ? undefined : new KeaLeaseFile(options.keaLeases);
+  const inputs = await expandInputs(options.inputs);
+  const contexts = new Map(inputs.map(({ path, context }) => [path, context]));
   const engine = new Engine(rules, {
     logger,
     sink,
     secShellCompat: options.secShellCompat,
     intevents: options.intevents,
+    // An input with its own context turns internal contexts on for all, as in SEC.
+    intcontexts: options.intcontexts || inputs.some(({ context }) => context !== undefined),
+    jointBuffer: options.jointBuffer,
+    bufferSize: options.bufferSize,
     dhcpHostnames: keaLeases,
   });
   engine.start();
@@ -216,27 +225,22 @@ export async function startAppliance(
   let leaseRules = rules.usesDhcpPatterns();
   const onLine = (line: string, source: string): void => {
     if (leaseRules) reportRejectedHostname(line, source, keaLeases, logger);
-    engine.processLine(line, source);
+    engine.processLine(line, source, contexts.get(source));
   };
-  const inputs = await expandInputs(options.inputs);
+  const paths = inputs.map(({ path }) => path);
   const sources: InputSource[] = [];
   let drained: Promise<void>;
   if (!options.follow && options.listenSyslog.length === 0) {
-    // --notail: each input from its start to its end, one after the other, as SEC reads them.
+    // --notail: every input from its start to its end, a line from each in turn, as SEC reads them.
     // Nothing to watch, so the watcher (chokidar) is not even loaded.
-    drained = (async () => {
-      for (const path of inputs) {
-        forEachLine(path, (line) => {
-          onLine(line, path);
-        });
-        // Let device work started by those lines get on between inputs.
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
-    })();
+    drained = new Promise<void>((resolve) => {
+      readInputsInTurn(paths, onLine);
+      resolve();
+    });
   } else {
     const { readStdin, tailFile, PositionStore, listenSyslog } = await import('../input/index.js');
     const positions = options.follow && !options.fromStart ? new PositionStore(state) : undefined;
-    for (const path of inputs) {
+    for (const path of paths) {
       sources.push(
         path === '-'
           ? readStdin({ onLine, logger, encoding: 'latin1' })
@@ -309,7 +313,7 @@ class RuleReloader {
   private stamps = new Map<string, string>();
 
   constructor(
-    private readonly conf: string[],
+    private readonly load: () => Promise<RuleSet>,
     private readonly appliance: Appliance,
     private readonly logger: Logger,
   ) {}
@@ -323,7 +327,7 @@ class RuleReloader {
     this.logger.info({ signal }, signal === 'SIGHUP' ? 'reloading rules and site files' : 'soft reload: rules of unchanged files keep their state');
     let rules: RuleSet;
     try {
-      rules = await loadRules(this.conf);
+      rules = await this.load();
       const next = await stampsOf(rules);
       if (signal === 'SIGHUP') {
         await this.appliance.reload(rules);

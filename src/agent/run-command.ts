@@ -19,6 +19,9 @@ function toApplianceOptions(raw: Record<string, unknown>): ApplianceOptions | st
   if (conf.length === 0) return 'no rule files: give at least one --conf=GLOB';
   if (flag('tail') && flag('notail')) return '--tail and --notail contradict each other';
   const debug = typeof raw.debug === 'number' ? raw.debug : undefined;
+  const bufsize = text('bufsize');
+  const bufferSize = bufsize === undefined ? undefined : Number(bufsize);
+  if (bufferSize !== undefined && (!Number.isInteger(bufferSize) || bufferSize < 0)) return `--bufsize: expected a whole number of lines, got "${bufsize ?? ''}"`;
   return {
     conf,
     inputs: list('input').length > 0 ? list('input') : ['-'],
@@ -31,6 +34,9 @@ function toApplianceOptions(raw: Record<string, unknown>): ApplianceOptions | st
     syslogFacility: text('syslog'),
     dumpFile: text('dump') ?? '/tmp/sec.dump',
     intevents: flag('intevents') && !flag('nointevents'),
+    intcontexts: flag('intcontexts') && !flag('nointcontexts'),
+    jointBuffer: flag('jointbuf') && !flag('nojointbuf'),
+    bufferSize,
     secShellCompat: flag('secShellCompat'),
     sitesDir: text('sites') ?? 'baselines',
     templatesDir: text('templates') ?? 'templates',

@@ -51,7 +51,7 @@ export interface EngineOptions {
    * their own lines.
    */
   jointBuffer?: boolean;
-  /** SEC's --bufsize: lines kept for multi-line patterns, at least what the rules need; 1 implies jointBuffer. */
+  /** SEC's --bufsize: lines kept for multi-line patterns (loadRules refuses patterns longer than that); 1 implies jointBuffer. */
   bufferSize?: number;
   /**
    * Rehearsal (`onramp rules test`): every action list that fires and every

@@ -303,6 +303,15 @@ function eventGroupKeywords(n: number): Record<string, boolean> {
   return keywords;
 }
 
+function tooLongPatterns(ruleFile: RuleFile, bufferSize: number): RuleLoadError[] {
+  return ruleFile.rules.flatMap((r) => {
+    const longest = Math.max(...[r.pattern, r.pattern2, ...r.members.map((m) => m.pattern)].map((p) => p?.lines ?? 1));
+    return longest > bufferSize
+      ? [new RuleLoadError(ruleFile.file, r.line, `a pattern of this rule matches ${String(longest)} lines: --bufsize must be at least ${String(longest)}`)]
+      : [];
+  });
+}
+
 /** Compiles one rule file's text; every problem is collected, each as file:line: message. */
 export function compileRuleText(text: string, file: string): { ruleFile: RuleFile; errors: RuleLoadError[] } {
   const parsed = parseRuleText(text, file);
@@ -367,7 +376,12 @@ export class RuleSet {
  * the RuleLoadError when there is one problem, an AggregateError of them when
  * there are several.
  */
-export async function loadRules(globsOrFiles: string[]): Promise<RuleSet> {
+export interface LoadOptions {
+  /** SEC's --bufsize: a pattern over more lines than are kept could never match, so it is an error. */
+  bufferSize?: number;
+}
+
+export async function loadRules(globsOrFiles: string[], options: LoadOptions = {}): Promise<RuleSet> {
   const files = await expandGlobs(globsOrFiles);
   const ruleFiles: RuleFile[] = [];
   const errors: RuleLoadError[] = [];
@@ -381,6 +395,7 @@ export async function loadRules(globsOrFiles: string[]): Promise<RuleSet> {
     }
     const compiled = compileRuleText(text, file);
     errors.push(...compiled.errors);
+    if (options.bufferSize !== undefined && options.bufferSize > 0) errors.push(...tooLongPatterns(compiled.ruleFile, options.bufferSize));
     ruleFiles.push(compiled.ruleFile);
   }
   if (errors.length === 1 && errors[0] !== undefined) throw errors[0];

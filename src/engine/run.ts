@@ -141,7 +141,7 @@ export function readInputsInTurn(paths: readonly string[], onLine: (line: string
  * Rule errors propagate as RuleLoadError / AggregateError.
  */
 export async function runEngineOnFiles(options: RunFilesOptions): Promise<RunFilesResult> {
-  const rules = await loadRules(options.conf);
+  const rules = await loadRules(options.conf, { bufferSize: options.bufferSize });
   const inputs = options.inputs.map(splitInputSpec);
   const engine = new Engine(rules, {
     logger: options.logger ?? silentLogger(),
