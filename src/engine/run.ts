@@ -121,13 +121,18 @@ export function readInputsInTurn(paths: readonly string[], onLine: (line: string
     for (const path of paths) open.push(new FileLines(path));
     let live = open;
     while (live.length > 0) {
-      for (const input of live) {
+      let exhausted = false;
+      for (let i = 0; i < live.length; i++) {
+        const input = live[i] as FileLines;
         const line = input.next(afterChunk);
-        if (line === undefined) continue;
+        if (line === undefined) {
+          exhausted = true;
+          continue;
+        }
         onLine(line, input.path);
         count++;
       }
-      live = live.filter((input) => !input.ended());
+      if (exhausted) live = live.filter((input) => !input.ended());
     }
   } finally {
     for (const input of open) input.close();
