@@ -53,6 +53,8 @@ export class Onboarder implements NativeActionSink {
   private readonly now: () => number;
   private readonly dryRun: boolean;
   private readonly executions: ExecutionCounter;
+  /** Per device key: the execution of a scheduled backup that has not started yet. */
+  private readonly waitingBackups = new Map<string, number>();
 
   private constructor(options: OnboarderOptions, status: StatusBook, executions: ExecutionCounter) {
     this.logger = options.logger;
@@ -137,7 +139,10 @@ export class Onboarder implements NativeActionSink {
   /**
    * Sink: `backup HOST`, HOST an inventory hostname or the address a device
    * was last seen at. Each backup that is queued is an execution with its own
-   * id; one asked for while that device's job is under way is merged into it.
+   * id. A change made while a job for that device runs may come after the
+   * config was fetched, so the backup is queued to follow that job; at most
+   * one waits per device, and further changes are merged into it (it has not
+   * fetched anything yet).
    */
   backup(host: string): void {
     const ref = isSafeName(host) ? this.findHost(host) : undefined;
@@ -151,16 +156,23 @@ export class Onboarder implements NativeActionSink {
       this.logger.info({ event: Events.backupScheduled, ...fields, dryRun: true, result: 'skipped' }, 'would back up the running config (dry run)');
       return;
     }
-    if (this.scheduler.busy(key)) {
-      this.logger.info({ event: Events.backupScheduled, ...fields, result: 'skipped', reason: 'job already queued or running' }, 'backup merged into the job already under way');
+    const waiting = this.waitingBackups.get(key);
+    if (waiting !== undefined) {
+      this.logger.info(
+        { event: Events.backupScheduled, ...fields, result: 'skipped', mergedInto: waiting, reason: 'a backup of this device is waiting to run' },
+        `backup merged into execution ${String(waiting)}, which has not started yet`,
+      );
       return;
     }
     const execution = this.executions.next();
-    this.logger.info({ event: Events.backupScheduled, ...fields, execution }, `Scheduled backup with execution ID: ${String(execution)}`);
+    this.waitingBackups.set(key, execution);
     const ip = isIPv4(host) ? host : undefined;
-    this.submit(key, ref.site, async () => {
+    const queued = this.scheduler.submit(key, ref.site.name, ref.site.concurrency, async () => {
+      this.waitingBackups.delete(key);
       await this.work.backup(ref, { execution, ...(ip === undefined ? {} : { ip }) });
-    });
+    }, { followUp: true });
+    const after = queued === 'follow-up' ? { after: 'the job under way for this device' } : {};
+    this.logger.info({ event: Events.backupScheduled, ...fields, execution, ...after }, `Scheduled backup with execution ID: ${String(execution)}`);
   }
 
   /** Resolves when no job is queued or running and the status file is written. */

@@ -1,4 +1,4 @@
-export type SubmitResult = 'queued' | 'merged';
+export type SubmitResult = 'queued' | 'follow-up' | 'merged';
 
 interface Job {
   key: string;
@@ -9,12 +9,16 @@ interface Job {
 
 /**
  * Runs device jobs with a global limit, a per-site limit, and at most one job
- * per device key: a job submitted while one for the same key is queued or
- * running is merged into it (the running job already does that work).
+ * per device key at a time. A job submitted while one for the same key is
+ * queued or running is merged into it (the running job already does that
+ * work), unless it is submitted as a follow-up: then it waits, and runs once
+ * the current one has finished. A key has at most one follow-up; a second is
+ * merged into it.
  */
 export class JobScheduler {
   private readonly pending: Job[] = [];
   private readonly busyKeys = new Set<string>();
+  private readonly followUps = new Map<string, Job>();
   private readonly runningPerSite = new Map<string, number>();
   private running = 0;
   private idleWaiters: (() => void)[] = [];
@@ -23,8 +27,12 @@ export class JobScheduler {
     if (!Number.isInteger(globalLimit) || globalLimit < 1) throw new RangeError(`concurrency must be a positive integer, got ${globalLimit}`);
   }
 
-  submit(key: string, site: string, siteLimit: number, run: () => Promise<void>): SubmitResult {
-    if (this.busyKeys.has(key)) return 'merged';
+  submit(key: string, site: string, siteLimit: number, run: () => Promise<void>, options: { followUp?: boolean } = {}): SubmitResult {
+    if (this.busyKeys.has(key)) {
+      if (options.followUp !== true || this.followUps.has(key)) return 'merged';
+      this.followUps.set(key, { key, site, siteLimit, run });
+      return 'follow-up';
+    }
     this.busyKeys.add(key);
     this.pending.push({ key, site, siteLimit, run });
     this.pump();
@@ -66,7 +74,11 @@ export class JobScheduler {
     const finish = (): void => {
       this.running--;
       this.runningPerSite.set(job.site, (this.runningPerSite.get(job.site) ?? 1) - 1);
-      this.busyKeys.delete(job.key);
+      const followUp = this.followUps.get(job.key);
+      this.followUps.delete(job.key);
+      // The key stays busy through its follow-up, so nothing else slips in between.
+      if (followUp === undefined) this.busyKeys.delete(job.key);
+      else this.pending.push(followUp);
       this.pump();
       if (this.running === 0 && this.pending.length === 0) {
         const waiters = this.idleWaiters;
