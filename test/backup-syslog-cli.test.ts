@@ -1,0 +1,125 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { Lab, type LabSwitchSpec } from '../src/lab/index.js';
+import { onramp, readOr, ROOT, scratch, waitFor } from './agent-cli.js';
+
+// Config-change syslog to a stored backup through the shipped command: listener, rules, scheduler, SSH, backup store, status, history.
+const PASSWORD = 'lab-secret-pw';
+const CORE1 = readFileSync(join(ROOT, 'baselines/hq/FS-S5850-CORE1.cfg'), 'utf8');
+const SRV = readFileSync(join(ROOT, 'baselines/hq/FS-S5850-SRV.cfg'), 'utf8');
+
+const switches: LabSwitchSpec[] = [
+  { hostname: 'FS-S5850-CORE1', personality: 'fs-s5850', mac: '00:aa:bb:00:03:01', username: 'admin', password: PASSWORD, runningConfig: CORE1 },
+  { hostname: 'FS-S5850-SRV', personality: 'fs-s5850', mac: '00:aa:bb:00:03:02', username: 'admin', password: PASSWORD, runningConfig: SRV },
+];
+
+interface LogLine {
+  event?: string;
+  msg: string;
+  device?: string;
+  execution?: number;
+  result?: string;
+  version?: string;
+  address?: { host: string; port: number };
+  path?: string;
+}
+
+function logLines(path: string): LogLine[] {
+  return readOr(path).split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as LogLine);
+}
+
+function sendUdp(port: number, message: string): Promise<void> {
+  const socket = createSocket('udp4');
+  return new Promise((resolve, reject) => {
+    socket.send(message, port, '127.0.0.1', (err) => {
+      socket.close();
+      if (err === null) resolve();
+      else reject(err);
+    });
+  });
+}
+
+function sendTcp(port: number, message: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port }, () => {
+      // RFC 6587 octet counting.
+      socket.end(`${String(Buffer.byteLength(message))} ${message}`, () => { resolve(); });
+    });
+    socket.once('error', reject);
+  });
+}
+
+void test('syslog config changes (RFC 3164 over UDP, RFC 5424 over TCP) reach onramp run, back up the lab switches, and show in status and history', async (t) => {
+  const dir = scratch(t);
+  const lab = await Lab.start({ switches, keyDir: join(dir, 'keys') });
+  t.after(() => lab.stop());
+  const device = (name: string): string =>
+    `  - { hostname: ${name}, model: fs-s5850, ip: ${lab.get(name).address}, baseline: ${name}.cfg, vars: { mgmtIp: 10.77.0.10, uplinkPort: eth-0-1 } }\n`;
+  await mkdir(join(dir, 'sites', 'hq'), { recursive: true });
+  await writeFile(join(dir, 'sites', 'hq', 'site.yaml'), `name: hq
+subnets: [127.77.0.0/16]
+credentials: { username: admin, passwordEnv: ONRAMP_HQ_PASSWORD }
+ssh: { port: ${String(lab.port)}, timeoutMs: 5000, retries: 0, hostKeys: pin }
+policy: { onDrift: report, recheckAfter: 1h }
+vars: { location: hq, mgmtVlan: 77, mgmtMask: 255.255.255.0, vlans: [{ id: 10, name: users }, { id: 77, name: mgmt }] }
+devices:
+${device('FS-S5850-CORE1')}${device('FS-S5850-SRV')}`);
+  await writeFile(join(dir, 'sites', 'hq', 'FS-S5850-CORE1.cfg'), CORE1);
+  await writeFile(join(dir, 'sites', 'hq', 'FS-S5850-SRV.cfg'), SRV);
+  const input = join(dir, 'dhcpd.log');
+  writeFileSync(input, '');
+  const log = join(dir, 'onramp.log');
+  const state = join(dir, 'state');
+
+  const run = spawn(process.execPath, [
+    join(ROOT, 'dist', 'cli.js'), 'run', `--conf=${join(ROOT, 'rules', 'config-change.rules')}`, `--input=${input}`,
+    '--listen-syslog', 'udp://127.0.0.1:0', '--listen-syslog', 'tcp://127.0.0.1:0',
+    `--sites=${join(dir, 'sites')}`, `--templates=${join(ROOT, 'templates')}`, `--state=${state}`, `--log=${log}`,
+  ], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ONRAMP_HQ_PASSWORD: PASSWORD } });
+  let stderr = '';
+  run.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
+  const exited = new Promise<number | null>((resolve) => run.once('exit', resolve));
+  t.after(() => run.kill('SIGKILL'));
+
+  const listening = (protocol: string): number | undefined =>
+    logLines(log).find((line) => line.event === 'input.opened' && line.path?.startsWith(`${protocol}://`) === true)?.address?.port;
+  await waitFor('both syslog listeners', () => (listening('udp') !== undefined && listening('tcp') !== undefined) || run.exitCode !== null);
+  assert.equal(run.exitCode, null, `onramp run exited: ${stderr}`);
+
+  await sendUdp(listening('udp') ?? 0,
+    '<189>Nov 23 11:00:00 FS-S5850-CORE1 45: *Nov 23 11:00:00.123: %SYS-5-CONFIG_I: Configured from console by admin on vty0 (10.0.0.5)');
+  await sendTcp(listening('tcp') ?? 0,
+    '<189>1 2026-11-23T11:00:00.000Z FS-S5850-SRV onramp-test 45 - - %SYS-5-CONFIG_I: Configured from console by admin on vty0 (10.0.0.5)');
+
+  const backups = new Map<string, { execution: number; version: string }>();
+  await waitFor('both backups to be saved', () => {
+    const lines = logLines(log);
+    for (const name of ['FS-S5850-CORE1', 'FS-S5850-SRV']) {
+      const scheduled = lines.find((line) => line.device === name && /^Scheduled backup with execution ID: \d+$/.test(line.msg));
+      const execution = scheduled?.execution;
+      const saved = lines.find((line) => line.event === 'device.backup.saved' && line.execution === execution && execution !== undefined);
+      if (execution !== undefined && saved?.version !== undefined) backups.set(name, { execution, version: saved.version });
+    }
+    return backups.size === 2 || run.exitCode !== null;
+  }, 30_000);
+  assert.equal(backups.size, 2, `onramp run exited: ${stderr}`);
+
+  const status = onramp(['status', '--state', state]);
+  assert.equal(status.code, 0, status.stderr);
+  for (const [name, { execution, version }] of backups) {
+    assert.match(status.stdout, new RegExp(`^${name} .* execution ${String(execution)} ok `, 'm'));
+    const history = onramp(['history', name, '--state', state]);
+    assert.equal(history.code, 0, history.stderr);
+    assert.match(history.stdout, new RegExp(`^${version} `, 'm'));
+  }
+  assert.ok(!readOr(log).includes(PASSWORD), 'no password in the log');
+
+  run.kill('SIGTERM');
+  assert.equal(await exited, 0, stderr);
+});
