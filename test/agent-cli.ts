@@ -6,7 +6,7 @@ import { join } from 'node:path';
 
 // `onramp agent` driven through the compiled binary (built by `npm test` first), as operators drive it.
 export const ROOT = join(import.meta.dirname, '..');
-const CLI = join(ROOT, 'dist', 'cli.js');
+const CLI = join(ROOT, 'dist', 'bin', 'onramp.js');
 
 export interface Ran { code: number | null; stdout: string; stderr: string }
 

@@ -78,7 +78,7 @@ ${device('FS-S5850-CORE1')}${device('FS-S5850-SRV')}`);
   const state = join(dir, 'state');
 
   const run = spawn(process.execPath, [
-    join(ROOT, 'dist', 'cli.js'), 'run', `--conf=${join(ROOT, 'rules', 'config-change.rules')}`, `--input=${input}`,
+    join(ROOT, 'dist', 'bin', 'onramp.js'), 'run', `--conf=${join(ROOT, 'rules', 'config-change.rules')}`, `--input=${input}`,
     '--listen-syslog', 'udp://127.0.0.1:0', '--listen-syslog', 'tcp://127.0.0.1:0',
     `--sites=${join(dir, 'sites')}`, `--templates=${join(ROOT, 'templates')}`, `--state=${state}`, `--log=${log}`,
   ], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ONRAMP_HQ_PASSWORD: PASSWORD } });
