@@ -14,8 +14,11 @@ import { setTimeout as pace } from 'node:timers/promises';
 const CLI = join(import.meta.dirname, '..', 'dist', 'cli.js');
 
 const TOTAL = 100_000;
-/** Fast enough to keep the reader busy, slow enough to finish well within a minute on two cores. */
-const LINES_PER_SECOND = 3_000;
+/**
+ * Fast enough to keep the reader busy, slow enough to finish well within a minute on two cores.
+ * ONRAMP_TORTURE_RATE runs it with a heavier writer by hand (20000 puts rotations 0.45 s apart).
+ */
+const LINES_PER_SECOND = Number(process.env.ONRAMP_TORTURE_RATE ?? 3_000);
 const SWITCHES = 300;
 /** Rotation k (1..10) happens before line k × ROTATE_EVERY: odd k rename+create, even k copytruncate. */
 const ROTATE_EVERY = 9_000;

@@ -1,0 +1,215 @@
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { appendFileSync, copyFileSync, existsSync, mkdtempSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { silentLogger } from '../src/log/index.js';
+import { PositionStore, tailFile, type TailSource } from '../src/input/index.js';
+import { StateStore } from '../src/state/index.js';
+
+// A file is known by its first bytes as well as by its inode: a truncation the reader did not see
+// happen, or a copytruncate of a file it had not started reading, shows there and nowhere else.
+
+/** Waits for `condition`, at most `timeoutMs`; the assertions after it show what is missing if it never holds. */
+async function waitFor(_what: string, condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+}
+
+const numbered = (from: number, to: number): string => Array.from({ length: to - from }, (_, i) => `line ${String(from + i)}\n`).join('');
+const expected = (from: number, to: number): string[] => Array.from({ length: to - from }, (_, i) => `line ${String(from + i)}`);
+
+function shiftGenerations(path: string): void {
+  for (let n = 8; n >= 1; n--) if (existsSync(`${path}.${String(n)}`)) renameSync(`${path}.${String(n)}`, `${path}.${String(n + 1)}`);
+}
+
+function copytruncate(path: string): void {
+  shiftGenerations(path);
+  copyFileSync(path, `${path}.1`);
+  truncateSync(path, 0);
+}
+
+function renameAndCreate(path: string): void {
+  shiftGenerations(path);
+  renameSync(path, `${path}.1`);
+  writeFileSync(path, '');
+}
+
+interface Setup { path: string; lines: string[]; start: (onLine?: (line: string) => void) => Promise<TailSource> }
+
+function setup(t: TestContext, pollMs = 50): Setup {
+  const dir = mkdtempSync(join(tmpdir(), 'onramp-truncation-'));
+  t.after(() => { rmSync(dir, { recursive: true, force: true }); });
+  const path = join(dir, 'dhcpd.log');
+  const state = new StateStore(join(dir, 'state'));
+  const lines: string[] = [];
+  const start = async (onLine?: (line: string) => void): Promise<TailSource> => {
+    const tail = tailFile({
+      path, fromStart: false, follow: true, pollMs, logger: silentLogger(),
+      positions: new PositionStore(state),
+      onLine: (line) => {
+        lines.push(line);
+        onLine?.(line);
+      },
+    });
+    await tail.start();
+    return tail;
+  };
+  return { path, lines, start };
+}
+
+/**
+ * Three generations rotated while the reader was stopped, plus lines in the current file; while the
+ * restarted reader is in the middle of the oldest generation, `rotateMidDrain` runs (from the line
+ * handler, so at exactly that point) and writes lines 500..600 after its rotations.
+ */
+async function restartWithBacklog(t: TestContext, rotateMidDrain: (path: string) => void): Promise<string[]> {
+  const { path, lines, start } = setup(t);
+  writeFileSync(path, '');
+  let tail = await start();
+  appendFileSync(path, numbered(0, 100));
+  await waitFor('100 lines', () => lines.length === 100);
+  await tail.stop();
+  appendFileSync(path, numbered(100, 200));
+  copytruncate(path);
+  appendFileSync(path, numbered(200, 300));
+  renameAndCreate(path);
+  appendFileSync(path, numbered(300, 400));
+  copytruncate(path);
+  appendFileSync(path, numbered(400, 500));
+  tail = await start((line) => {
+    if (line === 'line 150') {
+      rotateMidDrain(path);
+      appendFileSync(path, numbered(500, 600));
+    }
+  });
+  t.after(() => tail.stop());
+  await waitFor('600 lines', () => lines.length >= 600);
+  // Lines that would come twice arrive with the same pass: give them the chance before comparing.
+  await new Promise((r) => setTimeout(r, 200));
+  return lines;
+}
+
+void test('restarted with a backlog of generations: the current file copytruncated mid-drain loses nothing', async (t) => {
+  const lines = await restartWithBacklog(t, (path) => { copytruncate(path); });
+  assert.deepEqual(lines, expected(0, 600));
+});
+
+void test('restarted with a backlog of generations: the current file copytruncated twice mid-drain loses nothing', async (t) => {
+  const lines = await restartWithBacklog(t, (path) => {
+    copytruncate(path);
+    appendFileSync(path, 'between two rotations\n');
+    copytruncate(path);
+  });
+  assert.deepEqual(lines, [...expected(0, 500), 'between two rotations', ...expected(500, 600)]);
+});
+
+void test('restarted with a backlog of generations: the current file renamed away twice mid-drain loses nothing', async (t) => {
+  const lines = await restartWithBacklog(t, (path) => {
+    renameAndCreate(path);
+    appendFileSync(path, 'between two rotations\n');
+    renameAndCreate(path);
+  });
+  assert.deepEqual(lines, [...expected(0, 500), 'between two rotations', ...expected(500, 600)]);
+});
+
+void test('restarted with a backlog of generations: the current file renamed away under a dated name mid-drain loses nothing', async (t) => {
+  const lines = await restartWithBacklog(t, (path) => {
+    renameSync(path, `${path}-20250101`);
+    writeFileSync(path, '');
+  });
+  assert.deepEqual(lines, expected(0, 600));
+});
+
+void test('restarted with a backlog of generations and an empty current file, filled and copytruncated mid-drain', async (t) => {
+  const { path, lines, start } = setup(t);
+  writeFileSync(path, '');
+  let tail = await start();
+  appendFileSync(path, numbered(0, 100));
+  await waitFor('100 lines', () => lines.length === 100);
+  await tail.stop();
+  appendFileSync(path, numbered(100, 200));
+  copytruncate(path);
+  appendFileSync(path, numbered(200, 300));
+  copytruncate(path);
+  tail = await start((line) => {
+    if (line === 'line 150') {
+      appendFileSync(path, numbered(300, 400));
+      copytruncate(path);
+      appendFileSync(path, numbered(400, 500));
+    }
+  });
+  t.after(() => tail.stop());
+  await waitFor('500 lines', () => lines.length >= 500);
+  await new Promise((r) => setTimeout(r, 200));
+  assert.deepEqual(lines, expected(0, 500));
+});
+
+// Nothing of an empty file is known, so nothing of it can differ: that it was copied away shows as
+// a new `path.1`. The writes and rotations below run in one synchronous block of this process, which
+// runs the reader too, so the reader's next look finds them all done.
+
+void test('an empty file filled and copytruncated before the reader looked again: the copy is read first', async (t) => {
+  const { path, lines, start } = setup(t, 60_000);
+  writeFileSync(path, '');
+  const tail = await start();
+  t.after(() => tail.stop());
+  appendFileSync(path, numbered(0, 100));
+  copytruncate(path);
+  appendFileSync(path, numbered(100, 200));
+  copytruncate(path);
+  appendFileSync(path, numbered(200, 300));
+  await waitFor('300 lines', () => lines.length >= 300);
+  await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(lines, expected(0, 300));
+});
+
+void test('stopped at an empty file, which was filled and copytruncated meanwhile: the copy is read first at restart', async (t) => {
+  const { path, lines, start } = setup(t);
+  writeFileSync(path, numbered(0, 10));
+  renameAndCreate(path);
+  let tail = await start();
+  await tail.stop();
+  appendFileSync(path, numbered(10, 100));
+  copytruncate(path);
+  appendFileSync(path, numbered(100, 200));
+  tail = await start();
+  t.after(() => tail.stop());
+  await waitFor('190 lines', () => lines.length >= 190);
+  await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(lines, expected(10, 200));
+});
+
+// The file is rewritten in one synchronous call of this process, which runs the reader too: by the
+// time the reader looks, the new file is longer than the old offset and ends with the same bytes
+// before it. Only its first line tells it apart.
+const oldFile = 'header 0001 old\n' + 'same line\n'.repeat(20);
+const newFile = 'header 0002 new\n' + 'same line\n'.repeat(40);
+
+void test('a truncation followed by writes past the old offset is noticed by the first line', async (t) => {
+  const { path, lines, start } = setup(t, 60_000);
+  writeFileSync(path, '');
+  const tail = await start();
+  t.after(() => tail.stop());
+  appendFileSync(path, oldFile);
+  await waitFor('the old file', () => lines.length === 21);
+  writeFileSync(path, newFile);
+  await waitFor('the new file', () => lines.length >= 62);
+  await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(lines, [...oldFile.split('\n').slice(0, -1), ...newFile.split('\n').slice(0, -1)]);
+});
+
+void test('a truncation while stopped, refilled past the saved offset with the same bytes before it, is noticed at restart', async (t) => {
+  const { path, lines, start } = setup(t);
+  writeFileSync(path, '');
+  let tail = await start();
+  appendFileSync(path, oldFile);
+  await waitFor('the old file', () => lines.length === 21);
+  await tail.stop();
+  writeFileSync(path, newFile);
+  tail = await start();
+  t.after(() => tail.stop());
+  await waitFor('the new file', () => lines.length >= 62);
+  await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(lines, [...oldFile.split('\n').slice(0, -1), ...newFile.split('\n').slice(0, -1)]);
+});
