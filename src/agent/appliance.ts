@@ -232,9 +232,10 @@ export async function startAppliance(
   let drained: Promise<void>;
   if (!options.follow && options.listenSyslog.length === 0) {
     // --notail: every input from its start to its end, a line from each in turn, as SEC reads them.
-    // Nothing to watch, so the watcher (chokidar) is not even loaded.
+    // Nothing to watch, so the watcher (chokidar) is not even loaded. Lines no rule can match are
+    // passed over undecoded (never when rules read leases: those lines are checked for hostile hostnames).
     drained = new Promise<void>((resolve) => {
-      readInputsInTurn(paths, onLine);
+      readInputsInTurn(paths, onLine, engine.lineFilter());
       resolve();
     });
   } else {

@@ -11,6 +11,7 @@ import { calendarMatches } from './calendar.js';
 import { needsShell, splitArgs, type CommandPlan } from './command.js';
 import { evalContext, mapContextNames, type ContextCondition, type ContextExpr } from './context-expr.js';
 import { ContextStore, type Context } from './contexts.js';
+import { lineGateOf, type LineFilter } from './line-gate.js';
 import { Outputs } from './output.js';
 import { compilePattern, matchPattern, type InputWindow, type Pattern } from './pattern.js';
 import type { Rule, RuleFile, RuleFileSummary, RuleSet } from './rules.js';
@@ -349,6 +350,26 @@ export class Engine {
     const intContext = context ?? (this.options.intcontexts === true ? `${FILE_CONTEXT_PREFIX}${source}` : undefined);
     this.handleEvent(line, source, intContext);
     if (this.events.length > 0) this.drainEvents();
+    this.runDueTimers();
+  }
+
+  /**
+   * For a caller that reads inputs in bulk: a filter that turns away, on
+   * their bytes, lines that no rule can match (undefined when some rule can
+   * match any line). Valid for the rules of now: take it again after a restart.
+   */
+  lineFilter(): LineFilter | undefined {
+    const gate = lineGateOf(this.rules);
+    return gate === undefined ? undefined : { gate, skipped: this.linesSkipped };
+  }
+
+  /** Lines went by unmatched: what is due by the clock happens, as it would after a line. */
+  private readonly linesSkipped = (): void => {
+    if (!this.started) this.start();
+    this.runDueTimers();
+  };
+
+  private runDueTimers(): void {
     if (this.seconds() - this.lastCleanup >= 1) this.tick();
   }
 
@@ -1070,7 +1091,10 @@ export class Engine {
         const variable = a.args[0] ?? '';
         const ctx = this.contexts.get(t(1));
         if (a.kind === 'exists') this.variables.set(variable, ctx === undefined ? '0' : '1');
-        else if (ctx === undefined) this.variables.delete(variable);
+        // SEC unsets the variable for a missing context only in getsize; the others leave it as it was.
+        else if (ctx === undefined) {
+          if (a.kind === 'getsize') this.variables.delete(variable);
+        }
         else if (a.kind === 'getsize') this.variables.set(variable, String(ctx.buffer.length));
         else if (a.kind === 'getaliases') this.variables.set(variable, [...ctx.aliases].sort().join('\n'));
         else if (a.kind === 'getltime') this.variables.set(variable, String(ctx.window));
@@ -1089,7 +1113,8 @@ export class Engine {
       case 'setctime': {
         const ctx = this.contexts.get(t(1));
         const time = /^\s*0*([0-9]+)\s*$/.exec(t(0));
-        if (ctx !== undefined && time !== null && !ctx.internal && Number(time[1]) <= this.seconds()) {
+        // Only forward and not past now, as in SEC: an earlier time would expire the context retroactively.
+        if (ctx !== undefined && time !== null && !ctx.internal && Number(time[1]) >= ctx.time && Number(time[1]) <= this.seconds()) {
           ctx.time = Number(time[1]);
           this.contexts.get(t(1));
         }
@@ -1125,6 +1150,9 @@ export class Engine {
         break;
       case 'free':
         this.variables.delete(a.args[0] ?? '');
+        break;
+      case 'varset':
+        this.variables.set(a.args[0] ?? '', this.cache.has(t(1)) ? '1' : '0');
         break;
       case 'if': {
         const value = this.variables.get(a.args[0] ?? '');
@@ -1221,8 +1249,18 @@ export class Engine {
     }
   }
 
+  /**
+   * The rule file whose rules a reset/getwpos/setwpos offset counts: the one
+   * the action was written in (SEC keys operations by file). Copies made for
+   * match variables and nested lists are not in the rule, hence ruleFile.
+   */
+  private actionFile(a: Action): RuleFile | undefined {
+    if (a.ruleFile !== undefined) return this.rules.files.find((f) => f.file === a.ruleFile);
+    return this.rules.files.find((f) => f.rules.some((r) => r.action.actions.includes(a) || r.action2.actions.includes(a)));
+  }
+
   private reset(a: Action, desc: string): void {
-    const file = this.rules.files.find((f) => f.rules.some((r) => r.action.actions.includes(a) || r.action2.actions.includes(a)));
+    const file = this.actionFile(a);
     const files = file === undefined ? this.rules.files : [file];
     for (const f of files) {
       const rules = a.ruleIndex === undefined ? f.rules : [f.rules[a.ruleIndex]].filter((r): r is Rule => r !== undefined);
@@ -1233,20 +1271,54 @@ export class Engine {
     }
   }
 
+  /** SEC's getwpos/setwpos: the operation of rule `ruleIndex` in the action's own file with description `text`. */
   private windowPosition(a: Action, desc: string): void {
     const text = this.text(a, 1, desc);
-    for (const f of this.rules.files) {
-      const rule = a.ruleIndex === undefined ? undefined : f.rules[a.ruleIndex];
-      if (rule === undefined) continue;
-      const op = this.operations.get(rule, this.key(f, rule, text));
-      if (op === undefined) continue;
-      if (a.kind === 'getwpos') {
-        this.variables.set(a.args[0] ?? '', String(op.time));
-      } else {
-        const m = /^\s*0*([0-9]+)\s*$/.exec(this.text(a, 0, desc));
-        if (m !== null) op.time = Number(m[1]);
-      }
+    const file = this.actionFile(a);
+    const rule = a.ruleIndex === undefined || file === undefined ? undefined : file.rules[a.ruleIndex];
+    if (file === undefined || rule === undefined) return;
+    const op = this.operations.get(rule, this.key(file, rule, text));
+    if (a.kind === 'getwpos') {
+      if (op !== undefined) this.variables.set(a.args[0] ?? '', String(op.time));
       return;
+    }
+    const m = /^\s*0*([0-9]+)\s*$/.exec(this.text(a, 0, desc));
+    if (m === null || op === undefined || op.deleting) return;
+    const time = Number(m[1]);
+    // The window only moves forward, and not past now: events it holds stay ordered in time.
+    if (time <= op.time || time > this.seconds()) return;
+    this.moveWindow(op, time);
+  }
+
+  /** SEC's setwpos: counting operations forget what falls before the new start, and one left empty ends. */
+  private moveWindow(op: Operation, time: number): void {
+    switch (op.rule.type) {
+      case 'SingleWithThreshold':
+      case 'SingleWith2Thresholds': {
+        const counting = op.rule.type === 'SingleWithThreshold' ? !op.suppress : !op.secondPass;
+        if (op.rule.type === 'SingleWithThreshold' && !counting) {
+          op.time = time;
+          break;
+        }
+        this.slideTimes(op, time, true);
+        if (counting && op.times.length === 0) this.operations.delete(op.rule, op.key);
+        break;
+      }
+      case 'EventGroup':
+        if (op.suppress) {
+          op.time = time;
+          break;
+        }
+        this.slideEventGroup(op, time);
+        op.time = time;
+        if (op.allTimes.length === 0) {
+          op.deleting = true;
+          this.operations.delete(op.rule, op.key);
+          this.execute(op.action2, op.desc);
+        }
+        break;
+      default:
+        op.time = time;
     }
   }
 

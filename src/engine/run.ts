@@ -1,6 +1,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { silentLogger, type Logger } from '../log/index.js';
 import { Engine, type NativeActionSink } from './engine.js';
+import { GateScanner, type LineFilter } from './line-gate.js';
 import { loadRules } from './rules.js';
 
 export interface RunFilesOptions {
@@ -25,12 +26,15 @@ export interface RunFilesResult {
 }
 
 const CHUNK = 1 << 16;
+/** What FileLines.next() returns for a line the gate turned away. */
+const SKIPPED = null;
 
 /**
  * Lines of a file (or standard input, `-`) read as bytes and handed out one
  * at a time as latin1 strings, so each byte is one character and comes back
  * out unchanged, as it does in Perl. A last line without a newline still
- * counts, as SEC's --notail reads it.
+ * counts, as SEC's --notail reads it. With a gate, a line that holds none
+ * of its literals is passed over undecoded (SKIPPED).
  */
 class FileLines {
   private readonly fd: number;
@@ -38,31 +42,42 @@ class FileLines {
   private start = 0;
   private end = 0;
   private eof = false;
+  private readonly scanner: GateScanner | undefined;
+  /** Lines passed over since the last read. */
+  private skipped = 0;
 
-  constructor(readonly path: string) {
+  constructor(
+    readonly path: string,
+    private readonly filter: LineFilter | undefined,
+  ) {
     this.fd = path === '-' ? 0 : openSync(path, 'r');
+    this.scanner = filter === undefined ? undefined : new GateScanner(filter.gate);
   }
 
-  /** The next line, or undefined at the end; `refilled` hears of each read of the file. */
-  next(refilled?: () => void): string | undefined {
+  /** The next line, SKIPPED for one the gate turned away, or undefined at the end. */
+  next(): string | typeof SKIPPED | undefined {
     for (;;) {
       const nl = this.buffer.indexOf(10, this.start);
-      if (nl >= 0 && nl < this.end) {
-        // One string per line, decoded on its own: a captured value then keeps
-        // only its line alive, not a whole read chunk.
-        const line = this.buffer.toString('latin1', this.start, nl);
-        this.start = nl + 1;
-        return line;
-      }
-      if (this.eof) {
-        if (this.start === this.end) return undefined;
-        const last = this.buffer.toString('latin1', this.start, this.end);
-        this.start = this.end;
-        return last;
+      if (nl >= 0 && nl < this.end) return this.take(nl, nl + 1);
+      if (this.eof) return this.start === this.end ? undefined : this.take(this.end, this.end);
+      if (this.skipped > 0) {
+        this.skipped = 0;
+        this.filter?.skipped();
       }
       this.fill();
-      refilled?.();
     }
+  }
+
+  private take(lineEnd: number, nextStart: number): string | typeof SKIPPED {
+    const start = this.start;
+    this.start = nextStart;
+    if (this.scanner !== undefined && !this.scanner.passes(start, lineEnd)) {
+      this.skipped++;
+      return SKIPPED;
+    }
+    // One string per line, decoded on its own: a captured value then keeps
+    // only its line alive, not a whole read chunk.
+    return this.buffer.toString('latin1', start, lineEnd);
   }
 
   ended(): boolean {
@@ -96,6 +111,7 @@ class FileLines {
     }
     if (n === 0) this.eof = true;
     this.end += n;
+    this.scanner?.reset(this.buffer, this.end);
   }
 }
 
@@ -106,30 +122,31 @@ export function splitInputSpec(spec: string): { path: string; context: string | 
 }
 
 /** Every line of one file, in order; returns how many there were. */
-export function forEachLine(path: string, onLine: (line: string) => void, afterChunk?: () => void): number {
-  return readInputsInTurn([path], (line) => { onLine(line); }, afterChunk);
+export function forEachLine(path: string, onLine: (line: string) => void): number {
+  return readInputsInTurn([path], (line) => { onLine(line); });
 }
 
 /**
  * SEC's --notail reading of several inputs: one line from each in turn, in
- * the order of their names, until every one is exhausted.
+ * the order of their names, until every one is exhausted. Lines that
+ * `filter` turns away take their turn and count, but are not passed on.
  */
-export function readInputsInTurn(paths: readonly string[], onLine: (line: string, path: string) => void, afterChunk?: () => void): number {
+export function readInputsInTurn(paths: readonly string[], onLine: (line: string, path: string) => void, filter?: LineFilter): number {
   const open: FileLines[] = [];
   let count = 0;
   try {
-    for (const path of paths) open.push(new FileLines(path));
+    for (const path of paths) open.push(new FileLines(path, filter));
     let live = open;
     while (live.length > 0) {
       let exhausted = false;
       for (let i = 0; i < live.length; i++) {
         const input = live[i] as FileLines;
-        const line = input.next(afterChunk);
+        const line = input.next();
         if (line === undefined) {
           exhausted = true;
           continue;
         }
-        onLine(line, input.path);
+        if (line !== SKIPPED) onLine(line, input.path);
         count++;
       }
       if (exhausted) live = live.filter((input) => !input.ended());
@@ -161,9 +178,13 @@ export async function runEngineOnFiles(options: RunFilesOptions): Promise<RunFil
   });
   engine.start();
   const contexts = new Map(inputs.map(({ path, context }) => [path, context]));
-  const lines = readInputsInTurn([...new Set(inputs.map(({ path }) => path))].sort(), (line, path) => {
-    engine.processLine(line, path, contexts.get(path));
-  });
+  const lines = readInputsInTurn(
+    [...new Set(inputs.map(({ path }) => path))].sort(),
+    (line, path) => {
+      engine.processLine(line, path, contexts.get(path));
+    },
+    engine.lineFilter(),
+  );
   await engine.close(options.waitForChildren ?? true);
   return { lines };
 }
