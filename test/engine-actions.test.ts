@@ -108,3 +108,122 @@ void test('logonly and native actions without a sink do not throw', async () => 
   });
   await engine.close();
 });
+
+/** An engine over several rule files, on a clock the test moves by hand. */
+function filesOnClock(texts: string[]) {
+  const files = texts.map((text, i) => {
+    const { ruleFile, errors } = compileRuleText(text, `f${i + 1}.rules`);
+    assert.deepEqual(errors.map((e) => e.message), []);
+    return ruleFile;
+  });
+  let now = Date.UTC(2026, 0, 15, 12, 0, 0);
+  const out: string[] = [];
+  const engine = new Engine(new RuleSet(files), { logger: silentLogger(), now: () => now, output: (t) => out.push(t) });
+  return {
+    engine,
+    nowSeconds: (): number => Math.floor(now / 1000),
+    advance(seconds: number): void {
+      now += seconds * 1000;
+      engine.tick();
+    },
+    async output(): Promise<string> {
+      await engine.close();
+      return out.join('');
+    },
+  };
+}
+
+void test('getaliases, getltime and getctime leave the variable alone for a missing context; getsize unsets it', async () => {
+  const { engine, out } = engineFor(
+    ['type=Single', 'ptype=SubStr', 'pattern=go', 'desc=d',
+      'action=assign %a kept; assign %l kept; assign %c kept; assign %n kept; getaliases %a NONE; getltime %l NONE; getctime %c NONE; getsize %n NONE; ' +
+      'write - [%a] [%l] [%c] [%n]; if %n ( write - set ) else ( write - unset )'].join('\n'),
+  );
+  engine.processLine('go', 'log');
+  await engine.close();
+  assert.equal(out(), '[kept] [kept] [kept] []\nunset\n');
+});
+
+void test('setctime only moves a creation time forward and not past now', async () => {
+  const c = filesOnClock([
+    ['type=Single', 'ptype=RegExp', 'pattern=^create', 'desc=d', 'action=create C 100', '',
+      'type=Single', 'ptype=RegExp', 'pattern=^set (\\S+)', 'desc=d', 'action=setctime $1 C; getctime %c C; write - %c', '',
+      'type=Single', 'ptype=SubStr', 'pattern=alive', 'context=C', 'desc=d', 'action=write - alive'].join('\n'),
+  ]);
+  const created = c.nowSeconds();
+  c.engine.processLine('create', 'log');
+  c.advance(50);
+  c.engine.processLine(`set ${created - 40}`, 'log');
+  c.engine.processLine(`set ${c.nowSeconds() + 1}`, 'log');
+  c.engine.processLine(`set ${created + 30}`, 'log');
+  c.advance(70);
+  c.engine.processLine('alive', 'log');
+  c.advance(31);
+  c.engine.processLine('alive', 'log');
+  assert.equal(await c.output(), `${created}\n${created}\n${created + 30}\nalive\n`);
+});
+
+void test('setwpos moves a threshold window forward only: events before the new start are forgotten, an empty operation ends', async () => {
+  const swt = ['type=SingleWithThreshold', 'ptype=RegExp', 'pattern=fail (\\S+)', 'desc=fails $1', 'action=write - threshold %s', 'window=100', 'thresh=3', ''];
+  const c = filesOnClock([
+    [...swt,
+      'type=Single', 'ptype=RegExp', 'pattern=^move (\\S+) (\\S+)', 'desc=d', 'action=setwpos $2 -1 fails $1; assign %w none; getwpos %w -1 fails $1; write - $1 %w'].join('\n'),
+  ]);
+  const start = c.nowSeconds();
+  c.engine.processLine('fail a', 'log');
+  c.advance(10);
+  c.engine.processLine('fail a', 'log');
+  c.engine.processLine('fail b', 'log');
+  c.advance(10);
+  c.engine.processLine(`move a ${start - 5}`, 'log');
+  c.engine.processLine(`move a ${c.nowSeconds() + 5}`, 'log');
+  c.engine.processLine('move a soon', 'log');
+  // a keeps its event at start+10; b's only event is before the new start, so b ends.
+  c.engine.processLine(`move a ${start + 5}`, 'log');
+  c.engine.processLine(`move b ${start + 15}`, 'log');
+  c.engine.processLine('fail a', 'log');
+  c.engine.processLine('fail a', 'log');
+  assert.equal(
+    await c.output(),
+    [`a ${start}`, `a ${start}`, `a ${start}`, `a ${start + 5}`, 'b none', 'threshold fails a', ''].join('\n'),
+  );
+});
+
+void test('setwpos on an EventGroup whose window empties ends it with its end actions', async () => {
+  const c = filesOnClock([
+    ['type=EventGroup2', 'ptype=RegExp', 'pattern=down (\\S+)', 'ptype2=RegExp', 'pattern2=stp (\\S+)', 'desc=flap $1', 'action=write - %s',
+      'end=write - ended %s', 'window=100', '',
+      'type=Single', 'ptype=RegExp', 'pattern=^move (\\S+) (\\S+)', 'desc=d', 'action=setwpos $2 -1 flap $1'].join('\n'),
+  ]);
+  const start = c.nowSeconds();
+  c.engine.processLine('down ge1', 'log');
+  c.advance(10);
+  c.engine.processLine(`move ge1 ${start + 5}`, 'log');
+  c.engine.processLine('stp ge1', 'log');
+  assert.equal(await c.output(), 'ended flap ge1\n');
+});
+
+void test('reset, getwpos and setwpos count rules in their own file only', async () => {
+  const swt = ['type=SingleWithThreshold', 'ptype=RegExp', 'pattern=fail (\\S+)', 'desc=fails $1', 'action=write - threshold in %s', 'window=100', 'thresh=2', ''];
+  const c = filesOnClock([
+    swt.join('\n'),
+    ['type=Single', 'ptype=SubStr', 'pattern=nothing here', 'desc=fails x', 'action=none', '',
+      'type=Single', 'ptype=RegExp', 'pattern=^probe (\\S+)', 'desc=d', 'action=assign %w none; getwpos %w 1 fails $1; write - wpos %w; reset 1 fails $1'].join('\n'),
+  ]);
+  c.engine.processLine('fail a', 'log');
+  c.engine.processLine('probe a', 'log');
+  c.engine.processLine('fail a', 'log');
+  assert.equal(await c.output(), 'wpos none\nthreshold in fails a\n');
+});
+
+void test('varset tells whether the pattern match cache holds an entry', async () => {
+  const { engine, out } = engineFor(
+    ['type=Single', 'ptype=RegExp', 'pattern=login (\\S+)', 'varmap=LOGIN; user=1', 'continue=TakeNext', 'desc=d', 'action=none', '',
+      'type=Single', 'ptype=TValue', 'pattern=TRUE', 'desc=d', 'action=varset %l LOGIN; varset %n NTP; write - %l %n'].join('\n'),
+  );
+  engine.processLine('login alice', 'log');
+  engine.processLine('other', 'log');
+  await engine.close();
+  assert.equal(out(), '1 0\n0 0\n');
+  assert.match(compileRuleText('type=Single\nptype=SubStr\npattern=x\ndesc=d\naction=varset x LOGIN\n', 'f').errors[0]?.message ?? '', /does not have the form/);
+});

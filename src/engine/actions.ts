@@ -7,7 +7,7 @@ export type ActionKind =
   | 'create' | 'set' | 'delete' | 'obsolete' | 'alias' | 'unalias' | 'add' | 'prepend' | 'fill'
   | 'report' | 'reportexec' | 'copy' | 'pop' | 'shift' | 'empty' | 'exists' | 'getsize' | 'getaliases'
   | 'getltime' | 'setltime' | 'getctime' | 'setctime' | 'event' | 'tevent' | 'cevent' | 'reset'
-  | 'getwpos' | 'setwpos' | 'assign' | 'assignsq' | 'free' | 'if' | 'while' | 'break' | 'continue'
+  | 'getwpos' | 'setwpos' | 'assign' | 'assignsq' | 'free' | 'varset' | 'if' | 'while' | 'break' | 'continue'
   | 'onboard' | 'check' | 'provision' | 'backup';
 
 /**
@@ -24,6 +24,8 @@ export interface Action {
   argv: boolean;
   /** Rule offset for reset/getwpos/setwpos: absolute rule index in the file, or undefined for "all rules". */
   ruleIndex?: number;
+  /** For reset/getwpos/setwpos: the rule file the action was written in, whose rules the offset counts. */
+  ruleFile?: string;
 }
 
 export interface ActionList {
@@ -94,6 +96,8 @@ function variableName(token: string): string {
 export interface ActionParseContext {
   /** Index of the rule in its file, for reset/getwpos/setwpos offsets. */
   ruleIndex: number;
+  /** The rule file: reset/getwpos/setwpos reach operations of that file only, as in SEC. */
+  file?: string;
 }
 
 export function parseActionList(text: string, ctx: ActionParseContext): Action[] {
@@ -224,18 +228,20 @@ function parseAction(action: string, masked: string, parts: string[], ctx: Actio
   if ((m = /^reset(?:\s+([+-]?)0*([0-9]+))?(?:\s+(.*\S))?$/is.exec(action))) {
     const text = unparen(m[3] ?? '');
     const ruleIndex = m[2] === undefined ? undefined : ruleOffset(m[1] ?? '', m[2], ctx);
-    return make('reset', [text === '' ? '%s' : text], { ruleIndex });
+    return make('reset', [text === '' ? '%s' : text], { ruleIndex, ruleFile: ctx.file });
   }
   if ((m = /^getwpos\s+(\S+)\s+([+-]?)0*([0-9]+)(?:\s+(.*\S))?$/is.exec(action))) {
     const text = unparen(m[4] ?? '');
     return make('getwpos', [variableName(m[1] ?? ''), text === '' ? '%s' : text], {
       ruleIndex: ruleOffset(m[2] ?? '', m[3] ?? '0', ctx),
+      ruleFile: ctx.file,
     });
   }
   if ((m = /^setwpos\s+(\S+)\s+([+-]?)0*([0-9]+)(?:\s+(.*\S))?$/is.exec(action))) {
     const text = unparen(m[4] ?? '');
     return make('setwpos', [unparen(m[1] ?? ''), text === '' ? '%s' : text], {
       ruleIndex: ruleOffset(m[2] ?? '', m[3] ?? '0', ctx),
+      ruleFile: ctx.file,
     });
   }
   if ((m = /^(assign|assignsq)\s+(\S+)(?:\s+(.*\S))?$/is.exec(action))) {
@@ -243,6 +249,11 @@ function parseAction(action: string, masked: string, parts: string[], ctx: Actio
     return make((m[1] ?? '').toLowerCase() as ActionKind, [variableName(m[2] ?? ''), value === '' ? '%s' : value]);
   }
   if ((m = /^free\s+(\S+)$/is.exec(action))) return make('free', [variableName(m[1] ?? '')]);
+  if ((m = /^varset\s+(\S+)\s+(\S+)$/is.exec(action))) {
+    const entry = unparen(m[2] ?? '');
+    if (entry === '') throw new FieldError('empty pattern match cache entry name given for varset action');
+    return make('varset', [variableName(m[1] ?? ''), entry]);
+  }
   if (/^if\s/i.test(action)) {
     const im = new RegExp(`^if\\s+(\\S+)\\s+${PLACEHOLDER}(?:\\s+else\\s+${PLACEHOLDER})?$`, 'is').exec(masked);
     if (im === null) throw new FieldError(`invalid if action '${action}': expected if %VAR ( ACTIONS ) [else ( ACTIONS )]`);

@@ -150,7 +150,7 @@ class RuleCompiler {
     const text = this.field(raw, key);
     if (text === undefined) return EMPTY_LIST;
     return this.at(raw, key, () => {
-      const actions = parseActionList(text, { ruleIndex: id });
+      const actions = parseActionList(text, { ruleIndex: id, file: this.file });
       return { actions, volatile: hasMatchVars(text), natives: listHasNatives(actions) };
     });
   }
