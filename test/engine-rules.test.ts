@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compileRuleText, loadRules, RuleLoadError } from '../src/engine/index.js';
+import { silentLogger } from '../src/log/index.js';
+import { compileRuleText, Engine, loadRules, RuleLoadError, RuleSet } from '../src/engine/index.js';
 
 const SEED = '/work/shared/examples/dhcp.rules';
 const seedPath = new URL('../rules/dhcp.rules', import.meta.url).pathname;
@@ -119,4 +120,37 @@ void test('--conf globs expand sorted, each file once', async () => {
   writeFileSync(join(dir, '05-b.rules'), 'type=Single\nptype=SubStr\npattern=b\ndesc=d\naction=none\n');
   const rules = await loadRules([join(dir, '*.rules'), a]);
   assert.deepEqual(rules.summary().map((s) => s.file), [join(dir, '05-b.rules'), a]);
+});
+
+function jumpEngine(texts: string[]) {
+  const files = texts.map((text, i) => {
+    const { ruleFile, errors } = compileRuleText(text, `set${i + 1}.rules`);
+    assert.deepEqual(errors.map((e) => e.message), []);
+    return ruleFile;
+  });
+  const out: string[] = [];
+  const engine = new Engine(new RuleSet(files), { logger: silentLogger(), output: (t) => out.push(t) });
+  return { engine, output: async (): Promise<string> => { await engine.close(); return out.join(''); } };
+}
+
+void test('Jump with constset=no takes set names from match variables; constset=yes keeps them literal', async () => {
+  const { engine, output } = jumpEngine([
+    ['type=Jump', 'ptype=RegExp', 'pattern=^(\\w+):', 'constset=no', 'cfset=$1 common', 'continue=TakeNext', 'desc=j', '',
+      'type=Jump', 'ptype=RegExp', 'pattern=^(\\w+):', 'cfset=$1', 'desc=literal'].join('\n'),
+    ['type=Options', 'joincfset=sshd', 'procallin=no', '', 'type=Single', 'ptype=SubStr', 'pattern=sshd', 'desc=d', 'action=write - sshd set'].join('\n'),
+    ['type=Options', 'joincfset=common', 'procallin=no', '', 'type=Single', 'ptype=TValue', 'pattern=TRUE', 'desc=d', 'action=write - common set'].join('\n'),
+    ['type=Options', 'joincfset=$1', 'procallin=no', '', 'type=Single', 'ptype=TValue', 'pattern=TRUE', 'desc=d', 'action=write - literal set'].join('\n'),
+  ]);
+  engine.processLine('sshd: Accepted', 'log');
+  engine.processLine('ntpd: step', 'log');
+  assert.equal(await output(), 'sshd set\ncommon set\nliteral set\ncommon set\nliteral set\n');
+});
+
+void test('Jump loops are refused by set name: a file may enter a set holding it once', async () => {
+  const { engine, output } = jumpEngine([
+    ['type=Options', 'joincfset=loop', '', 'type=Single', 'ptype=SubStr', 'pattern=x', 'continue=TakeNext', 'desc=d', 'action=write - pass', '',
+      'type=Jump', 'ptype=SubStr', 'pattern=x', 'cfset=loop', 'desc=j'].join('\n'),
+  ]);
+  engine.processLine('x', 'log');
+  assert.equal(await output(), 'pass\npass\n');
 });

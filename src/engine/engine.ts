@@ -413,7 +413,7 @@ export class Engine {
   }
 
   /** Runs a rule file from rule `start`; true when EndMatch stopped all matching. */
-  private processRules(file: RuleFile, start: number, trace?: Set<RuleFile>): boolean {
+  private processRules(file: RuleFile, start: number, trace?: Set<string>): boolean {
     const rules = file.rules;
     let i = start;
     while (i >= 0 && i < rules.length) {
@@ -461,7 +461,7 @@ export class Engine {
     return matchPattern(pattern, this.input, this.cache, this.intContextName, this.dhcpOptions);
   }
 
-  private matchSingleRule(file: RuleFile, rule: Rule, index: number, trace: Set<RuleFile> | undefined): number {
+  private matchSingleRule(file: RuleFile, rule: Rule, index: number, trace: Set<string> | undefined): number {
     const cond = rule.context;
     if (cond?.preEval === true && !this.evalExpr(cond.expr)) return index + 1;
     const vars = this.match(rule.pattern);
@@ -471,7 +471,7 @@ export class Engine {
       case 'Suppress':
         return rule.next;
       case 'Jump':
-        return this.processJump(file, rule, trace) ? -1 : rule.next;
+        return this.processJump(rule, vars, trace) ? -1 : rule.next;
       case 'Single':
         this.execute(this.actionsFor(rule.action.actions, rule.action.volatile, vars), this.descFor(rule.desc, vars));
         break;
@@ -795,20 +795,30 @@ export class Engine {
     op.time = op.allTimes[0] ?? since;
   }
 
-  private processJump(file: RuleFile, rule: Rule, trace: Set<RuleFile> | undefined): boolean {
+  /**
+   * SEC's process_jump_rule. Loops are caught by set name, as SEC does: the
+   * set being run is the trace, not the file, so a file may jump into a set
+   * that holds it once before the loop is refused.
+   */
+  private processJump(rule: Rule, vars: MatchVars, trace: Set<string> | undefined): boolean {
     if (rule.cfset.length === 0) return false;
-    const seen = trace ?? new Set<RuleFile>([file]);
-    for (const set of rule.cfset) {
-      for (const target of this.cfsets.get(set) ?? []) {
-        if (seen.has(target)) {
-          this.logger.warn({ event: Events.ruleError, file: rule.file, line: rule.line }, `jump loop through ${target.file} skipped`);
-          continue;
-        }
-        seen.add(target);
-        const ended = this.processRules(target, 0, seen);
-        seen.delete(target);
-        if (ended) return true;
+    const seen = trace ?? new Set<string>();
+    const sets = rule.constset || vars.size === 0 ? rule.cfset : rule.cfset.map((set) => substMatch(set, vars, this.cache));
+    for (const set of sets) {
+      if (seen.has(set)) {
+        this.logger.warn({ event: Events.ruleError, file: rule.file, line: rule.line }, `jump loop through set ${set} skipped`);
+        continue;
       }
+      const targets = this.cfsets.get(set);
+      if (targets === undefined) continue;
+      seen.add(set);
+      for (const target of targets) {
+        if (this.processRules(target, 0, seen)) {
+          seen.delete(set);
+          return true;
+        }
+      }
+      seen.delete(set);
     }
     return false;
   }
