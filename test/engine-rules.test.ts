@@ -154,3 +154,20 @@ void test('Jump loops are refused by set name: a file may enter a set holding it
   engine.processLine('x', 'log');
   assert.equal(await output(), 'pass\npass\n');
 });
+
+void test('a second RegExp that is a regex only with the first match in ($+{name}) loads and is compiled per match', async () => {
+  const { engine, output } = jumpEngine([
+    ['type=Pair', 'ptype=RegExp', 'pattern=DROP SRC=(?<src>\\S+)', 'desc=blocked $+{src}', 'action=write - %s',
+      'ptype2=RegExp', 'pattern2=ACCEPT SRC=$+{src} DPT=(?<port>\\d+)', 'desc2=accepted %+{src} on $+{port}', 'action2=write - %s'].join('\n'),
+  ]);
+  engine.processLine('DROP SRC=10.0.0.1', 'log');
+  engine.processLine('ACCEPT SRC=10.0.0.10 DPT=22', 'log');
+  engine.processLine('ACCEPT SRC=10.0.0.1 DPT=22', 'log');
+  assert.equal(await output(), 'blocked 10.0.0.1\naccepted 10.0.0.1 on 22\n');
+  // After a SubStr first pattern nothing is put in, so the text must be a regex as it stands.
+  const substrFirst = compileRuleText(
+    ['type=Pair', 'ptype=SubStr', 'pattern=DROP', 'desc=d', 'action=none', 'ptype2=RegExp', 'pattern2=ACCEPT $+{src}', 'desc2=d', 'action2=none'].join('\n'),
+    'f',
+  );
+  assert.equal(substrFirst.errors.length, 1);
+});

@@ -155,12 +155,22 @@ class RuleCompiler {
     });
   }
 
-  pattern(raw: RawRule, ptypeKey: string, patternKey: string, varmapKey: string): Pattern | undefined {
+  pattern(raw: RawRule, ptypeKey: string, patternKey: string, varmapKey: string, first?: Pattern): Pattern | undefined {
     const ptype = this.field(raw, ptypeKey);
     const text = this.field(raw, patternKey);
     if (ptype === undefined || text === undefined) return undefined;
     this.at(raw, ptypeKey, () => { assertPatternType(ptype); });
-    const pattern = this.at(raw, patternKey, () => compilePattern(ptype, text));
+    const pattern = this.at(raw, patternKey, () => {
+      try {
+        return compilePattern(ptype, text);
+      } catch (err) {
+        // A second RegExp that takes the first match's values ($1, $+{name}) is a regex only once
+        // they are in (SEC compiles it then): `$+{src}` alone is not one. The engine compiles it per match.
+        const deferred = first !== undefined && !['tvalue', 'substr', 'nsubstr'].includes(first.kind) && /^n?regexp\d*$/i.test(ptype) && hasMatchVars(text);
+        if (!deferred) throw err;
+        return { ...compilePattern(ptype, '(?!)'), text };
+      }
+    });
     const varmap = this.field(raw, varmapKey);
     if (varmap !== undefined && (pattern.kind === 'regexp' || pattern.kind === 'dhcp')) {
       pattern.varmap = this.at(raw, varmapKey, () => parseVarMap(varmap));
@@ -202,10 +212,11 @@ class RuleCompiler {
       return value === undefined ? undefined : this.at(raw, key, () => parseContinue(value));
     };
 
+    const first = this.pattern(raw, 'ptype', 'pattern', 'varmap');
     const rule: Rule = {
       type, id, file: this.file, line: raw.line, next: 0, next2: 0,
-      pattern: this.pattern(raw, 'ptype', 'pattern', 'varmap'),
-      pattern2: this.pattern(raw, 'ptype2', 'pattern2', 'varmap2'),
+      pattern: first,
+      pattern2: this.pattern(raw, 'ptype2', 'pattern2', 'varmap2', first),
       context: this.context(raw, 'context'),
       context2: this.context(raw, 'context2'),
       desc: this.field(raw, 'desc') ?? '',
