@@ -227,3 +227,36 @@ void test('varset tells whether the pattern match cache holds an entry', async (
   assert.equal(out(), '1 0\n0 0\n');
   assert.match(compileRuleText('type=Single\nptype=SubStr\npattern=x\ndesc=d\naction=varset x LOGIN\n', 'f').errors[0]?.message ?? '', /does not have the form/);
 });
+
+void test('EventGroup multact=yes keeps its events and fires on every later one while the thresholds hold', async () => {
+  const c = filesOnClock([
+    ['type=EventGroup2', 'ptype=RegExp', 'pattern=tcp (\\S+)', 'thresh=2', 'ptype2=RegExp', 'pattern2=udp (\\S+)', 'desc=scan $1',
+      'action=write - %s', 'multact=yes', 'window=60'].join('\n'),
+  ]);
+  for (const line of ['tcp a', 'udp a', 'tcp a', 'udp a', 'tcp b']) c.engine.processLine(line, 'log');
+  assert.equal(await c.output(), 'scan a\nscan a\n');
+});
+
+void test('EventGroup: an init or count action that ends the operation leaves the event at that', async () => {
+  const c = filesOnClock([
+    ['type=EventGroup', 'ptype=RegExp', 'pattern=init (\\S+)', 'desc=i $1', 'init=write - init %s; reset 0 %s', 'action=write - fired %s', 'window=60', '',
+      'type=EventGroup', 'ptype=RegExp', 'pattern=count (\\S+)', 'desc=c $1', 'count=write - count %s; reset 0 %s', 'action=write - fired %s', 'window=60'].join('\n'),
+  ]);
+  c.engine.processLine('init a', 'log');
+  c.engine.processLine('count a', 'log');
+  assert.equal(await c.output(), 'init i a\ncount c a\n');
+});
+
+void test('EventGroup slide actions carry the match of the event that started the operation', async () => {
+  const c = filesOnClock([
+    ['type=EventGroup', 'ptype=RegExp', 'pattern=down (\\S+) (\\S+)', 'thresh=3', 'desc=flap $1', 'action=write - %s',
+      'slide=write - slid $1 first seen $2', 'end=write - ended $1', 'window=10'].join('\n'),
+  ]);
+  c.engine.processLine('down ge1 one', 'log');
+  c.advance(6);
+  c.engine.processLine('down ge1 two', 'log');
+  c.advance(6);
+  c.advance(6);
+  c.advance(6);
+  assert.equal(await c.output(), 'slid ge1 first seen one\nended ge1\n');
+});

@@ -90,6 +90,8 @@ interface Operation {
   allTimes: number[];
   /** EventGroup: each event's egtoken, in arrival order, for egpattern. */
   egTokens: string[];
+  /** EventGroup: slide actions with the match of the event that started the operation, as SEC keeps them. */
+  slide: Action[];
   deleting: boolean;
 }
 
@@ -102,6 +104,7 @@ const CONTROL_NORMAL = 1;
 /** Shared by operations that never record occurrence times (Pair, SingleWithSuppress): nothing to allocate per event. */
 const NO_TIMES: number[] = [];
 const NO_TOKENS: string[] = [];
+const NO_ACTIONS: Action[] = [];
 
 /**
  * Correlation operations, one small map per rule keyed by the operation's
@@ -528,6 +531,7 @@ export class Engine {
       memberTimes: rule.type === 'EventGroup' ? rule.members.map(() => []) : [],
       allTimes: rule.type === 'EventGroup' ? [] : NO_TIMES,
       egTokens: rule.type === 'EventGroup' ? [] : NO_TOKENS,
+      slide: NO_ACTIONS,
       deleting: false,
     };
   }
@@ -735,7 +739,7 @@ export class Engine {
           op.deleting = true;
           this.execute(op.action2, desc);
         } else {
-          this.execute(this.actionsFor(rule.slide.actions, false, vars), desc);
+          this.execute(op.slide, desc);
         }
       } else {
         this.operations.delete(rule, key);
@@ -744,34 +748,37 @@ export class Engine {
       }
     }
     op = this.operations.get(rule, key);
-    const counts = rule.members[member]?.count;
     if (op === undefined) {
       op = this.newOperation(
         file, rule, key, desc,
         this.actionsFor(rule.action.actions, rule.action.volatile, vars),
         this.actionsFor(rule.end.actions, rule.end.volatile, vars),
       );
+      op.slide = this.actionsFor(rule.slide.actions, rule.slide.volatile, vars);
       this.operations.set(rule, op.key, op);
       this.execute(this.actionsFor(rule.init.actions, rule.init.volatile, vars), desc);
+      // An init action may end the operation (reset): the event then counts for nothing.
+      if (this.operations.get(rule, key) !== op) return;
     }
-    if (counts !== undefined && counts.actions.length > 0) this.execute(this.actionsFor(counts.actions, counts.volatile, vars), desc);
+    // Recorded before the count action runs, so that it sees this event in the window (SEC).
+    if (!op.suppress) {
+      op.memberTimes[member]?.push(now);
+      op.allTimes.push(now);
+      const token = rule.members[member]?.egToken;
+      if (rule.egPattern !== undefined && token !== undefined) op.egTokens.push(vars.size > 0 ? substMatch(token, vars, this.cache) : token);
+    }
+    const counts = rule.members[member]?.count;
+    if (counts !== undefined && counts.actions.length > 0) {
+      this.execute(this.actionsFor(counts.actions, counts.volatile, vars), desc);
+      if (this.operations.get(rule, key) !== op) return;
+    }
     if (op.suppress) return;
-    op.memberTimes[member]?.push(now);
-    op.allTimes.push(now);
-    const token = rule.members[member]?.egToken;
-    if (rule.egPattern !== undefined && token !== undefined) op.egTokens.push(vars.size > 0 ? substMatch(token, vars, this.cache) : token);
     const reached = rule.members.every((m, k) => (op.memberTimes[k]?.length ?? 0) >= m.thresh);
     if (!reached) return;
     if (rule.egPattern !== undefined && !this.egPatternMatches(rule, op)) return;
+    // multact=yes keeps the events: every later one that still meets the thresholds fires again.
+    if (!rule.multact) op.suppress = true;
     this.execute(op.action, desc);
-    if (rule.multact) {
-      op.memberTimes = rule.members.map(() => []);
-      op.allTimes = [];
-      op.egTokens = [];
-      op.time = now;
-    } else {
-      op.suppress = true;
-    }
   }
 
   /** SEC matches egpattern against the tokens of the events in the window, in the order they came. */
@@ -1434,7 +1441,7 @@ export class Engine {
               this.operations.delete(op.rule, op.key);
               this.execute(op.action2, op.desc);
             } else {
-              this.execute(rule.slide.actions, op.desc);
+              this.execute(op.slide, op.desc);
             }
           } else {
             op.deleting = true;
