@@ -4,17 +4,13 @@ import type { Rule, RuleSet } from './rules.js';
 /**
  * What a line must contain for some rule of a set to match it. Most lines of
  * a log match no rule, and when every rule's patterns need literal strings,
- * such lines can be turned away on the raw bytes, never decoded nor handed to
- * the rules. Each alternative is one pattern's literals, all of which a line
- * needs for that pattern to match; a line holding no alternative is matched by
- * no rule.
+ * such lines can be passed over on the raw text of a whole read, never split
+ * out nor handed to the rules. Each alternative is one pattern's literals,
+ * all of which a line needs for that pattern to match; a line holding no
+ * alternative is matched by no rule. Literals are byte strings (lines are
+ * decoded as latin1).
  */
-export interface LineGate {
-  /** Distinct literals, each char a byte (lines are decoded as latin1). */
-  literals: string[];
-  /** Indexes into `literals`: a pattern needs every one of them. */
-  alternatives: number[][];
-}
+export type LineGate = readonly (readonly string[])[];
 
 /**
  * The gate of a rule set, or undefined when some pattern can match a line
@@ -24,23 +20,17 @@ export interface LineGate {
  * whose regex takes values from the first match.
  */
 export function lineGateOf(rules: RuleSet): LineGate | undefined {
-  const literals: string[] = [];
-  const alternatives: number[][] = [];
+  const alternatives: string[][] = [];
   for (const file of rules.files) {
     for (const rule of file.rules) {
       for (const { pattern, second } of linePatterns(rule)) {
         const needed = patternLiterals(pattern, second);
         if (needed === undefined) return undefined;
-        alternatives.push(
-          needed.map((literal) => {
-            const known = literals.indexOf(literal);
-            return known >= 0 ? known : literals.push(literal) - 1;
-          }),
-        );
+        alternatives.push(needed);
       }
     }
   }
-  return { literals, alternatives };
+  return alternatives;
 }
 
 /** The patterns of a rule that input lines are matched against (an EventGroup's egpattern sees tokens, a Calendar nothing). */
@@ -82,56 +72,74 @@ function patternLiterals(pattern: Pattern | undefined, second: boolean): string[
 }
 
 /**
- * Applies a gate to lines in a byte buffer. Each literal is searched for
- * once per occurrence (from where the last search found it), not once per
- * line, so a line without any costs a few comparisons.
+ * Finds, in the text of a read, where the next line that may pass the gate
+ * is: one search for all alternatives at once, each represented by one of
+ * its literals (any of them is necessary), the one seen least often in the
+ * first text searched, so that few lines are handed on in vain. A line found
+ * may still lack an alternative's other literals; its rules check them.
  */
-export class GateScanner {
-  private readonly needles: Buffer[];
-  private readonly alternatives: number[][];
-  /** Per literal: where its next occurrence at or after the last line asked about starts (Infinity: none). */
-  private readonly next: number[];
-  private buffer: Buffer = Buffer.alloc(0);
+export class GateSearch {
+  private readonly anchors: RegExp;
 
-  constructor(gate: LineGate) {
-    this.needles = gate.literals.map((l) => Buffer.from(l, 'latin1'));
-    this.alternatives = gate.alternatives;
-    this.next = gate.literals.map(() => -1);
+  /** `sample` is the start of the input: what is rare there is taken to be rare throughout. */
+  constructor(gate: LineGate, sample: string) {
+    const anchors = new Set(gate.map((alternative) => rarest(alternative, sample)));
+    this.anchors = new RegExp([...anchors].map(escapeRegex).join('|'), 'g');
   }
 
-  /** The buffer's bytes up to `end` are new: what was found in the old ones no longer holds. */
-  reset(buffer: Buffer, end: number): void {
-    this.buffer = buffer.subarray(0, end);
-    this.next.fill(-1);
-  }
-
-  /** Whether the line from `start` to `end` (its newline or the end of the bytes) holds every literal of some alternative. Lines are asked about in order. */
-  passes(start: number, end: number): boolean {
-    const next = this.next;
-    for (const alternative of this.alternatives) {
-      let all = true;
-      for (const k of alternative) {
-        let at = next[k] as number;
-        if (at < start) {
-          const found = this.buffer.indexOf(this.needles[k] as Buffer, start);
-          at = found < 0 ? Infinity : found;
-          next[k] = at;
-        }
-        // A literal holds no newline, so one that starts in the line ends in it.
-        if (at >= end) {
-          all = false;
-          break;
-        }
-      }
-      if (all) return true;
+  /**
+   * Whether few enough lines of `sample` hold an anchor for the search to
+   * pay: finding and cutting out each such line costs more than reading it
+   * in turn, so a gate that most lines pass is not worth it.
+   */
+  selective(sample: string): boolean {
+    let lines = 0;
+    for (let at = sample.indexOf('\n'); at >= 0; at = sample.indexOf('\n', at + 1)) lines++;
+    let passing = 0;
+    for (let from = 0; passing * SELECTIVE_SHARE <= lines; ) {
+      const at = this.find(sample, from);
+      if (at < 0) break;
+      passing++;
+      from = sample.indexOf('\n', at) + 1;
+      if (from === 0) break;
     }
-    return false;
+    return lines > 0 && passing * SELECTIVE_SHARE <= lines;
   }
+
+  /** Where the first anchor at or after `from` starts, or -1. */
+  find(text: string, from: number): number {
+    this.anchors.lastIndex = from;
+    return this.anchors.exec(text)?.index ?? -1;
+  }
+}
+
+/** A gate pays when at most one line in this many passes it. */
+const SELECTIVE_SHARE = 4;
+
+/** Occurrences counted up to this: enough to tell a common literal from a rare one. */
+const COUNT_UP_TO = 64;
+
+function rarest(literals: readonly string[], sample: string): string {
+  let best = literals[0] ?? '';
+  let fewest = Infinity;
+  for (const literal of literals) {
+    let count = 0;
+    for (let at = sample.indexOf(literal); at >= 0 && count < COUNT_UP_TO; at = sample.indexOf(literal, at + literal.length)) count++;
+    if (count < fewest) {
+      fewest = count;
+      best = literal;
+    }
+  }
+  return best;
+}
+
+function escapeRegex(literal: string): string {
+  return literal.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
 }
 
 /** A gate as a reader of inputs uses it, with what to tell of the lines it turned away. */
 export interface LineFilter {
   gate: LineGate;
   /** After each read of an input that turned lines away: timers can run meanwhile, as they would between lines. */
-  skipped(): void;
+  skipped: () => void;
 }

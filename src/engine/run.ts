@@ -1,7 +1,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { silentLogger, type Logger } from '../log/index.js';
 import { Engine, type NativeActionSink } from './engine.js';
-import { GateScanner, type LineFilter } from './line-gate.js';
+import { GateSearch, type LineFilter } from './line-gate.js';
 import { loadRules } from './rules.js';
 
 export interface RunFilesOptions {
@@ -21,20 +21,13 @@ export interface RunFilesOptions {
   waitForChildren?: boolean;
 }
 
-export interface RunFilesResult {
-  lines: number;
-}
-
 const CHUNK = 1 << 16;
-/** What FileLines.next() returns for a line the gate turned away. */
-const SKIPPED = null;
 
 /**
  * Lines of a file (or standard input, `-`) read as bytes and handed out one
  * at a time as latin1 strings, so each byte is one character and comes back
  * out unchanged, as it does in Perl. A last line without a newline still
- * counts, as SEC's --notail reads it. With a gate, a line that holds none
- * of its literals is passed over undecoded (SKIPPED).
+ * counts, as SEC's --notail reads it.
  */
 class FileLines {
   private readonly fd: number;
@@ -42,39 +35,59 @@ class FileLines {
   private start = 0;
   private end = 0;
   private eof = false;
-  private readonly scanner: GateScanner | undefined;
-  /** Lines passed over since the last read. */
-  private skipped = 0;
+  /** The bytes read so far as text, for nextPassing: taken once per read. */
+  private text: string | undefined;
 
-  constructor(
-    readonly path: string,
-    private readonly filter: LineFilter | undefined,
-  ) {
+  constructor(readonly path: string) {
     this.fd = path === '-' ? 0 : openSync(path, 'r');
-    this.scanner = filter === undefined ? undefined : new GateScanner(filter.gate);
   }
 
-  /** The next line, SKIPPED for one the gate turned away, or undefined at the end. */
-  next(): string | typeof SKIPPED | undefined {
+  /** The next line, or undefined at the end. */
+  next(): string | undefined {
     for (;;) {
       const nl = this.buffer.indexOf(10, this.start);
-      if (nl >= 0 && nl < this.end) return this.take(nl, nl + 1);
-      if (this.eof) return this.start === this.end ? undefined : this.take(this.end, this.end);
-      if (this.skipped > 0) {
-        this.skipped = 0;
-        this.filter?.skipped();
-      }
+      if (nl >= 0 && nl < this.end) return this.take(this.start, nl, nl + 1);
+      if (this.eof) return this.start === this.end ? undefined : this.take(this.start, this.end, this.end);
       this.fill();
     }
   }
 
-  private take(lineEnd: number, nextStart: number): string | typeof SKIPPED {
-    const start = this.start;
-    this.start = nextStart;
-    if (this.scanner !== undefined && !this.scanner.passes(start, lineEnd)) {
-      this.skipped++;
-      return SKIPPED;
+  /** The text of the first read (nothing is taken from it). */
+  sample(): string {
+    if (this.end === 0 && !this.eof) this.fill();
+    this.text ??= this.buffer.toString('latin1', 0, this.end);
+    return this.text;
+  }
+
+  /**
+   * The next line where `search` finds an anchor of the gate, or undefined
+   * at the end. The lines before it are passed over in the text of the read,
+   * never split out; `skipped` hears of each read that passed over some.
+   */
+  nextPassing(search: GateSearch, skipped: () => void): string | undefined {
+    for (;;) {
+      this.text ??= this.buffer.toString('latin1', 0, this.end);
+      const text = this.text;
+      const at = search.find(text, this.start);
+      if (at >= 0) {
+        // The buffer's lastIndexOf: a string's searches backwards char by char.
+        const lineStart = this.buffer.lastIndexOf(10, at) + 1;
+        const nl = text.indexOf('\n', at);
+        if (nl >= 0) return this.take(lineStart, nl, nl + 1);
+        if (this.eof) return this.take(lineStart, this.end, this.end);
+        // In the unfinished last line: look again once it is complete.
+        this.start = lineStart;
+      } else {
+        this.start = this.eof ? this.end : text.lastIndexOf('\n') + 1;
+      }
+      if (this.eof) return undefined;
+      skipped();
+      this.fill();
     }
+  }
+
+  private take(start: number, lineEnd: number, nextStart: number): string {
+    this.start = nextStart;
     // One string per line, decoded on its own: a captured value then keeps
     // only its line alive, not a whole read chunk.
     return this.buffer.toString('latin1', start, lineEnd);
@@ -100,6 +113,7 @@ class FileLines {
     }
     this.start = 0;
     this.end = kept;
+    this.text = undefined;
     let n: number;
     try {
       n = readSync(this.fd, this.buffer, kept, this.buffer.length - kept, null);
@@ -111,7 +125,6 @@ class FileLines {
     }
     if (n === 0) this.eof = true;
     this.end += n;
-    this.scanner?.reset(this.buffer, this.end);
   }
 }
 
@@ -121,21 +134,31 @@ export function splitInputSpec(spec: string): { path: string; context: string | 
   return m === null ? { path: spec, context: undefined } : { path: m[1] ?? spec, context: m[2] };
 }
 
-/** Every line of one file, in order; returns how many there were. */
-export function forEachLine(path: string, onLine: (line: string) => void): number {
-  return readInputsInTurn([path], (line) => { onLine(line); });
+/** Every line of one file, in order. */
+export function forEachLine(path: string, onLine: (line: string) => void): void {
+  readInputsInTurn([path], (line) => { onLine(line); });
 }
 
 /**
  * SEC's --notail reading of several inputs: one line from each in turn, in
- * the order of their names, until every one is exhausted. Lines that
- * `filter` turns away take their turn and count, but are not passed on.
+ * the order of their names, until every one is exhausted. A single input is
+ * read through `filter` when there is one and few of its first lines pass:
+ * only the lines that may match a rule are passed on. (Several take turns
+ * line by line, so each is read in full to keep their order.)
  */
-export function readInputsInTurn(paths: readonly string[], onLine: (line: string, path: string) => void, filter?: LineFilter): number {
+export function readInputsInTurn(paths: readonly string[], onLine: (line: string, path: string) => void, filter?: LineFilter): void {
   const open: FileLines[] = [];
-  let count = 0;
   try {
-    for (const path of paths) open.push(new FileLines(path, filter));
+    for (const path of paths) open.push(new FileLines(path));
+    const only = open.length === 1 ? open[0] : undefined;
+    if (only !== undefined && filter !== undefined) {
+      const sample = only.sample();
+      const search = new GateSearch(filter.gate, sample);
+      if (search.selective(sample)) {
+        for (let line = only.nextPassing(search, filter.skipped); line !== undefined; line = only.nextPassing(search, filter.skipped)) onLine(line, only.path);
+        return;
+      }
+    }
     let live = open;
     while (live.length > 0) {
       let exhausted = false;
@@ -146,15 +169,13 @@ export function readInputsInTurn(paths: readonly string[], onLine: (line: string
           exhausted = true;
           continue;
         }
-        if (line !== SKIPPED) onLine(line, input.path);
-        count++;
+        onLine(line, input.path);
       }
       if (exhausted) live = live.filter((input) => !input.ended());
     }
   } finally {
     for (const input of open) input.close();
   }
-  return count;
 }
 
 /**
@@ -162,7 +183,7 @@ export function readInputsInTurn(paths: readonly string[], onLine: (line: string
  * through the engine, flush, and (by default) wait for started programs.
  * Rule errors propagate as RuleLoadError / AggregateError.
  */
-export async function runEngineOnFiles(options: RunFilesOptions): Promise<RunFilesResult> {
+export async function runEngineOnFiles(options: RunFilesOptions): Promise<void> {
   const rules = await loadRules(options.conf, { bufferSize: options.bufferSize });
   const inputs = options.inputs.map(splitInputSpec);
   const engine = new Engine(rules, {
@@ -178,7 +199,7 @@ export async function runEngineOnFiles(options: RunFilesOptions): Promise<RunFil
   });
   engine.start();
   const contexts = new Map(inputs.map(({ path, context }) => [path, context]));
-  const lines = readInputsInTurn(
+  readInputsInTurn(
     [...new Set(inputs.map(({ path }) => path))].sort(),
     (line, path) => {
       engine.processLine(line, path, contexts.get(path));
@@ -186,5 +207,4 @@ export async function runEngineOnFiles(options: RunFilesOptions): Promise<RunFil
     engine.lineFilter(),
   );
   await engine.close(options.waitForChildren ?? true);
-  return { lines };
 }
