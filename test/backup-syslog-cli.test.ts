@@ -17,6 +17,7 @@ const SRV = readFileSync(join(ROOT, 'baselines/hq/FS-S5850-SRV.cfg'), 'utf8');
 const switches: LabSwitchSpec[] = [
   { hostname: 'FS-S5850-CORE1', personality: 'fs-s5850', mac: '00:aa:bb:00:03:01', username: 'admin', password: PASSWORD, runningConfig: CORE1 },
   { hostname: 'FS-S5850-SRV', personality: 'fs-s5850', mac: '00:aa:bb:00:03:02', username: 'admin', password: PASSWORD, runningConfig: SRV },
+  { hostname: 'FS-S5850-EDGE', personality: 'fs-s5850', mac: '00:aa:bb:00:03:03', username: 'admin', password: PASSWORD, runningConfig: SRV },
 ];
 
 interface LogLine {
@@ -34,8 +35,10 @@ function logLines(path: string): LogLine[] {
   return readOr(path).split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as LogLine);
 }
 
-function sendUdp(port: number, message: string): Promise<void> {
+/** From `from` (a switch's address) when given, as the switch itself sends it. */
+async function sendUdp(port: number, message: string, from?: string): Promise<void> {
   const socket = createSocket('udp4');
+  if (from !== undefined) await new Promise<void>((resolve) => { socket.bind(0, from, resolve); });
   return new Promise((resolve, reject) => {
     socket.send(message, port, '127.0.0.1', (err) => {
       socket.close();
@@ -55,12 +58,12 @@ function sendTcp(port: number, message: string): Promise<void> {
   });
 }
 
-void test('syslog config changes (RFC 3164 over UDP, RFC 5424 over TCP) reach onramp run, back up the lab switches, and show in status and history', async (t) => {
+void test('syslog config changes (RFC 3164 over UDP, RFC 5424 over TCP, the IOS default header without a hostname) reach onramp run, back up the lab switches, and show in status and history', async (t) => {
   const dir = scratch(t);
   const lab = await Lab.start({ switches, keyDir: join(dir, 'keys') });
   t.after(() => lab.stop());
-  const device = (name: string): string =>
-    `  - { hostname: ${name}, model: fs-s5850, ip: ${lab.get(name).address}, baseline: ${name}.cfg, vars: { mgmtIp: 10.77.0.10, uplinkPort: eth-0-1 } }\n`;
+  const device = (name: string, baseline = name): string =>
+    `  - { hostname: ${name}, model: fs-s5850, ip: ${lab.get(name).address}, baseline: ${baseline}.cfg, vars: { mgmtIp: 10.77.0.10, uplinkPort: eth-0-1 } }\n`;
   await mkdir(join(dir, 'sites', 'hq'), { recursive: true });
   await writeFile(join(dir, 'sites', 'hq', 'site.yaml'), `name: hq
 subnets: [127.77.0.0/16]
@@ -69,7 +72,7 @@ ssh: { port: ${String(lab.port)}, timeoutMs: 5000, retries: 0, hostKeys: pin }
 policy: { onDrift: report, recheckAfter: 1h }
 vars: { location: hq, mgmtVlan: 77, mgmtMask: 255.255.255.0, vlans: [{ id: 10, name: users }, { id: 77, name: mgmt }] }
 devices:
-${device('FS-S5850-CORE1')}${device('FS-S5850-SRV')}`);
+${device('FS-S5850-CORE1')}${device('FS-S5850-SRV')}${device('FS-S5850-EDGE', 'FS-S5850-SRV')}`);
   await writeFile(join(dir, 'sites', 'hq', 'FS-S5850-CORE1.cfg'), CORE1);
   await writeFile(join(dir, 'sites', 'hq', 'FS-S5850-SRV.cfg'), SRV);
   const input = join(dir, 'dhcpd.log');
@@ -96,19 +99,22 @@ ${device('FS-S5850-CORE1')}${device('FS-S5850-SRV')}`);
     '<189>Nov 23 11:00:00 FS-S5850-CORE1 45: *Nov 23 11:00:00.123: %SYS-5-CONFIG_I: Configured from console by admin on vty0 (10.0.0.5)');
   await sendTcp(listening('tcp') ?? 0,
     '<189>1 2026-11-23T11:00:00.000Z FS-S5850-SRV onramp-test 45 - - %SYS-5-CONFIG_I: Configured from console by admin on vty0 (10.0.0.5)');
+  // No hostname in the header: the switch is known by the address it sent from.
+  await sendUdp(listening('udp') ?? 0,
+    '<189>46: *Nov 23 11:00:01.456: %SYS-5-CONFIG_I: Configured from console by admin on vty0 (10.0.0.5)', lab.get('FS-S5850-EDGE').address);
 
   const backups = new Map<string, { execution: number; version: string }>();
-  await waitFor('both backups to be saved', () => {
+  await waitFor('the three backups to be saved', () => {
     const lines = logLines(log);
-    for (const name of ['FS-S5850-CORE1', 'FS-S5850-SRV']) {
+    for (const name of ['FS-S5850-CORE1', 'FS-S5850-SRV', 'FS-S5850-EDGE']) {
       const scheduled = lines.find((line) => line.device === name && /^Scheduled backup with execution ID: \d+$/.test(line.msg));
       const execution = scheduled?.execution;
       const saved = lines.find((line) => line.event === 'device.backup.saved' && line.execution === execution && execution !== undefined);
       if (execution !== undefined && saved?.version !== undefined) backups.set(name, { execution, version: saved.version });
     }
-    return backups.size === 2 || run.exitCode !== null;
+    return backups.size === 3 || run.exitCode !== null;
   }, 30_000);
-  assert.equal(backups.size, 2, `onramp run exited: ${stderr}`);
+  assert.equal(backups.size, 3, `onramp run exited: ${stderr}; saved: ${[...backups.keys()].join(', ')}`);
 
   const status = onramp(['status', '--state', state]);
   assert.equal(status.code, 0, status.stderr);

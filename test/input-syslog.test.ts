@@ -55,6 +55,21 @@ void test('UDP: one datagram, one line, header kept; DHCP leases parse from it',
   assert.equal(source.name, 'udp://127.0.0.1:0');
 });
 
+void test('UDP and TCP: a message without a hostname (the IOS default) names its sender', async (t) => {
+  const udp = await listen(t, 'udp://127.0.0.1:0');
+  const tcp = await listen(t, 'tcp://127.0.0.1:0');
+  const message = '<189>45: *Nov 23 11:00:00.123: %SYS-5-CONFIG_I: Configured from console by admin on vty0 (10.0.0.5)';
+  const client = createSocket('udp4');
+  t.after(() => { client.close(); });
+  // Sent from a lab switch's address, as a switch would send it.
+  await new Promise<void>((resolve) => { client.bind(0, '127.77.0.9', resolve); });
+  client.send(message, udp.port, '127.0.0.1');
+  await sendTcp(tcp.port, `${message}\n`);
+  await waitFor('both messages', () => udp.lines.length === 1 && tcp.lines.length === 1);
+  assert.match(udp.lines[0] ?? '', /^<189>[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d 127\.77\.0\.9 45: \*Nov 23 11:00:00\.123: %SYS-5-CONFIG_I: /);
+  assert.match(tcp.lines[0] ?? '', /^<189>[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d 127\.0\.0\.1 45: /);
+});
+
 void test('TCP with newline framing, split across writes', async (t) => {
   const { lines, port } = await listen(t, 'tcp://127.0.0.1:0');
   await sendTcp(port, `${RFC3164}\n<30>Nov 22 20:0`, '9:03 dhcp1 dhcpd[812]: second\r\n', 'unterminated last');

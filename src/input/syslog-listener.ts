@@ -2,6 +2,7 @@ import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, isIPv6, type Server, type Socket } from 'node:net';
 import { Events, type Logger } from '../log/index.js';
 import { LineSplitter } from './line-splitter.js';
+import { withOrigin } from './syslog-origin.js';
 import { DEFAULT_MAX_LINE_BYTES, type InputSource, type LineEncoding, type LineSink } from './types.js';
 
 export interface SyslogListenOptions {
@@ -25,7 +26,8 @@ const DEFAULT_MAX_CONNECTIONS = 256;
 /**
  * Syslog messages (RFC 3164 or RFC 5424) received over UDP (one message per
  * datagram) or TCP (RFC 6587: octet counting, `LEN SP MSG`, or one message
- * per line), each delivered as one line exactly as sent, header included.
+ * per line), each delivered as one line as sent, header included; a header
+ * without a hostname gets the sender's address, as rsyslog writes it.
  * Control characters inside a message are escaped as rsyslog does (`#012`
  * for a newline), so a message can never turn into two lines.
  */
@@ -88,11 +90,11 @@ abstract class Listener implements SyslogSource {
     );
   }
 
-  protected deliver(message: Buffer): void {
+  protected deliver(message: Buffer, peerAddress: string): void {
     let end = message.length;
     while (end > 0 && (message[end - 1] === 0x0a || message[end - 1] === 0x0d || message[end - 1] === 0)) end -= 1;
     if (end === 0) return;
-    const line = escapeControls(message.toString(this.options.encoding ?? 'utf8', 0, end));
+    const line = withOrigin(escapeControls(message.toString(this.options.encoding ?? 'utf8', 0, end)), peerAddress, new Date());
     try {
       this.options.onLine(line, this.name);
     } catch (err) {
@@ -125,7 +127,7 @@ class UdpListener extends Listener {
     const socket = createSocket({ type: isIPv6(this.url.host) ? 'udp6' : 'udp4' });
     socket.on('message', (message, peer) => {
       if (message.length > this.maxLineBytes) this.reject(message.length, `${peer.address}:${String(peer.port)}`);
-      else this.deliver(message);
+      else this.deliver(message, peer.address);
     });
     await new Promise<void>((resolve, reject) => {
       socket.once('error', (err) => {
@@ -193,7 +195,7 @@ class TcpListener extends Listener {
     const framer = new TcpFramer(
       this.maxLineBytes,
       (message) => {
-        this.deliver(message);
+        this.deliver(message, socket.remoteAddress ?? '-');
       },
       (bytes) => {
         this.reject(bytes, peer);
