@@ -85,6 +85,9 @@ export async function runAppliance(options: ApplianceOptions): Promise<number> {
       // A daemon has no terminal: without --log or --syslog its log goes nowhere, as SEC's does.
       : (options.logFile ?? (isDetachedCopy() ? '/dev/null' : 2)),
   });
+  // Listening before the inputs are opened: opening one can mean reading every generation rotated while
+  // onramp was down, and a SIGTERM meanwhile would otherwise end the process before its position is saved.
+  const stopSignal = listenForStop(logger);
   let counters: WorkCounters | undefined;
   let appliance: Appliance;
   try {
@@ -93,6 +96,7 @@ export async function runAppliance(options: ApplianceOptions): Promise<number> {
     for (const { file, count } of rules.summary()) logger.info({ file, rules: count }, `${count} rules loaded from ${file}`);
     appliance = await startAppliance(options, rules, logger);
   } catch (err) {
+    stopSignal.cancel();
     reportLoadError(err);
     await counters?.flush();
     return ExitCode.BadInput;
@@ -127,34 +131,51 @@ export async function runAppliance(options: ApplianceOptions): Promise<number> {
       process.off('SIGABRT', reload);
       process.off('SIGUSR1', dump);
       process.off('SIGUSR2', reopen);
+      stopSignal.cancel();
       await appliance.stop();
       await counters?.flush();
       return ExitCode.BadInput;
     }
   }
   await reportRunning();
-  const stopped = new Promise<void>((resolve) => {
-    const stop = (signal: NodeJS.Signals): void => {
-      logger.info({ signal }, 'stopping');
-      resolve();
-    };
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
-  });
   try {
     // Following never ends by itself; --notail ends when every input is drained.
-    await Promise.race([stopped, appliance.drained]);
+    await Promise.race([stopSignal.stopped, appliance.drained]);
   } finally {
     process.off('SIGHUP', reload);
     process.off('SIGABRT', reload);
     process.off('SIGUSR1', dump);
     process.off('SIGUSR2', reopen);
+    stopSignal.cancel();
     await reloads;
     await appliance.stop();
     await counters?.flush();
     if (options.pidFile !== undefined) await releasePidFile(options.pidFile);
   }
   return ExitCode.Ok;
+}
+
+/**
+ * Resolves `stopped` at the first SIGTERM or SIGINT, whenever it comes. Once
+ * it came, or after `cancel`, a further one has its default effect: a stop
+ * that hangs can still be cut short.
+ */
+function listenForStop(logger: Logger): { stopped: Promise<void>; cancel: () => void } {
+  let cancel = (): void => undefined;
+  const stopped = new Promise<void>((resolve) => {
+    const stop = (signal: NodeJS.Signals): void => {
+      cancel();
+      logger.info({ signal }, 'stopping');
+      resolve();
+    };
+    cancel = () => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+  return { stopped, cancel };
 }
 
 export interface Appliance {
