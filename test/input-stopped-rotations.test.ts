@@ -90,3 +90,46 @@ void test('stopped, then two copytruncates: the first copy (now .2) from the pos
   await waitFor('400 lines', () => lines.length >= 400);
   assert.deepEqual(lines, expected(0, 400));
 });
+
+void test('stopped for more rotations than are kept: the copy holding the position is deleted, every generation rotated after it is still read', async (t) => {
+  const { path, lines, start } = setup(t);
+  let tail = await start();
+  appendFileSync(path, numbered(0, 100));
+  await waitFor('100 lines', () => lines.length === 100);
+  await tail.stop();
+  // As in the torture test, when a restart came too late: lines 100-199 are copied to .1, which moves up
+  // to .4 and is deleted by the fifth rotation (rotate 4); what came after them is all still there.
+  appendFileSync(path, numbered(100, 200));
+  copytruncate(path);
+  appendFileSync(path, numbered(200, 300));
+  renameAndCreate(path);
+  appendFileSync(path, numbered(300, 400));
+  copytruncate(path);
+  appendFileSync(path, numbered(400, 500));
+  renameAndCreate(path);
+  appendFileSync(path, numbered(500, 600));
+  copytruncate(path);
+  appendFileSync(path, numbered(600, 700));
+  tail = await start();
+  t.after(() => tail.stop());
+  await waitFor('600 lines', () => lines.length >= 600);
+  assert.deepEqual(lines, [...expected(0, 100), ...expected(200, 700)]);
+});
+
+void test('stopped, then the file deleted and created anew: the generation rotated before it is not read again', async (t) => {
+  const { path, lines, start } = setup(t);
+  let tail = await start();
+  appendFileSync(path, numbered(0, 100));
+  await waitFor('100 lines', () => lines.length === 100);
+  renameAndCreate(path);
+  appendFileSync(path, numbered(100, 200));
+  await waitFor('200 lines', () => lines.length === 200);
+  await tail.stop();
+  rmSync(path);
+  writeFileSync(path, numbered(200, 300));
+  tail = await start();
+  t.after(() => tail.stop());
+  await waitFor('300 lines', () => lines.length >= 300);
+  await new Promise((r) => setTimeout(r, 200));
+  assert.deepEqual(lines, expected(0, 300));
+});

@@ -20,6 +20,13 @@ export interface FilePosition {
    * the file was copied away (copytruncate) before any of it was read.
    */
   newestRotated?: FileIdentity | null;
+  /**
+   * `path.1` just before the file was opened at the path (null: there was
+   * none). Every generation rotated after it holds lines newer than all of
+   * the file's: when the bytes at the position are gone (logrotate deleted
+   * the generation that held them), those generations are still read.
+   */
+  rotatedBefore?: FileIdentity | null;
   savedAt?: string;
 }
 
@@ -117,7 +124,8 @@ function isPosition(value: unknown): value is Omit<FilePosition, 'headSignature'
     typeof v.offset === 'number' && typeof v.signature === 'string' && typeof v.signatureBytes === 'number' &&
     (v.headSignature === undefined || typeof v.headSignature === 'string') &&
     (v.headBytes === undefined || (typeof v.headBytes === 'number' && v.headBytes <= HEAD_BYTES)) &&
-    (v.newestRotated === undefined || v.newestRotated === null || isIdentity(v.newestRotated))
+    (v.newestRotated === undefined || v.newestRotated === null || isIdentity(v.newestRotated)) &&
+    (v.rotatedBefore === undefined || v.rotatedBefore === null || isIdentity(v.rotatedBefore))
   );
 }
 

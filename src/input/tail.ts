@@ -49,7 +49,7 @@ const SIBLING_SNAPSHOT_ATTEMPTS = 5;
 /** chokidar reports at most one change of a file per this many ms. */
 const CHOKIDAR_CHANGE_THROTTLE_MS = 50;
 
-type PositionBytes = ContentPosition & Partial<Pick<FilePosition, 'ino' | 'dev'>>;
+type PositionBytes = ContentPosition & Partial<Pick<FilePosition, 'ino' | 'dev' | 'rotatedBefore'>>;
 /** Where unread lines begin: at a position, or (for a file not read at all) after the generation that was newest when it was opened. */
 type ResumeAt = PositionBytes | { after: FileIdentity | null };
 
@@ -73,6 +73,8 @@ interface OpenFile {
   head: Buffer;
   /** While `head` is empty: `path.1` when the file was opened (null: none), to tell whether it was copied away since. */
   newestRotated?: FileIdentity | null;
+  /** For a file opened at the path: `path.1` just before (null: none), older than all of its lines. */
+  rotatedBefore?: FileIdentity | null;
 }
 
 /** Another file in the folder whose name starts with the file's (`path.1`, `path.2.gz`, `path-20250101`), held open. */
@@ -302,6 +304,8 @@ class FileTail implements TailSource {
           opened.before = verified.tail;
           opened.head = verified.head;
           opened.newestRotated = saved.newestRotated;
+          // The same file, read on: what was rotated before it then still is (path.1 now may be a copy of it).
+          if (saved.rotatedBefore !== undefined) opened.rotatedBefore = saved.rotatedBefore;
           this.splitter.restart(verified.tail);
           this.adopt(opened, 'resumed');
           return;
@@ -386,11 +390,31 @@ class FileTail implements TailSource {
           break;
         }
       }
+      if (found === undefined && position.rotatedBefore !== undefined) await this.drainRotatedAfter(generations, position, position.rotatedBefore);
     }
     if (found === undefined) return undefined;
     const newer = generations.filter((s) => found.generation !== undefined && (s.generation ?? 0) < found.generation).reverse();
     for (const sibling of newer) await this.drainHandle(sibling.handle, WHOLE_FILE);
     return found.name;
+  }
+
+  /**
+   * The bytes at `position` are in no generation left: logrotate deleted the
+   * one that held them (onramp was down for more rotations than it keeps),
+   * and the lines after them are gone. The generations rotated after
+   * `rotatedBefore` (all when it is gone too: it was older) hold only later
+   * lines, and are read in full, oldest first. With `rotatedBefore` still
+   * there and nothing newer, the file was truncated in place: nothing to read.
+   */
+  private async drainRotatedAfter(generations: Sibling[], position: PositionBytes, rotatedBefore: FileIdentity | null): Promise<void> {
+    const older = rotatedBefore === null ? undefined : generations.find((s) => sameFile(s, rotatedBefore));
+    const newer = generations.filter((s) => older === undefined || (s.generation ?? 0) < (older.generation ?? 0)).reverse();
+    if (newer.length === 0) return;
+    this.logger.warn(
+      { path: this.path, inode: position.ino ?? null, offset: position.offset, drained: newer.map((s) => s.name) },
+      `the lines after the saved position in ${this.path} were rotated away unread; reading the generations rotated since`,
+    );
+    for (const sibling of newer) await this.drainHandle(sibling.handle, WHOLE_FILE);
   }
 
   /**
@@ -493,7 +517,8 @@ class FileTail implements TailSource {
     }
     try {
       const st = await handle.stat();
-      const file: OpenFile = { handle, dev: st.dev, ino: st.ino, offset: 0, before: EMPTY, head: await readAt(handle, 0, HEAD_BYTES) };
+      // path.1 looked at before opening: one rotated in between counts as newer, read again rather than missed.
+      const file: OpenFile = { handle, dev: st.dev, ino: st.ino, offset: 0, before: EMPTY, head: await readAt(handle, 0, HEAD_BYTES), rotatedBefore: newest };
       if (file.head.length === 0) {
         // Looked at after opening: a copytruncate between the two would otherwise pass for one made before.
         file.newestRotated = await this.newestRotated();
@@ -635,6 +660,7 @@ class FileTail implements TailSource {
       headSignature: signatureOf(file.head),
       headBytes: file.head.length,
       ...(file.head.length === 0 && file.newestRotated !== undefined ? { newestRotated: file.newestRotated } : {}),
+      ...(file.rotatedBefore !== undefined ? { rotatedBefore: file.rotatedBefore } : {}),
     };
   }
 
