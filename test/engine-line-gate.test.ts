@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { compileRuleText, Engine, readInputsInTurn, RuleSet, runEngineOnFiles } from '../src/engine/index.js';
 import { lineGateOf, type LineGate } from '../src/engine/line-gate.js';
 import { silentLogger } from '../src/log/index.js';
+import { random } from './support/random.js';
 
 function rules(text: string): RuleSet {
   const { ruleFile, errors } = compileRuleText(text, 'test.rules');
@@ -87,13 +88,6 @@ action2=none
   assert.deepEqual(lineGateOf(rules(pairRegex.replace('link $1 up', 'link \\S+ up$'))), [['link ', ' down'], ['link ', ' up']]);
 });
 
-function random(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return s / 2147483648;
-  };
-}
 
 void test('read through a gate, a file yields every line that holds an alternative (random lines, reads of every size)', () => {
   const rnd = random(7);

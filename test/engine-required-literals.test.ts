@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { requiredLiterals } from '../src/engine/required-literals.js';
 import { compileRegex } from '../src/engine/pattern.js';
+import { random } from './support/random.js';
 
 void test('literals of the top-level sequence are found, longest first', () => {
   assert.deepEqual(requiredLiterals('DHCPACK.*Switch', ''), ['DHCPACK', 'Switch']);
@@ -27,13 +28,6 @@ void test('what may be absent is left out', () => {
 const PIECES = ['a', 'b', 'ab', 'abc', 'x', '.', '\\.', '\\d', '\\s', '\\w', '[ab]', '[^a]', '(?:a|bc)', '(ab)', '?', '*', '+', '{2}', '{0,1}', '|', '^', '$', '\\b', '-', ' ', '(?=a)', '(?!b)', '\\1', '\\x61', '\\u0062'];
 const ALPHABET = ['a', 'b', 'c', 'x', '.', '-', ' ', '1', '\n'];
 
-function random(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return s / 2147483648;
-  };
-}
 
 void test('no string that matches a regex lacks one of its literals (random regexes and inputs)', () => {
   const rnd = random(42);

@@ -5,6 +5,7 @@ import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readF
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as pace } from 'node:timers/promises';
+import { random } from './support/random.js';
 
 // The rotation torture test of issue 7, through the compiled CLI (built by `npm test` first), so that
 // a `kill -9` is a real one: a dhcpd log written at a steady rate, rotated ten times both ways, read by
@@ -46,16 +47,6 @@ async function mustUntil(what: string, condition: () => boolean, timeoutMs = 20_
   if (!(await until(condition, timeoutMs))) throw new Error(`timed out after ${String(timeoutMs)} ms waiting for ${what}`);
 }
 
-/** Deterministic pseudo-random numbers (mulberry32), so a failing run can be replayed line for line. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Switch { host: string; mac: string; ip: string; relay: string }
 
