@@ -72,44 +72,68 @@ function patternLiterals(pattern: Pattern | undefined, second: boolean): string[
 }
 
 /**
- * Finds, in the text of a read, where the next line that may pass the gate
- * is: one search for all alternatives at once, each represented by one of
- * its literals (any of them is necessary), the one seen least often in the
- * first text searched, so that few lines are handed on in vain. A line found
- * may still lack an alternative's other literals; its rules check them.
+ * Finds, in the bytes of a read, where the next line that may pass the gate
+ * is, without decoding them: each alternative is represented by one of its
+ * literals (any of them is necessary), the one seen least often in the first
+ * read, so that few lines are handed on in vain, and each such anchor is
+ * searched for once per occurrence. A line found may still lack an
+ * alternative's other literals; its rules check them.
  */
 export class GateSearch {
-  private readonly anchors: RegExp;
+  private readonly anchors: Buffer[];
+  /** Per anchor: where its next occurrence at or after the last `from` starts (Infinity: none in the bytes). */
+  private readonly next: number[];
+  private bytes: Buffer = Buffer.alloc(0);
 
   /** `sample` is the start of the input: what is rare there is taken to be rare throughout. */
-  constructor(gate: LineGate, sample: string) {
+  constructor(gate: LineGate, sample: Buffer) {
     const anchors = new Set(gate.map((alternative) => rarest(alternative, sample)));
-    this.anchors = new RegExp([...anchors].map(escapeRegex).join('|'), 'g');
+    this.anchors = [...anchors].map((literal) => Buffer.from(literal, 'latin1'));
+    this.next = this.anchors.map(() => -1);
+    this.reset(sample);
+  }
+
+  /** The bytes searched from now on (a read's buffer, up to what was read): what was found before no longer holds. */
+  reset(bytes: Buffer): void {
+    this.bytes = bytes;
+    this.next.fill(-1);
+  }
+
+  /** Where the first anchor at or after `from` starts, or -1. Asked with `from` never going back, until reset. */
+  find(from: number): number {
+    let first = Infinity;
+    for (let k = 0; k < this.anchors.length; k++) {
+      let at = this.next[k] ?? -1;
+      if (at < from) {
+        const found = this.bytes.indexOf(this.anchors[k] as Buffer, from);
+        at = found < 0 ? Infinity : found;
+        this.next[k] = at;
+      }
+      if (at < first) first = at;
+    }
+    return first === Infinity ? -1 : first;
   }
 
   /**
-   * Whether few enough lines of `sample` hold an anchor for the search to
-   * pay: finding and cutting out each such line costs more than reading it
-   * in turn, so a gate that most lines pass is not worth it.
+   * Whether few enough lines of the sample (the bytes given first) hold an
+   * anchor for the search to pay: finding and cutting out each such line
+   * costs more than reading it in turn, so a gate that most lines pass is
+   * not worth it.
    */
-  selective(sample: string): boolean {
+  selective(): boolean {
+    const sample = this.bytes;
     let lines = 0;
-    for (let at = sample.indexOf('\n'); at >= 0; at = sample.indexOf('\n', at + 1)) lines++;
+    for (let at = sample.indexOf(0x0a); at >= 0; at = sample.indexOf(0x0a, at + 1)) lines++;
     let passing = 0;
     for (let from = 0; passing * SELECTIVE_SHARE <= lines; ) {
-      const at = this.find(sample, from);
+      const at = this.find(from);
       if (at < 0) break;
       passing++;
-      from = sample.indexOf('\n', at) + 1;
+      from = sample.indexOf(0x0a, at) + 1;
       if (from === 0) break;
     }
+    this.next.fill(-1);
     return lines > 0 && passing * SELECTIVE_SHARE <= lines;
-  }
-
-  /** Where the first anchor at or after `from` starts, or -1. */
-  find(text: string, from: number): number {
-    this.anchors.lastIndex = from;
-    return this.anchors.exec(text)?.index ?? -1;
   }
 }
 
@@ -119,22 +143,18 @@ const SELECTIVE_SHARE = 4;
 /** Occurrences counted up to this: enough to tell a common literal from a rare one. */
 const COUNT_UP_TO = 64;
 
-function rarest(literals: readonly string[], sample: string): string {
+function rarest(literals: readonly string[], sample: Buffer): string {
   let best = literals[0] ?? '';
   let fewest = Infinity;
   for (const literal of literals) {
     let count = 0;
-    for (let at = sample.indexOf(literal); at >= 0 && count < COUNT_UP_TO; at = sample.indexOf(literal, at + literal.length)) count++;
+    for (let at = sample.indexOf(literal, 0, 'latin1'); at >= 0 && count < COUNT_UP_TO; at = sample.indexOf(literal, at + literal.length, 'latin1')) count++;
     if (count < fewest) {
       fewest = count;
       best = literal;
     }
   }
   return best;
-}
-
-function escapeRegex(literal: string): string {
-  return literal.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
 }
 
 /** A gate as a reader of inputs uses it, with what to tell of the lines it turned away. */

@@ -35,8 +35,6 @@ class FileLines {
   private start = 0;
   private end = 0;
   private eof = false;
-  /** The bytes read so far as text, for nextPassing: taken once per read. */
-  private text: string | undefined;
 
   constructor(readonly path: string) {
     this.fd = path === '-' ? 0 : openSync(path, 'r');
@@ -52,37 +50,35 @@ class FileLines {
     }
   }
 
-  /** The text of the first read (nothing is taken from it). */
-  sample(): string {
+  /** The bytes of the first read, up to what was read (nothing is taken from them). */
+  sample(): Buffer {
     if (this.end === 0 && !this.eof) this.fill();
-    this.text ??= this.buffer.toString('latin1', 0, this.end);
-    return this.text;
+    return this.buffer.subarray(0, this.end);
   }
 
   /**
    * The next line where `search` finds an anchor of the gate, or undefined
-   * at the end. The lines before it are passed over in the text of the read,
-   * never split out; `skipped` hears of each read that passed over some.
+   * at the end. The lines before it are passed over in the bytes of the
+   * read, never decoded; `skipped` hears of each read that passed over some.
    */
   nextPassing(search: GateSearch, skipped: () => void): string | undefined {
     for (;;) {
-      this.text ??= this.buffer.toString('latin1', 0, this.end);
-      const text = this.text;
-      const at = search.find(text, this.start);
+      const at = search.find(this.start);
       if (at >= 0) {
-        // The buffer's lastIndexOf: a string's searches backwards char by char.
-        const lineStart = this.buffer.lastIndexOf(10, at) + 1;
-        const nl = text.indexOf('\n', at);
-        if (nl >= 0) return this.take(lineStart, nl, nl + 1);
+        const lineStart = this.buffer.lastIndexOf(0x0a, at) + 1;
+        const nl = this.buffer.indexOf(0x0a, at);
+        if (nl >= 0 && nl < this.end) return this.take(lineStart, nl, nl + 1);
         if (this.eof) return this.take(lineStart, this.end, this.end);
         // In the unfinished last line: look again once it is complete.
         this.start = lineStart;
       } else {
-        this.start = this.eof ? this.end : text.lastIndexOf('\n') + 1;
+        // Keep only the unfinished last line (a negative offset would search from the buffer's end).
+        this.start = this.eof ? this.end : Math.max(this.start, this.end > 0 ? this.buffer.lastIndexOf(0x0a, this.end - 1) + 1 : 0);
       }
       if (this.eof) return undefined;
       skipped();
       this.fill();
+      search.reset(this.buffer.subarray(0, this.end));
     }
   }
 
@@ -113,7 +109,6 @@ class FileLines {
     }
     this.start = 0;
     this.end = kept;
-    this.text = undefined;
     let n: number;
     try {
       n = readSync(this.fd, this.buffer, kept, this.buffer.length - kept, null);
@@ -152,9 +147,8 @@ export function readInputsInTurn(paths: readonly string[], onLine: (line: string
     for (const path of paths) open.push(new FileLines(path));
     const only = open.length === 1 ? open[0] : undefined;
     if (only !== undefined && filter !== undefined) {
-      const sample = only.sample();
-      const search = new GateSearch(filter.gate, sample);
-      if (search.selective(sample)) {
+      const search = new GateSearch(filter.gate, only.sample());
+      if (search.selective()) {
         for (let line = only.nextPassing(search, filter.skipped); line !== undefined; line = only.nextPassing(search, filter.skipped)) onLine(line, only.path);
         return;
       }

@@ -1,6 +1,5 @@
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { join, dirname } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { assertSafeName } from './names.js';
 
 /**
@@ -9,6 +8,9 @@ import { assertSafeName } from './names.js';
  * (temp file, fsync, rename, fsync of the directory) so a crash or kill -9
  * leaves either the old or the new version, never a torn file.
  */
+/** Temp files are named by process and write: unique among the writers of one state directory. */
+let writes = 0;
+
 export class StateStore {
   readonly root: string;
 
@@ -55,7 +57,9 @@ export class StateStore {
     const target = this.path(...segments);
     const dir = dirname(target);
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    const temp = join(dir, `.${randomBytes(6).toString('hex')}.tmp`);
+    // Not random bytes: node:crypto would cost every start-up several milliseconds for a name.
+    writes += 1;
+    const temp = join(dir, `.${String(process.pid)}-${String(writes)}.tmp`);
     const handle = await open(temp, 'w', mode);
     try {
       await handle.writeFile(text, 'utf8');
