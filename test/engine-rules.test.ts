@@ -103,6 +103,13 @@ void test('Perl-only constructs are load errors with a hint', () => {
   assert.match(firstError('type=Single\nptype=RegExp\npattern=(?{ 1 })x\ndesc=d\naction=none\n'), /^bad\.rules:3: pattern: .*cannot be translated/);
 });
 
+void test('SEC actions onramp does not run are load errors that say so, with a hint', () => {
+  for (const action of ['rewrite 1 new line', 'addinput /var/log/other.log', 'dropinput /var/log/other.log', 'sigemul HUP']) {
+    const keyword = action.split(' ')[0] ?? '';
+    assert.match(firstError(`type=Single\nptype=RegExp\npattern=x\ndesc=d\naction=${action}\n`), new RegExp(`^bad\\.rules:5: action: SEC's action '${keyword}' is not supported by onramp \\(hint: .+\\)`));
+  }
+});
+
 void test('loadRules reports several broken files together and a missing file by name', async () => {
   const a = tempFile('a.rules', 'type=Nope\n');
   const b = tempFile('b.rules', 'type=Single\n');

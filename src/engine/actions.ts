@@ -37,6 +37,13 @@ export interface ActionList {
 
 const PLACEHOLDER = '\u0001';
 const PERL_ONLY = new Set(['eval', 'call', 'lcall']);
+/** SEC 2.9 actions onramp does not run, each with what to do instead. */
+const UNSUPPORTED = new Map([
+  ['rewrite', 'match the line as it is, or pass a new one on with event'],
+  ['addinput', 'name every file with --input (several are allowed), or run a named agent per file'],
+  ['dropinput', 'name every file with --input (several are allowed), or run a named agent per file'],
+  ['sigemul', 'send the signal to onramp itself (kill -HUP, -ABRT, -USR1, -USR2, -TERM)'],
+]);
 /** Least and most arguments of each native action; onboard may add the option-82 circuit and remote ids. */
 const NATIVE_ARITY: Record<string, [number, number]> = { onboard: [3, 5], check: [1, 1], provision: [2, 2], backup: [1, 1] };
 
@@ -136,6 +143,8 @@ function parseAction(action: string, masked: string, parts: string[], ctx: Actio
   if (PERL_ONLY.has(keyword)) {
     throw new FieldError(`action '${keyword}' runs Perl code, which onramp cannot run (hint: replace it with shellcmd, assign or a native action)`);
   }
+  const instead = UNSUPPORTED.get(keyword);
+  if (instead !== undefined) throw new FieldError(`SEC's action '${keyword}' is not supported by onramp (hint: ${instead})`);
   if (/^none$/i.test(action)) return make('none', []);
   if ((m = /^logonly(?:\s+(.*\S))?$/is.exec(action))) {
     const text = unparen(m[1] ?? '');
