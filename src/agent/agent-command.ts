@@ -6,6 +6,7 @@ import { ExitCode } from '../exit-codes.js';
 import { StateStore } from '../state/index.js';
 import { readWorkCounts } from './counters.js';
 import { readLivePid } from './daemon.js';
+import { alive } from './pid-file.js';
 import { AgentRegistry, validAgentName, type AgentEntry } from './registry.js';
 
 const SHIPPED_RULES = new URL('../../rules/dhcp.rules', import.meta.url);
@@ -260,15 +261,6 @@ async function logTail(path: string, count: number): Promise<string> {
   const text = await readFile(path, 'utf8').catch(() => '');
   const lines = text.split('\n').filter((line) => line !== '');
   return lines.slice(-count).map((line) => `  ${line}\n`).join('');
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function usage(message: string): number {

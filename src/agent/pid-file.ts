@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { link, mkdir, readFile, readlink, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 
@@ -68,13 +69,30 @@ async function clearStale(path: string): Promise<void> {
   await rm(aside, { force: true });
 }
 
+/**
+ * Whether the process runs. An exited daemon stays a zombie until init
+ * reaps it, which some inits (a container's or a microVM's) do only now and
+ * then, and signal 0 still reaches a zombie: where /proc tells, one counts
+ * as gone.
+ */
 export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+  return !isZombie(pid);
+}
+
+function isZombie(pid: number): boolean {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${String(pid)}/stat`, 'latin1');
+  } catch {
+    return false;
+  }
+  // pid (comm) state …: comm may hold spaces and parentheses, so the state follows the last ')'.
+  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
 }
 
 /**
