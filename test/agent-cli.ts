@@ -3,6 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { alive } from '../src/agent/pid-file.js';
 
 // `onramp agent` driven through the compiled binary (built by `npm test` first), as operators drive it.
 export const ROOT = join(import.meta.dirname, '..');
@@ -64,14 +65,9 @@ export function pidOf(stateDir: string, name: string): number {
   return remember(Number(readFileSync(join(stateDir, 'agents', `${name}.pid`), 'utf8').trim()));
 }
 
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+
+// A stopped agent may stay a zombie until init reaps it: the product's own check counts that as gone.
+export { alive };
 
 export function readOr(path: string, fallback = ''): string {
   return existsSync(path) ? readFileSync(path, 'utf8') : fallback;

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { ExitCode } from '../exit-codes.js';
-import { claimPidFile } from './pid-file.js';
+import { alive, claimPidFile } from './pid-file.js';
 
 const DETACHED_MARK = 'ONRAMP_DETACHED';
 const READY = 'onramp:running';
@@ -99,10 +99,5 @@ export async function readLivePid(path: string): Promise<number | undefined> {
   const text = await readFile(path, 'utf8').catch(() => undefined);
   const pid = text === undefined ? NaN : Number(text.trim());
   if (!Number.isInteger(pid) || pid <= 0) return undefined;
-  try {
-    process.kill(pid, 0);
-    return pid;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined;
-  }
+  return alive(pid) ? pid : undefined;
 }

@@ -3,6 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { hasCommand, isRoot } from './system.js';
+import { alive } from '../../src/agent/pid-file.js';
 
 /*
  * A two-namespace network for real DHCP: a server namespace and a client
@@ -176,7 +177,7 @@ export function removeStaleLabs(): string[] {
   const stale = new Set<string>();
   for (const match of listed.matchAll(/^(onr-(\d+))-(?:srv|cli)\b/gm)) {
     const [, prefix = '', pid = ''] = match;
-    if (!processAlive(Number(pid))) stale.add(prefix);
+    if (!alive(Number(pid))) stale.add(prefix);
   }
   for (const prefix of stale) {
     for (const ns of [`${prefix}-srv`, `${prefix}-cli`]) {
@@ -187,14 +188,6 @@ export function removeStaleLabs(): string[] {
   return [...stale];
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function killAllIn(ns: string): void {
   const pids = spawnSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' });
