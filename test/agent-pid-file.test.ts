@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import { alive } from '../src/agent/pid-file.js';
 
 void test('an exited process that its parent has not reaped yet (a zombie) is not alive', async (t) => {
-  // `true &` exits at once; its parent then becomes `sleep`, which never waits for it.
-  const parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 5'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  // The forked child exits at once; perl sets no SIGCHLD handler and never waits for it (a shell would reap it).
+  const parent = spawn('perl', ['-e', '$| = 1; my $p = fork(); exit 0 unless $p; print "$p\n"; sleep 5'], { stdio: ['ignore', 'pipe', 'ignore'] });
   t.after(() => parent.kill('SIGKILL'));
   const pid = await new Promise<number>((resolve) => parent.stdout.once('data', (chunk: Buffer) => { resolve(Number(chunk.toString().trim())); }));
   const state = (): string => {
