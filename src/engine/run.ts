@@ -21,7 +21,8 @@ export interface RunFilesOptions {
   waitForChildren?: boolean;
 }
 
-const CHUNK = 1 << 16;
+/** Reads of 256 KiB: a quarter of the read calls of 64 KiB ones, and still small enough to stay in the CPU's cache (1 MiB ones were slower). */
+const CHUNK = 1 << 18;
 
 /**
  * Lines of a file (or standard input, `-`) read as bytes and handed out one
