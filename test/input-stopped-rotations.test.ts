@@ -1,11 +1,12 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, copyFileSync, existsSync, mkdtempSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../src/log/index.js';
 import { PositionStore, tailFile, type TailSource } from '../src/input/index.js';
 import { StateStore } from '../src/state/index.js';
+import { copytruncate, expected, numbered, renameAndCreate } from './support/logrotate.js';
 
 // The saved position points into bytes that copytruncate moved to a copy, and logrotate then moved
 // that copy up a generation (or renamed the truncated file away): found in the torture test, where
@@ -20,24 +21,8 @@ async function waitFor(what: string, condition: () => boolean, timeoutMs = 5000)
   }
 }
 
-const numbered = (from: number, to: number): string => Array.from({ length: to - from }, (_, i) => `line ${String(from + i)}\n`).join('');
-const expected = (from: number, to: number): string[] => Array.from({ length: to - from }, (_, i) => `line ${String(from + i)}`);
-
-function shiftGenerations(path: string): void {
-  for (let n = 3; n >= 1; n--) if (existsSync(`${path}.${String(n)}`)) renameSync(`${path}.${String(n)}`, `${path}.${String(n + 1)}`);
-}
-
-function copytruncate(path: string): void {
-  shiftGenerations(path);
-  copyFileSync(path, `${path}.1`);
-  truncateSync(path, 0);
-}
-
-function renameAndCreate(path: string): void {
-  shiftGenerations(path);
-  renameSync(path, `${path}.1`);
-  writeFileSync(path, '');
-}
+/** logrotate's `rotate 4`. */
+const KEEP = 4;
 
 function setup(t: TestContext): { path: string; lines: string[]; start: () => Promise<TailSource> } {
   const dir = mkdtempSync(join(tmpdir(), 'onramp-stopped-'));
@@ -64,9 +49,9 @@ void test('stopped, then copytruncate and rename+create: the copy (now .2) is dr
   await waitFor('100 lines', () => lines.length === 100);
   await tail.stop();
   appendFileSync(path, numbered(100, 200));
-  copytruncate(path);
+  copytruncate(path, KEEP);
   appendFileSync(path, numbered(200, 300));
-  renameAndCreate(path);
+  renameAndCreate(path, KEEP);
   appendFileSync(path, numbered(300, 400));
   tail = await start();
   t.after(() => tail.stop());
@@ -81,9 +66,9 @@ void test('stopped, then two copytruncates: the first copy (now .2) from the pos
   await waitFor('100 lines', () => lines.length === 100);
   await tail.stop();
   appendFileSync(path, numbered(100, 200));
-  copytruncate(path);
+  copytruncate(path, KEEP);
   appendFileSync(path, numbered(200, 300));
-  copytruncate(path);
+  copytruncate(path, KEEP);
   appendFileSync(path, numbered(300, 400));
   tail = await start();
   t.after(() => tail.stop());
@@ -100,15 +85,15 @@ void test('stopped for more rotations than are kept: the copy holding the positi
   // As in the torture test, when a restart came too late: lines 100-199 are copied to .1, which moves up
   // to .4 and is deleted by the fifth rotation (rotate 4); what came after them is all still there.
   appendFileSync(path, numbered(100, 200));
-  copytruncate(path);
+  copytruncate(path, KEEP);
   appendFileSync(path, numbered(200, 300));
-  renameAndCreate(path);
+  renameAndCreate(path, KEEP);
   appendFileSync(path, numbered(300, 400));
-  copytruncate(path);
+  copytruncate(path, KEEP);
   appendFileSync(path, numbered(400, 500));
-  renameAndCreate(path);
+  renameAndCreate(path, KEEP);
   appendFileSync(path, numbered(500, 600));
-  copytruncate(path);
+  copytruncate(path, KEEP);
   appendFileSync(path, numbered(600, 700));
   tail = await start();
   t.after(() => tail.stop());
@@ -121,7 +106,7 @@ void test('stopped, then the file deleted and created anew: the generation rotat
   let tail = await start();
   appendFileSync(path, numbered(0, 100));
   await waitFor('100 lines', () => lines.length === 100);
-  renameAndCreate(path);
+  renameAndCreate(path, KEEP);
   appendFileSync(path, numbered(100, 200));
   await waitFor('200 lines', () => lines.length === 200);
   await tail.stop();

@@ -1,11 +1,12 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, copyFileSync, existsSync, mkdtempSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../src/log/index.js';
 import { PositionStore, tailFile, type TailSource } from '../src/input/index.js';
 import { StateStore } from '../src/state/index.js';
+import { copytruncate, expected, numbered, renameAndCreate } from './support/logrotate.js';
 
 // A file is known by its first bytes as well as by its inode: a truncation the reader did not see
 // happen, or a copytruncate of a file it had not started reading, shows there and nowhere else.
@@ -16,24 +17,8 @@ async function waitFor(_what: string, condition: () => boolean, timeoutMs = 5000
   while (!condition() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
 }
 
-const numbered = (from: number, to: number): string => Array.from({ length: to - from }, (_, i) => `line ${String(from + i)}\n`).join('');
-const expected = (from: number, to: number): string[] => Array.from({ length: to - from }, (_, i) => `line ${String(from + i)}`);
-
-function shiftGenerations(path: string): void {
-  for (let n = 8; n >= 1; n--) if (existsSync(`${path}.${String(n)}`)) renameSync(`${path}.${String(n)}`, `${path}.${String(n + 1)}`);
-}
-
-function copytruncate(path: string): void {
-  shiftGenerations(path);
-  copyFileSync(path, `${path}.1`);
-  truncateSync(path, 0);
-}
-
-function renameAndCreate(path: string): void {
-  shiftGenerations(path);
-  renameSync(path, `${path}.1`);
-  writeFileSync(path, '');
-}
+/** logrotate's `rotate 9`. */
+const KEEP = 9;
 
 interface Setup { path: string; lines: string[]; start: (onLine?: (line: string) => void) => Promise<TailSource> }
 
@@ -71,11 +56,11 @@ async function restartWithBacklog(t: TestContext, rotateMidDrain: (path: string)
   await waitFor('100 lines', () => lines.length === 100);
   await tail.stop();
   appendFileSync(path, numbered(100, 200));
-  copytruncate(path);
+  copytruncate(path, KEEP);
   appendFileSync(path, numbered(200, 300));
-  renameAndCreate(path);
+  renameAndCreate(path, KEEP);
   appendFileSync(path, numbered(300, 400));
-  copytruncate(path);
+  copytruncate(path, KEEP);
   appendFileSync(path, numbered(400, 500));
   tail = await start((line) => {
     if (line === 'line 150') {
@@ -91,24 +76,24 @@ async function restartWithBacklog(t: TestContext, rotateMidDrain: (path: string)
 }
 
 void test('restarted with a backlog of generations: the current file copytruncated mid-drain loses nothing', async (t) => {
-  const lines = await restartWithBacklog(t, (path) => { copytruncate(path); });
+  const lines = await restartWithBacklog(t, (path) => { copytruncate(path, KEEP); });
   assert.deepEqual(lines, expected(0, 600));
 });
 
 void test('restarted with a backlog of generations: the current file copytruncated twice mid-drain loses nothing', async (t) => {
   const lines = await restartWithBacklog(t, (path) => {
-    copytruncate(path);
+    copytruncate(path, KEEP);
     appendFileSync(path, 'between two rotations\n');
-    copytruncate(path);
+    copytruncate(path, KEEP);
   });
   assert.deepEqual(lines, [...expected(0, 500), 'between two rotations', ...expected(500, 600)]);
 });
 
 void test('restarted with a backlog of generations: the current file renamed away twice mid-drain loses nothing', async (t) => {
   const lines = await restartWithBacklog(t, (path) => {
-    renameAndCreate(path);
+    renameAndCreate(path, KEEP);
     appendFileSync(path, 'between two rotations\n');
-    renameAndCreate(path);
+    renameAndCreate(path, KEEP);
   });
   assert.deepEqual(lines, [...expected(0, 500), 'between two rotations', ...expected(500, 600)]);
 });
@@ -129,13 +114,13 @@ void test('restarted with a backlog of generations and an empty current file, fi
   await waitFor('100 lines', () => lines.length === 100);
   await tail.stop();
   appendFileSync(path, numbered(100, 200));
-  copytruncate(path);
+  copytruncate(path, KEEP);
   appendFileSync(path, numbered(200, 300));
-  copytruncate(path);
+  copytruncate(path, KEEP);
   tail = await start((line) => {
     if (line === 'line 150') {
       appendFileSync(path, numbered(300, 400));
-      copytruncate(path);
+      copytruncate(path, KEEP);
       appendFileSync(path, numbered(400, 500));
     }
   });
@@ -155,9 +140,9 @@ void test('an empty file filled and copytruncated before the reader looked again
   const tail = await start();
   t.after(() => tail.stop());
   appendFileSync(path, numbered(0, 100));
-  copytruncate(path);
+  copytruncate(path, KEEP);
   appendFileSync(path, numbered(100, 200));
-  copytruncate(path);
+  copytruncate(path, KEEP);
   appendFileSync(path, numbered(200, 300));
   await waitFor('300 lines', () => lines.length >= 300);
   await new Promise((r) => setTimeout(r, 100));
@@ -167,11 +152,11 @@ void test('an empty file filled and copytruncated before the reader looked again
 void test('stopped at an empty file, which was filled and copytruncated meanwhile: the copy is read first at restart', async (t) => {
   const { path, lines, start } = setup(t);
   writeFileSync(path, numbered(0, 10));
-  renameAndCreate(path);
+  renameAndCreate(path, KEEP);
   let tail = await start();
   await tail.stop();
   appendFileSync(path, numbered(10, 100));
-  copytruncate(path);
+  copytruncate(path, KEEP);
   appendFileSync(path, numbered(100, 200));
   tail = await start();
   t.after(() => tail.stop());
