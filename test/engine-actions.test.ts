@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../src/log/index.js';
 import { compileRuleText, Engine, RuleSet, type NativeActionSink } from '../src/engine/index.js';
+import { engineOnClock } from './support/clocked-engine.js';
 
 function engineFor(text: string, extra: { sink?: NativeActionSink; secShellCompat?: boolean; now?: () => number } = {}) {
   const { ruleFile, errors } = compileRuleText(text, 'test.rules');
@@ -109,29 +110,6 @@ void test('logonly and native actions without a sink do not throw', async () => 
   await engine.close();
 });
 
-/** An engine over several rule files, on a clock the test moves by hand. */
-function filesOnClock(texts: string[]) {
-  const files = texts.map((text, i) => {
-    const { ruleFile, errors } = compileRuleText(text, `f${i + 1}.rules`);
-    assert.deepEqual(errors.map((e) => e.message), []);
-    return ruleFile;
-  });
-  let now = Date.UTC(2026, 0, 15, 12, 0, 0);
-  const out: string[] = [];
-  const engine = new Engine(new RuleSet(files), { logger: silentLogger(), now: () => now, output: (t) => out.push(t) });
-  return {
-    engine,
-    nowSeconds: (): number => Math.floor(now / 1000),
-    advance(seconds: number): void {
-      now += seconds * 1000;
-      engine.tick();
-    },
-    async output(): Promise<string> {
-      await engine.close();
-      return out.join('');
-    },
-  };
-}
 
 void test('getaliases, getltime and getctime leave the variable alone for a missing context; getsize unsets it', async () => {
   const { engine, out } = engineFor(
@@ -145,7 +123,7 @@ void test('getaliases, getltime and getctime leave the variable alone for a miss
 });
 
 void test('setctime only moves a creation time forward and not past now', async () => {
-  const c = filesOnClock([
+  const c = engineOnClock([
     ['type=Single', 'ptype=RegExp', 'pattern=^create', 'desc=d', 'action=create C 100', '',
       'type=Single', 'ptype=RegExp', 'pattern=^set (\\S+)', 'desc=d', 'action=setctime $1 C; getctime %c C; write - %c', '',
       'type=Single', 'ptype=SubStr', 'pattern=alive', 'context=C', 'desc=d', 'action=write - alive'].join('\n'),
@@ -165,7 +143,7 @@ void test('setctime only moves a creation time forward and not past now', async 
 
 void test('setwpos moves a threshold window forward only: events before the new start are forgotten, an empty operation ends', async () => {
   const swt = ['type=SingleWithThreshold', 'ptype=RegExp', 'pattern=fail (\\S+)', 'desc=fails $1', 'action=write - threshold %s', 'window=100', 'thresh=3', ''];
-  const c = filesOnClock([
+  const c = engineOnClock([
     [...swt,
       'type=Single', 'ptype=RegExp', 'pattern=^move (\\S+) (\\S+)', 'desc=d', 'action=setwpos $2 -1 fails $1; assign %w none; getwpos %w -1 fails $1; write - $1 %w'].join('\n'),
   ]);
@@ -190,7 +168,7 @@ void test('setwpos moves a threshold window forward only: events before the new 
 });
 
 void test('setwpos on an EventGroup whose window empties ends it with its end actions', async () => {
-  const c = filesOnClock([
+  const c = engineOnClock([
     ['type=EventGroup2', 'ptype=RegExp', 'pattern=down (\\S+)', 'ptype2=RegExp', 'pattern2=stp (\\S+)', 'desc=flap $1', 'action=write - %s',
       'end=write - ended %s', 'window=100', '',
       'type=Single', 'ptype=RegExp', 'pattern=^move (\\S+) (\\S+)', 'desc=d', 'action=setwpos $2 -1 flap $1'].join('\n'),
@@ -205,7 +183,7 @@ void test('setwpos on an EventGroup whose window empties ends it with its end ac
 
 void test('reset, getwpos and setwpos count rules in their own file only', async () => {
   const swt = ['type=SingleWithThreshold', 'ptype=RegExp', 'pattern=fail (\\S+)', 'desc=fails $1', 'action=write - threshold in %s', 'window=100', 'thresh=2', ''];
-  const c = filesOnClock([
+  const c = engineOnClock([
     swt.join('\n'),
     ['type=Single', 'ptype=SubStr', 'pattern=nothing here', 'desc=fails x', 'action=none', '',
       'type=Single', 'ptype=RegExp', 'pattern=^probe (\\S+)', 'desc=d', 'action=assign %w none; getwpos %w 1 fails $1; write - wpos %w; reset 1 fails $1'].join('\n'),
@@ -229,7 +207,7 @@ void test('varset tells whether the pattern match cache holds an entry', async (
 });
 
 void test('EventGroup multact=yes keeps its events and fires on every later one while the thresholds hold', async () => {
-  const c = filesOnClock([
+  const c = engineOnClock([
     ['type=EventGroup2', 'ptype=RegExp', 'pattern=tcp (\\S+)', 'thresh=2', 'ptype2=RegExp', 'pattern2=udp (\\S+)', 'desc=scan $1',
       'action=write - %s', 'multact=yes', 'window=60'].join('\n'),
   ]);
@@ -238,7 +216,7 @@ void test('EventGroup multact=yes keeps its events and fires on every later one 
 });
 
 void test('EventGroup: an init or count action that ends the operation leaves the event at that', async () => {
-  const c = filesOnClock([
+  const c = engineOnClock([
     ['type=EventGroup', 'ptype=RegExp', 'pattern=init (\\S+)', 'desc=i $1', 'init=write - init %s; reset 0 %s', 'action=write - fired %s', 'window=60', '',
       'type=EventGroup', 'ptype=RegExp', 'pattern=count (\\S+)', 'desc=c $1', 'count=write - count %s; reset 0 %s', 'action=write - fired %s', 'window=60'].join('\n'),
   ]);
@@ -248,7 +226,7 @@ void test('EventGroup: an init or count action that ends the operation leaves th
 });
 
 void test('EventGroup slide actions carry the match of the event that started the operation', async () => {
-  const c = filesOnClock([
+  const c = engineOnClock([
     ['type=EventGroup', 'ptype=RegExp', 'pattern=down (\\S+) (\\S+)', 'thresh=3', 'desc=flap $1', 'action=write - %s',
       'slide=write - slid $1 first seen $2', 'end=write - ended $1', 'window=10'].join('\n'),
   ]);

@@ -5,25 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../src/log/index.js';
 import { compileRuleText, Engine, RuleSet, runEngineOnFiles } from '../src/engine/index.js';
+import { engineOnClock } from './support/clocked-engine.js';
 
 /** An engine on a clock the test moves by hand. */
-function clocked(text: string, extra: { intevents?: boolean } = {}) {
-  const { ruleFile, errors } = compileRuleText(text, 'timing.rules');
-  assert.deepEqual(errors.map((e) => e.message), []);
-  let now = Date.UTC(2026, 0, 15, 12, 0, 0);
-  const out: string[] = [];
-  const engine = new Engine(new RuleSet([ruleFile]), { logger: silentLogger(), now: () => now, output: (t) => out.push(t), ...extra });
-  return {
-    engine,
-    advance(seconds: number): void {
-      now += seconds * 1000;
-      engine.tick();
-    },
-    async output(): Promise<string> {
-      await engine.close();
-      return out.join('');
-    },
-  };
+function clocked(text: string, extra: { intevents?: boolean } = {}): ReturnType<typeof engineOnClock> {
+  return engineOnClock([text], extra);
 }
 
 void test('a context expires after its lifetime and runs its action list with %s of its creation', async () => {
