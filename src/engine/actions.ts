@@ -104,7 +104,7 @@ export interface ActionParseContext {
   /** Index of the rule in its file, for reset/getwpos/setwpos offsets. */
   ruleIndex: number;
   /** The rule file: reset/getwpos/setwpos reach operations of that file only, as in SEC. */
-  file?: string;
+  file: string;
 }
 
 export function parseActionList(text: string, ctx: ActionParseContext): Action[] {

@@ -1268,12 +1268,11 @@ export class Engine {
 
   /**
    * The rule file whose rules a reset/getwpos/setwpos offset counts: the one
-   * the action was written in (SEC keys operations by file). Copies made for
-   * match variables and nested lists are not in the rule, hence ruleFile.
+   * the action was written in (SEC keys operations by file), by name, since
+   * copies made for match variables and nested lists are not in the rule.
    */
   private actionFile(a: Action): RuleFile | undefined {
-    if (a.ruleFile !== undefined) return this.rules.files.find((f) => f.file === a.ruleFile);
-    return this.rules.files.find((f) => f.rules.some((r) => r.action.actions.includes(a) || r.action2.actions.includes(a)));
+    return this.rules.files.find((f) => f.file === a.ruleFile);
   }
 
   private reset(a: Action, desc: string): void {
