@@ -130,6 +130,41 @@ void test('read through a gate, a file yields every line that holds an alternati
   }
 });
 
+void test('a long literal is searched for by a piece of it: every line with the literal passes, in order', () => {
+  const rnd = random(11);
+  const filler = ['x', 'yy', '-', 'to', 'on', 'from'];
+  // Look-alikes: they share pieces with the literals but are not them.
+  const alike = ['FS-S5851', 'S5850-CORE', 'FS-S5850-COR', 'DHCPACKS on', 'DHCPACK  on', 'CPACK on ', 'DISCOVER from 03', 'ISCOVER from 02:00'];
+  const gate: LineGate = [['DHCPACK on ', 'FS-S5850-CORE'], ['DISCOVER from 02:00']];
+  const dir = mkdtempSync(join(tmpdir(), 'onramp-gate-'));
+  for (let round = 0; round < 12; round++) {
+    const count = round < 6 ? 1 + Math.floor(rnd() * 40) : 30_000 + Math.floor(rnd() * 20_000);
+    const lines = Array.from({ length: count }, () => {
+      const r = rnd();
+      if (r < 0.02) return `x DHCPACK on 10.0.0.1 FS-S5850-CORE${String(Math.floor(rnd() * 9))}`;
+      if (r < 0.03) return `DISCOVER from 02:00:${String(Math.floor(rnd() * 90))}`;
+      const words = Array.from({ length: Math.floor(rnd() * 10) }, () => filler[Math.floor(rnd() * filler.length)] ?? '');
+      if (r < 0.1) words.splice(Math.floor(rnd() * (words.length + 1)), 0, alike[Math.floor(rnd() * alike.length)] ?? '');
+      return words.join(' ');
+    });
+    const path = join(dir, `long${String(round)}`);
+    writeFileSync(path, lines.join('\n') + (round % 2 === 0 ? '\n' : ''), 'latin1');
+    const passed: string[] = [];
+    readInputsInTurn([path], (line) => passed.push(line), { gate, skipped: () => undefined });
+    const wanted = lines.filter((line) => gate.some((alt) => alt.every((l) => line.includes(l))));
+    // What passed is in the file's order, and holds every wanted line.
+    let next = 0;
+    for (const line of passed) {
+      while (next < lines.length && lines[next] !== line) next++;
+      assert.ok(next < lines.length, `round ${String(round)}: ${JSON.stringify(line)} passed on out of order`);
+      next++;
+    }
+    const seen = new Set(passed);
+    for (const line of wanted) assert.ok(seen.has(line), `round ${String(round)}: ${JSON.stringify(line)} was passed over`);
+    if (round >= 6) assert.ok(passed.length < lines.length / 4, `round ${String(round)}: the gate passed over lines`);
+  }
+});
+
 void test('a gate that most lines pass is not used: every line is read in turn', () => {
   const dir = mkdtempSync(join(tmpdir(), 'onramp-gate-'));
   const path = join(dir, 'in');

@@ -75,9 +75,10 @@ function patternLiterals(pattern: Pattern | undefined, second: boolean): string[
  * Finds, in the bytes of a read, where the next line that may pass the gate
  * is, without decoding them: each alternative is represented by one of its
  * literals (any of them is necessary), the one seen least often in the first
- * read, so that few lines are handed on in vain, and each such anchor is
- * searched for once per occurrence. A line found may still lack an
- * alternative's other literals; its rules check them.
+ * read, so that few lines are handed on in vain, and that literal by a piece
+ * of it that is quick to find (see needleOf). Each such anchor is searched
+ * for once per occurrence. A line found may still lack an alternative's
+ * other literals, or hold only the piece of one; its rules check them.
  */
 export class GateSearch {
   private readonly anchors: Buffer[];
@@ -87,7 +88,7 @@ export class GateSearch {
 
   /** `sample` is the start of the input: what is rare there is taken to be rare throughout. */
   constructor(gate: LineGate, sample: Buffer) {
-    const anchors = new Set(gate.map((alternative) => rarest(alternative, sample)));
+    const anchors = new Set(gate.map((alternative) => needleOf(rarest(alternative, sample), sample)));
     this.anchors = [...anchors].map((literal) => Buffer.from(literal, 'latin1'));
     this.next = this.anchors.map(() => -1);
     this.reset(sample);
@@ -147,14 +148,53 @@ function rarest(literals: readonly string[], sample: Buffer): string {
   let best = literals[0] ?? '';
   let fewest = Infinity;
   for (const literal of literals) {
-    let count = 0;
-    for (let at = sample.indexOf(literal, 0, 'latin1'); at >= 0 && count < COUNT_UP_TO; at = sample.indexOf(literal, at + literal.length, 'latin1')) count++;
+    const count = occurrences(literal, sample, COUNT_UP_TO);
     if (count < fewest) {
       fewest = count;
       best = literal;
     }
   }
   return best;
+}
+
+/**
+ * Node's Buffer#indexOf finds a needle of up to this many bytes with memchr
+ * on its first byte, and a longer one with Boyer-Moore-Horspool, which on a
+ * log is several times slower than memchr on a byte that is not too common.
+ */
+const MEMCHR_NEEDLE = 7;
+
+/** A memchr stop on a byte is worth this many: a needle found returns from indexOf to the gate, and its line may be handed on. */
+const FOUND_COST = 32;
+
+/** Stops on a needle's first byte are counted up to this: more make a byte common. */
+const STOPS_UP_TO = 1024;
+
+/**
+ * What a literal is searched for by: the literal itself when it is short;
+ * in a longer one, the memchr-sized piece that costs least in the sample,
+ * where its first byte is rare and the piece is not much more common than
+ * the literal.
+ */
+function needleOf(literal: string, sample: Buffer): string {
+  if (literal.length <= MEMCHR_NEEDLE) return literal;
+  let best = literal.slice(0, MEMCHR_NEEDLE);
+  let lowest = Infinity;
+  for (let offset = 0; offset + MEMCHR_NEEDLE <= literal.length; offset++) {
+    const piece = literal.slice(offset, offset + MEMCHR_NEEDLE);
+    const cost = occurrences(piece.slice(0, 1), sample, STOPS_UP_TO) + FOUND_COST * occurrences(piece, sample, COUNT_UP_TO);
+    if (cost < lowest) {
+      lowest = cost;
+      best = piece;
+    }
+  }
+  return best;
+}
+
+function occurrences(text: string, sample: Buffer, upTo: number): number {
+  let count = 0;
+  for (let at = sample.indexOf(text, 0, 'latin1'); at >= 0 && count < upTo; at = sample.indexOf(text, at + text.length, 'latin1')) count++;
+  return count;
 }
 
 /** A gate as a reader of inputs uses it, with what to tell of the lines it turned away. */
