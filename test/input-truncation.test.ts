@@ -1,47 +1,16 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { silentLogger } from '../src/log/index.js';
-import { PositionStore, tailFile, type TailSource } from '../src/input/index.js';
-import { StateStore } from '../src/state/index.js';
+import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
+import { followedLog, readHundredThenStop, rotateWhileStopped, waitFor } from './support/followed-log.js';
 import { copytruncate, expected, numbered, renameAndCreate } from './support/logrotate.js';
 
 // A file is known by its first bytes as well as by its inode: a truncation the reader did not see
 // happen, or a copytruncate of a file it had not started reading, shows there and nowhere else.
 
-/** Waits for `condition`, at most `timeoutMs`; the assertions after it show what is missing if it never holds. */
-async function waitFor(_what: string, condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-}
-
 /** logrotate's `rotate 9`. */
 const KEEP = 9;
-
-interface Setup { path: string; lines: string[]; start: (onLine?: (line: string) => void) => Promise<TailSource> }
-
-function setup(t: TestContext, pollMs = 50): Setup {
-  const dir = mkdtempSync(join(tmpdir(), 'onramp-truncation-'));
-  t.after(() => { rmSync(dir, { recursive: true, force: true }); });
-  const path = join(dir, 'dhcpd.log');
-  const state = new StateStore(join(dir, 'state'));
-  const lines: string[] = [];
-  const start = async (onLine?: (line: string) => void): Promise<TailSource> => {
-    const tail = tailFile({
-      path, fromStart: false, follow: true, pollMs, logger: silentLogger(),
-      positions: new PositionStore(state),
-      onLine: (line) => {
-        lines.push(line);
-        onLine?.(line);
-      },
-    });
-    await tail.start();
-    return tail;
-  };
-  return { path, lines, start };
-}
+const copy = (path: string): void => { copytruncate(path, KEEP); };
+const rename = (path: string): void => { renameAndCreate(path, KEEP); };
 
 /**
  * Three generations rotated while the reader was stopped, plus lines in the current file; while the
@@ -49,27 +18,18 @@ function setup(t: TestContext, pollMs = 50): Setup {
  * handler, so at exactly that point) and writes lines 500..600 after its rotations.
  */
 async function restartWithBacklog(t: TestContext, rotateMidDrain: (path: string) => void): Promise<string[]> {
-  const { path, lines, start } = setup(t);
-  writeFileSync(path, '');
-  let tail = await start();
-  appendFileSync(path, numbered(0, 100));
-  await waitFor('100 lines', () => lines.length === 100);
-  await tail.stop();
-  appendFileSync(path, numbered(100, 200));
-  copytruncate(path, KEEP);
-  appendFileSync(path, numbered(200, 300));
-  renameAndCreate(path, KEEP);
-  appendFileSync(path, numbered(300, 400));
-  copytruncate(path, KEEP);
-  appendFileSync(path, numbered(400, 500));
-  tail = await start((line) => {
+  const log = followedLog(t);
+  const { path, lines, start } = log;
+  await readHundredThenStop(log);
+  rotateWhileStopped(path, [copy, rename, copy]);
+  const tail = await start((line) => {
     if (line === 'line 150') {
       rotateMidDrain(path);
       appendFileSync(path, numbered(500, 600));
     }
   });
   t.after(() => tail.stop());
-  await waitFor('600 lines', () => lines.length >= 600);
+  await waitFor(() => lines.length >= 600);
   // Lines that would come twice arrive with the same pass: give them the chance before comparing.
   await new Promise((r) => setTimeout(r, 200));
   return lines;
@@ -107,17 +67,14 @@ void test('restarted with a backlog of generations: the current file renamed awa
 });
 
 void test('restarted with a backlog of generations and an empty current file, filled and copytruncated mid-drain', async (t) => {
-  const { path, lines, start } = setup(t);
-  writeFileSync(path, '');
-  let tail = await start();
-  appendFileSync(path, numbered(0, 100));
-  await waitFor('100 lines', () => lines.length === 100);
-  await tail.stop();
+  const log = followedLog(t);
+  const { path, lines, start } = log;
+  await readHundredThenStop(log);
   appendFileSync(path, numbered(100, 200));
   copytruncate(path, KEEP);
   appendFileSync(path, numbered(200, 300));
   copytruncate(path, KEEP);
-  tail = await start((line) => {
+  const tail = await start((line) => {
     if (line === 'line 150') {
       appendFileSync(path, numbered(300, 400));
       copytruncate(path, KEEP);
@@ -125,7 +82,7 @@ void test('restarted with a backlog of generations and an empty current file, fi
     }
   });
   t.after(() => tail.stop());
-  await waitFor('500 lines', () => lines.length >= 500);
+  await waitFor(() => lines.length >= 500);
   await new Promise((r) => setTimeout(r, 200));
   assert.deepEqual(lines, expected(0, 500));
 });
@@ -135,8 +92,7 @@ void test('restarted with a backlog of generations and an empty current file, fi
 // runs the reader too, so the reader's next look finds them all done.
 
 void test('an empty file filled and copytruncated before the reader looked again: the copy is read first', async (t) => {
-  const { path, lines, start } = setup(t, 60_000);
-  writeFileSync(path, '');
+  const { path, lines, start } = followedLog(t, 60_000);
   const tail = await start();
   t.after(() => tail.stop());
   appendFileSync(path, numbered(0, 100));
@@ -144,13 +100,13 @@ void test('an empty file filled and copytruncated before the reader looked again
   appendFileSync(path, numbered(100, 200));
   copytruncate(path, KEEP);
   appendFileSync(path, numbered(200, 300));
-  await waitFor('300 lines', () => lines.length >= 300);
+  await waitFor(() => lines.length >= 300);
   await new Promise((r) => setTimeout(r, 100));
   assert.deepEqual(lines, expected(0, 300));
 });
 
 void test('stopped at an empty file, which was filled and copytruncated meanwhile: the copy is read first at restart', async (t) => {
-  const { path, lines, start } = setup(t);
+  const { path, lines, start } = followedLog(t);
   writeFileSync(path, numbered(0, 10));
   renameAndCreate(path, KEEP);
   let tail = await start();
@@ -160,7 +116,7 @@ void test('stopped at an empty file, which was filled and copytruncated meanwhil
   appendFileSync(path, numbered(100, 200));
   tail = await start();
   t.after(() => tail.stop());
-  await waitFor('190 lines', () => lines.length >= 190);
+  await waitFor(() => lines.length >= 190);
   await new Promise((r) => setTimeout(r, 100));
   assert.deepEqual(lines, expected(10, 200));
 });
@@ -172,29 +128,27 @@ const oldFile = 'header 0001 old\n' + 'same line\n'.repeat(20);
 const newFile = 'header 0002 new\n' + 'same line\n'.repeat(40);
 
 void test('a truncation followed by writes past the old offset is noticed by the first line', async (t) => {
-  const { path, lines, start } = setup(t, 60_000);
-  writeFileSync(path, '');
+  const { path, lines, start } = followedLog(t, 60_000);
   const tail = await start();
   t.after(() => tail.stop());
   appendFileSync(path, oldFile);
-  await waitFor('the old file', () => lines.length === 21);
+  await waitFor(() => lines.length === 21);
   writeFileSync(path, newFile);
-  await waitFor('the new file', () => lines.length >= 62);
+  await waitFor(() => lines.length >= 62);
   await new Promise((r) => setTimeout(r, 100));
   assert.deepEqual(lines, [...oldFile.split('\n').slice(0, -1), ...newFile.split('\n').slice(0, -1)]);
 });
 
 void test('a truncation while stopped, refilled past the saved offset with the same bytes before it, is noticed at restart', async (t) => {
-  const { path, lines, start } = setup(t);
-  writeFileSync(path, '');
+  const { path, lines, start } = followedLog(t);
   let tail = await start();
   appendFileSync(path, oldFile);
-  await waitFor('the old file', () => lines.length === 21);
+  await waitFor(() => lines.length === 21);
   await tail.stop();
   writeFileSync(path, newFile);
   tail = await start();
   t.after(() => tail.stop());
-  await waitFor('the new file', () => lines.length >= 62);
+  await waitFor(() => lines.length >= 62);
   await new Promise((r) => setTimeout(r, 100));
   assert.deepEqual(lines, [...oldFile.split('\n').slice(0, -1), ...newFile.split('\n').slice(0, -1)]);
 });
