@@ -41,6 +41,15 @@ export function substMatch(text: string, vars: MatchVars, cache?: MatchCache, to
   let out = '';
   let last = 0;
   while (i >= 0) {
+    // $1, $12: nearly every variable a rule uses, read without the regex.
+    let end = i + 1;
+    while (isDigit(text.charCodeAt(end))) end++;
+    if (end > i + 1) {
+      out += text.slice(last, i) + (vars.get(text.slice(i + 1, end)) ?? '');
+      last = end;
+      i = text.indexOf(token, last);
+      continue;
+    }
     re.lastIndex = i;
     const m = re.exec(text);
     if (m === null) {
@@ -52,6 +61,10 @@ export function substMatch(text: string, vars: MatchVars, cache?: MatchCache, to
     i = text.indexOf(token, last);
   }
   return out + text.slice(last);
+}
+
+function isDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
 }
 
 /** Replaces action-list variables; `%%` becomes `%`, unknown names become ''. */
