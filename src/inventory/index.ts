@@ -1,6 +1,8 @@
 export type {
-  CredentialRef, Credentials, PortmapEntry, Site, SiteDevice, SitePolicy, SshSettings, Subnet, TemplateVars, Uplink,
+  ComplianceFeature, ComplianceScope, CredentialRef, Credentials, GuardRailClass, IgnoredLine, IntendedSource, OnFailure,
+  PortmapEntry, Site, SiteDevice, SitePolicy, SshSettings, Subnet, TemplateVars, Uplink,
 } from './types.js';
+export { DEFAULT_MAX_CHANGE_RATIO, GUARD_RAIL_CLASSES } from './types.js';
 export { SiteFileError, formatProblem, type SiteProblem } from './errors.js';
 export { CredentialError, resolveCredentials } from './credentials.js';
 export { Inventory, templateVars, type DeviceRef, type PortmapRef } from './inventory.js';

@@ -29,11 +29,56 @@ export interface SshSettings {
   legacyAlgorithms: boolean;
 }
 
+/**
+ * Kinds of change the guard rails refuse before anything is sent. A site may
+ * let one through (`policy.allow`) for a real migration.
+ */
+export const GUARD_RAIL_CLASSES = [
+  'login-user', 'mgmt-address', 'mgmt-interface', 'default-route', 'vty-access', 'hostname', 'change-ratio', 'invalid-intended',
+] as const;
+export type GuardRailClass = (typeof GUARD_RAIL_CLASSES)[number];
+
+/** After a rejected line: type the inverse of what was applied (`rollback`), or leave it for a person (`leave`). Never saved either way. */
+export type OnFailure = 'rollback' | 'leave';
+
+/** A plan changing more than this share of the running config's lines is refused. */
+export const DEFAULT_MAX_CHANGE_RATIO = 0.3;
+
 export interface SitePolicy {
   onDrift: 'report' | 'remediate';
   /** Renewals of a device checked within this window are not re-checked. */
   recheckAfterMs: number;
+  /** Guard-rail classes this site lets through. */
+  allow: readonly GuardRailClass[];
+  /** Largest share (0–1] of the running config's lines one plan may touch. */
+  maxChangeRatio: number;
+  onFailure: OnFailure;
 }
+
+/**
+ * One compliance feature, as Golden Config has them: the top-level lines
+ * (and their sections) that start with one of `match`.
+ */
+export interface ComplianceFeature {
+  name: string;
+  match: readonly string[];
+}
+
+/**
+ * A path of line starts from the top: `['interface', 'description']` is a
+ * `description` line directly inside an `interface …` section.
+ */
+export type IgnoredLine = readonly string[];
+
+/** What of a config is compared with its intended one, and what is left alone. */
+export interface ComplianceScope {
+  /** Empty: the whole config is one feature. */
+  features: readonly ComplianceFeature[];
+  ignore: readonly IgnoredLine[];
+}
+
+/** Where a device's golden config comes from. */
+export type IntendedSource = 'baseline' | 'template';
 
 export type TemplateVars = Record<string, unknown>;
 
@@ -49,6 +94,8 @@ export interface SiteDevice {
   ip?: string;
   /** Absolute path of the golden config; absent: the model's rendered template is the baseline. */
   baselineFile?: string;
+  /** `template`: the rendered template is the golden config, whether or not a baseline file exists. */
+  intended: IntendedSource;
   vars: TemplateVars;
   source: SourcePosition;
 }
@@ -87,6 +134,7 @@ export interface Site {
   factoryCredentials?: CredentialRef;
   ssh: SshSettings;
   policy: SitePolicy;
+  compliance: ComplianceScope;
   /** Jobs that may run at once for this site. */
   concurrency: number;
   vars: TemplateVars;

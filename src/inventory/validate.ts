@@ -6,24 +6,28 @@ import type { SiteProblem } from './errors.js';
 import { parseDuration } from './durations.js';
 import { profileForModel } from './models.js';
 import { parseSubnet } from './subnets.js';
-import type {
-  CredentialRef, PortmapEntry, Site, SiteDevice, SitePolicy, SshSettings, Subnet, TemplateVars, Uplink,
+import { complianceScope } from './validate-compliance.js';
+import {
+  DEFAULT_MAX_CHANGE_RATIO, GUARD_RAIL_CLASSES,
+  type CredentialRef, type GuardRailClass, type IntendedSource, type PortmapEntry, type Site, type SiteDevice, type SitePolicy,
+  type SshSettings, type Subnet, type TemplateVars, type Uplink,
 } from './types.js';
 
-type Path = (string | number)[];
+export type Path = (string | number)[];
 type Plain = Record<string, unknown>;
 
 /** Keys that would put a secret into the site file itself. */
 const INLINE_SECRET_KEYS = new Set(['password', 'secret', 'enablesecret', 'enablepassword', 'passphrase', 'privatekey']);
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-const ROOT_KEYS = ['name', 'subnets', 'credentials', 'factoryCredentials', 'ssh', 'policy', 'concurrency', 'vars', 'devices', 'portmap'];
+const ROOT_KEYS = ['name', 'subnets', 'credentials', 'factoryCredentials', 'ssh', 'policy', 'compliance', 'intended', 'concurrency', 'vars', 'devices', 'portmap'];
 const CREDENTIAL_KEYS = ['username', 'passwordEnv', 'passwordFile', 'enableSecretEnv', 'enableSecretFile'];
 const SSH_KEYS = ['port', 'timeoutMs', 'jobTimeoutMs', 'retries', 'hostKeys', 'legacyAlgorithms'];
-const POLICY_KEYS = ['onDrift', 'recheckAfter'];
+const POLICY_KEYS = ['onDrift', 'recheckAfter', 'allow', 'maxChangeRatio', 'onFailure'];
+const INTENDED_SOURCES: readonly IntendedSource[] = ['baseline', 'template'];
 /** Long enough for a slow switch to take a full template line by line; short enough that a stuck one frees its slot. */
 export const DEFAULT_JOB_TIMEOUT_MS = 5 * 60_000;
-const DEVICE_KEYS = ['hostname', 'model', 'profile', 'ip', 'baseline', 'vars'];
+const DEVICE_KEYS = ['hostname', 'model', 'profile', 'ip', 'baseline', 'intended', 'vars'];
 const PORTMAP_KEYS = ['uplink', 'mac', 'circuitId', 'remoteId', 'hostname', 'model', 'profile', 'vars'];
 
 export function formatPath(path: Path): string {
@@ -86,7 +90,7 @@ export class SiteValidator {
     this.problems.push(problem);
   }
 
-  private keys(value: Plain, path: Path, allowed: string[]): void {
+  keys(value: Plain, path: Path, allowed: string[]): void {
     for (const key of Object.keys(value)) {
       if (INLINE_SECRET_KEYS.has(key.toLowerCase())) continue; // reported by the secret scan
       if (!allowed.includes(key)) {
@@ -110,7 +114,7 @@ export class SiteValidator {
     }
   }
 
-  private map(value: unknown, path: Path, what: string): Plain | undefined {
+  map(value: unknown, path: Path, what: string): Plain | undefined {
     if (isPlainObject(value)) return value;
     this.problem(path, value === undefined ? `missing (${what})` : `expected ${what}`);
     return undefined;
@@ -144,7 +148,7 @@ export class SiteValidator {
     return fallback;
   }
 
-  private oneOf<T extends string>(value: unknown, path: Path, allowed: readonly T[], fallback: T): T {
+  oneOf<T extends string>(value: unknown, path: Path, allowed: readonly T[], fallback: T): T {
     if (value === undefined) return fallback;
     const found = allowed.find((option) => option === value);
     if (found !== undefined) return found;
@@ -208,7 +212,36 @@ export class SiteValidator {
       if (parsed === undefined) this.problem([...path, 'recheckAfter'], 'expected a duration such as "1h", "30m" or "90s"');
       else recheckAfterMs = parsed;
     }
-    return { onDrift: this.oneOf(map.onDrift, [...path, 'onDrift'], ['report', 'remediate'] as const, 'report'), recheckAfterMs };
+    return {
+      onDrift: this.oneOf(map.onDrift, [...path, 'onDrift'], ['report', 'remediate'] as const, 'report'),
+      recheckAfterMs,
+      allow: this.allowedClasses(map.allow, [...path, 'allow']),
+      maxChangeRatio: this.ratio(map.maxChangeRatio, [...path, 'maxChangeRatio']),
+      onFailure: this.oneOf(map.onFailure, [...path, 'onFailure'], ['rollback', 'leave'] as const, 'rollback'),
+    };
+  }
+
+  private allowedClasses(value: unknown, path: Path): GuardRailClass[] {
+    if (value === undefined) return [];
+    const items: unknown[] = Array.isArray(value) ? value : [value];
+    const allowed: GuardRailClass[] = [];
+    items.forEach((item, index) => {
+      const found = GUARD_RAIL_CLASSES.find((name) => name === item);
+      if (found === undefined) this.problem(Array.isArray(value) ? [...path, index] : path, `expected guard-rail classes from: ${GUARD_RAIL_CLASSES.join(', ')}`);
+      else allowed.push(found);
+    });
+    return allowed;
+  }
+
+  private ratio(value: unknown, path: Path): number {
+    if (value === undefined) return DEFAULT_MAX_CHANGE_RATIO;
+    if (typeof value === 'number' && value > 0 && value <= 1) return value;
+    this.problem(path, 'expected a share of the config above 0 and at most 1, such as 0.3');
+    return DEFAULT_MAX_CHANGE_RATIO;
+  }
+
+  private intended(value: unknown, path: Path, fallback: IntendedSource): IntendedSource {
+    return this.oneOf(value, path, INTENDED_SOURCES, fallback);
   }
 
   private subnets(value: unknown): Subnet[] {
@@ -236,7 +269,7 @@ export class SiteValidator {
     return profile;
   }
 
-  private device(value: unknown, index: number): SiteDevice | undefined {
+  private device(value: unknown, index: number, siteIntended: IntendedSource | undefined): SiteDevice | undefined {
     const path: Path = ['devices', index];
     const map = this.map(value, path, 'a device mapping (hostname, model, …)');
     if (map === undefined) return undefined;
@@ -256,9 +289,14 @@ export class SiteValidator {
       baselineFile = `${this.dir}/${hostname}.cfg`;
     }
     const vars = this.vars(map.vars, [...path, 'vars']);
+    // Without a word on it, a device with a golden config file is compared with that file.
+    const intended = this.intended(map.intended, [...path, 'intended'], siteIntended ?? (baselineFile === undefined ? 'template' : 'baseline'));
+    if (intended === 'baseline' && baselineFile === undefined && map.baseline === undefined) {
+      this.problem([...path, 'intended'], `intended: baseline needs a baseline file (baseline: NAME.cfg, or ${hostname ?? 'HOSTNAME'}.cfg beside site.yaml)`);
+    }
     if (hostname === undefined || model === undefined) return undefined;
     const device: SiteDevice = {
-      hostname, model, profile: this.profile(map.profile, [...path, 'profile'], model), vars,
+      hostname, model, profile: this.profile(map.profile, [...path, 'profile'], model), intended, vars,
       source: this.source(path),
     };
     if (ip !== undefined && isIPv4(ip)) device.ip = ip;
@@ -360,9 +398,11 @@ export class SiteValidator {
       ? undefined : this.credentials(root.factoryCredentials, ['factoryCredentials']);
     const ssh = this.ssh(root.ssh);
     const policy = this.policy(root.policy);
+    const compliance = complianceScope(this, root.compliance);
+    const siteIntended = root.intended === undefined ? undefined : this.intended(root.intended, ['intended'], 'baseline');
     const concurrency = this.integer(root.concurrency, ['concurrency'], 4, 1, 1024);
     const vars = this.vars(root.vars, ['vars']);
-    const devices = this.list(root.devices, 'devices', (item, index) => this.device(item, index));
+    const devices = this.list(root.devices, 'devices', (item, index) => this.device(item, index, siteIntended));
     const portmap = this.list(root.portmap, 'portmap', (item, index) => this.portmapEntry(item, index));
     if (portmap.length > 0 && root.factoryCredentials === undefined) {
       this.problem([], 'a port map needs factoryCredentials to log in to factory switches');
@@ -370,7 +410,7 @@ export class SiteValidator {
     this.uniqueNames(devices, portmap);
     if (this.problems.length > 0 || name === undefined || credentials === undefined) return undefined;
     const site: Site = {
-      name, dir: this.dir, file: this.file, subnets, credentials, ssh, policy, concurrency, vars, devices, portmap,
+      name, dir: this.dir, file: this.file, subnets, credentials, ssh, policy, compliance, concurrency, vars, devices, portmap,
     };
     if (factoryCredentials !== undefined) site.factoryCredentials = factoryCredentials;
     return site;

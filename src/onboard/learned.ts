@@ -29,7 +29,7 @@ export async function restoreLearned(state: StateStore, inventory: Inventory): P
 }
 
 export function learnedToDevice(entry: LearnedDevice, file: string): SiteDevice {
-  return { hostname: entry.hostname, model: entry.model, profile: entry.profile, ip: entry.ip, vars: entry.vars, source: { file } };
+  return { hostname: entry.hostname, model: entry.model, profile: entry.profile, ip: entry.ip, intended: 'template', vars: entry.vars, source: { file } };
 }
 
 export class LearnedBook {

@@ -122,9 +122,9 @@ export class DeviceWork {
     return resolveCredentials(site.credentials, site);
   }
 
-  /** The baseline file, or the model's template rendered with site + device vars and the site credentials. */
+  /** The baseline file, or (`intended: template`, a port map entry) the model's template rendered with site + device vars and the site credentials. */
   async intendedConfig(site: Site, entry: SiteDevice | PortmapEntry, credentials: Credentials): Promise<string> {
-    if ('baselineFile' in entry) {
+    if ('intended' in entry && entry.intended === 'baseline') {
       const baseline = await this.deps.inventory.baselineText(entry);
       if (baseline !== undefined) return baseline;
     }
