@@ -15,13 +15,16 @@ void test('the shipped example site validates and every template renders with it
   assert.equal(report.portmap, 3);
 });
 
-void test('comparisons ignore ! comment lines and unconfigured physical ports, not configured ones', () => {
+void test('comparisons ignore ! comment lines and ports the intended config leaves out, not the ports it lists', () => {
   const profile = getProfile('fs-s3900');
   const intended = 'hostname A\n!\ninterface ethernet 1/1\n description x\n!\nend\n!\n';
   const running = 'Building running configuration. Please wait...\n!<stackingMac>01_be-b5-de-00-00-02_05</stackingMac>\n!\nhostname A\n!\ninterface ethernet 1/1\n description x\n!\ninterface ethernet 1/2\n!\nend\n!\n';
   assert.equal(compareConfigs(intended, running, profile, 'A').equal, true);
-  const drifted = running.replace('interface ethernet 1/2\n', 'interface ethernet 1/2\n shutdown\n');
+  // The plan leaves a port the intended config does not list alone, so the comparison does too.
+  assert.equal(compareConfigs(intended, running.replace('interface ethernet 1/2\n', 'interface ethernet 1/2\n shutdown\n'), profile, 'A').equal, true);
+  const drifted = running.replace(' description x\n', ' description y\n shutdown\n');
   const diff = compareConfigs(intended, drifted, profile, 'A');
   assert.equal(diff.equal, false);
   assert.equal(diff.added, 2);
+  assert.equal(diff.removed, 1);
 });

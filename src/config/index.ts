@@ -1,3 +1,4 @@
 export { normaliseConfig } from './normalise.js';
 export { maskSecrets } from './mask.js';
 export { diffConfigs, type ConfigDiff, type DiffOptions } from './diff.js';
+export { parseConfigTree, renderConfigTree, sameConfig, COMMON_TREE_SYNTAX, type ConfigNode, type TreeSyntax } from './tree.js';

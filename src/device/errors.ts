@@ -3,6 +3,8 @@ export type DeviceErrorKind = 'unreachable' | 'auth' | 'timeout' | 'hostkey-chan
 export interface DeviceErrorDetails {
   command?: string;
   deviceMessage?: string;
+  /** For a rejected config line: how many lines before it the device accepted. */
+  applied?: number;
   cause?: unknown;
 }
 
@@ -11,6 +13,7 @@ export class DeviceError extends Error {
   readonly kind: DeviceErrorKind;
   readonly command?: string;
   readonly deviceMessage?: string;
+  readonly applied?: number;
 
   constructor(kind: DeviceErrorKind, message: string, details: DeviceErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -18,6 +21,7 @@ export class DeviceError extends Error {
     this.kind = kind;
     if (details.command !== undefined) this.command = details.command;
     if (details.deviceMessage !== undefined) this.deviceMessage = details.deviceMessage;
+    if (details.applied !== undefined) this.applied = details.applied;
   }
 }
 

@@ -1,4 +1,4 @@
-export type { Profile, SaveSpec, SecretMask } from './profile.js';
+export type { Profile, SaveSpec, SecretMask, RemediationRules, LineRewrite, OrderRule } from './profile.js';
 export { getProfile, profileNames, suggestProfile, buildProfile, ProfileError, type ProfileOverrides } from './profiles/index.js';
 export { DeviceError, isDeviceError, type DeviceErrorKind } from './errors.js';
 export { HostKeyStore, fingerprint, type HostKeyVerdict } from './hostkeys.js';

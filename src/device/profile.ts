@@ -1,3 +1,5 @@
+import type { TreeSyntax } from '../config/tree.js';
+
 /**
  * What a session needs to know about one CLI family. A profile is data: the
  * session code is generic and reads it, so a new family is one new file in
@@ -15,6 +17,63 @@ export interface SaveSpec {
   confirm?: { prompt: RegExp; answer: string }[];
   /** When set, the save's output must match it, otherwise the save counts as failed. */
   success?: RegExp;
+}
+
+/** One line rewritten into a command: the part of the trimmed line that `match` matches is replaced by `command` (String.replace, so `$&` and `$1`… work). */
+export interface LineRewrite {
+  match: RegExp;
+  command: string;
+}
+
+/** Where a top-level section's changes go in a plan: lower ranks are typed first. */
+export interface OrderRule {
+  /** Tested on the top-level line (`vlan 10`, `interface vlan 1`, `username admin …`). */
+  match: RegExp;
+  /** Rank of its additions and changes (default 50). */
+  add: number;
+  /** Rank when the whole line or section is removed (default 60). */
+  remove: number;
+}
+
+/**
+ * How a family's config is changed, as data in the spirit of hier_config's
+ * per-OS drivers: the planner is generic and reads these, so a new family
+ * is a new set of rules, not new code.
+ */
+export interface RemediationRules {
+  /** The prefix that negates a line (`no `); a line starting with it is a negated setting. */
+  negationPrefix: string;
+  /**
+   * Lines removed by something other than the negation prefix, first match
+   * wins: `description …` by `no description`, a port that cannot be deleted
+   * by `default interface …`.
+   */
+  negateWith: readonly LineRewrite[];
+  /**
+   * Settings holding one value in their section; the first capture names the
+   * setting (`/^(ip address) (?!.* secondary$)/`). A new value is typed over
+   * the old one, without a `no` first. A line and its negation (`shutdown`,
+   * `no shutdown`) are always one setting.
+   */
+  singleValued: readonly RegExp[];
+  /**
+   * Running lines and sections left alone when the intended config lacks
+   * them: defaults the switch prints (`no service pad`, `no ip domain-lookup`),
+   * which negated would turn a feature on, and hardware (physical ports,
+   * `line vty`), which cannot be deleted.
+   */
+  keepWhenAbsent: readonly RegExp[];
+  /**
+   * Lines that form one ordered list by their first capture (`access-list 10`,
+   * `ip prefix-list NAME`): when the lists differ the old one is removed by
+   * negating the capture and the new one typed whole, in order. Sections
+   * whose order matters are the tree syntax's `orderedSections`.
+   */
+  orderedGroups: readonly RegExp[];
+  /** When each kind of top-level line is typed: objects before their users, management and login last. */
+  order: readonly OrderRule[];
+  /** The line that leaves a section, by its opener (`address-family …` → `exit-address-family`); otherwise `exit`. */
+  sectionExits: readonly { match: RegExp; exit: string }[];
 }
 
 export interface Profile {
@@ -44,4 +103,7 @@ export interface Profile {
   showRunning: string;
   showLldp: string;
   showMacTable: string;
+  /** How `show running-config` nests sections. */
+  tree: TreeSyntax;
+  remediation: RemediationRules;
 }

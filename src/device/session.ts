@@ -190,7 +190,8 @@ export class DeviceSession {
   /**
    * Enters config mode and sends the lines one by one, checking every reply.
    * On the first rejected line it leaves config mode and throws
-   * DeviceError('rejected') naming the line and the device's message. Blank and
+   * DeviceError('rejected') naming the line, the device's message and how
+   * many lines it accepted before (`applied`). Blank and
    * `!` lines and a final `end` are skipped. Never saves.
    */
   configure(lines: string[]): Promise<void> {
@@ -206,8 +207,9 @@ export class DeviceSession {
         try {
           await this.exec(line, newHost === undefined ? [] : [newHost]);
         } catch (err) {
-          if (isDeviceError(err, 'rejected')) await this.leaveConfigQuietly();
-          throw err;
+          if (!isDeviceError(err, 'rejected')) throw err;
+          await this.leaveConfigQuietly();
+          throw new DeviceError('rejected', err.message, { command: err.command, deviceMessage: err.deviceMessage, applied: i, cause: err.cause });
         }
         if (i < body.length - 1 && !profile.configPromptPattern.test(this.shell.prompt)) {
           throw new DeviceError('protocol', `left config mode after "${maskCommand(line, profile)}" (prompt is ${JSON.stringify(this.shell.prompt)})`, {

@@ -1,4 +1,4 @@
 export { renderTemplate, renderTemplateText, TemplateError } from './render.js';
-export { planRemediation, parseConfigTree, negate, type PlanProfile } from './plan.js';
+export { planRemediation, rollbackOfApplied, negateLine, type PlanChange, type RemediationPlan } from './plan/index.js';
 export { compareConfigs } from './compare.js';
 export { provisionDevice, displayLines, dryRunLines, type ConfigSession, type PushRequest, type PushOutcome } from './push.js';

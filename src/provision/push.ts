@@ -3,7 +3,7 @@ import { isDeviceError, type Profile } from '../device/index.js';
 import { maskSecrets } from '../config/index.js';
 import { Events, type Logger } from '../log/index.js';
 import { compareConfigs } from './compare.js';
-import { planRemediation } from './plan.js';
+import { planRemediation } from './plan/index.js';
 
 /** The part of a device session a push needs. */
 export interface ConfigSession {
@@ -47,7 +47,7 @@ export function displayLines(lines: string[], profile: Profile): string[] {
 export async function provisionDevice(request: PushRequest): Promise<PushOutcome> {
   const { session, intended, profile, logger, fields } = request;
   const running = request.running ?? (await session.runningConfig());
-  const lines = planRemediation(intended, running, profile);
+  const lines = [...planRemediation(intended, running, profile).lines];
   if (request.backup !== undefined) await request.backup(running);
   const commands = lines.map((line) => maskSecrets(line, profile));
   logger.info({ event: Events.provisionStart, ...fields, lines: lines.length, commands }, `pushing ${lines.length} line(s)`);
@@ -84,5 +84,5 @@ export async function provisionDevice(request: PushRequest): Promise<PushOutcome
 
 /** `--dry-run`: the lines a push to a device with `running` (a blank switch when absent) would send, secrets masked. */
 export function dryRunLines(intended: string, profile: Profile, running = ''): string[] {
-  return displayLines(planRemediation(intended, running, profile), profile);
+  return displayLines([...planRemediation(intended, running, profile).lines], profile);
 }

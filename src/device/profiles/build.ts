@@ -71,7 +71,11 @@ export function buildProfile(base: Profile, overrides: unknown, path = 'profile'
   if (o.configPromptPattern !== undefined) profile.configPromptPattern = regex(o.configPromptPattern, at('configPromptPattern'), '');
   if (o.save !== undefined) profile.save = save(o.save, at('save'));
   if (o.errorMarkers !== undefined) profile.errorMarkers = list(o.errorMarkers, at('errorMarkers')).map((v, i) => regex(v, `${at('errorMarkers')}[${i}]`, 'm'));
-  if (o.volatileLines !== undefined) profile.volatileLines = list(o.volatileLines, at('volatileLines')).map((v, i) => regex(v, `${at('volatileLines')}[${i}]`, ''));
+  if (o.volatileLines !== undefined) {
+    profile.volatileLines = list(o.volatileLines, at('volatileLines')).map((v, i) => regex(v, `${at('volatileLines')}[${i}]`, ''));
+    // The tree drops volatile lines too, so it learns the site's.
+    profile.tree = { ...base.tree, ignored: [...base.tree.ignored, ...profile.volatileLines] };
+  }
   if (o.secretMasks !== undefined) {
     const extra: SecretMask[] = list(o.secretMasks, at('secretMasks')).map((v, i) => {
       const m = record(v, `${at('secretMasks')}[${i}]`);

@@ -1,5 +1,14 @@
 import type { Profile } from '../profile.js';
+import { IOS_LIKE_REMEDIATION, iosLikeTree } from './remediation.js';
 import { COMMON_SECRET_MASKS, MORE_PAGER, PAREN_CONFIG_PROMPT, PAREN_MODE_PROMPT, PERCENT_ERRORS } from './common.js';
+
+const VOLATILE_LINES = [
+    /^Building configuration\.\.\.$/,
+    /^Current configuration : \d+ bytes$/,
+    /^! Last configuration change at /,
+    /^! NVRAM config last updated at /,
+    /^ntp clock-period \d+$/,
+  ];
 
 /** Cisco IOS / IOS-XE Catalyst: VENDORS.md §4. */
 export const ciscoIos: Profile = {
@@ -18,15 +27,11 @@ export const ciscoIos: Profile = {
     success: /\[OK\]/,
   },
   errorMarkers: PERCENT_ERRORS,
-  volatileLines: [
-    /^Building configuration\.\.\.$/,
-    /^Current configuration : \d+ bytes$/,
-    /^! Last configuration change at /,
-    /^! NVRAM config last updated at /,
-    /^ntp clock-period \d+$/,
-  ],
+  volatileLines: VOLATILE_LINES,
   secretMasks: COMMON_SECRET_MASKS,
   showRunning: 'show running-config',
   showLldp: 'show lldp neighbors',
   showMacTable: 'show mac address-table',
+  tree: iosLikeTree(VOLATILE_LINES),
+  remediation: IOS_LIKE_REMEDIATION,
 };

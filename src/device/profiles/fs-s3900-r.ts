@@ -1,5 +1,8 @@
 import type { Profile } from '../profile.js';
+import { IOS_LIKE_REMEDIATION, iosLikeTree } from './remediation.js';
 import { BARE_UNKNOWN_COMMAND, COMMON_SECRET_MASKS, MORE_PAGER, PERCENT_ERRORS } from './common.js';
+
+const VOLATILE_LINES = [/^Building configuration\.\.\.$/, /^Current configuration:$/, /^!version /];
 
 /** FS S3900-R / S3400, FSOS 2.x (BDCOM heritage): VENDORS.md §3. */
 export const fsS3900R: Profile = {
@@ -16,9 +19,11 @@ export const fsS3900R: Profile = {
   configPromptPattern: /_config[\w./-]*#$/,
   save: { command: 'write' },
   errorMarkers: [...PERCENT_ERRORS, BARE_UNKNOWN_COMMAND],
-  volatileLines: [/^Building configuration\.\.\.$/, /^Current configuration:$/, /^!version /],
+  volatileLines: VOLATILE_LINES,
   secretMasks: COMMON_SECRET_MASKS,
   showRunning: 'show running-config',
   showLldp: 'show lldp neighbors',
   showMacTable: 'show mac address-table',
+  tree: iosLikeTree(VOLATILE_LINES),
+  remediation: IOS_LIKE_REMEDIATION,
 };

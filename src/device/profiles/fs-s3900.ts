@@ -1,5 +1,8 @@
 import type { Profile } from '../profile.js';
+import { IOS_LIKE_REMEDIATION, iosLikeTree } from './remediation.js';
 import { COMMON_SECRET_MASKS, EDGECORE_PAGERS, MORE_PAGER, PAREN_CONFIG_PROMPT, PAREN_MODE_PROMPT, PERCENT_ERRORS } from './common.js';
+
+const VOLATILE_LINES = [/^Building running configuration\. Please wait\.\.\.$/];
 
 /** FS S3900, FSOS 1.x (Edgecore heritage): VENDORS.md §2. */
 export const fsS3900: Profile = {
@@ -18,9 +21,11 @@ export const fsS3900: Profile = {
     confirm: [{ prompt: /file name \[[^\]]*\]\s*:?\s*$/i, answer: '' }],
   },
   errorMarkers: PERCENT_ERRORS,
-  volatileLines: [/^Building running configuration\. Please wait\.\.\.$/],
+  volatileLines: VOLATILE_LINES,
   secretMasks: COMMON_SECRET_MASKS,
   showRunning: 'show running-config',
   showLldp: 'show lldp neighbor',
   showMacTable: 'show mac-address-table',
+  tree: iosLikeTree(VOLATILE_LINES, { flatSections: [/^interface ethernet\s/] }),
+  remediation: IOS_LIKE_REMEDIATION,
 };

@@ -1,5 +1,8 @@
 import type { Profile } from '../profile.js';
+import { IOS_LIKE_REMEDIATION, iosLikeTree } from './remediation.js';
 import { COMMON_SECRET_MASKS, MORE_PAGER, PAREN_CONFIG_PROMPT, PAREN_MODE_PROMPT, PERCENT_ERRORS } from './common.js';
+
+const VOLATILE_LINES = [/^Building configuration\.\.\.$/];
 
 /** FS S5850/S5800, NetworkOS (Centec): VENDORS.md §1. */
 export const fsS5850: Profile = {
@@ -14,9 +17,11 @@ export const fsS5850: Profile = {
   configPromptPattern: PAREN_CONFIG_PROMPT,
   save: { command: 'write' },
   errorMarkers: PERCENT_ERRORS,
-  volatileLines: [/^Building configuration\.\.\.$/],
+  volatileLines: VOLATILE_LINES,
   secretMasks: COMMON_SECRET_MASKS,
   showRunning: 'show running-config',
   showLldp: 'show lldp neighbor brief',
   showMacTable: 'show mac address-table',
+  tree: iosLikeTree(VOLATILE_LINES),
+  remediation: IOS_LIKE_REMEDIATION,
 };

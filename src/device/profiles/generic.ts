@@ -1,4 +1,5 @@
 import type { Profile } from '../profile.js';
+import { IOS_LIKE_REMEDIATION, iosLikeTree } from './remediation.js';
 import {
   BARE_UNKNOWN_COMMAND,
   COMMON_SECRET_MASKS,
@@ -6,6 +7,8 @@ import {
   MORE_PAGER,
   PERCENT_ERRORS,
 } from './common.js';
+
+const VOLATILE_LINES = [/^Building (?:running )?configuration/, /^Current configuration ?:/];
 
 /**
  * Any IOS-like CLI. The prompt regex is the one VENDORS.md §5 gives for all
@@ -24,9 +27,11 @@ export const generic: Profile = {
   configPromptPattern: /(?:\(config[\w./-]*\)|_config[\w./-]*)#$/,
   save: { command: 'write memory' },
   errorMarkers: [...PERCENT_ERRORS, BARE_UNKNOWN_COMMAND],
-  volatileLines: [/^Building (?:running )?configuration/, /^Current configuration ?:/],
+  volatileLines: VOLATILE_LINES,
   secretMasks: COMMON_SECRET_MASKS,
   showRunning: 'show running-config',
   showLldp: 'show lldp neighbors',
   showMacTable: 'show mac address-table',
+  tree: iosLikeTree(VOLATILE_LINES),
+  remediation: IOS_LIKE_REMEDIATION,
 };

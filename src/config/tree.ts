@@ -1,0 +1,155 @@
+/**
+ * The one model of a config: a tree of lines, any depth, read from
+ * indentation and from each family's section ends. Diff, compliance, the
+ * planner and the lab's running config all read configs through it.
+ */
+
+export interface ConfigNode {
+  /** The line with surrounding blanks trimmed. */
+  text: string;
+  /** Lines inside this one's section, in the order the config printed them. */
+  children: ConfigNode[];
+}
+
+/** How one CLI family prints sections. Plain data, kept in the family's profile. */
+export interface TreeSyntax {
+  /**
+   * Lines that close the innermost open section and configure nothing
+   * (`exit`, `exit-address-family`, `quit`). When indentation has already
+   * closed that section, the line is just dropped.
+   */
+  sectionEnds: readonly RegExp[];
+  /**
+   * Lines that configure nothing and are dropped wherever they appear:
+   * comments (`!`), `end`, `version`, volatile lines. A comment or blank
+   * line at the left margin also closes flat sections.
+   */
+  ignored: readonly RegExp[];
+  /**
+   * Section openers whose body some firmware prints at the opener's own
+   * indentation, up to the next `!`, blank line or section end (FSOS
+   * `interface ethernet 1/1` blocks). Another flat opener closes the previous one.
+   */
+  flatSections: readonly RegExp[];
+  /**
+   * Sections whose children keep their printed order and are never merged
+   * (ACL entries, `remark`s): two configs with the same entries in another
+   * order differ. Everywhere else order does not matter, and a section
+   * printed twice (`interface vlan 10` once per feature) is one section.
+   */
+  orderedSections: readonly RegExp[];
+}
+
+/** What every family shares: `!` comments, `end`, the `version` banner, `exit`. */
+export const COMMON_TREE_SYNTAX: TreeSyntax = {
+  sectionEnds: [/^exit$/, /^exit-[\w-]+$/, /^quit$/],
+  ignored: [/^!/, /^end$/, /^version\b/],
+  flatSections: [],
+  orderedSections: [/^(?:ip|ipv6|mac) access-list\b/, /^access-list\b/],
+};
+
+interface OpenSection {
+  node: ConfigNode;
+  indent: number;
+  flat: boolean;
+  ordered: boolean;
+  /** Children by text, for merging sections printed twice; absent in ordered sections. */
+  byText: Map<string, ConfigNode> | undefined;
+}
+
+function matchesAny(patterns: readonly RegExp[], text: string): boolean {
+  return patterns.some((pattern) => pattern.test(text));
+}
+
+function indentOf(line: string): number {
+  return line.length - line.trimStart().length;
+}
+
+/**
+ * The top-level nodes of a config. Indentation nests (any width, any depth),
+ * section ends close, ignored lines vanish, flat sections take the lines at
+ * their own indentation, and same-text siblings merge outside ordered sections.
+ */
+export function parseConfigTree(text: string, syntax: TreeSyntax): ConfigNode[] {
+  const roots: ConfigNode[] = [];
+  const rootIndex = new Map<string, ConfigNode>();
+  const open: OpenSection[] = [];
+
+  const siblings = (): { list: ConfigNode[]; byText: Map<string, ConfigNode> | undefined; ordered: boolean } => {
+    const top = open.at(-1);
+    return top === undefined ? { list: roots, byText: rootIndex, ordered: false } : { list: top.node.children, byText: top.byText, ordered: top.ordered };
+  };
+  const accepts = (section: OpenSection, indent: number, trimmed: string): boolean => {
+    if (!section.flat) return indent > section.indent;
+    if (indent > section.indent) return true;
+    return indent === section.indent && !matchesAny(syntax.flatSections, trimmed);
+  };
+  const closeFlat = (): void => {
+    while (open.some((s) => s.flat)) open.pop();
+  };
+
+  for (const raw of text.replace(/\r\n?/g, '\n').split('\n')) {
+    const line = raw.replace(/\s+$/, '');
+    const trimmed = line.trim();
+    const indent = indentOf(line);
+    if (trimmed === '') {
+      closeFlat();
+      continue;
+    }
+    if (matchesAny(syntax.ignored, trimmed)) {
+      if (indent === 0) closeFlat();
+      continue;
+    }
+    if (matchesAny(syntax.sectionEnds, trimmed)) {
+      let closedByIndent = false;
+      while (open.length > 0 && !accepts(open[open.length - 1] as OpenSection, indent, trimmed)) {
+        closedByIndent ||= (open.pop() as OpenSection).indent === indent;
+      }
+      if (!closedByIndent) open.pop();
+      continue;
+    }
+    while (open.length > 0 && !accepts(open[open.length - 1] as OpenSection, indent, trimmed)) open.pop();
+    const here = siblings();
+    let node = here.byText?.get(trimmed);
+    if (node === undefined) {
+      node = { text: trimmed, children: [] };
+      here.list.push(node);
+      here.byText?.set(trimmed, node);
+    }
+    const ordered = matchesAny(syntax.orderedSections, trimmed);
+    const byText = ordered ? undefined : new Map(node.children.map((child) => [child.text, child]));
+    open.push({ node, indent, flat: matchesAny(syntax.flatSections, trimmed), ordered, byText });
+  }
+  return roots;
+}
+
+/** The tree as config text: one space of indentation per level, one final newline (none when empty). */
+export function renderConfigTree(nodes: readonly ConfigNode[]): string {
+  const lines: string[] = [];
+  const walk = (list: readonly ConfigNode[], depth: number): void => {
+    for (const node of list) {
+      lines.push(' '.repeat(depth) + node.text);
+      walk(node.children, depth + 1);
+    }
+  };
+  walk(nodes, 0);
+  return lines.length === 0 ? '' : lines.join('\n') + '\n';
+}
+
+function canonical(node: ConfigNode, ordered: readonly RegExp[]): string {
+  const children = node.children.map((child) => canonical(child, ordered));
+  if (!matchesAny(ordered, node.text)) children.sort();
+  return children.length === 0 ? JSON.stringify(node.text) : `${JSON.stringify(node.text)}{${children.join(',')}}`;
+}
+
+/**
+ * Whether two trees configure the same thing: siblings compare as sets,
+ * except the children of ordered sections, which compare in order.
+ */
+export function sameConfig(a: readonly ConfigNode[], b: readonly ConfigNode[], syntax: Pick<TreeSyntax, 'orderedSections'> = COMMON_TREE_SYNTAX): boolean {
+  if (a.length !== b.length) return false;
+  const keys = (list: readonly ConfigNode[]): string[] => list.map((node) => canonical(node, syntax.orderedSections)).sort();
+  const left = keys(a);
+  const right = keys(b);
+  return left.every((key, index) => key === right[index]);
+}

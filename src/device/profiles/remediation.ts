@@ -1,0 +1,91 @@
+import { COMMON_TREE_SYNTAX, type TreeSyntax } from '../../config/tree.js';
+import type { OrderRule, RemediationRules } from '../profile.js';
+
+/**
+ * Remediation rules shared by the IOS-like families (Centec NetworkOS,
+ * Edgecore FSOS 1.x, BDCOM FSOS 2.x, Cisco IOS). Each profile starts from
+ * these and adds its own port names and quirks.
+ */
+
+/**
+ * Interfaces that exist in hardware, whatever the family calls them: an
+ * interface that is not a vlan, loopback, aggregate, tunnel or null
+ * interface. They cannot be deleted, and one the intended config does not
+ * mention is left as it is: emptying it would turn `shutdown` into
+ * `no shutdown` and bring a retired port up.
+ */
+export const PHYSICAL_PORT = /^interface\s+(?!(?:vlan|loopback|port-channel|agg|tunnel|null|bvi|nve|management|mgmt)\b|vlan\d|loopback\d|port-channel\d|agg\d|tunnel\d|null\d|mgmt\d)/i;
+
+const ORDER: readonly OrderRule[] = [
+  // Objects first, so that what refers to them finds them; removed last, after their users.
+  { match: /^(?:vlan\b|VLAN\b)/, add: 10, remove: 85 },
+  { match: /^(?:(?:ip|ipv6|mac) access-list|access-list|ip prefix-list|ipv6 prefix-list|ip as-path|ip community-list)\b/, add: 20, remove: 80 },
+  { match: /^class-map\b/, add: 25, remove: 75 },
+  { match: /^route-map\b/, add: 30, remove: 78 },
+  { match: /^policy-map\b/, add: 35, remove: 70 },
+  // The path onramp itself uses, and the user it logs in with, last: a
+  // mistake there ends the session, so everything else is in place by then.
+  { match: /^hostname\b/, add: 88, remove: 88 },
+  { match: /^(?:aaa|username|enable (?:secret|password))\b/, add: 90, remove: 90 },
+  { match: /^(?:interface\s+(?:management|mgmt\S*|vlan\s?1)$|ip default-gateway|ip route 0\.0\.0\.0 0\.0\.0\.0|ip ssh|ssh|line vty)\b/i, add: 95, remove: 95 },
+];
+
+export const IOS_LIKE_REMEDIATION: RemediationRules = {
+  negationPrefix: 'no ',
+  negateWith: [
+    { match: /^description\s.*$/, command: 'no description' },
+    { match: PHYSICAL_PORT, command: 'default $&' },
+    { match: /^(ip address)\s(?!.*\ssecondary$).*$/, command: 'no $1' },
+    { match: /^(switchport (?:access|native) vlan)\s.*$/, command: 'no $1' },
+    { match: /^(switchport mode)\s.*$/, command: 'no $1' },
+    { match: /^(username\s+\S+)\s.*$/, command: 'no $1' },
+    { match: /^(snmp-server (?:location|contact))\s.*$/, command: 'no $1' },
+    { match: /^(mtu|speed|duplex)\s.*$/, command: 'no $1' },
+  ],
+  singleValued: [
+    /^(hostname)\s/,
+    /^(description)\s/,
+    /^(lldp system-name)\s/,
+    /^(ip address)\s(?!.*\ssecondary$)/,
+    /^(ip default-gateway)\s/,
+    /^(switchport mode)\s/,
+    /^(switchport pvid)\s/,
+    /^(switchport (?:access|native) vlan)\s/,
+    /^(switchport trunk native vlan)\s/,
+    /^(enable (?:password|secret))\s/,
+    /^(username \S+ (?:password|secret|privilege))\s/,
+    /^(snmp-server (?:location|contact))\s/,
+    /^(spanning-tree mode)\s/,
+    /^(clock timezone)\s/,
+    /^(privilege level)\s/,
+    /^(mtu)\s/,
+    /^(speed)\s/,
+    /^(duplex)\s/,
+    /^(name)\s/,
+    /^(router-id)\s/,
+    /^(bgp router-id)\s/,
+    /^(exec-timeout)\s/,
+    /^(transport input)\s/,
+  ],
+  keepWhenAbsent: [
+    // A negated line is a default printed (`no service pad`) or a choice the intended config does not speak about.
+    /^no\s/,
+    PHYSICAL_PORT,
+    /^line\s/,
+    /^vlan 1$/,
+    /^interface\s+vlan\s?1$/i,
+  ],
+  orderedGroups: [/^(access-list \S+)\s/, /^(ip prefix-list \S+)\s/, /^(ipv6 prefix-list \S+)\s/],
+  order: ORDER,
+  sectionExits: [{ match: /^address-family\b/, exit: 'exit-address-family' }],
+};
+
+/** The tree syntax of the IOS-like families: the common one plus their volatile lines. */
+export function iosLikeTree(volatileLines: readonly RegExp[], extra: Partial<TreeSyntax> = {}): TreeSyntax {
+  return {
+    sectionEnds: [...COMMON_TREE_SYNTAX.sectionEnds, ...(extra.sectionEnds ?? [])],
+    ignored: [...COMMON_TREE_SYNTAX.ignored, ...volatileLines, ...(extra.ignored ?? [])],
+    flatSections: [...COMMON_TREE_SYNTAX.flatSections, ...(extra.flatSections ?? [])],
+    orderedSections: [...COMMON_TREE_SYNTAX.orderedSections, ...(extra.orderedSections ?? [])],
+  };
+}

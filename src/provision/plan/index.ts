@@ -1,0 +1,4 @@
+export { planRemediation, rollbackOfApplied } from './plan.js';
+export { negateLine } from './rules.js';
+export type { PlanChange, RemediationPlan } from './types.js';
+export { managedTrees } from './managed.js';
