@@ -35,7 +35,7 @@ function commonOptions(command: Command): Command {
     .option('--templates <dir>', 'handlebars templates, one per model', 'templates')
     .option('--state <dir>', 'offsets, device status, host keys, backups', 'state')
     .option('--pretty', 'human-readable logs instead of JSON', false)
-    .option('--log-level <level>', 'trace, debug, info, warn, error', 'info')
+    .addOption(new Option('--log-level <level>', 'least severe level logged').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'))
     .option('--backups-keep <n>', 'versions of a device kept in the backup store', positive, 50);
 }
 
@@ -44,6 +44,7 @@ const run = program
   .description('the appliance: read inputs, run SEC rules, act on devices (accepts SEC flags)')
   .option('--conf <glob>', 'rule files (repeatable)', collect, [])
   .option('--input <file>', 'input file, - for stdin (repeatable)', collect, [])
+  .option('--input-may-appear', 'an --input file that does not exist yet is waited for rather than refused')
   .option('--pid <file>', 'write the process id to this file')
   .option('--detach', 'run in the background as a daemon')
   .option('--nodetach', 'stay in the foreground (default)')
@@ -67,7 +68,7 @@ const run = program
   .option('--sec-shell-compat', "substitute event values into shell commands unquoted, as SEC does")
   .option('--listen-syslog <url>', 'also read syslog from udp://HOST:PORT or tcp://HOST:PORT (repeatable)', collect, [])
   .option('--kea-leases <file>', "Kea's memfile lease CSV, for the hostnames Kea's log lines leave out")
-  .option('--concurrency <n>', 'devices worked on at once', integer, 8)
+  .option('--concurrency <n>', 'devices worked on at once', positive, 8)
   .option('--dry-run', 'decide and log, but never connect to a device');
 // SEC flags onramp accepts so existing start-up lines keep working, but whose
 // tuning has no counterpart here (onramp's I/O is event driven).

@@ -1,7 +1,7 @@
 import { stat, writeFile } from 'node:fs/promises';
 import { ExitCode } from '../exit-codes.js';
 import { createLogger, Events, type Logger } from '../log/index.js';
-import { syslogStream } from '../log/syslog.js';
+import { syslogStream, SyslogUnavailableError } from '../log/syslog.js';
 import { KeaLeaseFile, parseDhcpLine } from '../dhcp/index.js';
 import { Engine, loadRules, readInputsInTurn, RuleLoadError, type RuleSet } from '../engine/index.js';
 import type { Onboarder } from '../onboard/index.js';
@@ -10,12 +10,14 @@ import { StateStore } from '../state/index.js';
 import { WorkCounters } from './counters.js';
 import { detachSelf, isDetachedCopy, reportRunning, writePidFile } from './daemon.js';
 import { pidFileHolder, releasePidFile } from './pid-file.js';
-import { expandInputs } from './inputs.js';
+import { checkInputPaths, expandInputs } from './inputs.js';
 import { ReloadableSink } from './reloadable-sink.js';
 
 export interface ApplianceOptions {
   conf: string[];
   inputs: string[];
+  /** An input file that does not exist yet is waited for instead of refused. */
+  inputMayAppear: boolean;
   follow: boolean;
   fromStart: boolean;
   testOnly: boolean;
@@ -77,14 +79,11 @@ export async function runAppliance(options: ApplianceOptions): Promise<number> {
     return ExitCode.Ok;
   }
 
-  const logger = createLogger({
-    level: options.logLevel,
-    pretty: options.pretty,
-    destination: options.syslogFacility !== undefined
-      ? syslogStream(options.syslogFacility)
-      // A daemon has no terminal: without --log or --syslog its log goes nowhere, as SEC's does.
-      : (options.logFile ?? (isDetachedCopy() ? '/dev/null' : 2)),
-  });
+  const logger = openLog(options);
+  if (!isLogger(logger)) {
+    process.stderr.write(`onramp run: ${logger.message}\n`);
+    return ExitCode.Runtime;
+  }
   // Listening before the inputs are opened: opening one can mean reading every generation rotated while
   // onramp was down, and a SIGTERM meanwhile would otherwise end the process before its position is saved.
   const stopSignal = listenForStop(logger);
@@ -155,6 +154,29 @@ export async function runAppliance(options: ApplianceOptions): Promise<number> {
   return ExitCode.Ok;
 }
 
+/** The structured log where the options send it; an Error when it cannot be opened (no syslog socket, an unwritable --log). */
+function openLog(options: ApplianceOptions): Logger | Error {
+  try {
+    return createLogger({
+      level: options.logLevel,
+      pretty: options.pretty,
+      destination: options.syslogFacility !== undefined
+        ? syslogStream(options.syslogFacility)
+        // A daemon has no terminal: without --log or --syslog its log goes nowhere, as SEC's does.
+        : (options.logFile ?? (isDetachedCopy() ? '/dev/null' : 2)),
+    });
+  } catch (err) {
+    if (err instanceof SyslogUnavailableError) return err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (options.logFile !== undefined && code !== undefined) return new Error(`--log=${options.logFile}: cannot open (${code})`);
+    throw err;
+  }
+}
+
+function isLogger(value: Logger | Error): value is Logger {
+  return !(value instanceof Error);
+}
+
 /**
  * Resolves `stopped` at the first SIGTERM or SIGINT, whenever it comes. Once
  * it came, or after `cancel`, a further one has its default effect: a stop
@@ -208,7 +230,7 @@ export interface Appliance {
  * validated here (SiteFileError) before any input is opened.
  */
 export async function startAppliance(
-  options: Pick<ApplianceOptions, 'inputs' | 'follow' | 'fromStart' | 'intevents' | 'intcontexts' | 'jointBuffer' | 'bufferSize' | 'secShellCompat' | 'sitesDir' | 'templatesDir' | 'stateDir' | 'listenSyslog' | 'keaLeases' | 'backupsKeep' | 'concurrency' | 'dryRun'>,
+  options: Pick<ApplianceOptions, 'inputs' | 'inputMayAppear' | 'follow' | 'fromStart' | 'intevents' | 'intcontexts' | 'jointBuffer' | 'bufferSize' | 'secShellCompat' | 'sitesDir' | 'templatesDir' | 'stateDir' | 'listenSyslog' | 'keaLeases' | 'backupsKeep' | 'concurrency' | 'dryRun'>,
   rules: RuleSet,
   logger: Logger,
 ): Promise<Appliance> {
@@ -228,7 +250,7 @@ export async function startAppliance(
       : undefined;
   const sink = new ReloadableSink(await onboarderFor(rules));
   const keaLeases = options.keaLeases === undefined ? undefined : new KeaLeaseFile(options.keaLeases);
-  const inputs = await expandInputs(options.inputs);
+  const inputs = await checkInputPaths(await expandInputs(options.inputs), { mayAppear: options.inputMayAppear, follow: options.follow });
   const contexts = new Map(inputs.map(({ path, context }) => [path, context]));
   const engine = new Engine(rules, {
     logger,

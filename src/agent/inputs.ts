@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { splitInputSpec } from '../engine/index.js';
 
@@ -23,6 +23,42 @@ export async function expandInputs(specs: string[]): Promise<InputFile[]> {
     for (const path of await expandPattern(pattern)) contexts.set(path, context);
   }
   return [...contexts.keys()].sort().map((path) => ({ path, context: contexts.get(path) }));
+}
+
+export class InputPathError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InputPathError';
+  }
+}
+
+/**
+ * A mistyped --input would otherwise be waited for forever in silence, so an
+ * input that does not exist is refused unless `mayAppear` (a log the DHCP
+ * server has not written yet); then it is left out of the returned list when
+ * `follow` is off, since it has no lines to read. A directory is never an input.
+ */
+export async function checkInputPaths(inputs: InputFile[], options: { mayAppear: boolean; follow: boolean }): Promise<InputFile[]> {
+  const present: InputFile[] = [];
+  for (const input of inputs) {
+    if (input.path === '-') {
+      present.push(input);
+      continue;
+    }
+    const info = await stat(input.path).catch((err: unknown) => {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new InputPathError(`--input=${input.path}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    });
+    if (info === undefined) {
+      if (!options.mayAppear) throw new InputPathError(`--input=${input.path}: no such file (give --input-may-appear to wait for it)`);
+      if (options.follow) present.push(input);
+    } else if (info.isDirectory()) {
+      throw new InputPathError(`--input=${input.path}: is a directory; expected a log file`);
+    } else {
+      present.push(input);
+    }
+  }
+  return present;
 }
 
 async function expandPattern(pattern: string): Promise<string[]> {

@@ -1,4 +1,5 @@
 import { ExitCode } from '../exit-codes.js';
+import { isSyslogFacility, syslogFacilities } from '../log/syslog.js';
 import { runAppliance, type ApplianceOptions } from './appliance.js';
 
 /** Turns commander's option bag for `onramp run` into the appliance's options (SEC defaults where SEC has them). */
@@ -22,16 +23,21 @@ function toApplianceOptions(raw: Record<string, unknown>): ApplianceOptions | st
   const bufsize = text('bufsize');
   const bufferSize = bufsize === undefined ? undefined : Number(bufsize);
   if (bufferSize !== undefined && (!Number.isInteger(bufferSize) || bufferSize < 0)) return `--bufsize: expected a whole number of lines, got "${bufsize ?? ''}"`;
+  const facility = text('syslog');
+  if (facility !== undefined && !isSyslogFacility(facility)) {
+    return `--syslog: unknown facility ${JSON.stringify(facility)}; expected one of ${syslogFacilities().join(', ')}`;
+  }
   return {
     conf,
     inputs: list('input').length > 0 ? list('input') : ['-'],
+    inputMayAppear: flag('inputMayAppear'),
     follow: !flag('notail'),
     fromStart: flag('fromstart') && !flag('nofromstart'),
     testOnly: flag('testonly') && !flag('notestonly'),
     detach: flag('detach') && !flag('nodetach'),
     pidFile: text('pid'),
     logFile: text('log'),
-    syslogFacility: text('syslog'),
+    syslogFacility: facility,
     dumpFile: text('dump') ?? '/tmp/sec.dump',
     intevents: flag('intevents') && !flag('nointevents'),
     intcontexts: flag('intcontexts') && !flag('nointcontexts'),
@@ -44,7 +50,7 @@ function toApplianceOptions(raw: Record<string, unknown>): ApplianceOptions | st
     listenSyslog: list('listenSyslog'),
     keaLeases: text('keaLeases'),
     backupsKeep: typeof raw.backupsKeep === 'number' ? raw.backupsKeep : 50,
-    concurrency: typeof raw.concurrency === 'number' && raw.concurrency > 0 ? raw.concurrency : 8,
+    concurrency: typeof raw.concurrency === 'number' ? raw.concurrency : 8,
     dryRun: flag('dryRun'),
     pretty: flag('pretty'),
     logLevel: debug !== undefined && debug >= 6 ? 'debug' : (text('logLevel') ?? 'info'),

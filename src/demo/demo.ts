@@ -64,7 +64,7 @@ export async function runDemo(options: Record<string, unknown>): Promise<number>
       options.prettyLog === true ? pino.multistream([{ stream: narrator }, { stream: process.stderr }]) : narrator);
     const rules = await loadRules([join(PACKAGE_ROOT, 'rules', 'dhcp.rules')]);
     appliance = await startAppliance({
-      inputs: [logPath], follow: true, fromStart: false, intevents: false, intcontexts: false, jointBuffer: false, bufferSize: undefined, secShellCompat: false,
+      inputs: [logPath], inputMayAppear: false, follow: true, fromStart: false, intevents: false, intcontexts: false, jointBuffer: false, bufferSize: undefined, secShellCompat: false,
       sitesDir: join(dir, 'sites'), templatesDir: join(PACKAGE_ROOT, 'templates'), stateDir: join(dir, 'state'),
       listenSyslog: [], keaLeases: undefined, backupsKeep: 50, concurrency: 4, dryRun: false,
     }, rules, logger);

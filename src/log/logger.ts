@@ -1,4 +1,6 @@
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
 import { pino, type Logger, type LoggerOptions, type DestinationStream } from 'pino';
 
@@ -45,10 +47,17 @@ export function createLogger(settings: LoggerSettings = {}): Logger {
   const destination = settings.destination ?? 2;
   const sync = settings.sync ?? true;
   if (typeof destination === 'object') return pino(options, destination);
+  if (typeof destination === 'string') createPrivately(destination);
   if (settings.pretty === true) {
     return pino(options, prettyStream(destination, sync));
   }
   return pino(options, pino.destination({ dest: destination, sync, mkdir: true }));
+}
+
+/** A log names devices, addresses and diffs: a new log file is readable by its owner only, whatever the umask. */
+function createPrivately(file: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  closeSync(openSync(file, 'a', 0o600));
 }
 
 function prettyStream(destination: string | number, sync: boolean): DestinationStream {
