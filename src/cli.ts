@@ -121,14 +121,19 @@ commonOptions(
     .command('history')
     .description('list the saved versions of a device, or diff two of them')
     .argument('<host>')
-    .option('--diff <versions...>', 'two version ids to compare'),
+    .option('--diff <versions...>', 'two version ids to compare')
+    .option('--agent <name>', "the backups of this agent's state"),
 ).action(async (host: string, options: Record<string, unknown>) => {
   const { historyCommand } = await import('./onboard/commands.js');
   process.exitCode = await historyCommand(host, options);
 });
 
 commonOptions(
-  program.command('status').description('every device seen: last event, action, result, diff summary').option('--json', 'machine-readable output'),
+  program
+    .command('status')
+    .description('every device seen: last event, action, result, diff summary')
+    .option('--json', 'machine-readable output')
+    .option('--agent <name>', "the devices of this agent's state"),
 ).action(async (options: Record<string, unknown>) => {
   const { statusCommand } = await import('./onboard/commands.js');
   process.exitCode = await statusCommand(options);
@@ -170,7 +175,8 @@ commonOptions(
     .command('hostkeys')
     .description('pinned SSH host keys')
     .argument('<action>', 'list | accept | forget')
-    .argument('[host]', 'host[:port] for accept and forget'),
+    .argument('[host]', 'host[:port] for accept and forget')
+    .option('--agent <name>', "the host keys of this agent's state"),
 ).action(async (action: string, host: string | undefined, options: Record<string, unknown>) => {
   const { hostkeysCommand } = await import('./device/commands.js');
   process.exitCode = await hostkeysCommand(action, host, options);

@@ -1,3 +1,4 @@
+import { stateDirOf } from '../agent/state-dir.js';
 import { ExitCode } from '../exit-codes.js';
 import { StateStore } from '../state/index.js';
 import { HostKeyStore } from './hostkeys.js';
@@ -18,8 +19,12 @@ const STD_IO: CommandIo = {
  * switch presents now; without a port, every port of the host is forgotten.
  */
 export async function hostkeysCommand(action: string, host: string | undefined, options: Record<string, unknown>, io: CommandIo = STD_IO): Promise<number> {
-  const stateDir = typeof options.state === 'string' ? options.state : 'state';
-  const store = new HostKeyStore(new StateStore(stateDir));
+  const state = await stateDirOf(options);
+  if ('error' in state) {
+    io.err(`hostkeys: ${state.error}\n`);
+    return ExitCode.BadInput;
+  }
+  const store = new HostKeyStore(new StateStore(state.dir));
   if (action === 'list') {
     const pins = await store.list();
     for (const pin of pins.sort((a, b) => a.host.localeCompare(b.host) || a.port - b.port)) {

@@ -1,3 +1,4 @@
+import { stateDirOf } from '../agent/state-dir.js';
 import { diffConfigs } from '../config/index.js';
 import { ExitCode } from '../exit-codes.js';
 import { SiteFileError } from '../inventory/index.js';
@@ -72,7 +73,12 @@ export async function historyCommand(host: string, options: CliOptions): Promise
     process.stderr.write(`not a device name: ${JSON.stringify(host.slice(0, 80))}\n`);
     return ExitCode.BadInput;
   }
-  const backups = new BackupStore(new StateStore(text(options, 'state', 'state')));
+  const state = await stateDirOf(options);
+  if ('error' in state) {
+    process.stderr.write(`history: ${state.error}\n`);
+    return ExitCode.BadInput;
+  }
+  const backups = new BackupStore(new StateStore(state.dir));
   const versions = await backups.list(host);
   const wanted = options.diff;
   if (Array.isArray(wanted)) {
@@ -105,7 +111,12 @@ function statusLine(status: DeviceStatus): string {
 }
 
 export async function statusCommand(options: CliOptions): Promise<number> {
-  const statuses = await readStatus(new StateStore(text(options, 'state', 'state')));
+  const state = await stateDirOf(options);
+  if ('error' in state) {
+    process.stderr.write(`status: ${state.error}\n`);
+    return ExitCode.BadInput;
+  }
+  const statuses = await readStatus(new StateStore(state.dir));
   if (flag(options, 'json')) {
     process.stdout.write(`${JSON.stringify(statuses, null, 2)}\n`);
     return ExitCode.Ok;
