@@ -127,13 +127,13 @@ void test('inventory finds sites by subnet and devices case-insensitively; a <ho
   await withDir(async (dir) => {
     await mkdir(join(dir, 'hq'));
     await writeFile(join(dir, 'hq', 'site.yaml'), VALID);
-    await writeFile(join(dir, 'hq', 'FS-S5850-CORE1.cfg'), 'hostname FS-S5850-CORE1\n');
+    await writeFile(join(dir, 'hq', 'FS-S5850-CORE1.cfg'), 'hostname FS-S5850-CORE1\nusername admin privilege 4\n');
     const inventory = await loadInventory(dir, join(dir, 'templates'));
     assert.equal(inventory.siteForIp('10.77.0.200')?.name, 'hq');
     assert.equal(inventory.siteForIp('10.78.0.1'), undefined);
     const found = inventory.findDevice('fs-s5850-core1');
     assert.equal(found?.device.hostname, 'FS-S5850-CORE1');
-    assert.equal(await inventory.baselineText(found.device), 'hostname FS-S5850-CORE1\n');
+    assert.equal(inventory.baselineText(found.device), 'hostname FS-S5850-CORE1\nusername admin privilege 4\n');
     assert.equal(inventory.findDevice('FS-S3900-ACC1'), undefined);
     assert.equal(inventory.findPortmapEntry('fs-s3900-acc1')?.entry.model, 'fs-s3900');
   });

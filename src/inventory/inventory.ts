@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { templatePath } from './models.js';
 import { subnetContains } from './subnets.js';
 import type { Credentials, PortmapEntry, Site, SiteDevice, TemplateVars } from './types.js';
@@ -24,6 +23,8 @@ export class Inventory {
     readonly sites: Site[],
     readonly baselinesDir: string,
     readonly templatesDir: string,
+    /** Baseline texts by file, as validated when the sites were loaded. */
+    private readonly baselines: ReadonlyMap<string, string> = new Map(),
   ) {}
 
   site(name: string): Site | undefined {
@@ -70,10 +71,16 @@ export class Inventory {
     return templatePath(this.templatesDir, model);
   }
 
-  /** The golden config file's text, or undefined when the device's baseline is its rendered template. */
-  async baselineText(device: SiteDevice): Promise<string | undefined> {
-    if (device.baselineFile === undefined) return undefined;
-    return readFile(device.baselineFile, 'utf8');
+  /**
+   * The golden config as validated when the sites were loaded (never read
+   * again from disk unchecked), or undefined when the device's intended
+   * config is its rendered template.
+   */
+  baselineText(device: SiteDevice): string | undefined {
+    if (device.intended !== 'baseline' || device.baselineFile === undefined) return undefined;
+    const text = this.baselines.get(device.baselineFile);
+    if (text === undefined) throw new Error(`${device.baselineFile}: baseline of ${device.hostname} was not validated when the sites were loaded`);
+    return text;
   }
 }
 

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
+import { loadBaselines } from './baselines.js';
 import { SiteFileError, type SiteProblem } from './errors.js';
 import { Inventory } from './inventory.js';
 import type { Site } from './types.js';
@@ -54,8 +55,9 @@ export async function siteFiles(baselinesDir: string): Promise<string[]> {
 }
 
 /**
- * Every site below `baselinesDir`. All files are validated before anything is
- * thrown, so one run reports every problem of every file.
+ * Every site below `baselinesDir`, with its devices' baselines read and
+ * validated. All files are validated before anything is thrown, so one run
+ * reports every problem of every file.
  */
 export async function loadInventory(baselinesDir: string, templatesDir: string): Promise<Inventory> {
   const files = await siteFiles(baselinesDir);
@@ -70,8 +72,10 @@ export async function loadInventory(baselinesDir: string, templatesDir: string):
     }
   }
   problems.push(...crossSiteProblems(sites));
+  const baselines = await loadBaselines(sites);
+  problems.push(...baselines.problems);
   if (problems.length > 0) throw new SiteFileError(problems);
-  return new Inventory(sites, resolve(baselinesDir), resolve(templatesDir));
+  return new Inventory(sites, resolve(baselinesDir), resolve(templatesDir), baselines.texts);
 }
 
 function crossSiteProblems(sites: Site[]): SiteProblem[] {

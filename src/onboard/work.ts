@@ -125,7 +125,7 @@ export class DeviceWork {
   /** The baseline file, or (`intended: template`, a port map entry) the model's template rendered with site + device vars and the site credentials. */
   async intendedConfig(site: Site, entry: SiteDevice | PortmapEntry, credentials: Credentials): Promise<string> {
     if ('intended' in entry && entry.intended === 'baseline') {
-      const baseline = await this.deps.inventory.baselineText(entry);
+      const baseline = this.deps.inventory.baselineText(entry);
       if (baseline !== undefined) return baseline;
     }
     return renderTemplate(this.deps.inventory.templatesDir, entry.model, templateVars(site, entry, credentials));

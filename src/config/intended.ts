@@ -1,0 +1,68 @@
+import { parseConfigTree, type TreeSyntax } from './tree.js';
+
+/** What onramp needs to find in a golden config before it may push it to a device. */
+export interface IntendedExpectations {
+  /** The device's name: the config must set it. */
+  hostname: string;
+  /** The account onramp logs in with; absent when the site lets a plan change it (`policy.allow: [login-user]`). */
+  loginUser?: string;
+}
+
+export interface IntendedProblem {
+  /** 1-based line in the config text, when the problem is on one line. */
+  line?: number;
+  message: string;
+}
+
+const TEMPLATE_MARKER = /\{\{|\}\}/;
+/** Tabs are indentation; any other control character would be typed into the switch as part of a command. */
+const CONTROL = /[^\P{Cc}\t\r]/u;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** 1-based number of the first unindented line that is `text`. */
+function lineOf(lines: readonly string[], text: string): number | undefined {
+  const index = lines.findIndex((line) => line.trimEnd() === text);
+  return index < 0 ? undefined : index + 1;
+}
+
+/**
+ * Why a baseline or rendered template cannot be a device's golden config:
+ * template markers left in it, control characters, nothing to configure, a
+ * hostname other than the device's (or none), or no line for the user onramp
+ * logs in with (pushing it would delete the account). Empty: it may be used.
+ */
+export function intendedProblems(text: string, syntax: TreeSyntax, expect: IntendedExpectations): IntendedProblem[] {
+  const problems: IntendedProblem[] = [];
+  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  lines.forEach((line, index) => {
+    if (TEMPLATE_MARKER.test(line)) problems.push({ line: index + 1, message: 'unrendered template marker ({{ or }}); a baseline is plain config' });
+    else if (CONTROL.test(line)) problems.push({ line: index + 1, message: 'control character in a config line' });
+  });
+  const tree = parseConfigTree(text, syntax);
+  if (tree.length === 0) {
+    problems.push({ message: 'no configuration lines' });
+    return problems;
+  }
+  const names = tree.filter((node) => /^hostname\s+\S/.test(node.text));
+  const own = names.find((node) => node.text.slice('hostname'.length).trim().toLowerCase() === expect.hostname.toLowerCase());
+  if (names.length === 0) {
+    problems.push({ message: `no hostname line (expected hostname ${expect.hostname})` });
+  } else if (own === undefined) {
+    for (const node of names) {
+      const problem: IntendedProblem = { message: `${node.text}, but the device is ${expect.hostname}` };
+      const line = lineOf(lines, node.text);
+      if (line !== undefined) problem.line = line;
+      problems.push(problem);
+    }
+  }
+  if (expect.loginUser !== undefined) {
+    const user = new RegExp(`^username\\s+${escapeRegExp(expect.loginUser)}(?:\\s|$)`);
+    if (!tree.some((node) => user.test(node.text))) {
+      problems.push({ message: `no username ${expect.loginUser} line: onramp logs in as ${expect.loginUser}, and pushing this would remove the account` });
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,44 @@
+import { readFile } from 'node:fs/promises';
+import { intendedProblems } from '../config/index.js';
+import { getProfile } from '../device/index.js';
+import type { SiteProblem } from './errors.js';
+import type { Site } from './types.js';
+
+export interface LoadedBaselines {
+  /** Baseline text by absolute file path; only files that passed validation. */
+  texts: Map<string, string>;
+  problems: SiteProblem[];
+}
+
+/**
+ * Reads and validates the golden config of every device whose intended
+ * config is its baseline, so that a baseline that would rename the device
+ * or lock onramp out stops start-up (or a reload) with its file:line,
+ * instead of surfacing as a harmful plan at check time.
+ */
+export async function loadBaselines(sites: readonly Site[]): Promise<LoadedBaselines> {
+  const loaded: LoadedBaselines = { texts: new Map(), problems: [] };
+  for (const site of sites) {
+    // A site that lets plans change the login user may also keep a baseline without it.
+    const loginUser = site.policy.allow.includes('login-user') ? undefined : site.credentials.username;
+    for (const device of site.devices) {
+      const file = device.baselineFile;
+      if (device.intended !== 'baseline' || file === undefined) continue;
+      let text: string;
+      try {
+        text = await readFile(file, 'utf8');
+      } catch (err) {
+        loaded.problems.push({ file, path: '', message: `cannot read the baseline of ${device.hostname} (${(err as NodeJS.ErrnoException).code ?? 'error'})` });
+        continue;
+      }
+      const found = intendedProblems(text, getProfile(device.profile).tree, { hostname: device.hostname, ...(loginUser === undefined ? {} : { loginUser }) });
+      for (const problem of found) {
+        const located: SiteProblem = { file, path: '', message: `baseline of ${device.hostname}: ${problem.message}` };
+        if (problem.line !== undefined) located.line = problem.line;
+        loaded.problems.push(located);
+      }
+      if (found.length === 0) loaded.texts.set(file, text);
+    }
+  }
+  return loaded;
+}

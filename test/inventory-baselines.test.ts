@@ -1,0 +1,83 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { intendedProblems } from '../src/config/index.js';
+import { getProfile } from '../src/device/index.js';
+import { checkSites, loadInventory, SiteFileError } from '../src/inventory/index.js';
+
+const SITE = `name: hq
+subnets: [10.77.0.0/24]
+credentials: { username: admin, passwordEnv: ONRAMP_TEST_PASSWORD }
+devices:
+  - { hostname: CORE1, model: fs-s5850, ip: 10.77.0.10 }
+  - { hostname: CORE2, model: fs-s5850, ip: 10.77.0.11 }
+`;
+const GOOD = 'version 7.2.2\n!\nhostname CORE1\n!\nusername admin privilege 4 password 8 $1$x$y\n!\ninterface vlan77\n ip address 10.77.0.10 255.255.255.0\n!\nend\n';
+
+async function withSite(files: Record<string, string>, body: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'onramp-baselines-'));
+  try {
+    await mkdir(join(dir, 'hq'));
+    for (const [name, text] of Object.entries(files)) await writeFile(join(dir, 'hq', name), text);
+    await body(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const syntax = getProfile('fs-s5850').tree;
+
+void test('a golden config passes when it sets the device\'s hostname and keeps the login user', () => {
+  assert.deepEqual(intendedProblems(GOOD, syntax, { hostname: 'core1', loginUser: 'admin' }), []);
+});
+
+void test('the issue\'s broken baseline (no hostname, no username admin) is two problems; an unrendered marker names its line', () => {
+  const broken = 'version 7.2.2\n!\nsnmp-server location {{location}}\n!\ninterface eth-0-1\n shutdown\n!\nend\n';
+  assert.deepEqual(intendedProblems(broken, syntax, { hostname: 'CORE1', loginUser: 'admin' }), [
+    { line: 3, message: 'unrendered template marker ({{ or }}); a baseline is plain config' },
+    { message: 'no hostname line (expected hostname CORE1)' },
+    { message: 'no username admin line: onramp logs in as admin, and pushing this would remove the account' },
+  ]);
+  assert.deepEqual(intendedProblems('!\nend\n', syntax, { hostname: 'CORE1' }), [{ message: 'no configuration lines' }]);
+  assert.deepEqual(intendedProblems('hostname CORE1\nusername administrator x\n', syntax, { hostname: 'CORE1', loginUser: 'admin' }).length, 1);
+});
+
+void test('baselines are validated when the sites load: every problem names the baseline file and line', async () => {
+  await withSite({
+    'site.yaml': SITE,
+    'CORE1.cfg': GOOD.replace('hostname CORE1', 'hostname CORE9'),
+    'CORE2.cfg': GOOD.replace('hostname CORE1', 'hostname CORE2').replace('username admin', 'username ops').replace('privilege 4', 'privilege 4 {{x}}'),
+  }, async (dir) => {
+    await assert.rejects(loadInventory(dir, join(dir, 'templates')), (err: unknown) => {
+      assert.ok(err instanceof SiteFileError);
+      const lines = err.message.split('\n');
+      assert.deepEqual(lines, [
+        `${join(dir, 'hq', 'CORE1.cfg')}:3: baseline of CORE1: hostname CORE9, but the device is CORE1`,
+        `${join(dir, 'hq', 'CORE2.cfg')}:5: baseline of CORE2: unrendered template marker ({{ or }}); a baseline is plain config`,
+        `${join(dir, 'hq', 'CORE2.cfg')}: baseline of CORE2: no username admin line: onramp logs in as admin, and pushing this would remove the account`,
+      ]);
+      return true;
+    });
+    const report = await checkSites(dir, join(dir, 'templates'));
+    assert.equal(report.errors.length, 3, 'sites check reports them too');
+  });
+});
+
+void test('a site that allows login-user may keep a baseline without the login user; intended: template ignores the file', async () => {
+  const noUser = GOOD.replace(/^username .*\n/m, '');
+  await withSite({ 'site.yaml': SITE.replace('devices:', 'policy: { allow: [login-user] }\ndevices:'), 'CORE1.cfg': noUser }, async (dir) => {
+    const inventory = await loadInventory(dir, join(dir, 'templates'));
+    const core1 = inventory.findDevice('CORE1');
+    assert.ok(core1 !== undefined);
+    assert.equal(inventory.baselineText(core1.device), noUser);
+  });
+  await withSite({ 'site.yaml': SITE.replace('ip: 10.77.0.10 }', 'ip: 10.77.0.10, intended: template }'), 'CORE1.cfg': 'not a config {{x}}' }, async (dir) => {
+    const inventory = await loadInventory(dir, join(dir, 'templates'));
+    const core1 = inventory.findDevice('CORE1');
+    assert.ok(core1 !== undefined);
+    assert.equal(core1.device.intended, 'template');
+    assert.equal(inventory.baselineText(core1.device), undefined);
+  });
+});
