@@ -16,7 +16,7 @@ import { Outputs } from './output.js';
 import { compilePattern, matchPattern, type InputWindow, type Pattern } from './pattern.js';
 import type { Rule, RuleFile, RuleFileSummary, RuleSet } from './rules.js';
 import {
-  shellQuote, substAction, substActionShell, substMatch, substMatchShell, type MatchCache, type MatchVars,
+  shellQuote, substAction, substActionShell, substMatch, substMatchInAction, substMatchShell, type MatchCache, type MatchVars,
 } from './substitute.js';
 import { UnixDatagramRelay } from './unix-datagram.js';
 import { actionVariable } from './variables.js';
@@ -510,7 +510,7 @@ export class Engine {
     return actions.map((a) => ({
       ...a,
       args: a.args.map((arg, i) =>
-        i === a.shell && !this.compat ? substMatchShell(arg, vars, this.cache, token) : substMatch(arg, vars, this.cache, token),
+        i === a.shell && !this.compat ? substMatchShell(arg, vars, this.cache, token) : substMatchInAction(arg, vars, this.cache, token),
       ),
       lists: a.lists.map((l) => this.substActions(l, vars, token)),
     }));
@@ -659,7 +659,7 @@ export class Engine {
         }
         const masked = new Map([...vars].map(([k, v]) => [k, v === undefined ? undefined : v.replaceAll('$', '$$$$')]));
         desc2 = substMatch(desc2, masked, this.cache, '%');
-        if (rule.action2.actions.length > 0) {
+        if (rule.action2.volatile) {
           action2 = this.substActions(action2, masked, '%');
           act2Copied = true;
         }
@@ -858,7 +858,7 @@ export class Engine {
       return needsShell(line) ? ['/bin/sh', '-c', line] : splitArgs(line);
     }
     if (plan.argv !== undefined) return vars.size > 0 ? plan.argv.map((a) => substMatch(a, vars, this.cache)) : plan.argv;
-    return ['/bin/sh', '-c', vars.size > 0 ? substMatchShell(plan.template, vars, this.cache).replaceAll('%%', '%') : plan.template];
+    return ['/bin/sh', '-c', vars.size > 0 ? substMatchShell(plan.template, vars, this.cache, '$', false) : plan.template];
   }
 
   private shellArgv(line: string): string[] {

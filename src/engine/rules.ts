@@ -104,6 +104,10 @@ const TYPE_NAMES: Record<string, RuleType> = {
   EVENTGROUP: 'EventGroup', SUPPRESS: 'Suppress', CALENDAR: 'Calendar', JUMP: 'Jump', OPTIONS: 'Options',
 };
 
+function volatileText(text: string, pairSecond: boolean): boolean {
+  return hasMatchVars(text) || (pairSecond && hasMatchVars(text, '%'));
+}
+
 const EMPTY_LIST: ActionList = { actions: [], volatile: false, natives: false };
 
 type Continue = { kind: 'takenext' } | { kind: 'dontcont' } | { kind: 'endmatch' } | { kind: 'goto'; label: string };
@@ -146,12 +150,13 @@ class RuleCompiler {
     }
   }
 
-  actions(raw: RawRule, key: string, id: number): ActionList {
+  /** `pairSecond`: a Pair's action2 or context2, which also takes the first match's `%1`, `%%` (SEC's ActVolat2). */
+  actions(raw: RawRule, key: string, id: number, pairSecond = false): ActionList {
     const text = this.field(raw, key);
     if (text === undefined) return EMPTY_LIST;
     return this.at(raw, key, () => {
       const actions = parseActionList(text, { ruleIndex: id, file: this.file });
-      return { actions, volatile: hasMatchVars(text), natives: listHasNatives(actions) };
+      return { actions, volatile: volatileText(text, pairSecond), natives: listHasNatives(actions) };
     });
   }
 
@@ -178,10 +183,10 @@ class RuleCompiler {
     return pattern;
   }
 
-  context(raw: RawRule, key: string): ContextCondition | undefined {
+  context(raw: RawRule, key: string, pairSecond = false): ContextCondition | undefined {
     const text = this.field(raw, key);
     if (text === undefined) return undefined;
-    return this.at(raw, key, () => parseContextCondition(text, hasMatchVars));
+    return this.at(raw, key, () => parseContextCondition(text, (t) => volatileText(t, pairSecond)));
   }
 
   compile(raw: RawRule, id: number): Rule {
@@ -213,16 +218,17 @@ class RuleCompiler {
     };
 
     const first = this.pattern(raw, 'ptype', 'pattern', 'varmap');
+    const isPair = type === 'Pair' || type === 'PairWithWindow';
     const rule: Rule = {
       type, id, file: this.file, line: raw.line, next: 0, next2: 0,
       pattern: first,
       pattern2: this.pattern(raw, 'ptype2', 'pattern2', 'varmap2', first),
       context: this.context(raw, 'context'),
-      context2: this.context(raw, 'context2'),
+      context2: this.context(raw, 'context2', isPair),
       desc: this.field(raw, 'desc') ?? '',
       desc2: this.field(raw, 'desc2') ?? '',
       action: this.actions(raw, 'action', id),
-      action2: this.actions(raw, 'action2', id),
+      action2: this.actions(raw, 'action2', id, isPair),
       window: number('window', type !== 'SingleWithSuppress' && type !== 'SingleWithThreshold' && type !== 'SingleWith2Thresholds' && type !== 'PairWithWindow' && type !== 'EventGroup'),
       window2: number('window2', false),
       thresh: number('thresh', false),

@@ -15,12 +15,16 @@ const MATCH_VAR = /\$(?:(\$)|(\d+)|\{(\d+)\}|\+\{([A-Za-z_][\w!]*|\d+)\}|:\{([A-
 const PERCENT_MATCH_VAR = /%(?:(%)|(\d+)|\{(\d+)\}|\+\{([A-Za-z_][\w!]*|\d+)\}|:\{([A-Za-z]\w*):([A-Za-z_][\w!]*|\d+)\})/g;
 const ACTION_VAR = /%(?:(\.?[A-Za-z]\w*|%)|\{(\.?[A-Za-z]\w*)\})/g;
 
-export function hasMatchVars(text: string): boolean {
-  MATCH_VAR.lastIndex = 0;
-  for (let m = MATCH_VAR.exec(text); m !== null; m = MATCH_VAR.exec(text)) {
-    if (m[1] === undefined) return true;
-  }
-  return false;
+/**
+ * Whether match substitution can change the text: a match variable or a
+ * doubled token (`$$`, `%%`) is in it (SEC's contains_matchvars). Only such
+ * strings are copied and substituted per match, as in SEC.
+ */
+export function hasMatchVars(text: string, token: '$' | '%' = '$'): boolean {
+  if (!text.includes(token)) return false;
+  const re = token === '$' ? MATCH_VAR : PERCENT_MATCH_VAR;
+  re.lastIndex = 0;
+  return re.test(text);
 }
 
 function matchValue(m: RegExpExecArray, vars: MatchVars, cache: MatchCache | undefined): string | undefined {
@@ -34,6 +38,20 @@ const PERCENT_MATCH_VAR_AT = new RegExp(PERCENT_MATCH_VAR.source, 'y');
 
 /** Replaces $N, ${N}, $+{name}, $:{entry:name} and $$ (SEC's subst_string); token '%' for a Pair's first match. */
 export function substMatch(text: string, vars: MatchVars, cache?: MatchCache, token: '$' | '%' = '$'): string {
+  return substituteMatch(text, vars, cache, token, false);
+}
+
+/**
+ * substMatch for the text of an action, which the action-variable pass reads
+ * next: each value goes in with its `%` doubled, so that pass turns it back
+ * into the value rather than reading `%SYS` or `%s` in it as a variable
+ * (SEC's subst_actionlist).
+ */
+export function substMatchInAction(text: string, vars: MatchVars, cache?: MatchCache, token: '$' | '%' = '$'): string {
+  return substituteMatch(text, vars, cache, token, true);
+}
+
+function substituteMatch(text: string, vars: MatchVars, cache: MatchCache | undefined, token: '$' | '%', maskPercent: boolean): string {
   let i = text.indexOf(token);
   if (i < 0) return text;
   // Runs for every matched event: a sticky regex at each token, no replace() callback.
@@ -45,7 +63,7 @@ export function substMatch(text: string, vars: MatchVars, cache?: MatchCache, to
     let end = i + 1;
     while (isDigit(text.charCodeAt(end))) end++;
     if (end > i + 1) {
-      out += text.slice(last, i) + (vars.get(text.slice(i + 1, end)) ?? '');
+      out += text.slice(last, i) + masked(vars.get(text.slice(i + 1, end)) ?? '', maskPercent);
       last = end;
       i = text.indexOf(token, last);
       continue;
@@ -56,11 +74,16 @@ export function substMatch(text: string, vars: MatchVars, cache?: MatchCache, to
       i = text.indexOf(token, i + 1);
       continue;
     }
-    out += text.slice(last, i) + (matchValue(m, vars, cache) ?? token);
+    const value = matchValue(m, vars, cache);
+    out += text.slice(last, i) + (value === undefined ? token : masked(value, maskPercent));
     last = i + m[0].length;
     i = text.indexOf(token, last);
   }
   return out + text.slice(last);
+}
+
+function masked(value: string, maskPercent: boolean): string {
+  return maskPercent && value.includes('%') ? value.replaceAll('%', '%%') : value;
 }
 
 function isDigit(code: number): boolean {
@@ -130,17 +153,18 @@ function substQuoted(
 }
 
 /**
- * substMatch for a shell command line: each value is quoted for its spot, and
- * its `%` doubled so the later action-variable pass leaves it as it is.
+ * substMatch for a shell command line: each value is quoted for its spot.
+ * In an action its `%` is doubled too, as substMatchInAction does; a rule's
+ * `script=` line has no action-variable pass after it, so it keeps its `%`.
  */
-export function substMatchShell(text: string, vars: MatchVars, cache?: MatchCache, token: '$' | '%' = '$'): string {
+export function substMatchShell(text: string, vars: MatchVars, cache?: MatchCache, token: '$' | '%' = '$', inAction = true): string {
   if (!text.includes(token)) return text;
   return substQuoted(
     text,
     token === '$' ? MATCH_VAR : PERCENT_MATCH_VAR,
     (m) => {
       const v = matchValue(m, vars, cache);
-      return v === undefined ? undefined : v.replaceAll('%', '%%');
+      return v === undefined ? undefined : masked(v, inAction);
     },
     () => token,
   );
