@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { substMatch, type MatchCache, type MatchVars } from '../src/engine/substitute.js';
+import { hasMatchVars, substAction, substMatch, substMatchInAction, type MatchCache, type MatchVars } from '../src/engine/substitute.js';
 
 const vars: MatchVars = new Map<string, string | undefined>([
   ['0', 'DHCPACK on 10.0.0.7 to 02:00:00:00:00:01'],
@@ -33,4 +33,19 @@ void test('match variables as SEC substitutes them: numbers, braces, names, cach
 
 void test("a Pair's first match goes into desc2 and action2 with the % token", () => {
   assert.equal(substMatch('acked %2 after %1, %%1 and $1', vars, cache, '%'), 'acked 02:00:00:00:00:01 after 10.0.0.7, %1 and $1');
+});
+
+void test('in action text a value keeps its %: the action-variable pass after it gives the value back, not %s or %SYS', () => {
+  const line = new Map<string, string | undefined>([['1', 'hello %SYS-5 %s world'], ['2', '100%%']]);
+  const text = substMatchInAction('A:$1 B:%FOO C:%s D:$2', line);
+  assert.equal(text, 'A:hello %%SYS-5 %%s world B:%FOO C:%s D:100%%%%');
+  assert.equal(substAction(text, (name) => (name === 's' ? 'x' : undefined)), 'A:hello %SYS-5 %s world B: C:x D:100%%');
+});
+
+void test('a doubled token alone makes a text volatile, as a match variable does', () => {
+  assert.equal(hasMatchVars('cost $$5'), true);
+  assert.equal(hasMatchVars('cost $5 and 5%'), true);
+  assert.equal(hasMatchVars('cost 5 and $x'), false);
+  assert.equal(hasMatchVars('50%% off', '%'), true);
+  assert.equal(hasMatchVars('%s off', '%'), false);
 });

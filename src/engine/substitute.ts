@@ -75,11 +75,19 @@ function substituteMatch(text: string, vars: MatchVars, cache: MatchCache | unde
       continue;
     }
     const value = matchValue(m, vars, cache);
-    out += text.slice(last, i) + (value === undefined ? token : masked(value, maskPercent));
+    out += text.slice(last, i) + (value === undefined ? token : masked(value, maskPercent && !fromCache(m)));
     last = i + m[0].length;
     i = text.indexOf(token, last);
   }
   return out + text.slice(last);
+}
+
+/**
+ * $:{entry:name} reads the match cache, whose values SEC's subst_actionlist
+ * does not mask: a `%name` in them is read as a variable, as in SEC.
+ */
+function fromCache(m: RegExpExecArray): boolean {
+  return m[5] !== undefined;
 }
 
 function masked(value: string, maskPercent: boolean): string {
@@ -164,7 +172,7 @@ export function substMatchShell(text: string, vars: MatchVars, cache?: MatchCach
     token === '$' ? MATCH_VAR : PERCENT_MATCH_VAR,
     (m) => {
       const v = matchValue(m, vars, cache);
-      return v === undefined ? undefined : masked(v, inAction);
+      return v === undefined ? undefined : masked(v, inAction && !fromCache(m));
     },
     () => token,
   );
