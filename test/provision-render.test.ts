@@ -49,7 +49,7 @@ void test('values with newlines or control characters are refused before renderi
 });
 
 void test('unknown helpers and partials are template errors', () => {
-  assert.throws(() => renderTemplateText('{{shout hostname}}', { hostname: 'x' }, 't.hbs'), /line 1: unknown helper shout/);
+  assert.throws(() => renderTemplateText('{{shout hostname}}', { hostname: 'x' }, 't.hbs'), /^TemplateError: t\.hbs:1: unknown helper shout$/);
   assert.throws(() => renderTemplateText('{{> other}}', {}, 't.hbs'), /partials are not supported/);
 });
 
@@ -58,9 +58,28 @@ void test('renderTemplate reads templates/<model>.hbs and names the file in erro
   try {
     await writeFile(join(dir, 'fs-s5850.hbs'), 'hostname {{hostname}}\n');
     assert.equal(await renderTemplate(dir, 'fs-s5850', { hostname: 'CORE1' }), 'hostname CORE1\n');
-    await assert.rejects(renderTemplate(dir, 'fs-s5850', {}), /fs-s5850\.hbs: missing variables: hostname/);
+    await assert.rejects(renderTemplate(dir, 'fs-s5850', {}), /fs-s5850\.hbs:1: missing variables: hostname$/);
     await assert.rejects(renderTemplate(dir, 'nope', {}), /cannot read the template for model nope/);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+void test('{{#if}} sections are optional: their condition and what lies under it may be absent, everything else is still required', () => {
+  const source = 'hostname {{hostname}}\n{{#if snmp}}\nsnmp-server community {{snmp.community}} ro\nsnmp-server location {{location}}\n{{/if}}\n{{#unless ntp}}\nno ntp\n{{else}}\nntp server {{ntp.server}}\n{{/unless}}\n';
+  assert.equal(renderTemplateText(source, { hostname: 'A', location: 'hq' }, 't.hbs'), 'hostname A\nno ntp\n');
+  assert.equal(renderTemplateText(source, { hostname: 'A', location: 'hq', snmp: { community: 'c' }, ntp: { server: '10.0.0.1' } }, 't.hbs'),
+    'hostname A\nsnmp-server community c ro\nsnmp-server location hq\nntp server 10.0.0.1\n');
+  // Outside its guard a value is required on every branch, taken or not.
+  assert.deepEqual(missingOf(source, { hostname: 'A' }), ['location']);
+  // A condition that holds makes what lies under it required.
+  assert.deepEqual(missingOf(source, { hostname: 'A', location: 'hq', snmp: { ro: true } }), ['snmp.community']);
+});
+
+void test('template errors name the file and line with handlebars\' reason', () => {
+  assert.throws(() => renderTemplateText('hostname {{hostname}}\n!\n{{#if snmp}}\nsnmp-server x\n', { hostname: 'A' }, 'fs.hbs'),
+    /^TemplateError: fs\.hbs:5: does not parse: Expecting .*got 'EOF'$/);
+  assert.throws(() => renderTemplateText('a\n{{#if x}}\n{{/each}}\n', {}, 'fs.hbs'), /^TemplateError: fs\.hbs:2: does not parse: if doesn't match each$/);
+  assert.throws(() => renderTemplateText('hostname {{hostname}}\n\nip address {{mgmtIp}} {{mask}}\n', { hostname: 'A' }, 'fs.hbs'),
+    /^TemplateError: fs\.hbs:3: missing variables: mask, mgmtIp \(lines 3, 3\)$/);
 });

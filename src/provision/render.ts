@@ -3,14 +3,17 @@ import Handlebars from 'handlebars';
 import { templatePath } from '../inventory/models.js';
 import type { TemplateVars } from '../inventory/types.js';
 
+/** A template that cannot be rendered: `file:line: reason`, the line when the problem has one. */
 export class TemplateError extends Error {
   readonly file: string;
+  readonly line?: number;
   readonly missing: string[];
 
-  constructor(file: string, message: string, missing: string[] = []) {
-    super(`${file}: ${message}`);
+  constructor(file: string, message: string, missing: string[] = [], line?: number) {
+    super(`${file}${line === undefined ? '' : `:${String(line)}`}: ${message}`);
     this.name = 'TemplateError';
     this.file = file;
+    if (line !== undefined) this.line = line;
     this.missing = missing;
   }
 }
@@ -52,17 +55,39 @@ function dig(value: unknown, parts: string[]): unknown {
  * still a template that breaks tomorrow).
  */
 class VariableChecker {
-  readonly missing = new Set<string>();
-  readonly problems: string[] = [];
+  /** Each missing path, with the line it is first used on. */
+  readonly missing = new Map<string, number>();
+  readonly problems: { line: number; message: string }[] = [];
   private readonly contexts: Scope[];
   private readonly params: Map<string, Scope>[] = [];
+  /** Conditions of the `if` branches being walked whose value is false or absent: what lies under them is optional. */
+  private readonly optional: string[] = [];
 
   constructor(private readonly root: TemplateVars) {
     this.contexts = [root];
   }
 
-  private line(node: Node): string {
-    return node.loc.start.line > 0 ? `line ${node.loc.start.line}` : 'template';
+  private problem(node: Node, message: string): void {
+    this.problems.push({ line: node.loc.start.line, message });
+  }
+
+  private isOptional(path: hbs.AST.PathExpression): boolean {
+    return this.optional.some((guard) => path.original === guard || path.original.startsWith(`${guard}.`) || path.original.startsWith(`${guard}/`));
+  }
+
+  /** Walks `program` with what lies under `guard` optional, when the guard's value is false or absent. */
+  private guarded(guard: string | undefined, program: hbs.AST.Program | undefined): void {
+    if (program === undefined) return;
+    if (guard === undefined) {
+      this.program(program);
+      return;
+    }
+    this.optional.push(guard);
+    try {
+      this.program(program);
+    } finally {
+      this.optional.pop();
+    }
   }
 
   private resolve(path: hbs.AST.PathExpression): Scope {
@@ -84,7 +109,7 @@ class VariableChecker {
 
   private requirePath(path: hbs.AST.PathExpression): Scope {
     const value = this.resolve(path);
-    if (!present(value)) this.missing.add(path.original);
+    if (!present(value) && !this.isOptional(path) && !this.missing.has(path.original)) this.missing.set(path.original, path.loc.start.line);
     return value;
   }
 
@@ -105,7 +130,7 @@ class VariableChecker {
 
   private helperCall(path: hbs.AST.PathExpression, params: Expression[], hash: hbs.AST.Hash | undefined, node: Node): void {
     if (!BUILTIN_HELPERS.has(path.original)) {
-      this.problems.push(`${this.line(node)}: unknown helper ${path.original}`);
+      this.problem(node, `unknown helper ${path.original}`);
     }
     for (const param of params) this.expression(param);
     for (const pair of hashPairs(hash)) this.expression(pair.value);
@@ -125,6 +150,10 @@ class VariableChecker {
   private block(block: hbs.AST.BlockStatement): void {
     const name = block.path.original;
     const [first] = block.params;
+    if ((name === 'if' || name === 'unless') && first?.type === 'PathExpression') {
+      this.conditional(block, first as hbs.AST.PathExpression);
+      return;
+    }
     // Absent, not empty, when the block declares no `as |…|`.
     const names = (block.program.blockParams as string[] | undefined) ?? [];
     const value = first === undefined ? undefined : (this.expression(first), first.type === 'PathExpression' ? this.resolve(first as hbs.AST.PathExpression) : UNKNOWN);
@@ -139,7 +168,7 @@ class VariableChecker {
     } else if (BUILTIN_HELPERS.has(name)) {
       this.program(block.program);
     } else if (block.params.length > 0) {
-      this.problems.push(`${this.line(block)}: unknown helper ${name}`);
+      this.problem(block, `unknown helper ${name}`);
     } else {
       // A section on a plain value, `{{#vlans}}…{{/vlans}}`: iterates lists, enters objects.
       const section = this.requirePath(block.path);
@@ -150,6 +179,27 @@ class VariableChecker {
     // The type says always present; the parser leaves it out when there is no {{else}}.
     const inverse = block.inverse as hbs.AST.Program | undefined;
     if (inverse !== undefined) this.program(inverse);
+  }
+
+  /**
+   * `{{#if snmp}}…{{/if}}`: an optional section. Its condition may be absent,
+   * and what lies under it (`snmp.community`) is required only when it holds;
+   * every other value used in either branch is still required.
+   */
+  private conditional(block: hbs.AST.BlockStatement, condition: hbs.AST.PathExpression): void {
+    for (const pair of hashPairs(block.hash)) this.expression(pair.value);
+    const value = this.resolve(condition);
+    const holds = present(value) && value !== UNKNOWN && value !== false && value !== '' && value !== 0 && !(Array.isArray(value) && value.length === 0);
+    const guard = holds || value === UNKNOWN ? undefined : condition.original;
+    // The type says always present; the parser leaves it out when there is no {{else}}.
+    const inverse = block.inverse as hbs.AST.Program | undefined;
+    if (block.path.original === 'if') {
+      this.guarded(guard, block.program);
+      this.guarded(undefined, inverse);
+    } else {
+      this.guarded(undefined, block.program);
+      this.guarded(guard, inverse);
+    }
   }
 
   private iterate(value: Scope, names: string[], program: hbs.AST.Program): void {
@@ -183,11 +233,11 @@ class VariableChecker {
           break;
         case 'PartialStatement':
         case 'PartialBlockStatement':
-          this.problems.push(`${this.line(statement)}: partials are not supported`);
+          this.problem(statement, 'partials are not supported');
           break;
         case 'DecoratorBlock':
         case 'Decorator':
-          this.problems.push(`${this.line(statement)}: decorators are not supported`);
+          this.problem(statement, 'decorators are not supported');
           break;
         default:
           break; // content and comments
@@ -220,13 +270,25 @@ function controlCharacterPaths(value: unknown, path: string, found: string[]): s
 
 const handlebars = Handlebars.create();
 
+/**
+ * Handlebars' reason, at its line: the parser says `Parse error on line N:`,
+ * then the text and a caret, then what it expected; a block closed by the
+ * wrong name says `if doesn't match each - 2:3`.
+ */
+function parseError(file: string, err: Error & { lineNumber?: number }): TemplateError {
+  const lines = err.message.split('\n');
+  const parseLine = /^Parse error on line (\d+):/.exec(lines[0] ?? '')?.[1];
+  if (parseLine !== undefined) return new TemplateError(file, `does not parse: ${lines.at(-1) ?? ''}`, [], Number(parseLine));
+  return new TemplateError(file, `does not parse: ${(lines[0] ?? '').replace(/ - \d+:\d+$/, '')}`, [], err.lineNumber);
+}
+
 /** Renders template source with `vars`, after checking every variable it uses has a value. */
 export function renderTemplateText(source: string, vars: TemplateVars, file: string): string {
   let ast: hbs.AST.Program;
   try {
     ast = handlebars.parse(source);
   } catch (err) {
-    throw new TemplateError(file, `does not parse: ${(err as Error).message.split('\n')[0] ?? ''}`);
+    throw parseError(file, err as Error & { lineNumber?: number });
   }
   const unsafe = controlCharacterPaths(vars, '', []);
   if (unsafe.length > 0) {
@@ -234,10 +296,16 @@ export function renderTemplateText(source: string, vars: TemplateVars, file: str
   }
   const checker = new VariableChecker(vars);
   checker.program(ast);
-  if (checker.problems.length > 0) throw new TemplateError(file, checker.problems.join('; '));
+  const [problem] = checker.problems;
+  if (problem !== undefined) {
+    const others = checker.problems.slice(1).map((other) => `; line ${String(other.line)}: ${other.message}`).join('');
+    throw new TemplateError(file, `${problem.message}${others}`, [], problem.line);
+  }
   if (checker.missing.size > 0) {
-    const missing = [...checker.missing].sort();
-    throw new TemplateError(file, `missing variables: ${missing.join(', ')}`, missing);
+    const missing = [...checker.missing.keys()].sort();
+    const line = Math.min(...checker.missing.values());
+    const where = missing.length === 1 ? '' : ` (lines ${missing.map((name) => String(checker.missing.get(name))).join(', ')})`;
+    throw new TemplateError(file, `missing variables: ${missing.join(', ')}${where}`, missing, line);
   }
   return handlebars.compile(ast, { noEscape: true, strict: false, knownHelpersOnly: true })(vars);
 }
