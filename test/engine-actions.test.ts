@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../src/log/index.js';
@@ -237,4 +237,24 @@ void test('EventGroup slide actions carry the match of the event that started th
   c.advance(6);
   c.advance(6);
   assert.equal(await c.output(), 'slid ge1 first seen one\nended ge1\n');
+});
+
+void test('write keeps a file name with event values inside the directory the rule gave; fixed paths are used as written', async () => {
+  const dir = tmp();
+  // hosts/../../etc exists: without the check the hostile name would be written there.
+  const hosts = join(dir, 'var', 'hosts');
+  mkdirSync(hosts, { recursive: true });
+  mkdirSync(join(dir, 'etc'));
+  const fixed = join(dir, 'all.log');
+  const { engine } = engineFor(
+    ['type=Single', 'ptype=RegExp', 'pattern=DHCPACK on \\S+ to \\S+ \\((.*)\\)', 'desc=d', `action=write ${hosts}/$1.log lease for $1; write ${fixed} $1`].join('\n'),
+  );
+  engine.processLine('DHCPACK on 10.0.0.9 to aa:bb:cc:00:00:01 (FS-S5850-CORE1) via eth0', 'log');
+  engine.processLine('DHCPACK on 10.0.0.10 to aa:bb:cc:00:00:02 (../../etc/x) via eth0', 'log');
+  engine.processLine('DHCPACK on 10.0.0.11 to aa:bb:cc:00:00:03 (/tmp/abs) via eth0', 'log');
+  await engine.close();
+  assert.equal(readFileSync(join(hosts, 'FS-S5850-CORE1.log'), 'latin1'), 'lease for FS-S5850-CORE1\n');
+  assert.deepEqual(readdirSync(join(dir, 'etc')), []);
+  assert.deepEqual(readdirSync(hosts), ['FS-S5850-CORE1.log']);
+  assert.equal(readFileSync(fixed, 'latin1'), 'FS-S5850-CORE1\n../../etc/x\n/tmp/abs\n');
 });

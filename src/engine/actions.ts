@@ -1,4 +1,5 @@
 import { FieldError } from './errors.js';
+import { fixedDirectoryOf } from './write-target.js';
 
 export type ActionKind =
   | 'none' | 'logonly' | 'write' | 'writen' | 'owritecl' | 'udgram' | 'ustream' | 'udpsock' | 'tcpsock'
@@ -26,6 +27,8 @@ export interface Action {
   ruleIndex?: number;
   /** For reset/getwpos/setwpos: the rule file the action was written in, whose rules the offset counts. */
   ruleFile?: string;
+  /** For write/writen/owritecl whose file name takes event values: the directory it must stay in. */
+  targetDirectory?: string;
 }
 
 export interface ActionList {
@@ -153,8 +156,10 @@ function parseAction(action: string, masked: string, parts: string[], ctx: Actio
   if ((m = /^(write|writen|owritecl|udgram|ustream|udpsock|tcpsock)\s+(\S+)(?:\s+(.*\S))?$/is.exec(action))) {
     const target = unparen(m[2] ?? '');
     const text = unparen(m[3] ?? '');
-    if (target === '') throw new FieldError(`empty target given for ${(m[1] ?? '').toLowerCase()} action`);
-    return make((m[1] ?? '').toLowerCase() as ActionKind, [target, text === '' ? '%s' : text]);
+    const kind = (m[1] ?? '').toLowerCase() as ActionKind;
+    if (target === '') throw new FieldError(`empty target given for ${kind} action`);
+    const targetDirectory = kind === 'write' || kind === 'writen' || kind === 'owritecl' ? fixedDirectoryOf(target) : undefined;
+    return make(kind, [target, text === '' ? '%s' : text], targetDirectory === undefined ? {} : { targetDirectory });
   }
   if ((m = /^(closef|closeudgr|closeustr|closeudp|closetcp)\s+(\S+)$/is.exec(action))) {
     return make((m[1] ?? '').toLowerCase() as ActionKind, [unparen(m[2] ?? '')]);

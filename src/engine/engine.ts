@@ -19,6 +19,7 @@ import {
   shellQuote, substAction, substActionShell, substMatch, substMatchInAction, substMatchShell, type MatchCache, type MatchVars,
 } from './substitute.js';
 import { UnixDatagramRelay } from './unix-datagram.js';
+import { staysInside } from './write-target.js';
 import { actionVariable } from './variables.js';
 
 export interface NativeActionSink {
@@ -962,7 +963,7 @@ export class Engine {
 
   private executeOne(a: Action, desc: string): number {
     const t = (i: number): string => this.text(a, i, desc);
-    if (this.options.rehearse !== undefined && this.rehearsed(a, t)) return CONTROL_NORMAL;
+    if (this.options.rehearse !== undefined && this.rehearsed(a, t, desc)) return CONTROL_NORMAL;
     switch (a.kind) {
       case 'none':
         break;
@@ -970,14 +971,14 @@ export class Engine {
         this.logger.info({ event: Events.ruleLogonly }, t(0));
         break;
       case 'write':
-        this.outputs.write(t(0), `${t(1)}\n`);
-        break;
       case 'writen':
-        this.outputs.write(t(0), t(1));
+      case 'owritecl': {
+        const file = this.writeTarget(a, t(0), desc);
+        if (file === undefined) break;
+        if (a.kind === 'owritecl') this.outputs.writeOnce(file, t(1));
+        else this.outputs.write(file, a.kind === 'write' ? `${t(1)}\n` : t(1));
         break;
-      case 'owritecl':
-        this.outputs.writeOnce(t(0), t(1));
-        break;
+      }
       case 'closef':
         this.outputs.close(t(0));
         break;
@@ -1218,8 +1219,20 @@ export class Engine {
     }
   }
 
+  /** The file a write action goes to, or undefined (logged) when event values took it out of its directory. */
+  private writeTarget(a: Action, file: string, desc: string): string | undefined {
+    if (a.targetDirectory === undefined || file === '-') return file;
+    const directory = substAction(a.targetDirectory, this.lookup(desc));
+    if (staysInside(file, directory)) return file;
+    this.logger.warn(
+      { event: Events.ruleError, action: a.kind, file, directory: directory === '' ? '.' : directory },
+      `${a.kind} refused: event values take the file name out of its directory`,
+    );
+    return undefined;
+  }
+
   /** In a rehearsal, describes an action whose effect leaves the engine; true when it was described instead of done. */
-  private rehearsed(a: Action, t: (i: number) => string): boolean {
+  private rehearsed(a: Action, t: (i: number) => string, desc: string): boolean {
     const say = this.options.rehearse;
     if (say === undefined) return false;
     switch (a.kind) {
@@ -1228,10 +1241,12 @@ export class Engine {
         return true;
       case 'write':
       case 'writen':
-      case 'owritecl':
+      case 'owritecl': {
         if (t(0) === '-') return false;
-        say(a.kind, `${t(0)}: ${t(1)}`);
+        const file = this.writeTarget(a, t(0), desc);
+        if (file !== undefined) say(a.kind, `${file}: ${t(1)}`);
         return true;
+      }
       case 'udgram':
       case 'ustream':
       case 'udpsock':
