@@ -90,7 +90,8 @@ commonOptions(
     .command('check')
     .description('fetch one device, diff it against its baseline (exit 0 OK, 1 drift, 2 error, 3 unreachable)')
     .argument('<host>', 'hostname from the inventory, or an IP address')
-    .option('--remediate', 'push the fix when it drifted'),
+    .option('--remediate', 'push the fix when it drifted')
+    .option('--dry-run', 'with --remediate: print the lines the fix would type, change nothing'),
 ).action(async (host: string, options: Record<string, unknown>) => {
   const { checkCommand } = await import('./onboard/commands.js');
   process.exitCode = await checkCommand(host, options);
@@ -108,6 +109,18 @@ commonOptions(
   const { provisionCommand } = await import('./onboard/commands.js');
   process.exitCode = await provisionCommand(ip, options);
 });
+
+program
+  .command('plan')
+  .description('offline: the config-mode lines that turn the running config into the intended one, as a push types them')
+  .requiredOption('--running <file>', 'the running config')
+  .requiredOption('--intended <file>', 'the intended config')
+  .option('--profile <name>', 'device profile whose tree syntax and remediation rules apply', 'generic')
+  .option('--rollback', 'print the lines that undo the plan instead')
+  .action(async (options: { running: string; intended: string; profile: string; rollback?: boolean }) => {
+    const { planCommand } = await import('./provision/plan-command.js');
+    process.exitCode = await planCommand(options, (text) => process.stdout.write(text), (text) => process.stderr.write(text));
+  });
 
 commonOptions(
   program.command('backup').description('save the running config in the backup store').argument('<host>'),

@@ -18,6 +18,10 @@ const CORE1 = await readFile(join(ROOT, 'baselines/hq/FS-S5850-CORE1.cfg'), 'utf
 const SRV = await readFile(join(ROOT, 'baselines/hq/FS-S5850-SRV.cfg'), 'utf8');
 const REJ = CORE1.replaceAll('FS-S5850-CORE1', 'FS-S5850-REJ');
 const DOWN = CORE1.replaceAll('FS-S5850-CORE1', 'FS-S5850-DOWN');
+const MID = CORE1.replaceAll('FS-S5850-CORE1', 'FS-S5850-MID');
+// Drifted in three places; the switch refuses the third fix, so two are applied before the rejection.
+const MID_RUNNING = MID.replace('snmp-server location hq core room', 'snmp-server location old room')
+  .replace(' description FS-S5850-SRV', ' description old-srv').replace(' description FS-S3900-ACC3', ' description old-acc3');
 
 const switches: LabSwitchSpec[] = [
   { hostname: 'FS-S5850-CORE1', personality: 'fs-s5850', mac: '00:aa:bb:00:00:01', username: 'admin', password: PASSWORD, runningConfig: CORE1 },
@@ -28,6 +32,10 @@ const switches: LabSwitchSpec[] = [
   {
     hostname: 'FS-S5850-REJ', personality: 'fs-s5850', mac: '00:aa:bb:00:00:03', username: 'admin', password: PASSWORD,
     runningConfig: REJ.replace('snmp-server location hq core room', 'snmp-server location somewhere else'), faults: ['reject-config'],
+  },
+  {
+    hostname: 'FS-S5850-MID', personality: 'fs-s5850', mac: '00:aa:bb:00:00:05', username: 'admin', password: PASSWORD,
+    runningConfig: MID_RUNNING, faults: ['reject-config'], rejectPattern: '^description FS-S3900-ACC3',
   },
   { hostname: 'FS-S5850-DOWN', personality: 'fs-s5850', mac: '00:aa:bb:00:00:04', username: 'admin', password: PASSWORD, runningConfig: DOWN, faults: ['refuse'] },
   { hostname: 'Switch', personality: 'fs-s3900', mac: 'be:b5:de:01:12:a1', username: 'admin', password: PASSWORD },
@@ -63,7 +71,7 @@ vars:
   mgmtMask: 255.255.255.0
   vlans: [{ id: 10, name: users }, { id: 77, name: mgmt }]
 devices:
-${device('FS-S5850-CORE1', 'FS-S5850-CORE1.cfg')}${device('FS-S5850-SRV', 'FS-S5850-SRV.cfg')}${device('FS-S5850-REJ', 'REJ.cfg')}${device('FS-S5850-DOWN', 'DOWN.cfg')}portmap:
+${device('FS-S5850-CORE1', 'FS-S5850-CORE1.cfg')}${device('FS-S5850-SRV', 'FS-S5850-SRV.cfg')}${device('FS-S5850-REJ', 'REJ.cfg')}${device('FS-S5850-MID', 'MID.cfg')}${device('FS-S5850-DOWN', 'DOWN.cfg')}portmap:
   - { uplink: { device: FS-S5850-CORE1, port: eth-0-12 }, hostname: FS-S3900-ACC1, model: fs-s3900, vars: { mgmtIp: 10.77.0.21, uplinkPort: 1/25 } }
   - { mac: "be:b5:de:01:12:a1", hostname: FS-S3900-ACC2, model: fs-s3900, vars: { mgmtIp: 10.77.0.22, uplinkPort: 1/25 } }
 `;
@@ -78,6 +86,7 @@ before(async () => {
     'sites/hq/FS-S5850-CORE1.cfg': CORE1,
     'sites/hq/FS-S5850-SRV.cfg': SRV,
     'sites/hq/REJ.cfg': REJ,
+    'sites/hq/MID.cfg': MID,
     'sites/hq/DOWN.cfg': DOWN,
   });
   const memory = memoryLogger();
@@ -109,6 +118,14 @@ void test('lab: drift is reported, then remediated in place, saved and verified'
   assert.match(String(drift?.diff), /^\+ description old-server$/m);
   assert.equal(srv.saves(), 0);
 
+  // check --remediate --dry-run: the same plan, typed nowhere.
+  const before = srv.runningConfig();
+  const planned = await onboarder.planHost('FS-S5850-SRV');
+  assert.equal(planned.exitCode, 1);
+  assert.deepEqual(planned.lines, ['interface eth-0-2', 'description server-b', 'exit']);
+  assert.equal(srv.runningConfig(), before);
+  assert.ok(!srv.commandLog().includes('description server-b'), 'nothing was typed');
+
   assert.equal(await onboarder.checkHost('FS-S5850-SRV', { remediate: true }), 0);
   assert.equal(last(Events.provisionDone, 'FS-S5850-SRV')?.result, 'remediated');
   assert.equal(srv.saves(), 1);
@@ -128,6 +145,22 @@ void test('lab: a rejected line stops the push and nothing is saved', async () =
   assert.match(String(failed?.deviceMessage), /Invalid input/);
   assert.equal(rej.saves(), 0);
   assert.equal(rej.startupConfig(), '');
+});
+
+void test('lab: a line rejected mid-plan: what was applied is typed back, nothing is saved, both are reported', async () => {
+  const mid = lab.get('FS-S5850-MID');
+  const before = mid.runningConfig();
+  assert.equal(await onboarder.checkHost('FS-S5850-MID', { remediate: true }), 3);
+  const failed = last(Events.provisionFailed, 'FS-S5850-MID');
+  assert.equal(failed?.command, 'description FS-S3900-ACC3');
+  assert.deepEqual(failed?.rollback, {
+    commands: ['interface eth-0-1', 'description old-srv', 'exit', 'snmp-server location old room'],
+    complete: true,
+  });
+  assert.equal(last(Events.provisionRollback, 'FS-S5850-MID')?.result, 'ok');
+  assert.equal(mid.saves(), 0);
+  assert.equal(mid.startupConfig(), '');
+  assert.equal(mid.runningConfig(), before, 'the running config is back where it was');
 });
 
 void test('lab: an unreachable switch gives device.unreachable and exit 3', async () => {

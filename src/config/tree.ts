@@ -53,7 +53,7 @@ interface OpenSection {
   indent: number;
   flat: boolean;
   ordered: boolean;
-  /** Children by text, for merging sections printed twice; absent in ordered sections. */
+  /** Children by text, for merging sections printed twice; built on the first child, never in ordered sections. */
   byText: Map<string, ConfigNode> | undefined;
 }
 
@@ -75,9 +75,11 @@ export function parseConfigTree(text: string, syntax: TreeSyntax): ConfigNode[] 
   const rootIndex = new Map<string, ConfigNode>();
   const open: OpenSection[] = [];
 
-  const siblings = (): { list: ConfigNode[]; byText: Map<string, ConfigNode> | undefined; ordered: boolean } => {
+  const siblings = (): { list: ConfigNode[]; byText: Map<string, ConfigNode> | undefined } => {
     const top = open.at(-1);
-    return top === undefined ? { list: roots, byText: rootIndex, ordered: false } : { list: top.node.children, byText: top.byText, ordered: top.ordered };
+    if (top === undefined) return { list: roots, byText: rootIndex };
+    if (!top.ordered) top.byText ??= new Map(top.node.children.map((child) => [child.text, child]));
+    return { list: top.node.children, byText: top.byText };
   };
   const accepts = (section: OpenSection, indent: number, trimmed: string): boolean => {
     if (!section.flat) return indent > section.indent;
@@ -89,7 +91,7 @@ export function parseConfigTree(text: string, syntax: TreeSyntax): ConfigNode[] 
   };
 
   for (const raw of text.replace(/\r\n?/g, '\n').split('\n')) {
-    const line = raw.replace(/\s+$/, '');
+    const line = raw.trimEnd();
     const trimmed = line.trim();
     const indent = indentOf(line);
     if (trimmed === '') {
@@ -116,9 +118,7 @@ export function parseConfigTree(text: string, syntax: TreeSyntax): ConfigNode[] 
       here.list.push(node);
       here.byText?.set(trimmed, node);
     }
-    const ordered = matchesAny(syntax.orderedSections, trimmed);
-    const byText = ordered ? undefined : new Map(node.children.map((child) => [child.text, child]));
-    open.push({ node, indent, flat: matchesAny(syntax.flatSections, trimmed), ordered, byText });
+    open.push({ node, indent, flat: matchesAny(syntax.flatSections, trimmed), ordered: matchesAny(syntax.orderedSections, trimmed), byText: undefined });
   }
   return roots;
 }

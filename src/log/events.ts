@@ -13,6 +13,8 @@ export const Events = {
   provisionStart: 'device.provision.start',
   provisionDone: 'device.provision.done',
   provisionFailed: 'device.provision.failed',
+  /** After a rejected line: the inverse of the lines already applied, typed back (or left, as the site says). */
+  provisionRollback: 'device.provision.rollback',
   backupSaved: 'device.backup.saved',
   backupScheduled: 'device.backup.scheduled',
   unreachable: 'device.unreachable',

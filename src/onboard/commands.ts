@@ -50,6 +50,13 @@ async function withOnboarder(options: CliOptions, work: (onboarder: Onboarder) =
 }
 
 export function checkCommand(host: string, options: CliOptions): Promise<number> {
+  if (flag(options, 'remediate') && flag(options, 'dryRun')) {
+    return withOnboarder(options, async (onboarder) => {
+      const { exitCode, lines } = await onboarder.planHost(host);
+      for (const line of lines) process.stdout.write(`${line}\n`);
+      return exitCode;
+    });
+  }
   return withOnboarder(options, (onboarder) => onboarder.checkHost(host, { remediate: flag(options, 'remediate') }));
 }
 

@@ -209,6 +209,19 @@ export class Onboarder implements NativeActionSink {
     return exitCodeOf(outcome.result);
   }
 
+  /** `onramp check HOST --remediate --dry-run`: the remediation's lines for the device as it is now, sent nowhere; 0 none, 1 drift, 2, 3. */
+  async planHost(host: string): Promise<{ exitCode: number; lines: string[] }> {
+    const ref = this.findHost(host);
+    if (ref === undefined) {
+      this.reportUnknown(host);
+      await this.status.flushed();
+      return { exitCode: ExitCode.BadInput, lines: [] };
+    }
+    const outcome = await this.work.check(ref, { ...(isIPv4(host) ? { ip: host } : {}), remediate: true, dryRun: true });
+    await this.status.flushed();
+    return { exitCode: exitCodeOf(outcome.result), lines: outcome.lines ?? [] };
+  }
+
   /** `onramp provision IP --as NAME [--dry-run] [--factory]`: the lines, and 0, 2 or 3. */
   async provisionHost(ip: string, name: string, options: { dryRun?: boolean; factory?: boolean } = {}): Promise<{ exitCode: number; lines: string[] }> {
     if (!isIPv4(ip)) return { exitCode: ExitCode.BadInput, lines: [] };

@@ -29,6 +29,8 @@ export type Outcome = Result | 'bad-input';
 export interface CheckOutcome {
   result: Outcome;
   diff?: ConfigDiff;
+  /** With `dryRun`: the lines a remediation would type, secrets masked. */
+  lines?: string[];
 }
 
 export interface ProvisionOutcome {
@@ -144,8 +146,8 @@ export class DeviceWork {
     return version;
   }
 
-  /** Fetch, normalise, diff against the baseline; remediate when asked or when the site says so. */
-  async check(ref: DeviceRef, options: { ip?: string; mac?: string; remediate?: boolean } = {}): Promise<CheckOutcome> {
+  /** Fetch, normalise, diff against the baseline; remediate when asked or when the site says so, or with `dryRun` only plan it. */
+  async check(ref: DeviceRef, options: { ip?: string; mac?: string; remediate?: boolean; dryRun?: boolean } = {}): Promise<CheckOutcome> {
     const { site, device } = ref;
     const host = options.ip ?? device.ip ?? device.hostname;
     const fields: Fields = { device: device.hostname, ip: host, site: site.name };
@@ -177,9 +179,13 @@ export class DeviceWork {
           await this.record(fields, 'check', Events.checkDrift, 'drift', { checkedAt, diff: summary });
           return { result: 'drift', diff };
         }
+        if (options.dryRun === true) {
+          await this.record(fields, 'check', Events.checkDrift, 'drift', { checkedAt, diff: summary });
+          return { result: 'drift', diff, lines: dryRunLines(intended, profile, running) };
+        }
         phase = { action: 'remediate', failEvent: Events.provisionFailed };
         const push = await provisionDevice({
-          session, intended, profile, logger: this.logger, fields, running, announce: false,
+          session, intended, profile, logger: this.logger, fields, running, announce: false, onFailure: site.policy.onFailure,
           backup: async (text) => { await this.saveBackup(device.hostname, text, profile, fields); },
         });
         if (!push.ok) {
@@ -245,7 +251,7 @@ export class DeviceWork {
       const intended = await this.intendedConfig(site, entry, credentials);
       const login = options.factory === true ? this.factoryCredentials(site) : credentials;
       const push = await withSession(deadline.connector, targetFor(site, ip, login, profile), (session) =>
-        provisionDevice({ session, intended, profile, logger: this.logger, fields }));
+        provisionDevice({ session, intended, profile, logger: this.logger, fields, onFailure: site.policy.onFailure }));
       if (!push.ok) {
         await this.record(fields, 'provision', Events.provisionFailed, 'failed', { message: push.reason });
         return { result: 'failed', lines: push.lines };
@@ -366,7 +372,7 @@ export class DeviceWork {
     const credentials = this.credentials(site);
     const intended = await this.intendedConfig(site, entry, credentials);
     const session = await factorySession(profile);
-    const push = await provisionDevice({ session, intended, profile, logger: this.logger, fields, announce: false });
+    const push = await provisionDevice({ session, intended, profile, logger: this.logger, fields, announce: false, onFailure: site.policy.onFailure });
     if (!push.ok) {
       await this.record(factoryFields, 'provision', Events.provisionFailed, 'failed', { message: `${entry.hostname}: ${push.reason}` });
       return 'failed';

@@ -3,7 +3,7 @@ import { isDeviceError, type Profile } from '../device/index.js';
 import { maskSecrets } from '../config/index.js';
 import { Events, type Logger } from '../log/index.js';
 import { compareConfigs } from './compare.js';
-import { planRemediation } from './plan/index.js';
+import { planRemediation, rollbackOfApplied } from './plan/index.js';
 
 /** The part of a device session a push needs. */
 export interface ConfigSession {
@@ -11,6 +11,9 @@ export interface ConfigSession {
   configure(lines: string[]): Promise<void>;
   save(): Promise<void>;
 }
+
+/** What a push does after a rejected line: type the inverse of what was applied, or leave it for a person. */
+export type OnFailure = 'rollback' | 'leave';
 
 export interface PushRequest {
   session: ConfigSession;
@@ -26,44 +29,85 @@ export interface PushRequest {
   backup?: (running: string) => Promise<void>;
   /** Log `device.provision.done` on success; off when the caller verifies further before announcing. */
   announce?: boolean;
+  /** The site's `policy.onFailure`; rollback when absent. */
+  onFailure?: OnFailure;
+}
+
+/** After a rejected line: what was typed back, and whether the device took all of it. */
+export interface RollbackReport {
+  lines: string[];
+  complete: boolean;
 }
 
 export type PushOutcome =
   | { ok: true; lines: string[] }
-  | { ok: false; reason: 'rejected'; lines: string[]; command?: string; deviceMessage?: string }
+  | { ok: false; reason: 'rejected'; lines: string[]; command?: string; deviceMessage?: string; rollback?: RollbackReport }
   | { ok: false; reason: 'residual'; lines: string[]; diff: ConfigDiff };
 
 /** Lines as a person may see them: secrets masked (a template sets passwords). */
-export function displayLines(lines: string[], profile: Profile): string[] {
+export function displayLines(lines: readonly string[], profile: Profile): string[] {
   return lines.map((line) => maskSecrets(line, profile));
 }
 
+type Fields = PushRequest['fields'];
+
+/** Types the inverse of the applied prefix back; a line rejected on the way back stops it, and is reported. */
+async function rollBack(session: ConfigSession, lines: string[], profile: Profile, logger: Logger, fields: Fields): Promise<RollbackReport> {
+  const shown = displayLines(lines, profile);
+  try {
+    await session.configure(lines);
+    logger.warn({ event: Events.provisionRollback, ...fields, result: 'ok', commands: shown, saved: false }, `rolled back with ${lines.length} line(s); not saved`);
+    return { lines, complete: true };
+  } catch (err) {
+    if (!isDeviceError(err, 'rejected')) throw err;
+    const command = err.command === undefined ? undefined : maskSecrets(err.command, profile);
+    logger.error(
+      { event: Events.provisionRollback, ...fields, result: 'failed', commands: shown, command, deviceMessage: err.deviceMessage, saved: false },
+      `rollback rejected at ${JSON.stringify(command ?? '?')}: ${err.deviceMessage ?? err.message}; not saved`,
+    );
+    return { lines, complete: false };
+  }
+}
+
 /**
- * Push, save, verify. The plan is pushed line by line; the first line the
- * switch rejects stops the push and nothing is saved, so the startup config
- * still holds the last good state. After a save the config is fetched again
- * and compared with the intended one: what still differs is reported.
+ * Plan, push, save, verify. The plan and its inverse are computed before
+ * anything is sent. The first line the switch rejects stops the push; the
+ * session has left config mode by then. Unless the site says
+ * `onFailure: leave`, the inverse of the lines already applied is typed
+ * back. Nothing is saved after a failure, so the startup config still holds
+ * the last good state. After a save the config is fetched again and
+ * compared with the intended one: what still differs is reported.
  */
 export async function provisionDevice(request: PushRequest): Promise<PushOutcome> {
   const { session, intended, profile, logger, fields } = request;
   const running = request.running ?? (await session.runningConfig());
-  const lines = [...planRemediation(intended, running, profile).lines];
+  const plan = planRemediation(intended, running, profile);
+  const lines = [...plan.lines];
   if (request.backup !== undefined) await request.backup(running);
-  const commands = lines.map((line) => maskSecrets(line, profile));
-  logger.info({ event: Events.provisionStart, ...fields, lines: lines.length, commands }, `pushing ${lines.length} line(s)`);
+  logger.info(
+    { event: Events.provisionStart, ...fields, lines: lines.length, commands: displayLines(lines, profile), rollback: displayLines(plan.rollback, profile) },
+    `pushing ${lines.length} line(s)`,
+  );
   if (lines.length > 0) {
     try {
       await session.configure(lines);
     } catch (err) {
       if (!isDeviceError(err, 'rejected')) throw err;
       const command = err.command === undefined ? undefined : maskSecrets(err.command, profile);
+      const undo = request.onFailure === 'leave' ? [] : rollbackOfApplied(plan, err.applied ?? lines.length);
+      const rollback = undo.length === 0 ? undefined : await rollBack(session, undo, profile, logger, fields);
+      const afterwards = rollback === undefined ? 'left as it is' : rollback.complete ? 'rolled back' : 'rollback incomplete';
       logger.error(
-        { event: Events.provisionFailed, ...fields, result: 'failed', command, deviceMessage: err.deviceMessage, saved: false },
-        `push rejected at ${JSON.stringify(command ?? '?')}: ${err.deviceMessage ?? err.message}; not saved`,
+        {
+          event: Events.provisionFailed, ...fields, result: 'failed', command, deviceMessage: err.deviceMessage, applied: err.applied,
+          rollback: rollback === undefined ? undefined : { commands: displayLines(rollback.lines, profile), complete: rollback.complete }, saved: false,
+        },
+        `push rejected at ${JSON.stringify(command ?? '?')}: ${err.deviceMessage ?? err.message}; ${afterwards}; not saved`,
       );
       const outcome: PushOutcome = { ok: false, reason: 'rejected', lines };
       if (command !== undefined) outcome.command = command;
       if (err.deviceMessage !== undefined) outcome.deviceMessage = err.deviceMessage;
+      if (rollback !== undefined) outcome.rollback = rollback;
       return outcome;
     }
     await session.save();

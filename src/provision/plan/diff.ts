@@ -68,46 +68,70 @@ function groupChanges(want: Map<string, ConfigNode[]>, have: Map<string, ConfigN
   return changes;
 }
 
-/**
- * The changes turning the running section `have` into the intended `want`,
- * at `path`: removals first, then additions and replacements in intended
- * order, recursing into sections both have.
- */
-export function diffSection(want: readonly ConfigNode[], have: readonly ConfigNode[], path: readonly string[], ctx: DiffContext): FoundChange[] {
-  const { rules } = ctx;
-  const wanted = splitGroups(want, rules);
-  const running = splitGroups(have, rules);
-  const haveByText = new Map(running.rest.map((node) => [node.text, node]));
-  const unmatched = new Set(running.rest);
-  const leavesByKey = new Map<string, ConfigNode>();
-  for (const node of running.rest) {
-    if (node.children.length === 0 && !leavesByKey.has(settingKey(node.text, rules))) leavesByKey.set(settingKey(node.text, rules), node);
+/** Running leaves by setting key, leaving out those an intended line matches by text. */
+function leavesByKey(running: readonly ConfigNode[], wantTexts: ReadonlySet<string>, rules: RemediationRules): Map<string, ConfigNode> {
+  const byKey = new Map<string, ConfigNode>();
+  for (const node of running) {
+    if (node.children.length > 0 || wantTexts.has(node.text)) continue;
+    const key = settingKey(node.text, rules);
+    if (!byKey.has(key)) byKey.set(key, node);
   }
+  return byKey;
+}
 
-  const forward: FoundChange[] = [];
-  for (const node of wanted.rest) {
+/** What becomes of one intended line: kept and compared, typed over a running one, or added. */
+type Pairing = { node: ConfigNode; same: ConfigNode } | { node: ConfigNode; previous: ConfigNode } | { node: ConfigNode };
+
+function pair(wanted: readonly ConfigNode[], running: readonly ConfigNode[], rules: RemediationRules): { pairs: Pairing[]; unmatched: Set<ConfigNode> } {
+  const haveByText = new Map(running.map((node) => [node.text, node]));
+  const wantTexts = new Set(wanted.map((node) => node.text));
+  const unmatched = new Set(running);
+  // Keys cost a regex each, so they are computed only once a line has no running twin.
+  let byKey: Map<string, ConfigNode> | undefined;
+  const pairs = wanted.map((node): Pairing => {
     const same = haveByText.get(node.text);
     if (same !== undefined) {
       unmatched.delete(same);
-      if (isOrdered(node.text, ctx)) {
-        if (!sameConfig(node.children, same.children, ctx)) forward.push(removal(same, path, ctx, true), ...addition(node, path, [negateLine(node.text, rules)]));
-      } else {
-        forward.push(...diffSection(node.children, same.children, [...path, node.text], ctx));
-      }
-      continue;
+      return { node, same };
     }
-    const key = settingKey(node.text, rules);
-    const previous = node.children.length === 0 ? leavesByKey.get(key) : undefined;
-    if (previous !== undefined && unmatched.has(previous)) {
-      unmatched.delete(previous);
-      forward.push({ path, command: node.text, action: 'replace', replaces: previous.text, undo: [previous.text], opens: false, retyped: false });
-      continue;
-    }
-    if (!emptyKept(node, rules)) forward.push(...addition(node, path, [negateLine(node.text, rules)]));
-  }
+    if (node.children.length > 0) return { node };
+    byKey ??= leavesByKey(running, wantTexts, rules);
+    const previous = byKey.get(settingKey(node.text, rules));
+    if (previous === undefined || !unmatched.has(previous)) return { node };
+    unmatched.delete(previous);
+    return { node, previous };
+  });
+  return { pairs, unmatched };
+}
 
-  const removals = [...unmatched]
-    .filter((node) => !keptWhenAbsent(node.text, rules))
-    .map((node) => removal(node, path, ctx, false));
-  return [...removals, ...groupChanges(wanted.groups, running.groups, path, ctx), ...forward];
+/**
+ * The changes turning the running section `have` into the intended `want`,
+ * at `path`, appended to `out`: removals first, then ordered lists, then
+ * additions and replacements in intended order, recursing into sections
+ * both have.
+ */
+export function diffSection(want: readonly ConfigNode[], have: readonly ConfigNode[], path: readonly string[], ctx: DiffContext, out: FoundChange[] = []): FoundChange[] {
+  const { rules } = ctx;
+  const wanted = splitGroups(want, rules);
+  const running = splitGroups(have, rules);
+  const { pairs, unmatched } = pair(wanted.rest, running.rest, rules);
+  for (const node of unmatched) if (!keptWhenAbsent(node.text, rules)) out.push(removal(node, path, ctx, false));
+  if (wanted.groups.size > 0 || running.groups.size > 0) out.push(...groupChanges(wanted.groups, running.groups, path, ctx));
+  for (const pairing of pairs) {
+    const { node } = pairing;
+    if ('same' in pairing) {
+      const { same } = pairing;
+      if (isOrdered(node.text, ctx)) {
+        if (!sameConfig(node.children, same.children, ctx)) out.push(removal(same, path, ctx, true), ...addition(node, path, [negateLine(node.text, rules)]));
+      } else if (node.children.length > 0 || same.children.length > 0) {
+        diffSection(node.children, same.children, [...path, node.text], ctx, out);
+      }
+    } else if ('previous' in pairing) {
+      const { previous } = pairing;
+      out.push({ path, command: node.text, action: 'replace', replaces: previous.text, undo: [previous.text], opens: false, retyped: false });
+    } else if (!emptyKept(node, rules)) {
+      out.push(...addition(node, path, [negateLine(node.text, rules)]));
+    }
+  }
+  return out;
 }
