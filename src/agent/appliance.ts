@@ -2,7 +2,7 @@ import { stat, writeFile } from 'node:fs/promises';
 import { ExitCode } from '../exit-codes.js';
 import { createLogger, Events, type Logger } from '../log/index.js';
 import { syslogStream, SyslogUnavailableError } from '../log/syslog.js';
-import { KeaLeaseFile, parseDhcpLine } from '../dhcp/index.js';
+import { KeaLeaseFile } from '../dhcp/index.js';
 import { Engine, loadRules, readInputsInTurn, RuleLoadError, type RuleSet } from '../engine/index.js';
 import type { Onboarder } from '../onboard/index.js';
 import type { InputSource } from '../input/index.js';
@@ -11,6 +11,7 @@ import { WorkCounters } from './counters.js';
 import { detachSelf, isDetachedCopy, reportRunning, writePidFile } from './daemon.js';
 import { pidFileHolder, releasePidFile } from './pid-file.js';
 import { checkInputPaths, expandInputs } from './inputs.js';
+import { logLease } from './lease-log.js';
 import { ReloadableSink } from './reloadable-sink.js';
 
 export interface ApplianceOptions {
@@ -264,10 +265,10 @@ export async function startAppliance(
     dhcpHostnames: keaLeases,
   });
   engine.start();
-  // Only rules that read leases can miss a lease with a hostile hostname; others pay nothing for the check.
+  // Leases are logged when the rules read them (ptype=DHCP); a plain SEC rule set pays nothing for the parsing.
   let leaseRules = rules.usesDhcpPatterns();
   const onLine = (line: string, source: string): void => {
-    if (leaseRules) reportRejectedHostname(line, source, keaLeases, logger);
+    if (leaseRules) logLease(line, source, keaLeases, logger);
     engine.processLine(line, source, contexts.get(source));
   };
   const paths = inputs.map(({ path }) => path);
@@ -400,21 +401,6 @@ async function stampsOf(rules: RuleSet): Promise<Map<string, string>> {
     if (info !== undefined) stamps.set(file, `${String(info.size)}:${String(info.mtimeMs)}`);
   }
   return stamps;
-}
-
-/**
- * A lease whose hostname is not a plain host name (`Switch;reboot`, `$(id)`,
- * control bytes…) matches no DHCP rule, so it would pass unnoticed: it is
- * logged here, escaped, and goes no further.
- */
-function reportRejectedHostname(line: string, source: string, hostnames: KeaLeaseFile | undefined, logger: Logger): void {
-  if (!line.includes('DHCPACK') && !line.includes('DHCP4_LEASE_')) return;
-  const lease = parseDhcpLine(line, hostnames === undefined ? {} : { hostnames });
-  if (lease === null || lease.host !== undefined || lease.rawHost === undefined) return;
-  logger.warn(
-    { event: Events.inputLineRejected, source, ip: lease.ip, mac: lease.mac, server: lease.server, rawHost: lease.rawHost },
-    'DHCP hostname rejected: not a plain host name',
-  );
 }
 
 function reportLoadError(err: unknown): void {

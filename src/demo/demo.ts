@@ -80,7 +80,7 @@ export async function runDemo(options: Record<string, unknown>): Promise<number>
       await appendFile(logPath, `${line}\n`);
       const names = new Set([scenario.dhcpName, scenario.finalName]);
       const seenAt = records(narrator).length;
-      await narrator.waitFor((r) => r.device !== undefined && names.has(r.device) && r.event !== Events.checkStart, STEP_TIMEOUT_MS, `work on ${scenario.dhcpName}`);
+      await narrator.waitFor((r) => r.device !== undefined && names.has(r.device) && r.event !== Events.checkStart && r.event !== Events.dhcpAck, STEP_TIMEOUT_MS, `work on ${scenario.dhcpName}`);
       await onboarder.idle();
       const outcome = lastOutcome(records(narrator).slice(seenAt), names);
       if (outcome === undefined || outcome.result === 'failed' || outcome.result === 'unreachable') failures++;
