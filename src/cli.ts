@@ -186,13 +186,26 @@ program
 commonOptions(
   program
     .command('hostkeys')
-    .description('pinned SSH host keys')
+    .description('SSH host keys pinned per device (and per factory MAC until provisioned)')
     .argument('<action>', 'list | accept | forget')
-    .argument('[host]', 'host[:port] for accept and forget')
+    .argument('[host]', 'device hostname or factory MAC; forget also takes HOST[:PORT] of a pin kept from before pins were per device')
+    .option('--fingerprint <SHA256:...>', 'accept: the one key to pin, as shown in hostkey.changed')
     .option('--agent <name>', "the host keys of this agent's state"),
 ).action(async (action: string, host: string | undefined, options: Record<string, unknown>) => {
-  const { hostkeysCommand } = await import('./device/commands.js');
+  const { hostkeysCommand } = await import('./onboard/hostkeys-command.js');
   process.exitCode = await hostkeysCommand(action, host, options);
+});
+
+commonOptions(
+  program
+    .command('devices')
+    .description('confirm what onramp cannot: a known device moved to another address')
+    .argument('<action>', 'move')
+    .argument('<host>', 'device hostname')
+    .requiredOption('--to <ip>', 'the address it leases now'),
+).action(async (action: string, host: string, options: Record<string, unknown>) => {
+  const { devicesCommand } = await import('./onboard/devices-command.js');
+  process.exitCode = await devicesCommand(action, host, options);
 });
 
 program

@@ -16,7 +16,7 @@ async function stateWithAgent(dir: string): Promise<string> {
   const agentState = new StateStore(registry.stateDir('dhcp'));
   await new StatusBook(agentState).record({ device: 'FS-S5850-AGENT', ip: '10.77.0.9', lastEvent: 'device.check.ok', action: 'check', result: 'ok', time: new Date().toISOString() });
   await new BackupStore(agentState).save('FS-S5850-AGENT', 'hostname FS-S5850-AGENT\n', Date.parse('2026-01-02T03:04:05Z'));
-  await new HostKeyStore(agentState).pin('10.77.0.9', 22, Buffer.from('agent key'));
+  await new HostKeyStore(agentState).verify({ owner: { kind: 'device', name: 'FS-S5850-AGENT' }, host: '10.77.0.9', port: 22, key: Buffer.from('agent key'), tofuOnMove: false });
   return root;
 }
 
@@ -35,7 +35,7 @@ void test('--agent NAME reads that agent\'s status, backups and host keys, not t
 
   const keys = onramp(['hostkeys', 'list', '--state', state, '--agent', 'dhcp']);
   assert.equal(keys.code, 0, keys.stderr);
-  assert.match(keys.stdout, /^10\.77\.0\.9:22 {2}SHA256:/);
+  assert.match(keys.stdout, /^FS-S5850-AGENT {2}SHA256:\S+ {2}first-use \S+ {2}at 10\.77\.0\.9:22\n$/);
   assert.equal(onramp(['hostkeys', 'list', '--state', state]).stdout, 'no pinned host keys\n');
 });
 

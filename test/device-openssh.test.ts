@@ -102,7 +102,7 @@ void test('the client against a real OpenSSH sshd with a fake switch as the forc
   const session = await DeviceSession.open(
     {
       host: '127.0.0.1', port, username: userInfo().username, password: '', privateKey: readFileSync(join(dir, 'client_key'), 'utf8'),
-      profile: getProfile('fs-s5850'), timeoutMs: 5000, retries: 0, hostKeyPolicy: 'pin',
+      profile: getProfile('fs-s5850'), timeoutMs: 5000, retries: 0, hostKeyPolicy: 'pin', identity: { kind: 'device', name: 'OSSH-SW' },
     },
     { hostKeys: new HostKeyStore(new StateStore(join(dir, 'state'))), logger: silentLogger() },
   );

@@ -60,7 +60,7 @@ after(async () => {
 function targetFor(sw: LabSwitch, overrides: Partial<DeviceTarget> = {}): DeviceTarget {
   return {
     host: sw.address, port: sw.port, username: 'admin', password: PASSWORD, enableSecret: ENABLE,
-    profile: getProfile(sw.spec.personality), timeoutMs: 5000, retries: 0, hostKeyPolicy: 'pin', ...overrides,
+    profile: getProfile(sw.spec.personality), timeoutMs: 5000, retries: 0, hostKeyPolicy: 'pin', identity: { kind: 'device', name: sw.spec.hostname }, ...overrides,
   };
 }
 
@@ -136,12 +136,16 @@ void test('slow replies within the timeout are waited for', async () => {
 void test('host key: pinned on first use, matched later, a changed key refused until accepted', async () => {
   const sw = lab.get('E-KEY');
   await withSession('E-KEY', (session) => Promise.resolve(session.hostname()));
-  assert.equal((await hostKeys.list()).filter((k) => k.host === sw.address).length, 1);
+  assert.equal((await hostKeys.list()).filter((k) => k.owner === 'E-KEY').length, 1);
   assert.equal(await withSession('E-KEY', (session) => Promise.resolve(session.hostname())), 'E-KEY');
   sw.setFaults(['hostkey-changed']);
   try {
-    await assert.rejects(open('E-KEY', { retries: 2 }), (err: unknown) => err instanceof DeviceError && err.kind === 'hostkey-changed');
-    assert.equal(await hostKeys.accept(sw.address), 1);
+    let seen = '';
+    await assert.rejects(open('E-KEY', { retries: 2 }), (err: unknown) => {
+      seen = err instanceof DeviceError && err.kind === 'hostkey-changed' ? err.hostKey?.seen ?? '' : '';
+      return seen !== '';
+    });
+    await hostKeys.accept({ kind: 'device', name: 'E-KEY' }, seen);
     assert.equal(await withSession('E-KEY', (session) => Promise.resolve(session.hostname())), 'E-KEY');
   } finally {
     sw.setFaults([]);

@@ -52,6 +52,20 @@ void test('a valid site file parses with defaults filled in', () => {
   assert.deepEqual(site.portmap[0]?.uplink, { device: 'FS-S5850-CORE1', port: 'eth-0-12' });
 });
 
+void test('a device may lease any address (ip: dhcp) and have its MAC given; hostKeys: tofu-on-move', () => {
+  const site = parseSite('/sites/hq/site.yaml', VALID
+    .replace('hostKeys: pin', 'hostKeys: tofu-on-move')
+    .replace('model: fs-s5850, ip: 10.77.0.10', 'model: fs-s5850, ip: dhcp, mac: 00AA.BB00.0001'));
+  assert.equal(site.ssh.hostKeys, 'tofu-on-move');
+  const [core] = site.devices;
+  assert.ok(core !== undefined);
+  assert.equal(core.ipFromDhcp, true);
+  assert.equal(core.ip, undefined);
+  assert.equal(core.mac, '00:aa:bb:00:00:01');
+  const lines = problemsOf(VALID.replace('model: fs-s5850, ip: 10.77.0.10', 'model: fs-s5850, ip: 10.77.0.10, mac: "nope"'));
+  assert.ok(lines.some((line) => /site\.yaml:9: devices\[0\]\.mac: "nope" is not a MAC address/.test(line)), lines.join('\n'));
+});
+
 void test('YAML syntax errors name file and line', () => {
   const lines = problemsOf('name: hq\nsubnets: [10.0.0.0/8\ncredentials: x\n');
   assert.match(lines[0] ?? '', /^\/sites\/hq\/site\.yaml:\d+: YAML: /);
@@ -67,7 +81,7 @@ void test('each validation error names file:line: path', () => {
   const lines = problemsOf(text);
   const expect = [
     /site\.yaml:2: subnets\[0\]: prefix length 33 is over 32/,
-    /site\.yaml:5: ssh\.hostKeys: expected one of: pin, off/,
+    /site\.yaml:5: ssh\.hostKeys: expected one of: pin, tofu-on-move, off/,
     /site\.yaml:6: policy\.recheckAfter: expected a duration/,
     /site\.yaml:9: devices\[0\]\.colour: unknown key/,
     /site\.yaml:9: devices\[0\]\.ip: 10\.77\.0\.999 is not an IPv4 address/,

@@ -55,6 +55,7 @@ for (const c of cases) {
         timeoutMs: 5000,
         retries: 0,
         hostKeyPolicy: 'pin',
+        identity: { kind: 'device', name: c.hostname },
       },
       { hostKeys: new HostKeyStore(new StateStore(join(dir, `state-${c.personality}`))), logger: silentLogger() },
     );

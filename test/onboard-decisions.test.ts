@@ -2,7 +2,7 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { Events } from '../src/log/index.js';
-import { createOnboarder, readStatus, type Onboarder } from '../src/onboard/index.js';
+import { createOnboarder, readStatus, VerifiedIdentities, type Onboarder } from '../src/onboard/index.js';
 import { StateStore } from '../src/state/index.js';
 import { FakeNetwork, FakeSwitch, memoryLogger, tempDir, waitFor, writeTree, type LogRecord } from './onboard-fakes.js';
 
@@ -294,7 +294,11 @@ void test('renewals inside the window are suppressed unless the address changed 
   assert.equal(w.net.opened.length, 2);
   w.net.add('10.77.0.60', w.core1);
   await ack('10.77.0.60');
-  assert.equal(w.net.opened.length, 3, 'a new address is checked');
+  assert.equal(w.net.opened.length, 2, 'a new address is not CORE1 until an operator says so');
+  assert.equal(events(w.records, Events.identityMismatch).length, 1);
+  await new VerifiedIdentities(w.state).moved('CORE1', '10.77.0.60', w.clock.now);
+  await ack('10.77.0.60');
+  assert.equal(w.net.opened.length, 3, 'the address it moved to is checked at once');
   w.core1.unreachable = true;
   w.clock.now += 2 * 3_600_000;
   await ack('10.77.0.60');

@@ -162,7 +162,7 @@ before(async () => {
   records = memory.records;
   logText = memory.text;
   state = new StateStore(join(dir, 'state'));
-  sessions = new SessionCounter(sshConnector({ hostKeys: new HostKeyStore(state), logger: memory.logger }));
+  sessions = new SessionCounter(sshConnector({ hostKeys: new HostKeyStore(state, join(dir, 'sites')), logger: memory.logger }));
   onboarder = await createOnboarder({
     sitesDir: join(dir, 'sites'), templatesDir: TEMPLATES, state, logger: memory.logger, connector: sessions, concurrency: 2,
   });
@@ -267,10 +267,11 @@ void test('wrong-password: not reported as an unreachable device', () => {
   assert.equal(eventsOf(Events.unreachable, 'F-WRONGPW').length, 0);
 });
 
-void test('hostkey-changed: pinned on the first check, a changed key refused with nothing sent, accepted, then remediated', async () => {
+void test('hostkey-changed: pinned on the first check, a changed key refused with nothing sent, accepted by its fingerprint, then remediated', async () => {
   const sw = lab.get('F-HOSTKEY');
   assert.equal(await onboarder.checkHost('F-HOSTKEY'), 1, 'first check reports the drift and pins the key');
-  assert.deepEqual(await new HostKeyStore(state).list().then((pins) => pins.filter((pin) => pin.host === sw.address).map((pin) => pin.fingerprint)), [sw.hostKeyFingerprint()]);
+  const pinnedFor = async (): Promise<string[]> => (await new HostKeyStore(state).list()).filter((pin) => pin.owner === 'F-HOSTKEY').map((pin) => pin.fingerprint);
+  assert.deepEqual(await pinnedFor(), [sw.hostKeyFingerprint()]);
 
   sw.setFaults(['hostkey-changed']);
   await sw.settled();
@@ -278,18 +279,22 @@ void test('hostkey-changed: pinned on the first check, a changed key refused wit
   assert.equal(await onboarder.checkHost('F-HOSTKEY', { remediate: true }), 3);
   const changed = last(Events.hostkeyChanged, 'F-HOSTKEY');
   assert.equal(changed.result, 'failed');
-  assert.match(changed.msg, new RegExp(`onramp hostkeys accept ${sw.address.replaceAll('.', '\\.')}`));
+  assert.equal(changed.pinned, sw.hostKeyFingerprint());
+  const seen = String(changed.fingerprint);
+  assert.notEqual(seen, sw.hostKeyFingerprint());
+  const command = `onramp hostkeys accept F-HOSTKEY --fingerprint ${seen} --sites ${join(state.root, '..', 'sites')} --state ${state.root}`;
+  assert.equal(changed.command, command);
+  assert.ok(changed.msg.includes(command), changed.msg);
   assert.equal(sw.commandLog().length, commandsBefore, 'nothing was sent to the switch');
   assertNothingSaved('F-HOSTKEY');
   assert.equal(onboarder.status.get('F-HOSTKEY')?.lastEvent, Events.hostkeyChanged);
+  assert.deepEqual(await pinnedFor(), [sw.hostKeyFingerprint()], 'the old pin stands');
 
-  // What `onramp hostkeys accept HOST` does: forget the pin; the next connection pins the new key.
-  assert.equal(await new HostKeyStore(state).accept(sw.address, sw.port), 1);
+  // What the command in the event does.
+  await new HostKeyStore(state).accept({ kind: 'device', name: 'F-HOSTKEY' }, seen);
   assert.equal(await onboarder.checkHost('F-HOSTKEY', { remediate: true }), 0);
   assertRemediated('F-HOSTKEY');
-  const pins = await new HostKeyStore(state).list();
-  const pinned = present(pins.find((pin) => pin.host === sw.address), `a pin for ${sw.address}`);
-  assert.notEqual(pinned.fingerprint, sw.hostKeyFingerprint(), 'the changed key is pinned now');
+  assert.deepEqual(await pinnedFor(), [seen], 'the changed key is pinned now');
 });
 
 for (const [hostname, fault] of [['F-SLOW', 'slow'], ['F-PAGING', 'paging-stuck'], ['F-BANNER', 'banner']] as const) {

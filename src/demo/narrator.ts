@@ -93,6 +93,7 @@ export class Narrator extends Writable {
       case Events.identityUnknown:
       case Events.identityAmbiguous:
       case Events.identityConflict:
+      case Events.identityMismatch:
       case Events.provisionDone:
       case Events.provisionFailed:
       case Events.unreachable:

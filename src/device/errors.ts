@@ -1,10 +1,18 @@
 export type DeviceErrorKind = 'unreachable' | 'auth' | 'timeout' | 'hostkey-changed' | 'rejected' | 'closed' | 'protocol';
 
+/** What a refused host key was, and how an operator accepts it if the switch was replaced. */
+export interface RefusedHostKey {
+  seen: string;
+  pinned: string;
+  acceptCommand: string;
+}
+
 export interface DeviceErrorDetails {
   command?: string;
   deviceMessage?: string;
   /** For a rejected config line: how many lines before it the device accepted. */
   applied?: number;
+  hostKey?: RefusedHostKey;
   cause?: unknown;
 }
 
@@ -14,6 +22,7 @@ export class DeviceError extends Error {
   readonly command?: string;
   readonly deviceMessage?: string;
   readonly applied?: number;
+  readonly hostKey?: RefusedHostKey;
 
   constructor(kind: DeviceErrorKind, message: string, details: DeviceErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -22,6 +31,7 @@ export class DeviceError extends Error {
     if (details.command !== undefined) this.command = details.command;
     if (details.deviceMessage !== undefined) this.deviceMessage = details.deviceMessage;
     if (details.applied !== undefined) this.applied = details.applied;
+    if (details.hostKey !== undefined) this.hostKey = details.hostKey;
   }
 }
 

@@ -4,7 +4,7 @@ import type { Algorithms } from 'ssh2';
 import { Events, type Logger } from '../log/index.js';
 import { sshChannel } from './channel.js';
 import { DeviceError, isDeviceError } from './errors.js';
-import { fingerprint, type HostKeyStore } from './hostkeys.js';
+import type { HostKeyOwner, HostKeyStore } from './hostkeys.js';
 import { parseLldpNeighbors, parseMacTable, type LldpNeighbor, type MacEntry } from './parsers.js';
 import type { Profile } from './profile.js';
 import { DEFAULT_BACKOFF, withRetries, type BackoffOptions } from './retry.js';
@@ -26,7 +26,10 @@ export interface DeviceTarget {
   /** Extra attempts after the first when the connection itself fails (never after an auth or host-key failure). */
   retries: number;
   legacyAlgorithms?: boolean;
-  hostKeyPolicy: 'pin' | 'off';
+  /** `pin`: a device's first key is pinned, any other refused; `tofu-on-move`: also a new key at a new address; `off`: no check. */
+  hostKeyPolicy: 'pin' | 'tofu-on-move' | 'off';
+  /** Whose pinned key the server must show; required unless hostKeyPolicy is `off` (keys are never pinned by address). */
+  identity?: HostKeyOwner;
 }
 
 export interface SessionDeps {
@@ -98,6 +101,9 @@ export class DeviceSession {
   }
 
   private static async openOnce(target: DeviceTarget, hostKeys: HostKeyStore, logger: Logger): Promise<DeviceSession> {
+    if (target.hostKeyPolicy !== 'off' && target.identity === undefined) {
+      throw new DeviceError('protocol', `${target.host}:${target.port}: no device identity to check the host key against; not connecting`);
+    }
     const ssh = new NodeSSH();
     let hostKeyFailure: DeviceError | undefined;
     logger.debug('connecting');
@@ -111,7 +117,9 @@ export class DeviceSession {
         tryKeyboard: target.password !== '',
         readyTimeout: target.timeoutMs,
         ...(target.legacyAlgorithms === true ? { algorithms: legacyAlgorithms() } : {}),
-        ...(target.hostKeyPolicy === 'pin'
+        // ssh2 calls the verifier during the key exchange and waits for it before
+        // it asks for the user-auth service: a refused key means no password leaves.
+        ...(target.hostKeyPolicy !== 'off'
           ? {
               hostVerifier: (key: Buffer, verify: (valid: boolean) => void) => {
                 verifyHostKey(target, hostKeys, logger, key).then(
@@ -331,15 +339,21 @@ export class DeviceSession {
 }
 
 async function verifyHostKey(target: DeviceTarget, hostKeys: HostKeyStore, logger: Logger, key: Buffer): Promise<void> {
-  const verdict = await hostKeys.check(target.host, target.port, key);
-  if (verdict === 'match') return;
-  if (verdict === 'new') {
-    await hostKeys.pin(target.host, target.port, key);
-    logger.info({ event: Events.hostkeyPinned, fingerprint: fingerprint(key) }, 'host key pinned on first use');
+  const owner = target.identity;
+  if (owner === undefined) throw new DeviceError('protocol', 'no device identity to check the host key against');
+  const verdict = await hostKeys.verify({ owner, host: target.host, port: target.port, key, tofuOnMove: target.hostKeyPolicy === 'tofu-on-move' });
+  const device = owner.kind === 'device' ? owner.name : `factory ${owner.mac}`;
+  if (verdict.kind === 'match') return;
+  if (verdict.kind === 'pinned') {
+    const level = verdict.source === 'moved' ? 'warn' : 'info';
+    logger[level]({ event: Events.hostkeyPinned, device, fingerprint: verdict.fingerprint, source: verdict.source }, `host key of ${device} pinned (${verdict.source})`);
     return;
   }
-  logger.warn({ event: Events.hostkeyChanged, fingerprint: fingerprint(key), result: 'failed' }, 'host key changed; refusing to connect');
-  throw new DeviceError('hostkey-changed', `${target.host}:${target.port} presented a different host key (${fingerprint(key)}); accept it with "onramp hostkeys accept ${target.host}" if the change is expected`);
+  throw new DeviceError(
+    'hostkey-changed',
+    `${device} at ${target.host}:${target.port} presented host key ${verdict.fingerprint}, not the pinned ${verdict.pinned}; refusing to log in. If the switch was replaced, check the key on its console and run: ${verdict.acceptCommand}`,
+    { hostKey: { seen: verdict.fingerprint, pinned: verdict.pinned, acceptCommand: verdict.acceptCommand } },
+  );
 }
 
 function connectError(err: unknown, target: DeviceTarget): DeviceError {

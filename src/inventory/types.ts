@@ -25,7 +25,8 @@ export interface SshSettings {
   /** A whole check, remediation or provisioning of one device is abandoned after this long. */
   jobTimeoutMs: number;
   retries: number;
-  hostKeys: 'pin' | 'off';
+  /** `pin`: trust a device's first key, refuse any other; `tofu-on-move`: also trust a new key where a device moved to; `off`: no check. */
+  hostKeys: 'pin' | 'tofu-on-move' | 'off';
   legacyAlgorithms: boolean;
 }
 
@@ -92,6 +93,10 @@ export interface SiteDevice {
   model: string;
   profile: string;
   ip?: string;
+  /** `ip: dhcp`: the device's address is whatever DHCP gives it; only its host key (and `mac:`, if given) tells it is this device. */
+  ipFromDhcp?: true;
+  /** The MAC its leases must come from, when the site gives one. */
+  mac?: string;
   /** Absolute path of the golden config; absent: the model's rendered template is the baseline. */
   baselineFile?: string;
   /** `template`: the rendered template is the golden config, whether or not a baseline file exists. */

@@ -27,7 +27,7 @@ const POLICY_KEYS = ['onDrift', 'recheckAfter', 'allow', 'maxChangeRatio', 'onFa
 const INTENDED_SOURCES: readonly IntendedSource[] = ['baseline', 'template'];
 /** Long enough for a slow switch to take a full template line by line; short enough that a stuck one frees its slot. */
 export const DEFAULT_JOB_TIMEOUT_MS = 5 * 60_000;
-const DEVICE_KEYS = ['hostname', 'model', 'profile', 'ip', 'baseline', 'intended', 'vars'];
+const DEVICE_KEYS = ['hostname', 'model', 'profile', 'ip', 'mac', 'baseline', 'intended', 'vars'];
 const PORTMAP_KEYS = ['uplink', 'mac', 'circuitId', 'remoteId', 'hostname', 'model', 'profile', 'vars'];
 
 export function formatPath(path: Path): string {
@@ -197,7 +197,7 @@ export class SiteValidator {
       timeoutMs: this.integer(map.timeoutMs, [...path, 'timeoutMs'], 20_000, 100, 600_000),
       jobTimeoutMs: this.integer(map.jobTimeoutMs, [...path, 'jobTimeoutMs'], DEFAULT_JOB_TIMEOUT_MS, 100, 3_600_000),
       retries: this.integer(map.retries, [...path, 'retries'], 3, 0, 20),
-      hostKeys: this.oneOf(map.hostKeys, [...path, 'hostKeys'], ['pin', 'off'] as const, 'pin'),
+      hostKeys: this.oneOf(map.hostKeys, [...path, 'hostKeys'], ['pin', 'tofu-on-move', 'off'] as const, 'pin'),
       legacyAlgorithms: legacy === true,
     };
   }
@@ -277,7 +277,8 @@ export class SiteValidator {
     const hostname = this.safeName(map.hostname, [...path, 'hostname'], 'hostname');
     const model = this.safeName(map.model, [...path, 'model'], 'model name');
     const ip = this.string(map.ip, [...path, 'ip'], false);
-    if (ip !== undefined && !isIPv4(ip)) this.problem([...path, 'ip'], `${ip} is not an IPv4 address`);
+    if (ip !== undefined && ip !== 'dhcp' && !isIPv4(ip)) this.problem([...path, 'ip'], `${ip} is not an IPv4 address or "dhcp"`);
+    const mac = this.mac(map.mac, [...path, 'mac']);
     let baselineFile: string | undefined;
     if (map.baseline !== undefined) {
       const name = this.safeName(map.baseline, [...path, 'baseline'], 'baseline file name');
@@ -300,8 +301,18 @@ export class SiteValidator {
       source: this.source(path),
     };
     if (ip !== undefined && isIPv4(ip)) device.ip = ip;
+    if (ip === 'dhcp') device.ipFromDhcp = true;
+    if (mac !== undefined) device.mac = mac;
     if (baselineFile !== undefined) device.baselineFile = baselineFile;
     return device;
+  }
+
+  private mac(value: unknown, path: Path): string | undefined {
+    if (value === undefined) return undefined;
+    const raw = this.string(value, path, true);
+    const mac = raw === undefined ? undefined : canonicalMac(raw);
+    if (raw !== undefined && mac === undefined) this.problem(path, `${JSON.stringify(raw)} is not a MAC address`);
+    return mac;
   }
 
   private source(path: Path): { file: string; line?: number } {
@@ -326,12 +337,7 @@ export class SiteValidator {
     const hostname = this.safeName(map.hostname, [...path, 'hostname'], 'hostname');
     const model = this.safeName(map.model, [...path, 'model'], 'model name');
     const uplink = map.uplink === undefined ? undefined : this.uplink(map.uplink, [...path, 'uplink']);
-    let mac: string | undefined;
-    if (map.mac !== undefined) {
-      const raw = this.string(map.mac, [...path, 'mac'], true);
-      mac = raw === undefined ? undefined : canonicalMac(raw);
-      if (raw !== undefined && mac === undefined) this.problem([...path, 'mac'], `${JSON.stringify(raw)} is not a MAC address`);
-    }
+    const mac = this.mac(map.mac, [...path, 'mac']);
     const circuitId = this.string(map.circuitId, [...path, 'circuitId'], false);
     const remoteId = this.string(map.remoteId, [...path, 'remoteId'], false);
     if (map.uplink === undefined && map.mac === undefined && circuitId === undefined && remoteId === undefined) {

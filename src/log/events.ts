@@ -22,6 +22,7 @@ export const Events = {
   identityUnknown: 'device.identity.unknown',
   identityAmbiguous: 'device.identity.ambiguous',
   identityConflict: 'device.identity.conflict',
+  identityMismatch: 'device.identity.mismatch',
   unknownDevice: 'device.unknown',
   hostkeyPinned: 'hostkey.pinned',
   hostkeyChanged: 'hostkey.changed',

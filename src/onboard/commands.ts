@@ -7,15 +7,8 @@ import { isSafeName, StateStore } from '../state/index.js';
 import { BackupStore } from './backups.js';
 import { createOnboarder } from './create.js';
 import type { Onboarder } from './onboarder.js';
+import { text, type CliOptions } from './command-support.js';
 import { readStatus, type DeviceStatus } from './status.js';
-
-/** The options commander hands every device command (see src/cli.ts commonOptions). */
-type CliOptions = Record<string, unknown>;
-
-function text(options: CliOptions, key: string, fallback: string): string {
-  const value = options[key];
-  return typeof value === 'string' ? value : fallback;
-}
 
 function flag(options: CliOptions, key: string): boolean {
   return options[key] === true;

@@ -27,9 +27,10 @@ export interface CreateOnboarderOptions {
 export async function createOnboarder(options: CreateOnboarderOptions): Promise<Onboarder> {
   const inventory = await loadInventory(options.sitesDir, options.templatesDir);
   await restoreLearned(options.state, inventory);
-  const connector = options.connector ?? sshConnector({ hostKeys: new HostKeyStore(options.state), logger: options.logger });
+  const hostKeys = new HostKeyStore(options.state, options.sitesDir);
+  const connector = options.connector ?? sshConnector({ hostKeys, logger: options.logger });
   const onboarder = await Onboarder.create({
-    inventory, state: options.state, logger: options.logger, connector,
+    inventory, state: options.state, logger: options.logger, connector, hostKeys,
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
     ...(options.dryRun === undefined ? {} : { dryRun: options.dryRun }),
     ...(options.now === undefined ? {} : { now: options.now }),

@@ -8,3 +8,5 @@ export { JobScheduler, type SubmitResult } from './scheduler.js';
 export { sshConnector, targetFor, type DeviceConnector, type SessionLike } from './session.js';
 export { DeviceWork, type Outcome, type CheckOutcome, type ProvisionOutcome } from './work.js';
 export { restoreLearned, type LearnedDevice } from './learned.js';
+export { VerifiedIdentities, type VerifiedIdentity } from './verified-identities.js';
+export { judgeLease, type LeaseJudgement, type LeaseSeen } from './lease-identity.js';

@@ -1,5 +1,6 @@
 import { isIPv4 } from 'node:net';
 import type { DhcpLease } from '../dhcp/index.js';
+import { HostKeyStore } from '../device/index.js';
 import type { NativeActionSink } from '../engine/index.js';
 import { ExitCode } from '../exit-codes.js';
 import { canonicalMac, type DeviceRef, type Inventory, type Site } from '../inventory/index.js';
@@ -9,9 +10,11 @@ import { BackupStore } from './backups.js';
 import { ExecutionCounter } from './executions.js';
 import type { FactoryLease } from './identity.js';
 import { LearnedBook } from './learned.js';
+import { judgeLease, type LeaseSeen } from './lease-identity.js';
 import { JobScheduler } from './scheduler.js';
 import type { DeviceConnector } from './session.js';
 import { StatusBook } from './status.js';
+import { VerifiedIdentities } from './verified-identities.js';
 import { DeviceWork, SETTLED, type Outcome } from './work.js';
 
 export const DEFAULT_CONCURRENCY = 8;
@@ -30,6 +33,8 @@ export interface OnboarderOptions {
   now?: () => number;
   /** Backup versions kept per device (default DEFAULT_BACKUPS_KEEP). */
   backupsKeep?: number;
+  /** The pins the connector checks host keys against; default the state directory's. */
+  hostKeys?: HostKeyStore;
 }
 
 /** Option-82 data a lease may carry (the engine's sink call has no room for it; onboardLease has). */
@@ -55,6 +60,9 @@ export class Onboarder implements NativeActionSink {
   private readonly executions: ExecutionCounter;
   /** Per device key: the execution of a scheduled backup that has not started yet. */
   private readonly waitingBackups = new Map<string, number>();
+  private readonly identities: VerifiedIdentities;
+  /** Leases of known devices waiting for their identity to be judged, in arrival order. */
+  private admitting: Promise<void> = Promise.resolve();
 
   private constructor(options: OnboarderOptions, status: StatusBook, executions: ExecutionCounter) {
     this.logger = options.logger;
@@ -63,9 +71,11 @@ export class Onboarder implements NativeActionSink {
     this.dryRun = options.dryRun ?? false;
     this.status = status;
     this.executions = executions;
+    this.identities = new VerifiedIdentities(options.state);
     this.work = new DeviceWork({
       inventory: options.inventory, logger: options.logger, connector: options.connector, status,
-      backups: new BackupStore(options.state, options.backupsKeep), learned: new LearnedBook(options.state), now: this.now,
+      backups: new BackupStore(options.state, options.backupsKeep), learned: new LearnedBook(options.state),
+      identities: this.identities, hostKeys: options.hostKeys ?? new HostKeyStore(options.state), now: this.now,
     });
     this.scheduler = new JobScheduler(options.concurrency ?? DEFAULT_CONCURRENCY, (err, key) => {
       this.logger.error({ err, device: key }, 'job failed unexpectedly');
@@ -99,7 +109,7 @@ export class Onboarder implements NativeActionSink {
       this.reportUnknown(hostname, ip, lease.mac);
       return;
     }
-    this.scheduleCheck(ref, { ip, mac: lease.mac }, true);
+    this.admit(ref, { ip, mac: lease.mac });
   }
 
   /** A parsed lease, with the option-82 fields the sink call cannot carry. */
@@ -177,6 +187,7 @@ export class Onboarder implements NativeActionSink {
 
   /** Resolves when no job is queued or running and the status file is written. */
   async idle(): Promise<void> {
+    await this.admitting;
     await this.scheduler.idle();
     await this.status.flushed();
     await this.executions.flushed();
@@ -260,14 +271,38 @@ export class Onboarder implements NativeActionSink {
   }
 
   /**
-   * A renewal of a device checked recently from the same address and MAC is
-   * not checked again; a changed address or MAC, or a last result that was a
-   * failure, is.
+   * A lease naming a known device: nothing is sent unless it may be that
+   * device (lease-identity.ts). A mismatch is logged with the command that
+   * confirms a real move, and changes nothing: no session, no pin, no
+   * status. Leases are judged in the order they came.
    */
-  private suppressed(ref: DeviceRef, ip: string, mac: string): string | undefined {
+  private admit(ref: DeviceRef, lease: LeaseSeen): void {
+    this.admitting = this.admitting.then(async () => {
+      const judgement = judgeLease(ref.device, await this.identities.get(ref.device.hostname), lease);
+      if (judgement.kind === 'ok') {
+        this.scheduleCheck(ref, lease, true);
+        return;
+      }
+      const command = `onramp devices move ${ref.device.hostname} --to ${lease.ip}`;
+      this.logger.warn(
+        { event: Events.identityMismatch, device: ref.device.hostname, ip: lease.ip, mac: lease.mac, site: ref.site.name, result: 'skipped', reasons: judgement.reasons, command },
+        `lease of ${ref.device.hostname} refused, nothing sent: ${judgement.reasons.join('; ')}. If the switch really moved there, run: ${command}`,
+      );
+    }).catch((err: unknown) => {
+      this.logger.error({ err, device: ref.device.hostname, ip: lease.ip }, 'lease identity could not be judged; nothing sent');
+    });
+  }
+
+  /**
+   * A renewal of a device checked recently at the same address is not
+   * checked again, whatever its MAC (a lease whose MAC may not be this
+   * device's never gets this far); a changed address that passed the
+   * identity check, or a last result that was a failure, is.
+   */
+  private suppressed(ref: DeviceRef, ip: string): string | undefined {
     const last = this.status.get(ref.device.hostname);
     if (last?.checkedAt === undefined || !SETTLED.includes(last.result)) return undefined;
-    if (last.ip !== ip || (last.mac !== undefined && last.mac !== mac)) return undefined;
+    if (last.ip !== ip) return undefined;
     const age = this.now() - last.checkedAt;
     if (age < 0 || age >= ref.site.policy.recheckAfterMs) return undefined;
     return `checked ${Math.round(age / 1000)}s ago (${last.result}); next check after ${Math.round(ref.site.policy.recheckAfterMs / 1000)}s`;
@@ -276,7 +311,7 @@ export class Onboarder implements NativeActionSink {
   private scheduleCheck(ref: DeviceRef, lease: { ip?: string; mac?: string }, renewal: boolean): void {
     const fields = { device: ref.device.hostname, ip: lease.ip, mac: lease.mac, site: ref.site.name };
     if (renewal && lease.ip !== undefined && lease.mac !== undefined) {
-      const reason = this.suppressed(ref, lease.ip, lease.mac);
+      const reason = this.suppressed(ref, lease.ip);
       if (reason !== undefined) {
         this.logger.debug({ event: Events.dhcpSuppressed, ...fields, reason }, `renewal not re-checked: ${reason}`);
         return;
@@ -301,7 +336,7 @@ export class Onboarder implements NativeActionSink {
     const became = this.status.all().find((status) => status.mac === lease.mac && !status.device.startsWith('Switch ') && SETTLED.includes(status.result));
     const ref = became === undefined ? undefined : this.inventory.findDevice(became.device);
     if (ref !== undefined) {
-      this.scheduleCheck(ref, { ip: lease.ip, mac: lease.mac }, true);
+      this.admit(ref, { ip: lease.ip, mac: lease.mac });
       return;
     }
     this.submit(`mac ${lease.mac}`, site, async () => {

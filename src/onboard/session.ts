@@ -1,4 +1,4 @@
-import { DeviceSession, type DeviceTarget, type HostKeyStore, type LldpNeighbor, type MacEntry, type Profile } from '../device/index.js';
+import { DeviceSession, type DeviceTarget, type HostKeyOwner, type HostKeyStore, type LldpNeighbor, type MacEntry, type Profile } from '../device/index.js';
 import type { Logger } from '../log/index.js';
 import type { Credentials, Site } from '../inventory/index.js';
 
@@ -21,9 +21,11 @@ export function sshConnector(deps: { hostKeys: HostKeyStore; logger: Logger }): 
   return { open: (target) => DeviceSession.open(target, deps) };
 }
 
-export function targetFor(site: Site, host: string, credentials: Credentials, profile: Profile): DeviceTarget {
+/** `identity` is whose pinned host key the switch at `host` must show before the credentials are offered. */
+export function targetFor(site: Site, host: string, credentials: Credentials, profile: Profile, identity: HostKeyOwner): DeviceTarget {
   const target: DeviceTarget = {
     host,
+    identity,
     port: site.ssh.port,
     username: credentials.username,
     password: credentials.password,
@@ -45,4 +47,8 @@ export async function withSession<T>(connector: DeviceConnector, target: DeviceT
   } finally {
     await session.close();
   }
+}
+
+export function deviceIdentity(hostname: string): HostKeyOwner {
+  return { kind: 'device', name: hostname };
 }

@@ -1,5 +1,5 @@
 import { maskSecrets, normaliseConfig, type ConfigDiff } from '../config/index.js';
-import { getProfile, isDeviceError, ProfileError, type DeviceErrorKind, type Profile } from '../device/index.js';
+import { getProfile, isDeviceError, ProfileError, type DeviceErrorKind, type HostKeyStore, type Profile } from '../device/index.js';
 import {
   CredentialError, resolveCredentials, SiteFileError, templateVars,
   type Credentials, type DeviceRef, type Inventory, type PortmapEntry, type Site, type SiteDevice,
@@ -10,8 +10,9 @@ import type { BackupStore, BackupVersion } from './backups.js';
 import { JobDeadline, JobTimeoutError } from './deadline.js';
 import { identify, type FactoryLease, type IdentityProbe } from './identity.js';
 import { learnedToDevice, type LearnedBook } from './learned.js';
-import { targetFor, withSession, type DeviceConnector, type SessionLike } from './session.js';
+import { deviceIdentity, targetFor, withSession, type DeviceConnector, type SessionLike } from './session.js';
 import type { Action, DeviceStatus, StatusBook } from './status.js';
+import type { VerifiedIdentities } from './verified-identities.js';
 
 export interface WorkDeps {
   inventory: Inventory;
@@ -20,6 +21,10 @@ export interface WorkDeps {
   status: StatusBook;
   backups: BackupStore;
   learned: LearnedBook;
+  /** Where each device was last verified: the address it is worked on at when no lease names one. */
+  identities: VerifiedIdentities;
+  /** A provisioned factory switch's pin moves from its MAC to its new name. */
+  hostKeys: HostKeyStore;
   now: () => number;
 }
 
@@ -100,8 +105,15 @@ export class DeviceWork {
       return 'failed';
     }
     if (isDeviceError(err, 'hostkey-changed')) {
-      this.logger.error({ event: Events.hostkeyChanged, ...fields, result: 'failed' }, `${err.message}; run: onramp hostkeys accept ${fields.ip ?? fields.device}`);
-      await this.record(fields, action, Events.hostkeyChanged, 'failed', { message: 'host key changed' });
+      const key = err.hostKey === undefined ? {} : { fingerprint: err.hostKey.seen, pinned: err.hostKey.pinned, command: err.hostKey.acceptCommand };
+      this.logger.error({ event: Events.hostkeyChanged, ...fields, result: 'failed', ...key }, err.message);
+      // Whatever answered there is not the device: its status keeps the address and MAC it was last seen with.
+      const kept: Fields = { device: fields.device, site: fields.site };
+      if (fields.execution !== undefined) kept.execution = fields.execution;
+      const previous = this.deps.status.get(fields.device);
+      if (previous?.ip !== undefined) kept.ip = previous.ip;
+      if (previous?.mac !== undefined) kept.mac = previous.mac;
+      await this.record(kept, action, Events.hostkeyChanged, 'failed', { message: `host key ${err.hostKey?.seen ?? '?'} at ${fields.ip ?? '?'} refused` });
       return 'failed';
     }
     if (isDeviceError(err)) {
@@ -146,10 +158,20 @@ export class DeviceWork {
     return version;
   }
 
+  /** Where a device is worked on when no lease or operator names the address: where it was last verified, else the site's `ip:`. */
+  async addressOf(device: SiteDevice): Promise<string> {
+    return (await this.deps.identities.get(device.hostname))?.ip ?? device.ip ?? device.hostname;
+  }
+
+  /** The session reached the device (host key matched, login worked): this is where, and from which MAC, it was verified. */
+  private async verifiedAt(hostname: string, ip: string, mac: string | undefined): Promise<void> {
+    await this.deps.identities.verified(hostname, ip, mac, this.deps.now());
+  }
+
   /** Fetch, normalise, diff against the baseline; remediate when asked or when the site says so, or with `dryRun` only plan it. */
   async check(ref: DeviceRef, options: { ip?: string; mac?: string; remediate?: boolean; dryRun?: boolean } = {}): Promise<CheckOutcome> {
     const { site, device } = ref;
-    const host = options.ip ?? device.ip ?? device.hostname;
+    const host = options.ip ?? await this.addressOf(device);
     const fields: Fields = { device: device.hostname, ip: host, site: site.name };
     if (options.mac !== undefined) fields.mac = options.mac;
     this.logger.info({ event: Events.checkStart, ...fields }, 'checking configuration');
@@ -160,8 +182,9 @@ export class DeviceWork {
       const profile = getProfile(device.profile);
       const credentials = this.credentials(site);
       const intended = await this.intendedConfig(site, device, credentials);
-      return await withSession(deadline.connector, targetFor(site, host, credentials, profile), async (session) => {
+      return await withSession(deadline.connector, targetFor(site, host, credentials, profile, deviceIdentity(device.hostname)), async (session) => {
         const running = await session.runningConfig();
+        await this.verifiedAt(device.hostname, host, options.mac);
         const diff = compareConfigs(intended, running, profile, device.hostname);
         const checkedAt = this.deps.now();
         const summary = { added: diff.added, removed: diff.removed };
@@ -206,14 +229,18 @@ export class DeviceWork {
   /** Fetch and store the running config; `execution` when it is a scheduled backup. */
   async backup(ref: DeviceRef, options: { ip?: string; execution?: number } = {}): Promise<Outcome> {
     const { site, device } = ref;
-    const host = options.ip ?? device.ip ?? device.hostname;
+    const host = options.ip ?? await this.addressOf(device);
     const fields: Fields = { device: device.hostname, ip: host, site: site.name };
     if (options.execution !== undefined) fields.execution = options.execution;
     const deadline = new JobDeadline(this.deps.connector, site.ssh.jobTimeoutMs);
     try {
       const profile = getProfile(device.profile);
-      const version = await withSession(deadline.connector, targetFor(site, host, this.credentials(site), profile), async (session) =>
-        this.saveBackup(device.hostname, await session.runningConfig(), profile, fields));
+      const target = targetFor(site, host, this.credentials(site), profile, deviceIdentity(device.hostname));
+      const version = await withSession(deadline.connector, target, async (session) => {
+        const running = await session.runningConfig();
+        await this.verifiedAt(device.hostname, host, undefined);
+        return this.saveBackup(device.hostname, running, profile, fields);
+      });
       const message = version === undefined ? 'unchanged' : `version ${version.id}`;
       const extra: Partial<DeviceStatus> = { message };
       if (options.execution !== undefined) {
@@ -250,8 +277,10 @@ export class DeviceWork {
       const credentials = this.credentials(site);
       const intended = await this.intendedConfig(site, entry, credentials);
       const login = options.factory === true ? this.factoryCredentials(site) : credentials;
-      const push = await withSession(deadline.connector, targetFor(site, ip, login, profile), (session) =>
-        provisionDevice({ session, intended, profile, logger: this.logger, fields, onFailure: site.policy.onFailure }));
+      const push = await withSession(deadline.connector, targetFor(site, ip, login, profile, deviceIdentity(entry.hostname)), async (session) => {
+        await this.verifiedAt(entry.hostname, ip, undefined);
+        return provisionDevice({ session, intended, profile, logger: this.logger, fields, onFailure: site.policy.onFailure });
+      });
       if (!push.ok) {
         await this.record(fields, 'provision', Events.provisionFailed, 'failed', { message: push.reason });
         return { result: 'failed', lines: push.lines };
@@ -307,7 +336,7 @@ export class DeviceWork {
       if (options.dryRun === true) throw new Error('dry run: not connecting');
       if (open?.profile.name === profile.name) return open.session;
       await closeOpen();
-      const session = await deadline.connector.open(targetFor(site, lease.ip, this.factoryCredentials(site), profile));
+      const session = await deadline.connector.open(targetFor(site, lease.ip, this.factoryCredentials(site), profile, { kind: 'factory', mac: lease.mac }));
       open = { session, profile };
       return session;
     };
@@ -319,7 +348,7 @@ export class DeviceWork {
         for (const name of devices) {
           const ref = this.deps.inventory.findDevice(name);
           if (ref === undefined) continue;
-          const target = targetFor(ref.site, ref.device.ip ?? ref.device.hostname, this.credentials(ref.site), getProfile(ref.device.profile));
+          const target = targetFor(ref.site, await this.addressOf(ref.device), this.credentials(ref.site), getProfile(ref.device.profile), deviceIdentity(ref.device.hostname));
           try {
             tables.push({ device: ref.device.hostname, entries: await withSession(deadline.connector, target, (session) => session.macTable()) });
           } catch (err) {
@@ -377,8 +406,11 @@ export class DeviceWork {
       await this.record(factoryFields, 'provision', Events.provisionFailed, 'failed', { message: `${entry.hostname}: ${push.reason}` });
       return 'failed';
     }
+    // It is that device now: its key, pinned under its factory MAC, is its name's, and the
+    // verifying session below must meet the same box.
+    await this.deps.hostKeys.transfer(lease.mac, entry.hostname);
     // The template replaced the factory login with the site's: prove it works and the switch took its name.
-    const verified = await withSession(deadline.connector, targetFor(site, lease.ip, credentials, profile), async (fresh) => ({
+    const verified = await withSession(deadline.connector, targetFor(site, lease.ip, credentials, profile, deviceIdentity(entry.hostname)), async (fresh) => ({
       hostname: fresh.hostname(),
       diff: compareConfigs(intended, await fresh.runningConfig(), profile, entry.hostname),
     }));
@@ -389,6 +421,7 @@ export class DeviceWork {
       return 'failed';
     }
     await this.learn(site, entry, lease.ip, lease.mac);
+    await this.verifiedAt(entry.hostname, lease.ip, lease.mac);
     this.logger.info({ event: Events.provisionDone, ...fields, result: 'provisioned', lines: push.lines.length }, `provisioned as ${entry.hostname}, saved, verified with site credentials`);
     const checkedAt = this.deps.now();
     await this.record(fields, 'provision', Events.provisionDone, 'provisioned', { checkedAt });
