@@ -17,9 +17,6 @@ const SEEDS = [1, 2, 3];
  * `todo`: reported, not failing the suite. Remove an entry once its case passes.
  */
 const KNOWN_FAILURES: Record<string, string> = {
-  'fs-s3900/s3900-24t4s-access.cfg':
-    'planner (tree): an FSOS interface body line after a blank line (`channel-group 1 mode auto` in ethernet 1/25) is read as a top-level line, '
-    + 'and a rendered tree does not read back: renderConfigTree prints no `!` after a flat section, so `interface ethernet 1/28` swallows the sections after it',
 };
 
 function todoOf(config: CorpusConfig, caseName: string): string | undefined {

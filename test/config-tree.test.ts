@@ -67,6 +67,20 @@ void test('FSOS flat interface blocks take the lines up to the next `!`', () => 
   ]);
 });
 
+void test('an FSOS interface printed indented keeps a line after a blank line, and reads back after rendering', () => {
+  const syntax = getProfile('fs-s3900').tree;
+  const text = 'interface ethernet 1/25\n description up\n dhcp snooping trust\n\n channel-group 1 mode auto\n!\ninterface ethernet 1/28\n shutdown\n\n!\nhostname SW2\n';
+  const tree = parseConfigTree(text, syntax);
+  assert.deepEqual(tree, [
+    section('interface ethernet 1/25', leaf('description up'), leaf('dhcp snooping trust'), leaf('channel-group 1 mode auto')),
+    section('interface ethernet 1/28', leaf('shutdown')),
+    leaf('hostname SW2'),
+  ]);
+  const flat = parseConfigTree('interface ethernet 1/1\ndescription a\n!\nhostname X\n', syntax);
+  assert.deepEqual(parseConfigTree(renderConfigTree(flat), syntax), flat);
+  assert.deepEqual(parseConfigTree(renderConfigTree(tree), syntax), tree);
+});
+
 void test('a section printed twice is one section; vlan lists stay next to named vlan blocks', () => {
   const text = 'vlan 1,10-20\n!\nvlan 10\n name users\n!\ninterface vlan 10\n ip address 10.0.10.1 255.255.255.0\n!\ninterface vlan 10\n ip helper-address 10.0.0.5\n!\n';
   assert.deepEqual(parseConfigTree(text, getProfile('fs-s5850').tree), [

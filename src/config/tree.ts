@@ -28,7 +28,9 @@ export interface TreeSyntax {
   /**
    * Section openers whose body some firmware prints at the opener's own
    * indentation, up to the next `!`, blank line or section end (FSOS
-   * `interface ethernet 1/1` blocks). Another flat opener closes the previous one.
+   * `interface ethernet 1/1` blocks). Another flat opener closes the
+   * previous one. When the first line after the opener is indented, the
+   * section is an ordinary indented one (blank lines inside it included).
    */
   flatSections: readonly RegExp[];
   /**
@@ -51,7 +53,10 @@ export const COMMON_TREE_SYNTAX: TreeSyntax = {
 interface OpenSection {
   node: ConfigNode;
   indent: number;
+  /** Takes lines at its own indentation: a flat opener until its first line turns out indented. */
   flat: boolean;
+  /** Whether a line of its body has been read (which decides `flat`). */
+  bodySeen: boolean;
   ordered: boolean;
   /** Children by text, for merging sections printed twice; built on the first child, never in ordered sections. */
   byText: Map<string, ConfigNode> | undefined;
@@ -82,9 +87,8 @@ export function parseConfigTree(text: string, syntax: TreeSyntax): ConfigNode[] 
     return { list: top.node.children, byText: top.byText };
   };
   const accepts = (section: OpenSection, indent: number, trimmed: string): boolean => {
-    if (!section.flat) return indent > section.indent;
     if (indent > section.indent) return true;
-    return indent === section.indent && !matchesAny(syntax.flatSections, trimmed);
+    return section.flat && indent === section.indent && !matchesAny(syntax.flatSections, trimmed);
   };
   const closeFlat = (): void => {
     while (open.some((s) => s.flat)) open.pop();
@@ -111,6 +115,12 @@ export function parseConfigTree(text: string, syntax: TreeSyntax): ConfigNode[] 
       continue;
     }
     while (open.length > 0 && !accepts(open[open.length - 1] as OpenSection, indent, trimmed)) open.pop();
+    const parent = open.at(-1);
+    // A flat opener whose first line is indented prints its body indented: it is an ordinary section.
+    if (parent !== undefined && !parent.bodySeen) {
+      parent.bodySeen = true;
+      if (indent > parent.indent) parent.flat = false;
+    }
     const here = siblings();
     let node = here.byText?.get(trimmed);
     if (node === undefined) {
@@ -118,7 +128,7 @@ export function parseConfigTree(text: string, syntax: TreeSyntax): ConfigNode[] 
       here.list.push(node);
       here.byText?.set(trimmed, node);
     }
-    open.push({ node, indent, flat: matchesAny(syntax.flatSections, trimmed), ordered: matchesAny(syntax.orderedSections, trimmed), byText: undefined });
+    open.push({ node, indent, flat: matchesAny(syntax.flatSections, trimmed), ordered: matchesAny(syntax.orderedSections, trimmed), byText: undefined, bodySeen: false });
   }
   return roots;
 }
