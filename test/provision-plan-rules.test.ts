@@ -109,3 +109,15 @@ void test('rollbackOfApplied undoes only the changes typed before the rejected l
   assert.deepEqual(rollbackOfApplied(plan, 0), []);
   assert.deepEqual(rollbackOfApplied(plan, plan.lines.length), plan.rollback);
 });
+
+void test('harmful: a BGP neighbour\'s remote-as is typed over, never removed first (that would delete the neighbour)', () => {
+  const running = 'router bgp 65000\n neighbor 10.0.0.2 remote-as 65001\n neighbor 10.0.0.2 description peer\n';
+  const intended = running.replace('remote-as 65001', 'remote-as 65002');
+  assert.deepEqual(lines(intended, running), ['router bgp 65000', 'neighbor 10.0.0.2 remote-as 65002', 'exit']);
+});
+
+void test('a setting named by two captures: an ACL applied inbound is replaced, the outbound one is kept', () => {
+  const running = 'interface Gi0/1\n ip access-group OLD in\n ip access-group OUT out\n';
+  const intended = 'interface Gi0/1\n ip access-group NEW in\n ip access-group OUT out\n';
+  assert.deepEqual(lines(intended, running), ['interface Gi0/1', 'ip access-group NEW in', 'exit']);
+});

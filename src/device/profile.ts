@@ -50,8 +50,9 @@ export interface RemediationRules {
    */
   negateWith: readonly LineRewrite[];
   /**
-   * Settings holding one value in their section; the first capture names the
-   * setting (`/^(ip address) (?!.* secondary$)/`). A new value is typed over
+   * Settings holding one value in their section; the captures, joined by a
+   * space, name the setting (`/^(ip address) (?!.* secondary$)/`,
+   * `/^(ip access-group) \S+ (in|out)$/`). A new value is typed over
    * the old one, without a `no` first. A line and its negation (`shutdown`,
    * `no shutdown`) are always one setting.
    */

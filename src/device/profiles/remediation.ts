@@ -66,6 +66,25 @@ export const IOS_LIKE_REMEDIATION: RemediationRules = {
     /^(bgp router-id)\s/,
     /^(exec-timeout)\s/,
     /^(transport input)\s/,
+    // BGP: `no neighbor X remote-as` would delete the neighbour and all its settings.
+    /^(neighbor \S+ (?:remote-as|update-source|description|ebgp-multihop|password))\b/,
+    /^(remote-as|update-source|ebgp-multihop)\b/,
+    /^(rd)\s/,
+    /^((?:ip )?vrf (?:member|forwarding))\s/,
+    /^(ip access-group) \S+ (in|out)$/,
+    /^(service-policy) (?:type \S+ )?(input|output) \S+$/,
+    /^(storm-control (?:broadcast|multicast|unicast))\s/,
+    /^(channel-group)\s/,
+    /^(encapsulation)\s/,
+    /^(spanning-tree(?: mst \S+| vlan \S+)? priority)\s/,
+    // IOS's list form replaces the list; FSOS's `… allowed vlan add 10,20` adds to it and is not single-valued.
+    /^(switchport trunk allowed vlan)\s(?!add\b|remove\b|except\b)/,
+    /^(ip mtu)\s/,
+    /^(bandwidth)\s/,
+    /^(load-interval)\s/,
+    /^(logging buffered)\b/,
+    /^(ip domain[- ]name)\s/,
+    /^(snmp-server system-(?:location|contact))\s/,
   ],
   keepWhenAbsent: [
     // A negated line is a default printed (`no service pad`) or a choice the intended config does not speak about.

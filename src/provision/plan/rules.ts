@@ -14,8 +14,9 @@ export function bareLine(line: string, rules: RemediationRules): string {
 export function settingKey(line: string, rules: RemediationRules): string {
   const bare = bareLine(line, rules);
   for (const pattern of rules.singleValued) {
-    const name = pattern.exec(bare)?.[1];
-    if (name !== undefined) return name;
+    const match = pattern.exec(bare);
+    // An optional group that did not take part is undefined, whatever the type says.
+    if (match !== null) return (match.slice(1) as (string | undefined)[]).filter((part) => part !== undefined).join(' ');
   }
   return bare;
 }
