@@ -300,7 +300,7 @@ export const DELETABLE_SECTIONS: readonly DeletableSection[] = [
   {
     // A VLAN interface without an address: never the management one, nor VLAN 1's, which no switch deletes.
     applies: (section, path) => path.length === 0 && /^interface (?:vlan ?|Vlan|VLAN)(?!1$)\d+$/.test(section.text) &&
-      !section.children.some((child) => /^ipv6? address/.test(child.text)),
+      !section.children.some((child) => /^ip(?:v6)? address/.test(child.text)),
   },
   deletable(['cisco-ios'], /^address-family ipv6$/, /^router bgp /),
   deletable(['cisco-ios'], /^class \S+$/, /^policy-map /),
@@ -327,7 +327,7 @@ function leaf(pattern: RegExp): ProtectedLeaf {
 export const PROTECTED_LEAF: readonly ProtectedLeaf[] = [
   leaf(/^no /),
   leaf(/^shutdown$/),
-  leaf(/^ipv6? address/),
+  leaf(/^ip(?:v6)? address/),
   leaf(/^vrf (?:member|forwarding) /),
   leaf(/^(?:no )?switchport$/),
   leaf(/^switchport mode /),
@@ -337,3 +337,39 @@ export const PROTECTED_LEAF: readonly ProtectedLeaf[] = [
   leaf(/^exit/),
   { test: (text, path) => /^(?:VLAN|vlan) \d+( |$)/.test(text) && path.at(-1) === 'vlan database' && !/ name /.test(text) },
 ];
+
+/** `1,962,1101,1310-1311`: ids in order, runs of two or more as a range, as FSOS 2.x prints its VLAN list. */
+function vlanList(ids: readonly number[]): string {
+  const sorted = [...new Set(ids)].sort((a, b) => a - b);
+  const runs: string[] = [];
+  for (let i = 0; i < sorted.length;) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === (sorted[j] ?? 0) + 1) j++;
+    runs.push(j > i ? `${String(sorted[i])}-${String(sorted[j])}` : String(sorted[i]));
+    i = j + 1;
+  }
+  return runs.join(',');
+}
+
+function vlanIds(list: string): number[] {
+  return list.split(',').flatMap((part) => {
+    const [low, high] = part.split('-').map(Number);
+    if (low === undefined) return [];
+    return Array.from({ length: (high ?? low) - low + 1 }, (_, k) => low + k);
+  });
+}
+
+const VLAN_LIST = /^vlan (\d+(?:-\d+)?(?:,\d+(?:-\d+)?)*)$/;
+
+/**
+ * FSOS 2.x lists every VLAN on one `vlan 1,10,20-30` line beside the `vlan N` blocks: a VLAN
+ * block added or deleted is added to or taken out of that list, as the switch does.
+ */
+export function keepVlanList(tree: ConfigNode[], family: ConfigFamily, section: string, added: boolean): void {
+  const id = /^vlan (\d+)$/.exec(section)?.[1];
+  if (family !== 'fs-s3900-r' || id === undefined) return;
+  const list = tree.find((node) => node.text !== section && /[-,]/.test(node.text) && VLAN_LIST.test(node.text));
+  const ids = list === undefined ? undefined : vlanIds(VLAN_LIST.exec(list.text)?.[1] ?? '');
+  if (list === undefined || ids === undefined) return;
+  list.text = `vlan ${vlanList(added ? [...ids, Number(id)] : ids.filter((n) => n !== Number(id)))}`;
+}

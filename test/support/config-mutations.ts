@@ -11,6 +11,7 @@ import { random } from './random.js';
 import {
   ADD_LINE_RULES,
   DELETABLE_SECTIONS,
+  keepVlanList,
   NEW_SECTIONS,
   PROTECTED_LEAF,
   VALUE_RULES,
@@ -139,6 +140,7 @@ const addSection: Edit = (tree, context) => {
   const chosen = pick(candidates, context.rng);
   if (chosen?.section === undefined) return undefined;
   chosen.parent.node.children.push(chosen.section);
+  if (chosen.parent.node.text === '') keepVlanList(tree, context.family, chosen.section.text, true);
   const under = chosen.parent.node.text === '' ? '' : ` under ${chosen.parent.node.text}`;
   return `added section ${JSON.stringify(chosen.section.text)}${under}`;
 };
@@ -149,6 +151,7 @@ const deleteSection: Edit = (tree, context) => {
   const chosen = pick(candidates, context.rng);
   if (chosen === undefined) return undefined;
   chosen.siblings.splice(chosen.siblings.indexOf(chosen.node), 1);
+  if (chosen.path.length === 0) keepVlanList(tree, context.family, chosen.node.text, false);
   return `deleted section ${where(chosen)}`;
 };
 
