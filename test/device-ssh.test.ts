@@ -11,6 +11,7 @@ import { normaliseConfig } from '../src/config/index.js';
 import { Lab, type LabFault, type LabSwitch } from '../src/lab/index.js';
 import { silentLogger, type Logger } from '../src/log/index.js';
 import { StateStore } from '../src/state/index.js';
+import { waitFor } from './agent-cli.js';
 
 /** The device client over real SSH against the embedded lab, one switch per scenario. */
 const dir = mkdtempSync(join(tmpdir(), 'onramp-device-ssh-'));
@@ -210,3 +211,18 @@ void test('a debug log of a full SSH session holds no login password, enable sec
   assert.match(log, /sending/);
   for (const secret of [PASSWORD, ENABLE, 'Pushed-Secret-9', 'Commun1ty-X']) assert.ok(!log.includes(secret), secret);
 });
+
+void test('the lab counts the SSH sessions logged in to a switch at once, and the most there were', async () => {
+  const sw = lab.get('E-S3900');
+  const first = await open('E-S3900');
+  const second = await open('E-S3900');
+  assert.equal(sw.sessionsOpen(), 2);
+  await first.close();
+  await second.close();
+  const third = await open('E-S3900');
+  await third.close();
+  // The lab sees a close a moment after the client.
+  await waitFor('the lab to see the sessions closed', () => sw.sessionsOpen() === 0);
+  assert.equal(sw.mostSessionsAtOnce(), 2);
+});
+

@@ -72,6 +72,8 @@ export class EmulatedSwitch implements LabSwitch, CliSwitch, TopologyNode {
   private listener: NetServer | undefined;
   private listening: Promise<void> = Promise.resolve();
   private stopped = false;
+  private loggedIn = 0;
+  private mostLoggedIn = 0;
 
   constructor(
     readonly spec: LabSwitchSpec,
@@ -136,6 +138,14 @@ export class EmulatedSwitch implements LabSwitch, CliSwitch, TopologyNode {
 
   hostKeyFingerprint(): string {
     return this.hostKey('ed25519').fingerprint;
+  }
+
+  sessionsOpen(): number {
+    return this.loggedIn;
+  }
+
+  mostSessionsAtOnce(): number {
+    return this.mostLoggedIn;
   }
 
   // ---- CliSwitch ----
@@ -294,6 +304,11 @@ export class EmulatedSwitch implements LabSwitch, CliSwitch, TopologyNode {
       this.authenticate(ctx);
     });
     client.on('ready', () => {
+      this.loggedIn++;
+      this.mostLoggedIn = Math.max(this.mostLoggedIn, this.loggedIn);
+      client.once('close', () => {
+        this.loggedIn--;
+      });
       client.on('session', (accept) => {
         this.onSession(accept(), client, () => this.socketOf(ip, port));
       });

@@ -72,4 +72,8 @@ export interface LabSwitch {
   settled(): Promise<void>;
   /** SHA256 fingerprint (OpenSSH style) of the persistent host key. */
   hostKeyFingerprint(): string;
+  /** SSH connections logged in now (authenticated, not yet closed). */
+  sessionsOpen(): number;
+  /** The most SSH connections that were logged in at the same moment, since the switch was created. */
+  mostSessionsAtOnce(): number;
 }
