@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { createSocket } from 'node:dgram';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { Lab, type LabSwitchSpec } from '../src/lab/index.js';
 import { onramp, readOr, ROOT, scratch, waitFor } from './agent-cli.js';
+import { sendUdp } from './support/syslog-send.js';
 
 // Config-change syslog to a stored backup through the shipped command: listener, rules, scheduler, SSH, backup store, status, history.
 const PASSWORD = 'lab-secret-pw';
@@ -33,19 +33,6 @@ interface LogLine {
 
 function logLines(path: string): LogLine[] {
   return readOr(path).split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as LogLine);
-}
-
-/** From `from` (a switch's address) when given, as the switch itself sends it. */
-async function sendUdp(port: number, message: string, from?: string): Promise<void> {
-  const socket = createSocket('udp4');
-  if (from !== undefined) await new Promise<void>((resolve) => { socket.bind(0, from, resolve); });
-  return new Promise((resolve, reject) => {
-    socket.send(message, port, '127.0.0.1', (err) => {
-      socket.close();
-      if (err === null) resolve();
-      else reject(err);
-    });
-  });
 }
 
 function sendTcp(port: number, message: string): Promise<void> {

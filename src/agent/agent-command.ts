@@ -208,6 +208,8 @@ async function describe(agent: AgentEntry, registry: AgentRegistry): Promise<str
     ['drifts', String(counts.drifts)],
     ['provisions', String(counts.provisions)],
     ['errors', String(counts.errors)],
+    ['dropped', `${String(counts.dropped)} syslog message(s) from senders not allowed`],
+    ['refused', `${String(counts.refused)} native action(s) from inputs not allowed to`],
     ['devices', String(devices)],
     ['log', registry.logFile(agent.name)],
   ];

@@ -6,19 +6,26 @@ import { KeaLeaseFile } from '../dhcp/index.js';
 import { Engine, loadRules, readInputsInTurn, RuleLoadError, type RuleSet } from '../engine/index.js';
 import type { Onboarder } from '../onboard/index.js';
 import type { InputSource } from '../input/index.js';
+import { parseListenSpec, type InputRole, type ListenSpec } from '../input/roles.js';
 import { StateStore } from '../state/index.js';
 import { WorkCounters } from './counters.js';
 import { detachSelf, isDetachedCopy, reportRunning, writePidFile } from './daemon.js';
 import { pidFileHolder, releasePidFile } from './pid-file.js';
-import { checkInputPaths, expandInputs } from './inputs.js';
+import { checkInputPaths, expandInputsByRole } from './inputs.js';
 import { logLease } from './lease-log.js';
 import { ReloadableSink } from './reloadable-sink.js';
+import { RoleGate } from './role-gate.js';
 
 export interface ApplianceOptions {
   conf: string[];
+  /** Lease inputs: SEC's --input, the DHCP server's log. */
   inputs: string[];
   /** An input file that does not exist yet is waited for instead of refused. */
   inputMayAppear: boolean;
+  /** --config-input: switches' config-change syslog, as files. */
+  configInputs?: string[];
+  /** --sec-input: other logs, for SEC rules only. */
+  secInputs?: string[];
   follow: boolean;
   fromStart: boolean;
   testOnly: boolean;
@@ -35,6 +42,7 @@ export interface ApplianceOptions {
   sitesDir: string;
   templatesDir: string;
   stateDir: string;
+  /** `udp://HOST:PORT[?role=ROLE&allow=CIDR,…]` or `tcp://…` (see parseListenSpec). */
   listenSyslog: string[];
   /** Kea's memfile lease file: where `ptype=DHCP` finds hostnames Kea's log lines leave out. */
   keaLeases: string | undefined;
@@ -231,7 +239,7 @@ export interface Appliance {
  * validated here (SiteFileError) before any input is opened.
  */
 export async function startAppliance(
-  options: Pick<ApplianceOptions, 'inputs' | 'inputMayAppear' | 'follow' | 'fromStart' | 'intevents' | 'intcontexts' | 'jointBuffer' | 'bufferSize' | 'secShellCompat' | 'sitesDir' | 'templatesDir' | 'stateDir' | 'listenSyslog' | 'keaLeases' | 'backupsKeep' | 'concurrency' | 'dryRun'>,
+  options: Pick<ApplianceOptions, 'inputs' | 'configInputs' | 'secInputs' | 'inputMayAppear' | 'follow' | 'fromStart' | 'intevents' | 'intcontexts' | 'jointBuffer' | 'bufferSize' | 'secShellCompat' | 'sitesDir' | 'templatesDir' | 'stateDir' | 'listenSyslog' | 'keaLeases' | 'backupsKeep' | 'concurrency' | 'dryRun'>,
   rules: RuleSet,
   logger: Logger,
 ): Promise<Appliance> {
@@ -249,13 +257,22 @@ export async function startAppliance(
           backupsKeep: options.backupsKeep,
         })
       : undefined;
+  const listeners = options.listenSyslog.map(listenSpec);
   const sink = new ReloadableSink(await onboarderFor(rules));
   const keaLeases = options.keaLeases === undefined ? undefined : new KeaLeaseFile(options.keaLeases);
-  const inputs = await checkInputPaths(await expandInputs(options.inputs), { mayAppear: options.inputMayAppear, follow: options.follow });
+  const inputs = await checkInputPaths(
+    await expandInputsByRole({ lease: options.inputs, 'config-change': options.configInputs ?? [], sec: options.secInputs ?? [] }),
+    { mayAppear: options.inputMayAppear, follow: options.follow },
+  );
   const contexts = new Map(inputs.map(({ path, context }) => [path, context]));
-  const engine = new Engine(rules, {
+  const roles = new Map<string, InputRole>([
+    ...inputs.map(({ path, role }): [string, InputRole] => [path, role]),
+    ...listeners.map(({ name, role }): [string, InputRole] => [name, role]),
+  ]);
+  const gate = new RoleGate(sink, () => engine.inputOfCurrentEvent(), roles, logger);
+  const engine: Engine = new Engine(rules, {
     logger,
-    sink,
+    sink: gate,
     secShellCompat: options.secShellCompat,
     intevents: options.intevents,
     // An input with its own context turns internal contexts on for all, as in SEC.
@@ -292,7 +309,11 @@ export async function startAppliance(
           : tailFile({ path, fromStart: options.fromStart || !options.follow, follow: options.follow, onLine, logger, positions, encoding: 'latin1' }),
       );
     }
-    for (const url of options.listenSyslog) sources.push(listenSyslog({ url, onLine, logger }));
+    for (const { name, url, role, allow } of listeners) {
+      if (allow?.cidrs.length === 0) logger.warn({ path: name, role }, `${url} is a ${role} listener with no allowed senders (allow=): every message to it is dropped`);
+      // Named as given, options included, so that two listeners are two inputs even on the same address.
+      sources.push(listenSyslog({ url: name, onLine, logger, ...(allow === undefined ? {} : { allow }) }));
+    }
     await Promise.all(sources.map((source) => source.start()));
     drained = Promise.all(sources.map((source) => source.done)).then(() => undefined);
   }
@@ -325,6 +346,7 @@ export async function startAppliance(
       clearInterval(ticker);
       await Promise.all(sources.map((source) => source.stop()));
       await engine.close();
+      gate.close();
       await sink.close();
     },
   };
@@ -401,6 +423,12 @@ async function stampsOf(rules: RuleSet): Promise<Map<string, string>> {
     if (info !== undefined) stamps.set(file, `${String(info.size)}:${String(info.mtimeMs)}`);
   }
   return stamps;
+}
+
+function listenSpec(text: string): ListenSpec {
+  const spec = parseListenSpec(text);
+  if (typeof spec === 'string') throw new Error(`--listen-syslog ${spec}`);
+  return spec;
 }
 
 function reportLoadError(err: unknown): void {

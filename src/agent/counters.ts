@@ -15,16 +15,20 @@ export interface WorkCounts {
   provisions: number;
   /** Log lines at level error or worse. */
   errors: number;
+  /** Syslog messages dropped because their sender is not in the listener's allow list. */
+  dropped: number;
+  /** Native actions refused because the input their event came from does not allow them. */
+  refused: number;
   last?: { time: string; event: string; msg: string };
 }
 
-const ZERO: WorkCounts = { checks: 0, drifts: 0, provisions: 0, errors: 0 };
+const ZERO: WorkCounts = { checks: 0, drifts: 0, provisions: 0, errors: 0, dropped: 0, refused: 0 };
 
 /** The counts kept in a state directory; zero when there are none yet. */
 export async function readWorkCounts(state: StateStore): Promise<WorkCounts> {
   const file = await state.readJson<Partial<WorkCounts>>(COUNTERS_FILE, {});
   const counts: WorkCounts = { ...ZERO };
-  for (const key of ['checks', 'drifts', 'provisions', 'errors'] as const) {
+  for (const key of ['checks', 'drifts', 'provisions', 'errors', 'dropped', 'refused'] as const) {
     const value = file[key];
     if (value === undefined) continue;
     if (!Number.isSafeInteger(value) || value < 0) {
@@ -67,7 +71,7 @@ export class WorkCounters {
   observe(line: string): void {
     // Most lines carry neither an event nor an error: they are not parsed.
     if (!line.includes('"event":') && !/^\{"level":[5-9]\d\b/.test(line)) return;
-    let entry: { level?: unknown; event?: unknown; time?: unknown; msg?: unknown };
+    let entry: { level?: unknown; event?: unknown; time?: unknown; msg?: unknown; count?: unknown };
     try {
       entry = JSON.parse(line) as typeof entry;
     } catch {
@@ -78,6 +82,10 @@ export class WorkCounters {
       if (CHECK_ENDS.has(entry.event)) this.counts.checks++;
       if (entry.event === Events.checkDrift) this.counts.drifts++;
       if (entry.event === Events.provisionDone) this.counts.provisions++;
+      // These are logged a few times for many (see Tally): each line says how many it stands for.
+      const count = typeof entry.count === 'number' && Number.isSafeInteger(entry.count) && entry.count > 0 ? entry.count : 0;
+      if (entry.event === Events.inputSenderRefused) this.counts.dropped += count;
+      if (entry.event === Events.inputActionRefused) this.counts.refused += count;
       const time = typeof entry.time === 'number' ? new Date(entry.time).toISOString() : new Date().toISOString();
       this.counts.last = { time, event: entry.event, msg: typeof entry.msg === 'string' ? entry.msg : '' };
     }

@@ -1,11 +1,32 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { splitInputSpec } from '../engine/index.js';
+import type { InputRole } from '../input/roles.js';
 
 export interface InputFile {
   path: string;
   /** SEC's --input=FILE=CONTEXT: the internal context of this file's lines. */
   context: string | undefined;
+}
+
+export interface RoleInputFile extends InputFile {
+  role: InputRole;
+}
+
+/**
+ * The inputs of every role (see expandInputs), sorted by name; a file named
+ * under two roles is an error, since its lines cannot be trusted both ways.
+ */
+export async function expandInputsByRole(specs: Record<InputRole, string[]>): Promise<RoleInputFile[]> {
+  const byPath = new Map<string, RoleInputFile>();
+  for (const role of ['lease', 'config-change', 'sec'] as const) {
+    for (const input of await expandInputs(specs[role])) {
+      const other = byPath.get(input.path);
+      if (other !== undefined) throw new Error(`${input.path}: given as both a ${other.role} input and a ${role} input`);
+      byPath.set(input.path, { ...input, role });
+    }
+  }
+  return [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 const WILDCARD = /[*?[]/;
@@ -38,8 +59,8 @@ export class InputPathError extends Error {
  * server has not written yet); then it is left out of the returned list when
  * `follow` is off, since it has no lines to read. A directory is never an input.
  */
-export async function checkInputPaths(inputs: InputFile[], options: { mayAppear: boolean; follow: boolean }): Promise<InputFile[]> {
-  const present: InputFile[] = [];
+export async function checkInputPaths<T extends InputFile>(inputs: T[], options: { mayAppear: boolean; follow: boolean }): Promise<T[]> {
+  const present: T[] = [];
   for (const input of inputs) {
     if (input.path === '-') {
       present.push(input);

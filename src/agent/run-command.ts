@@ -29,7 +29,10 @@ function toApplianceOptions(raw: Record<string, unknown>): ApplianceOptions | st
   }
   return {
     conf,
-    inputs: list('input').length > 0 ? list('input') : ['-'],
+    // As SEC: no input named at all means standard input.
+    inputs: list('input').length + list('configInput').length + list('secInput').length > 0 ? list('input') : ['-'],
+    configInputs: list('configInput'),
+    secInputs: list('secInput'),
     inputMayAppear: flag('inputMayAppear'),
     follow: !flag('notail'),
     fromStart: flag('fromstart') && !flag('nofromstart'),

@@ -261,6 +261,8 @@ export class Engine {
   private closed = false;
   private closing = false;
   private intContextName: string | undefined;
+  /** The input of the event being matched; undefined between events and for synthetic ones. */
+  private matchingInput: string | undefined;
   private draining = false;
 
   constructor(
@@ -402,8 +404,18 @@ export class Engine {
     }
   }
 
+  /**
+   * The input whose line fired the action being carried out now: undefined
+   * for actions of timers, calendars and expiring contexts, and of synthetic
+   * events. A native-action sink asks it to judge where an action came from.
+   */
+  inputOfCurrentEvent(): string | undefined {
+    return this.matchingInput;
+  }
+
   /** Matches one event; `intContext`, when given, exists as an internal context meanwhile. */
   private handleEvent(line: string, source: string | undefined, intContext: string | undefined): void {
+    this.matchingInput = source;
     this.intContextName = intContext;
     if (intContext !== undefined) this.contexts.setInternal(intContext);
     this.input.push(line, source);
@@ -414,6 +426,7 @@ export class Engine {
     }
     if (intContext !== undefined) this.contexts.removeInternal(intContext);
     this.intContextName = undefined;
+    this.matchingInput = undefined;
   }
 
   /** Runs a rule file from rule `start`; true when EndMatch stopped all matching. */

@@ -1,7 +1,8 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, isIPv6, type Server, type Socket } from 'node:net';
-import { Events, type Logger } from '../log/index.js';
+import { Events, Tally, type Logger } from '../log/index.js';
 import { LineSplitter } from './line-splitter.js';
+import type { SenderFilter } from './roles.js';
 import { withOrigin } from './syslog-origin.js';
 import { DEFAULT_MAX_LINE_BYTES, type InputSource, type LineEncoding, type LineSink } from './types.js';
 
@@ -14,6 +15,8 @@ export interface SyslogListenOptions {
   encoding?: LineEncoding;
   /** Open TCP connections accepted at once (default 256). */
   maxConnections?: number;
+  /** Senders whose messages are read; others are dropped unread and counted. Default: any sender. */
+  allow?: SenderFilter;
 }
 
 export interface SyslogSource extends InputSource {
@@ -63,6 +66,7 @@ abstract class Listener implements SyslogSource {
   protected readonly url: ListenUrl;
   protected readonly maxLineBytes: number;
   private finish: () => void = () => undefined;
+  private readonly dropped = new Tally();
 
   constructor(options: SyslogListenOptions, url: ListenUrl) {
     this.options = options;
@@ -80,7 +84,26 @@ abstract class Listener implements SyslogSource {
 
   async stop(): Promise<void> {
     await this.close();
+    const unlogged = this.dropped.rest();
+    if (unlogged > 0) this.logDropped(unlogged, undefined);
     this.finish();
+  }
+
+  /** False (and counted) for a sender outside the allow list. */
+  protected admits(peerAddress: string): boolean {
+    const allow = this.options.allow;
+    if (allow === undefined || allow.allows(peerAddress)) return true;
+    const count = this.dropped.add();
+    if (count !== undefined) this.logDropped(count, peerAddress);
+    return false;
+  }
+
+  private logDropped(count: number, peer: string | undefined): void {
+    const allowed = this.options.allow?.cidrs.join(', ') || 'none';
+    this.options.logger.warn(
+      { event: Events.inputSenderRefused, path: this.name, peer, count, allow: this.options.allow?.cidrs },
+      `dropped ${String(count)} syslog message(s) from senders not allowed on ${this.name}${peer === undefined ? '' : ` (latest from ${peer})`}; allowed: ${allowed}`,
+    );
   }
 
   protected listening(): void {
@@ -126,6 +149,7 @@ class UdpListener extends Listener {
   async start(): Promise<void> {
     const socket = createSocket({ type: isIPv6(this.url.host) ? 'udp6' : 'udp4' });
     socket.on('message', (message, peer) => {
+      if (!this.admits(peer.address)) return;
       if (message.length > this.maxLineBytes) this.reject(message.length, `${peer.address}:${String(peer.port)}`);
       else this.deliver(message, peer.address);
     });
@@ -190,6 +214,11 @@ class TcpListener extends Listener {
   }
 
   private accept(socket: Socket): void {
+    if (!this.admits(socket.remoteAddress ?? '')) {
+      // A connection from a sender not allowed counts as one message dropped, whatever it would have sent.
+      socket.destroy();
+      return;
+    }
     const peer = `${socket.remoteAddress ?? '?'}:${String(socket.remotePort ?? 0)}`;
     this.connections.add(socket);
     const framer = new TcpFramer(

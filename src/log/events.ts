@@ -29,6 +29,10 @@ export const Events = {
   inputOpened: 'input.opened',
   inputRotated: 'input.rotated',
   inputLineRejected: 'input.line.rejected',
+  /** Syslog from a sender outside the listener's allow list, dropped unread; `count` is how many this line stands for. */
+  inputSenderRefused: 'input.sender.refused',
+  /** A native action fired by an event from an input whose role does not allow it; `count` as above. */
+  inputActionRefused: 'input.action.refused',
   ruleError: 'rule.error',
   ruleLogonly: 'rule.logonly',
 } as const;

@@ -1,2 +1,3 @@
 export { Events, type EventName, type Result } from './events.js';
 export { createLogger, silentLogger, REDACT_PATHS, type Logger, type LoggerSettings } from './logger.js';
+export { Tally } from './tally.js';

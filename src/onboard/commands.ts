@@ -1,4 +1,5 @@
 import { stateDirOf } from '../agent/state-dir.js';
+import { readWorkCounts } from '../agent/counters.js';
 import { diffConfigs } from '../config/index.js';
 import { ExitCode } from '../exit-codes.js';
 import { SiteFileError } from '../inventory/index.js';
@@ -116,12 +117,18 @@ export async function statusCommand(options: CliOptions): Promise<number> {
     process.stderr.write(`status: ${state.error}\n`);
     return ExitCode.BadInput;
   }
-  const statuses = await readStatus(new StateStore(state.dir));
+  const store = new StateStore(state.dir);
+  const statuses = await readStatus(store);
   if (flag(options, 'json')) {
     process.stdout.write(`${JSON.stringify(statuses, null, 2)}\n`);
     return ExitCode.Ok;
   }
   if (statuses.length === 0) process.stdout.write('no device seen yet\n');
   for (const status of statuses) process.stdout.write(`${statusLine(status)}\n`);
+  // What the inputs turned away is shown only when there was some: it is what an attack on them looks like.
+  const { dropped, refused } = await readWorkCounts(store);
+  if (dropped > 0 || refused > 0) {
+    process.stdout.write(`inputs: ${String(dropped)} syslog message(s) dropped (sender not allowed), ${String(refused)} native action(s) refused (input role)\n`);
+  }
   return ExitCode.Ok;
 }
