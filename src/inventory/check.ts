@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { renderTemplateText, TemplateError } from '../provision/render.js';
 import { readFile } from 'node:fs/promises';
+import { addressingProblems } from './addressing.js';
 import { CredentialError, resolveCredentials } from './credentials.js';
 import { formatProblem, SiteFileError } from './errors.js';
 import { loadInventory } from './load.js';
@@ -21,19 +22,24 @@ export interface SitesCheckReport {
 /** Stand-in secrets: templates are checked for shape, not for the real values. */
 const PLACEHOLDER: Credentials = { username: 'admin', password: 'placeholder', enableSecret: 'placeholder' };
 
-function credentialWarnings(site: Site): string[] {
+/**
+ * Credentials resolved as a job would resolve them: a secret file a job would
+ * refuse (missing, not a file, unreadable, mode other than 0600/0400, empty)
+ * is an error; an environment variable not set in this shell only a warning.
+ */
+function credentialProblems(site: Site): { errors: string[]; warnings: string[] } {
   const refs: [string, CredentialRef | undefined][] = [['credentials', site.credentials], ['factoryCredentials', site.factoryCredentials]];
-  const warnings: string[] = [];
+  const found = { errors: [] as string[], warnings: [] as string[] };
   for (const [name, ref] of refs) {
     if (ref === undefined) continue;
     try {
       resolveCredentials(ref, site);
     } catch (err) {
       if (!(err instanceof CredentialError)) throw err;
-      warnings.push(`${err.message} (${name})`);
+      (err.fromEnvironment ? found.warnings : found.errors).push(`${err.message} (${name})`);
     }
   }
-  return warnings;
+  return found;
 }
 
 /**
@@ -50,6 +56,7 @@ export async function checkSites(baselinesDir: string, templatesDir: string): Pr
     report.errors.push(...err.problems.map(formatProblem));
     return report;
   }
+  report.errors.push(...addressingProblems(inventory.sites));
   const sources = new Map<string, string | undefined>();
   const templateSource = async (model: string): Promise<string | undefined> => {
     if (!sources.has(model)) {
@@ -60,7 +67,9 @@ export async function checkSites(baselinesDir: string, templatesDir: string): Pr
   };
   for (const site of inventory.sites) {
     report.sites++;
-    report.warnings.push(...credentialWarnings(site));
+    const credentials = credentialProblems(site);
+    report.errors.push(...credentials.errors);
+    report.warnings.push(...credentials.warnings);
     const entries = [
       ...site.devices.map((device, index) => ({ entry: device, path: `devices[${index}]`, needsTemplate: device.baselineFile === undefined })),
       ...site.portmap.map((entry, index) => ({ entry, path: `portmap[${index}]`, needsTemplate: true })),

@@ -3,27 +3,40 @@ import { isAbsolute, resolve } from 'node:path';
 import type { CredentialRef, Credentials, Site } from './types.js';
 
 export class CredentialError extends Error {
-  constructor(message: string) {
+  /**
+   * The secret was to come from an environment variable that is not set: it
+   * may be set for the service though missing from this shell. Anything else
+   * (a missing, unreadable or too open file) fails every job alike.
+   */
+  readonly fromEnvironment: boolean;
+
+  constructor(message: string, fromEnvironment = false) {
     super(message);
     this.name = 'CredentialError';
+    this.fromEnvironment = fromEnvironment;
   }
 }
 
+/** Owner read-write or owner read-only: anything more and the file is refused. */
+const SECRET_FILE_MODES = new Set([0o600, 0o400]);
+
 /**
  * Reads a secret named by the site file. A file must be readable by its owner
- * only (0600 or stricter): a world-readable password file is refused rather
+ * only (0600 or 0400): a group- or world-readable password file is refused rather
  * than used, so the mistake is fixed instead of lived with.
  */
 function readSecret(site: Site, what: string, env: string | undefined, file: string | undefined): string | undefined {
   if (env !== undefined) {
     const value = process.env[env];
     if (value === undefined || value === '') {
-      throw new CredentialError(`${site.file}: ${what}: environment variable ${env} is not set`);
+      throw new CredentialError(`${site.file}: ${what}: environment variable ${env} is not set`, true);
     }
     return value;
   }
   if (file === undefined) return undefined;
   const path = isAbsolute(file) ? file : resolve(site.dir, file);
+  const unreadable = (err: unknown): CredentialError =>
+    new CredentialError(`${site.file}: ${what}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
   let mode: number;
   try {
     const stats = statSync(path);
@@ -31,14 +44,19 @@ function readSecret(site: Site, what: string, env: string | undefined, file: str
     mode = stats.mode & 0o777;
   } catch (err) {
     if (err instanceof CredentialError) throw err;
-    throw new CredentialError(`${site.file}: ${what}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw unreadable(err);
   }
-  if ((mode & 0o077) !== 0) {
+  if (!SECRET_FILE_MODES.has(mode)) {
     throw new CredentialError(
-      `${site.file}: ${what}: ${path} has mode ${mode.toString(8).padStart(4, '0')}; it must be 0600 (chmod 600 ${path})`,
+      `${site.file}: ${what}: ${path} has mode ${mode.toString(8).padStart(4, '0')}; it must be 0600 or 0400 (chmod 600 ${path})`,
     );
   }
-  const value = readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+  let value: string;
+  try {
+    value = readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+  } catch (err) {
+    throw unreadable(err);
+  }
   if (value === '') throw new CredentialError(`${site.file}: ${what}: ${path} is empty`);
   return value;
 }

@@ -31,8 +31,15 @@ export class Inventory {
     return this.sites.find((site) => site.name === name);
   }
 
+  /** The site of the most specific subnet holding `ip`, as a router picks the longest prefix. */
   siteForIp(ip: string): Site | undefined {
-    return this.sites.find((site) => site.subnets.some((subnet) => subnetContains(subnet, ip)));
+    let best: { site: Site; mask: number } | undefined;
+    for (const site of this.sites) {
+      for (const subnet of site.subnets) {
+        if (subnetContains(subnet, ip) && (best === undefined || subnet.mask > best.mask)) best = { site, mask: subnet.mask };
+      }
+    }
+    return best?.site;
   }
 
   /** Case-insensitive, as DHCP servers and switches disagree on case. */

@@ -127,6 +127,8 @@ export interface Subnet {
   cidr: string;
   network: number;
   mask: number;
+  /** Line of the site file it is written on. */
+  line?: number;
 }
 
 export interface Site {

@@ -252,8 +252,9 @@ export class SiteValidator {
     const subnets: Subnet[] = [];
     value.forEach((item, index) => {
       const parsed = typeof item === 'string' ? parseSubnet(item) : 'expected a CIDR subnet string';
-      if (typeof parsed === 'string') this.problem(['subnets', index], parsed);
-      else subnets.push(parsed);
+      const line = this.lineOf(['subnets', index]);
+      if (typeof parsed === 'string') this.problem(['subnets', index], parsed, line);
+      else subnets.push(line === undefined ? parsed : { ...parsed, line });
     });
     return subnets;
   }
