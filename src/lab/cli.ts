@@ -1,6 +1,5 @@
 import { setImmediate as tick, setTimeout as delay } from 'node:timers/promises';
-import type { ConfigModel } from './config-model.js';
-import { applyConfigLine, type ConfigOutcome } from './config-mode.js';
+import { applyConfigLine, type ConfigOutcome, type RunningConfig } from './model/index.js';
 import { matchCommand, splitWords, type MatchResult } from './grammar.js';
 import type { ExecAction, ExecCommand, Mode, PersonalityDef, SwitchFacts } from './personality.js';
 import type { LabFault } from './types.js';
@@ -8,7 +7,7 @@ import type { LabFault } from './types.js';
 /** The switch as one CLI session sees it. */
 export interface CliSwitch {
   readonly personality: PersonalityDef;
-  readonly model: ConfigModel;
+  readonly model: RunningConfig;
   readonly enableSecret: string | undefined;
   readonly slowMs: number;
   hostname(): string;
@@ -132,28 +131,28 @@ export class CliSession {
   private async handle(raw: string, promptLength: number): Promise<void> {
     const line = raw.replace(/\s+$/, '');
     if (line === '\x1a') {
-      if (this.mode.level === 'config' || this.mode.level === 'sub') this.mode = { level: 'exec' };
+      if (this.mode.level === 'config') this.mode = { level: 'exec' };
       return;
     }
     if (line.trim() === '') return;
-    if (this.mode.level === 'config' || this.mode.level === 'sub') {
+    if (this.mode.level === 'config') {
       await this.configLine(line, this.mode, promptLength);
     } else {
       await this.execLine(line, promptLength);
     }
   }
 
-  private async configLine(line: string, mode: Mode & { level: 'config' | 'sub' }, promptLength: number): Promise<void> {
-    const before = this.sw.model.render().join('\n');
-    const outcome: ConfigOutcome = applyConfigLine(line, mode, this.sw.model, this.sw.personality, (l) =>
+  private async configLine(line: string, mode: Mode & { level: 'config' }, promptLength: number): Promise<void> {
+    const before = this.sw.model.snapshot();
+    const outcome: ConfigOutcome = applyConfigLine(line, mode.path, this.sw.model, this.sw.personality, (l) =>
       this.sw.rejects(l),
     );
     switch (outcome.kind) {
       case 'ok':
-        this.mode = outcome.mode;
-        if (this.sw.model.render().join('\n') !== before) this.sw.configChanged();
+        this.mode = { level: 'config', path: outcome.path };
+        if (this.sw.model.snapshot() !== before) this.sw.configChanged();
         return;
-      case 'end':
+      case 'exec':
         this.mode = { level: 'exec' };
         return;
       case 'do':
@@ -228,7 +227,7 @@ export class CliSession {
       case 'terminal-width':
         return;
       case 'configure':
-        this.mode = { level: 'config' };
+        this.mode = { level: 'config', path: [] };
         if (p.configBanner !== undefined) await this.lines([p.configBanner]);
         return;
       case 'save':

@@ -9,3 +9,4 @@ export {
   type Personality,
 } from './types.js';
 export { runLab, labCommand, loadTopology, defaultTopology, type RunLabOptions, type Topology } from './run-lab.js';
+export { applyConfigCommands, type AppliedCommands } from './model/index.js';

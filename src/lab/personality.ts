@@ -1,14 +1,9 @@
 import type { Command } from './grammar.js';
+import type { FamilyGrammar, Frame } from './model/index.js';
 import type { Personality } from './types.js';
 
-/** Where the CLI is: the level decides the prompt and which commands exist. */
-export type Mode =
-  | { level: 'user' }
-  | { level: 'exec' }
-  | { level: 'config' }
-  | { level: 'sub'; kind: SubKind; block: string };
-
-export type SubKind = 'if' | 'vlan' | 'vlan-db' | 'line' | 'router' | 'other';
+/** Where the CLI is: the level decides the prompt and which commands exist; in config mode, the sections typed into. */
+export type Mode = { level: 'user' } | { level: 'exec' } | { level: 'config'; path: readonly Frame[] };
 
 export type ExecAction =
   | { do: 'show-running' }
@@ -95,9 +90,8 @@ export interface PersonalityDef {
   parseInterface(words: string[]): InterfaceParse;
   /** How a port appears in LLDP and MAC tables. */
   portLabel(name: string, table: 'lldp' | 'mac'): string;
-  /** VLANs live under `vlan database` (else each `vlan N` is a block of its own). */
-  vlanDatabase: boolean;
-  usernameKeyLength: number;
+  /** What config mode accepts and how the running config keeps it. */
+  grammar: FamilyGrammar;
   factoryBody(hostname: string, username: string, password: string): string[];
   /** Removes the vendor header/footer from a config given as text. */
   stripFrame(lines: string[]): string[];

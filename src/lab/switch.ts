@@ -8,8 +8,7 @@ import ssh2, {
 } from 'ssh2';
 import type { Logger } from '../log/index.js';
 import { CliSession, type CliIo, type CliSwitch } from './cli.js';
-import { ConfigModel } from './config-model.js';
-import { isBlockOpener } from './config-mode.js';
+import { renderBody, RunningConfig } from './model/index.js';
 import { ephemeralHostKey, persistentHostKey, type HostKey, type HostKeyType } from './host-keys.js';
 import { canonicalMac, serialFor, type PersonalityDef, type SwitchFacts } from './personality.js';
 import { macTableOf, neighboursOf, type TopologyNode } from './topology.js';
@@ -53,7 +52,7 @@ function acknowledge(accept: (() => void) | undefined): void {
 
 /** One emulated switch: its state, its CLI and its own SSH listener. */
 export class EmulatedSwitch implements LabSwitch, CliSwitch, TopologyNode {
-  readonly model: ConfigModel;
+  readonly model: RunningConfig;
   readonly mac: string;
   readonly enableSecret: string | undefined;
   readonly slowMs: number;
@@ -89,7 +88,7 @@ export class EmulatedSwitch implements LabSwitch, CliSwitch, TopologyNode {
       spec.runningConfig === undefined
         ? personality.factoryBody(spec.hostname, spec.username, spec.password)
         : personality.stripFrame(spec.runningConfig.split(/\r?\n/));
-    this.model = ConfigModel.parse(body, isBlockOpener);
+    this.model = RunningConfig.parse(body);
     this.hostKey('ed25519');
     if (this.faultSet.has('legacy-algorithms')) this.hostKey('rsa');
   }
@@ -97,7 +96,7 @@ export class EmulatedSwitch implements LabSwitch, CliSwitch, TopologyNode {
   // ---- LabSwitch ----
 
   hostname(): string {
-    return this.model.findTop(['hostname'])?.split(/\s+/)[1] ?? 'Switch';
+    return this.model.hostname() ?? 'Switch';
   }
 
   runningConfig(): string {
@@ -172,7 +171,7 @@ export class EmulatedSwitch implements LabSwitch, CliSwitch, TopologyNode {
   }
 
   runningLines(): string[] {
-    return this.personality.render(this.model.render(), {
+    return this.personality.render(renderBody(this.model.nodes, this.personality), {
       hostname: this.hostname(),
       mac: this.mac,
       username: this.spec.username,

@@ -1,5 +1,6 @@
 import { caretLine, dottedMac, pad, serialFor, stripCommon, uptimeWords, type PersonalityDef } from '../personality.js';
 import { ciscoStylePrompt, commonExecCommands, exec, parseTypedInterface } from './common.js';
+import { ciscoIosGrammar } from '../model/families/cisco-ios.js';
 
 const ABBREVIATIONS: [RegExp, string][] = [
   [/^TenGigabitEthernet/, 'Te'],
@@ -59,8 +60,7 @@ export const ciscoIos: PersonalityDef = {
       { name: 'Loopback', numbers: /^\d{1,4}$/ },
     ]),
   portLabel: (name) => shortPort(name),
-  vlanDatabase: false,
-  usernameKeyLength: 2,
+  grammar: ciscoIosGrammar,
   factoryBody: (hostname, username) => [
     'version 15.2',
     'no service pad',

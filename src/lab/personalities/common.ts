@@ -8,10 +8,10 @@ export function ciscoStylePrompt(hostname: string, mode: Mode): string {
       return `${hostname}>`;
     case 'exec':
       return `${hostname}#`;
-    case 'config':
-      return `${hostname}(config)#`;
-    case 'sub':
-      return `${hostname}(config-${mode.kind === 'vlan-db' ? 'vlan' : mode.kind === 'other' ? 'sub' : mode.kind})#`;
+    case 'config': {
+      const section = mode.path.at(-1);
+      return section === undefined ? `${hostname}(config)#` : `${hostname}(config-${section.prompt})#`;
+    }
   }
 }
 

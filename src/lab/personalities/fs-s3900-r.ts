@@ -1,5 +1,6 @@
 import { caretLine, dottedMac, pad, serialFor, stripCommon, type PersonalityDef } from '../personality.js';
 import { commonExecCommands, exec, parseTypedInterface } from './common.js';
+import { fsos2Grammar } from '../model/families/fs.js';
 
 const SHORT: [RegExp, string][] = [
   [/^TGigaEthernet/, 'tg'],
@@ -42,13 +43,13 @@ export const fsS3900R: PersonalityDef = {
         return `${hostname}>`;
       case 'exec':
         return `${hostname}#`;
-      case 'config':
-        return `${hostname}_config#`;
-      case 'sub': {
-        const words = mode.block.split(' ');
+      case 'config': {
+        const section = mode.path.at(-1);
+        if (section === undefined) return `${hostname}_config#`;
+        const words = section.node.text.split(' ');
         const arg = words.slice(1).join('');
-        if (mode.kind === 'if') return `${hostname}_config_${shortPort(arg)}#`;
-        if (mode.kind === 'vlan') return `${hostname}_config_vlan${arg}#`;
+        if (section.kind === 'interface') return `${hostname}_config_${shortPort(arg)}#`;
+        if (section.kind === 'vlan') return `${hostname}_config_vlan${arg}#`;
         return `${hostname}_config_${words[0] ?? ''}#`;
       }
     }
@@ -78,8 +79,7 @@ export const fsS3900R: PersonalityDef = {
       { name: 'Null', numbers: /^0$/ },
     ]),
   portLabel: (name, table) => (table === 'lldp' ? lldpPort(name) : shortPort(name)),
-  vlanDatabase: false,
-  usernameKeyLength: 2,
+  grammar: fsos2Grammar,
   factoryBody: (hostname, username) => [
     'service timestamps log date',
     'service timestamps debug date',

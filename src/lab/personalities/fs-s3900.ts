@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { caretLine, dashedMac, pad, serialFor, stripCommon, type PersonalityDef } from '../personality.js';
 import { ciscoStylePrompt, commonExecCommands, exec, parseTypedInterface } from './common.js';
+import { fsos1Grammar } from '../model/families/fs.js';
 
 /** `ethernet 1/1` → `Eth 1/ 1`, as FSOS 1.x tables print ports. */
 function showPort(name: string): string {
@@ -42,8 +43,7 @@ export const fsS3900: PersonalityDef = {
       { name: 'port-channel ', numbers: /^([1-9]|[1-2]\d|3[0-2])$/ },
     ]),
   portLabel: (name) => showPort(name),
-  vlanDatabase: true,
-  usernameKeyLength: 3,
+  grammar: fsos1Grammar,
   factoryBody: (hostname, username, password) => [
     `hostname ${hostname}`,
     '!',

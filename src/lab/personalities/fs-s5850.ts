@@ -8,6 +8,7 @@ import {
   type PersonalityDef,
 } from '../personality.js';
 import { ciscoStylePrompt, commonExecCommands, exec, parseTypedInterface } from './common.js';
+import { networkOsGrammar } from '../model/families/fs.js';
 
 /** FS S5850/S5800, NetworkOS (Centec-derived): lands in `#`, `configure terminal`, `write`. */
 export const fsS5850: PersonalityDef = {
@@ -40,8 +41,7 @@ export const fsS5850: PersonalityDef = {
       { name: 'loopback', numbers: /^\d{1,2}$/ },
     ]),
   portLabel: (name) => name,
-  vlanDatabase: true,
-  usernameKeyLength: 2,
+  grammar: networkOsGrammar,
   factoryBody: (hostname, username, password) => [
     'version 7.2.2',
     '!',

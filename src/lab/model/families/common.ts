@@ -1,0 +1,48 @@
+import type { PrintedNegation, SectionKind, SectionOpener } from '../family.js';
+
+/** Words a global config line may start with on every family. */
+export const GLOBAL_WORDS = [
+  'aaa', 'access-list', 'alias', 'archive', 'arp', 'banner', 'boot', 'boot-end-marker', 'boot-start-marker', 'cdp',
+  'class-map', 'clock', 'crypto', 'dhcp', 'dns', 'dot1x', 'enable', 'errdisable', 'ethernet', 'hostname', 'http',
+  'interface', 'ip', 'ipv6', 'key', 'lacp', 'license', 'line', 'lldp', 'logging', 'loopback-detection', 'mac',
+  'mac-address-table', 'management', 'monitor', 'ntp', 'policy-map', 'port-channel', 'privilege', 'qos', 'radius',
+  'radius-server', 'route-map', 'router', 'service', 'sflow', 'snmp-server', 'sntp', 'spanning-tree', 'ssh',
+  'storm-control', 'system', 'tacacs', 'tacacs-server', 'telnet', 'time-range', 'track', 'udld', 'username',
+  'version', 'vlan', 'vrrp', 'web',
+];
+
+/** Words an interface setting may start with on every family. */
+export const INTERFACE_WORDS = [
+  'arp', 'authentication', 'bandwidth', 'cdp', 'channel-group', 'description', 'dhcp', 'dot1x', 'duplex',
+  'encapsulation', 'fec', 'flowcontrol', 'ip', 'ipv6', 'lacp', 'lldp', 'load-interval', 'loopback-detection', 'mac',
+  'mac-address', 'mtu', 'negotiation', 'poe', 'port-security', 'qos', 'service-policy', 'shutdown', 'spanning-tree',
+  'speed', 'storm-control', 'switchport', 'udld', 'vrrp',
+];
+
+export const LINE_WORDS = [
+  'access-class', 'accounting', 'authorization', 'databits', 'exec', 'exec-timeout', 'flowcontrol', 'history',
+  'ipv6', 'length', 'line-password', 'logging', 'login', 'logout-warning', 'parity', 'password', 'privilege',
+  'session-timeout', 'silent-time', 'speed', 'stopbits', 'terminal-type', 'timeout', 'transport', 'width',
+];
+
+/** Openers of sections whose lines the lab takes as written (no first-word list). */
+export function freeSections(kind: string, openers: readonly RegExp[]): SectionOpener[] {
+  return openers.map((opens) => ({ kind, opens }));
+}
+
+/** A section that takes any line that opens nothing above it. */
+export function freeSection(prompt: string, sections: readonly SectionOpener[] = []): SectionKind {
+  return { prompt, sections };
+}
+
+/** Features that print their `no` form on every family where they exist. */
+export const COMMON_NEGATIONS: readonly PrintedNegation[] = [
+  { feature: 'service password-encryption', positivePrinted: true },
+  { feature: 'lldp transmit', positivePrinted: false },
+  { feature: 'lldp receive', positivePrinted: false },
+  { feature: 'lldp tlv', positivePrinted: false },
+  { feature: 'spanning-tree vlan', positivePrinted: true },
+  { feature: 'ip domain-lookup', positivePrinted: false },
+  { feature: 'ip domain lookup', positivePrinted: false },
+  { feature: 'username', positivePrinted: true },
+];
