@@ -226,8 +226,9 @@ function applySetting(edit: Edit, text: string, action: 'set' | 'no' | 'default'
   };
   if (action === 'set') {
     keep((n) => !cancelledBy(n, ws));
+    // The default state of a default-on feature prints nothing (`service pad`, `switchport`).
     const negation = printedNegation(family, ws);
-    if (negation !== undefined && !negation.positivePrinted) return;
+    if (negation !== undefined && !negation.positivePrinted && words(negation.feature).length === ws.length) return;
     const existing = edit.siblings.find((n) => n.children.length === 0 && sameSetting(n.text, text, usernameKey));
     if (existing !== undefined) existing.text = text;
     else insertNode(edit.siblings, { text, children: [] }, topLevel, family.grammar);
@@ -243,6 +244,8 @@ function applySetting(edit: Edit, text: string, action: 'set' | 'no' | 'default'
     return;
   }
   if (printedNegation(family, ws) === undefined) return;
+  // `no ip address` leaves a secondary address in place; the interface is not then without one.
+  if (edit.siblings.some((n) => n.children.length === 0 && sameLeadingWords(words(n.text), ws, ws.length))) return;
   const line = `no ${text}`;
   if (!edit.siblings.some((n) => n.text === line)) insertNode(edit.siblings, { text: line, children: [] }, topLevel, family.grammar);
 }

@@ -58,8 +58,11 @@ export function insertNode(siblings: ConfigNode[], node: ConfigNode, topLevel: b
   const first = firstWord(node.text);
   const same = siblings.flatMap((n, i) => (firstWord(n.text) === first ? [i] : []));
   if (same.length > 0) {
-    const sections = node.children.length > 0 || same.some((i) => (siblings[i]?.children.length ?? 0) > 0);
-    const after = sections ? same.find((i) => naturalCompare(siblings[i]?.text ?? '', node.text) > 0) : undefined;
+    // Top-level sections (interfaces, VLANs) print in natural order; inside a section, classes and
+    // entries keep the order they were typed in, which is the order they match in.
+    const sorted = topLevel && (node.children.length > 0 || same.some((i) => (siblings[i]?.children.length ?? 0) > 0));
+    const numbered = same.every((i) => /^\S+ \d+\b/.test(siblings[i]?.text ?? '')) && /^\S+ \d+\b/.test(node.text);
+    const after = sorted || numbered ? same.find((i) => naturalCompare(siblings[i]?.text ?? '', node.text) > 0) : undefined;
     siblings.splice(after ?? (same.at(-1) ?? 0) + 1, 0, node);
     return;
   }

@@ -1,5 +1,5 @@
 import type { FamilyGrammar } from '../family.js';
-import { COMMON_NEGATIONS, freeSection, freeSections, GLOBAL_WORDS, INTERFACE_WORDS, LINE_WORDS } from './common.js';
+import { COMMON_NEGATIONS, freeSection, freeSections, GLOBAL_WORDS, INTERFACE_WORDS, LINE_WORDS, QOS_OPENERS, QOS_SECTIONS } from './common.js';
 
 const BGP_AF = { kind: 'bgp-af', opens: /^address-family\b/ };
 
@@ -25,8 +25,7 @@ export const ciscoIosGrammar: FamilyGrammar = {
         { kind: 'router', opens: /^router (?!bgp)\S+/ },
         { kind: 'bgp', opens: /^router bgp\b/ },
         { kind: 'acl', opens: /^(?:ip|ipv6|mac) access-list\b/ },
-        { kind: 'pmap', opens: /^policy-map\b/ },
-        { kind: 'cmap', opens: /^class-map\b/ },
+        ...QOS_OPENERS,
         { kind: 'archive', opens: /^archive$/ },
         { kind: 'vrf', opens: /^vrf (?:context|definition)\b/ },
         { kind: 'evpn', opens: /^evpn$/ },
@@ -69,18 +68,7 @@ export const ciscoIosGrammar: FamilyGrammar = {
     'bgp-vrf': freeSection('router-vrf', [{ kind: 'bgp-neighbor-af', opens: /^address-family\b/ }]),
     'bgp-template': freeSection('router-template', [{ kind: 'bgp-neighbor-af', opens: /^address-family\b/ }]),
     acl: freeSection('ext-nacl'),
-    pmap: { prompt: 'pmap', keywords: ['class', 'description'], sections: [{ kind: 'pmap-c', opens: /^class\b/ }] },
-    'pmap-c': {
-      prompt: 'pmap-c',
-      keywords: [
-        'bandwidth', 'fair-queue', 'police', 'priority', 'queue-buffers', 'queue-limit', 'random-detect', 'service-policy',
-        'set', 'shape', 'trust', 'drop', 'compress', 'estimate',
-      ],
-      // A `police` line without its actions opens the police sub-mode, where they follow one a line.
-      sections: [{ kind: 'pmap-c-police', opens: /^police\b(?!.*-action)/ }],
-    },
-    'pmap-c-police': { prompt: 'pmap-c-police', keywords: ['conform-action', 'exceed-action', 'violate-action'], sections: [] },
-    cmap: { prompt: 'cmap', keywords: ['match', 'description'], sections: [] },
+    ...QOS_SECTIONS,
     archive: freeSection('archive', [{ kind: 'sub', opens: /^log config$/ }]),
     vrf: freeSection('vrf', [{ kind: 'vrf-af', opens: /^address-family\b/ }]),
     'vrf-af': { ...freeSection('vrf-af'), exit: 'exit-address-family', closing: 'exit-address-family' },

@@ -44,5 +44,25 @@ export const COMMON_NEGATIONS: readonly PrintedNegation[] = [
   { feature: 'spanning-tree vlan', positivePrinted: true },
   { feature: 'ip domain-lookup', positivePrinted: false },
   { feature: 'ip domain lookup', positivePrinted: false },
-  { feature: 'username', positivePrinted: true },
 ];
+
+/** `policy-map X` → `class Y` → `police …`: QoS policies as the IOS-like families nest them. */
+export const QOS_OPENERS: readonly SectionOpener[] = [
+  { kind: 'pmap', opens: /^policy-map\b/ },
+  { kind: 'cmap', opens: /^class-map\b/ },
+];
+
+export const QOS_SECTIONS: Readonly<Record<string, SectionKind>> = {
+  pmap: { prompt: 'pmap', keywords: ['class', 'description'], sections: [{ kind: 'pmap-c', opens: /^class\b/ }] },
+  'pmap-c': {
+    prompt: 'pmap-c',
+    keywords: [
+      'bandwidth', 'drop', 'fair-queue', 'police', 'priority', 'queue-limit', 'random-detect', 'service-policy', 'set',
+      'shape', 'trust',
+    ],
+    // A `police` line without its actions opens the police sub-mode, where they follow one a line.
+    sections: [{ kind: 'pmap-c-police', opens: /^police\b(?!.*-action)/ }],
+  },
+  'pmap-c-police': { prompt: 'pmap-c-police', keywords: ['conform-action', 'exceed-action', 'violate-action'], sections: [] },
+  cmap: { prompt: 'cmap', keywords: ['match', 'description'], sections: [] },
+};

@@ -1,5 +1,5 @@
 import type { FamilyGrammar } from '../family.js';
-import { COMMON_NEGATIONS, freeSection, freeSections, GLOBAL_WORDS, INTERFACE_WORDS, LINE_WORDS } from './common.js';
+import { COMMON_NEGATIONS, freeSection, freeSections, GLOBAL_WORDS, INTERFACE_WORDS, LINE_WORDS, QOS_OPENERS, QOS_SECTIONS } from './common.js';
 
 const FS_TOP_ORDER = [
   'version', 'service', 'hostname', 'logging', 'enable', 'username', 'aaa', 'lldp', 'management', 'dns', 'ip', 'ntp',
@@ -19,9 +19,10 @@ export const networkOsGrammar: FamilyGrammar = {
         { kind: 'vlan-db', opens: /^vlan database$/ },
         { kind: 'line', opens: /^line\b/ },
         { kind: 'router', opens: /^router\b/ },
+        ...QOS_OPENERS,
         ...freeSections('sub', [
           /^spanning-tree mst configuration$/, /^ethernet evc\b/, /^vlan mapping table\b/, /^overlay$/,
-          /^(?:ip|ipv6|mac) access-list\b/, /^class-map\b/, /^policy-map\b/, /^key chain\b/, /^route-map\b/,
+          /^(?:ip|ipv6|mac) access-list\b/, /^key chain\b/, /^route-map\b/,
         ]),
       ],
     },
@@ -29,6 +30,7 @@ export const networkOsGrammar: FamilyGrammar = {
     'vlan-db': { prompt: 'vlan', keywords: ['vlan'], sections: [] },
     line: { prompt: 'line', keywords: LINE_WORDS, sections: [] },
     router: freeSection('router'),
+    ...QOS_SECTIONS,
     sub: freeSection('sub'),
   },
   printedNegations: [
@@ -58,7 +60,8 @@ export const fsos1Grammar: FamilyGrammar = {
         { kind: 'vlan-db', opens: /^vlan database$/ },
         { kind: 'line', opens: /^line\b/ },
         { kind: 'router', opens: /^router\b/ },
-        ...freeSections('sub', [/^spanning-tree mst configuration$/, /^(?:ip|ipv6|mac) access-list\b/, /^class-map\b/, /^policy-map\b/]),
+        ...QOS_OPENERS,
+        ...freeSections('sub', [/^spanning-tree mst configuration$/, /^(?:ip|ipv6|mac) access-list\b/]),
       ],
     },
     interface: {
@@ -69,6 +72,7 @@ export const fsos1Grammar: FamilyGrammar = {
     'vlan-db': { prompt: 'vlan', keywords: ['vlan'], sections: [] },
     line: { prompt: 'line', keywords: LINE_WORDS, sections: [] },
     router: freeSection('router'),
+    ...QOS_SECTIONS,
     sub: freeSection('sub'),
   },
   printedNegations: [
@@ -78,6 +82,8 @@ export const fsos1Grammar: FamilyGrammar = {
     { feature: 'service http', positivePrinted: true },
     { feature: 'service telnet', positivePrinted: true },
     { feature: 'dns domain-lookup', positivePrinted: true },
+    // The factory accounts admin and guest exist until removed, so their removal is printed.
+    { feature: 'username', positivePrinted: true },
   ],
   builtInInterface: /^ethernet \d+\/\d+$/,
   vlanListLine: false,
@@ -96,6 +102,7 @@ export const fsos2Grammar: FamilyGrammar = {
         { kind: 'vlan', opens: /^vlan \d+$/ },
         { kind: 'line', opens: /^line\b/ },
         { kind: 'router', opens: /^router\b/ },
+        ...QOS_OPENERS,
         ...freeSections('sub', [/^aaa group server\b/, /^(?:ip|ipv6|mac) access-list\b/, /^spanning-tree mst configuration$/]),
       ],
     },
@@ -103,6 +110,7 @@ export const fsos2Grammar: FamilyGrammar = {
     vlan: { prompt: 'vlan', keywords: ['name', 'state', 'shutdown', 'mtu'], sections: [] },
     line: { prompt: 'line', keywords: LINE_WORDS, sections: [] },
     router: freeSection('router'),
+    ...QOS_SECTIONS,
     sub: freeSection('sub'),
   },
   printedNegations: [

@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { applyConfigCommands } from '../src/lab/index.js';
+import { personality } from '../src/lab/personalities/index.js';
+import { applied, factoryConfig, PERSONALITIES, SPELLING } from './support/lab-model.js';
+
+void describe('show running-config prints the tree as the family does', () => {
+  for (const family of PERSONALITIES) {
+    void it(`${family}: a ! after every section and between groups; what it prints reads back the same`, () => {
+      const spell = SPELLING[family];
+      const config = applied(family, factoryConfig(family), [spell.port, 'description x', 'exit', 'snmp-server location r1']);
+      const port = config.indexOf(spell.portPrinted);
+      assert.equal(config[port + 2], '!');
+      assert.equal(config[port - 1], '!');
+      assert.ok(!config.some((l, i) => l === '!' && config[i + 1] === '!'), 'no empty groups');
+      const printed = personality(family).render(config.slice(0, -1), {
+        hostname: 'SW', mac: '64:9d:99:00:00:01', username: 'admin', lastChange: new Date(0), now: new Date(0),
+      });
+      assert.equal(applyConfigCommands(printed.join('\n'), [], family).config, config.join('\n'));
+    });
+  }
+
+  void it('fs-s5850: a config given in the vendor layout prints back byte for byte', () => {
+    const body = ['version 7.2.2', '!', 'hostname GIVEN', '!', 'username admin privilege 4 password pw', '!', 'vlan database', ' vlan 10 name users', '!', 'interface eth-0-1', ' description x', '!', 'line vty 0 7', ' privilege level 4'];
+    const text = ['Building configuration...', ...body, '!', 'end'].join('\n');
+    assert.equal(applyConfigCommands(text, [], 'fs-s5850').config, `${body.join('\n')}\n`);
+  });
+
+  void it('cisco-ios: address families print their exit-address-family; fs-s3900-r: bare VLANs only in the list line', () => {
+    const ios = applied('cisco-ios', '', ['router bgp 1', 'address-family ipv6', 'network 2001:db8::/32']);
+    assert.deepEqual(ios, ['router bgp 1', ' address-family ipv6', '  network 2001:db8::/32', ' exit-address-family', '']);
+    const bdcom = applied('fs-s3900-r', '', ['vlan 20', 'exit', 'vlan 10', 'name users']);
+    assert.deepEqual(bdcom, ['vlan 1,10,20', '!', 'vlan 10', ' name users', '']);
+  });
+});
