@@ -23,7 +23,18 @@ export interface IdentityWorldOptions {
   ip?: 'dhcp';
   hostKeys?: 'pin' | 'tofu-on-move';
   onDrift?: 'report' | 'remediate';
+  /** Adds factory credentials and a port map entry for FACTORY_MAC. */
+  portmap?: boolean;
 }
+
+/** The MAC of the port map entry FS-S3900-ACC2 (with `portmap: true`). */
+export const FACTORY_MAC = 'be:b5:de:01:12:a1';
+
+const PORTMAP = `factoryCredentials: { username: admin, passwordEnv: ONRAMP_IDENTITY_PASSWORD }
+vars: { location: hq, mgmtVlan: 77, mgmtMask: 255.255.255.0, vlans: [{ id: 77, name: mgmt }] }
+portmap:
+  - { mac: "${FACTORY_MAC}", hostname: FS-S3900-ACC2, model: fs-s3900, vars: { mgmtIp: 10.77.0.22, uplinkPort: 1/25 } }
+`;
 
 /**
  * CORE1 as a real lab switch over SSH, its site, an onboarder on a fresh
@@ -74,7 +85,7 @@ ssh: { port: ${String(lab.port)}, timeoutMs: 5000, retries: 0, hostKeys: ${optio
 policy: { onDrift: ${options.onDrift ?? 'report'}, recheckAfter: 1h }
 devices:
   - { hostname: ${CORE1}, model: fs-s5850, ip: ${ip}, baseline: FS-S5850-CORE1.cfg }
-`,
+${options.portmap === true ? PORTMAP : ''}`,
     'sites/hq/FS-S5850-CORE1.cfg': BASELINE,
   });
   const memory = memoryLogger();
