@@ -2,10 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseConfigTree, renderConfigTree, type ConfigNode } from '../src/config/index.js';
+import { parseConfigTree, renderConfigTree, sameConfig, type ConfigNode } from '../src/config/index.js';
 import { getProfile, type Profile } from '../src/device/index.js';
 import { DEFAULT_MAX_CHANGE_RATIO } from '../src/inventory/index.js';
-import { checkGuardRails, planRemediation, type RemediationPlan } from '../src/provision/index.js';
+import { applyConfigCommands } from '../src/lab/index.js';
+import { checkGuardRails, planRemediation, rollbackOfApplied, type RemediationPlan } from '../src/provision/index.js';
 import { CORPUS_DIR } from './support/config-corpus.js';
 
 // What the planner did to real configs when they were first tried, each as its own case.
@@ -72,4 +73,23 @@ void test('fs-s5850: a broken baseline that would type no hostname, no username 
   });
   const classes = refusals.map((refusal) => refusal.class);
   for (const kind of ['hostname', 'login-user', 'mgmt-interface'] as const) assert.ok(classes.includes(kind), `${kind} in ${classes.join(', ')}`);
+});
+
+void test('cisco-ios: a baseline line the switch rejects mid-plan leaves nothing applied once the rollback of what went before is typed', () => {
+  const profile = getProfile('cisco-ios');
+  const running = fixture('cisco-ios/c9200l-24p-4g-access.cfg');
+  const typo = 'swithcport nonegotiate';
+  const intended = running
+    .replace('ip access-list standard 5', 'ip access-list extended ACL-UPLINK\n permit tcp any any eq 22\n!\nip access-list standard 5')
+    .replace(' description oxidized test one', ' description uplink-1')
+    .replace(' description oxidized two', ` description oxidized two\n ${typo}`);
+  const plan = planRemediation(intended, running, profile);
+  const applied = applyConfigCommands(running, plan.lines, 'cisco-ios');
+  assert.equal(applied.rejected?.line, typo, plan.lines.join('\n'));
+  const before = parseConfigTree(running, profile.tree);
+  assert.ok(!sameConfig(parseConfigTree(applied.config, profile.tree), before, profile.tree), 'the lines before the typo were applied');
+  const undo = rollbackOfApplied(plan, applied.rejected.index);
+  const restored = applyConfigCommands(applied.config, undo, 'cisco-ios');
+  assert.equal(restored.rejected, undefined, undo.join('\n'));
+  assert.ok(sameConfig(parseConfigTree(restored.config, profile.tree), before, profile.tree), `rollback:\n${undo.join('\n')}`);
 });

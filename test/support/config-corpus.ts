@@ -60,3 +60,16 @@ export function loginUserOf(nodes: readonly ConfigNode[]): string {
   }
   return 'admin';
 }
+
+function flatten(nodes: readonly ConfigNode[], path: readonly string[] = []): string[] {
+  return nodes.flatMap((node) => [[...path, node.text].join(' > '), ...flatten(node.children, [...path, node.text])]);
+}
+
+/** What one tree has and the other lacks, line by line with its sections: the message of a failed comparison. */
+export function treeDifference(actual: readonly ConfigNode[], expected: readonly ConfigNode[]): string {
+  const have = new Set(flatten(actual));
+  const want = new Set(flatten(expected));
+  const missing = [...want].filter((line) => !have.has(line)).map((line) => `- ${line}`);
+  const extra = [...have].filter((line) => !want.has(line)).map((line) => `+ ${line}`);
+  return [...missing, ...extra].join('\n') || '(the same lines, in another order or grouping)';
+}
