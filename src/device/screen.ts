@@ -12,6 +12,9 @@ const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[(
 // eslint-disable-next-line no-control-regex
 const UNFINISHED_TAIL = /(?:\x1b(?:\[[0-9;?]*[ -/]*|\][^\x07\x1b]*|[()])?|\r)$/;
 
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\b\r\n\0\x07]/g;
+
 export class Screen {
   private lines: string[] = [];
   private current = '';
@@ -25,13 +28,13 @@ export class Screen {
     if (tail) text = text.slice(0, tail.index);
     text = text.replace(ANSI, '').replace(/\r+\n/g, '\n');
     this.size += text.length;
-    // eslint-disable-next-line no-control-regex
-    if (!/[\b\r\n\0\x07]/.test(text)) {
-      this.current += text;
-      return;
-    }
-    for (const ch of text) {
-      switch (ch) {
+    // Text between control characters is appended as one slice: a line built a character at a
+    // time would be a chain of one-character strings, tens of bytes for each character kept.
+    let from = 0;
+    for (const control of text.matchAll(CONTROL)) {
+      this.current += text.slice(from, control.index);
+      from = control.index + 1;
+      switch (control[0]) {
         case '\n':
           this.lines.push(this.current);
           this.current = '';
@@ -43,13 +46,12 @@ export class Screen {
         case '\r':
           this.current = '';
           break;
-        case '\0':
-        case '\x07':
-          break;
         default:
-          this.current += ch;
+          // NUL and BEL print nothing.
+          break;
       }
     }
+    this.current += text.slice(from);
   }
 
   /** The line being written, without its end: where prompts, pagers and questions appear. */

@@ -49,8 +49,13 @@ interface Waiter {
   what: string;
 }
 
-/** A device that keeps talking without ever showing a prompt is not a CLI we can drive. */
-const MAX_REPLY_CHARS = 32 * 1024 * 1024;
+/**
+ * The most one reply (a running config, a MAC table) may hold: many times
+ * the largest switch config, small enough that a device that keeps talking
+ * cannot make onramp hold more than a few tens of MB. Past it the session is
+ * given up, since where the next prompt is cannot be known any more.
+ */
+export const MAX_REPLY_CHARS = 16 * 1024 * 1024;
 
 /**
  * One CLI dialogue: send a line, wait for the prompt (answering pagers on
@@ -176,7 +181,13 @@ export class CliShell {
   }
 
   private onData(chunk: string): void {
+    // After an overflow the channel is being closed; what the device still sends is not kept.
+    if (this.closed) return;
     this.screen.push(chunk);
+    if (this.screen.receivedSinceTake() > MAX_REPLY_CHARS) {
+      this.overflow();
+      return;
+    }
     const waiter = this.waiter;
     if (waiter) {
       // The timeout counts silence, not total time: a long config may take a while to print.
@@ -195,11 +206,6 @@ export class CliShell {
     }
     const waiter = this.waiter;
     if (!waiter) return;
-    if (this.screen.receivedSinceTake() > MAX_REPLY_CHARS) {
-      this.finish(waiter);
-      waiter.reject(new DeviceError('protocol', `more than ${MAX_REPLY_CHARS} characters without ${waiter.what}`));
-      return;
-    }
     const match = waiter.match(line);
     if (!match) return;
     if (match.kind === 'question') this.screen.commitCurrentLine();
@@ -210,6 +216,20 @@ export class CliShell {
   private finish(waiter: Waiter): void {
     clearTimeout(waiter.timer);
     this.waiter = undefined;
+  }
+
+  /** Drops what was received, fails the wait under way, and closes the channel. */
+  private overflow(): void {
+    this.screen.take();
+    const waiter = this.waiter;
+    const what = waiter?.what ?? 'a prompt';
+    this.closed = true;
+    this.closedBy = new DeviceError('protocol', `more than ${MAX_REPLY_CHARS} characters without ${what}: reply refused`);
+    if (waiter) {
+      this.finish(waiter);
+      waiter.reject(this.closedBy);
+    }
+    this.channel.close();
   }
 
   private onClose(reason?: Error): void {
