@@ -3,3 +3,4 @@ export { planRemediation, rollbackOfApplied, negateLine, type PlanChange, type R
 export { compareConfigs } from './compare.js';
 export { provisionDevice, displayLines, dryRunLines, type ConfigSession, type PushRequest, type PushOutcome } from './push.js';
 export { checkGuardRails, describeChange, type GuardRailContext, type GuardedChange, type GuardedNode, type Refusal } from './guard-rails.js';
+export { checkCompliance, scopeConfig, type ComplianceReport, type FeatureCompliance } from './compliance.js';
