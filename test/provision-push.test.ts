@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DeviceError, getProfile } from '../src/device/index.js';
+import { GUARD_RAIL_CLASSES } from '../src/inventory/index.js';
 import { Events } from '../src/log/index.js';
-import { planRemediation, provisionDevice, rollbackOfApplied, type ConfigSession } from '../src/provision/index.js';
+import { planRemediation, provisionDevice, rollbackOfApplied, type ConfigSession, type GuardRailContext } from '../src/provision/index.js';
 import { memoryLogger } from './onboard-fakes.js';
 
 const profile = getProfile('cisco-ios');
@@ -30,11 +31,13 @@ function rejectingSession(rejects: RegExp): ConfigSession & { sent: string[][]; 
 }
 
 const fields = { device: 'A', site: 'hq' };
+/** These tests are about the push itself: every guard-rail class is let through. */
+const guard: GuardRailContext = { loginUser: 'admin', allow: GUARD_RAIL_CLASSES, maxChangeRatio: 1 };
 
 void test('a rejected line: the applied prefix is typed back, nothing saved, both reported', async () => {
   const session = rejectingSession(/^snmp-server contact/);
   const { logger, records } = memoryLogger();
-  const outcome = await provisionDevice({ session, intended: INTENDED, profile, logger, fields });
+  const outcome = await provisionDevice({ session, intended: INTENDED, profile, logger, fields, guard });
   const plan = planRemediation(INTENDED, RUNNING, profile);
   const rejectedAt = plan.lines.indexOf('snmp-server contact noc');
   assert.equal(outcome.ok, false);
@@ -50,7 +53,7 @@ void test('a rejected line: the applied prefix is typed back, nothing saved, bot
 void test('onFailure: leave types nothing back', async () => {
   const session = rejectingSession(/^snmp-server contact/);
   const { logger } = memoryLogger();
-  const outcome = await provisionDevice({ session, intended: INTENDED, profile, logger, fields, onFailure: 'leave' });
+  const outcome = await provisionDevice({ session, intended: INTENDED, profile, logger, fields, guard, onFailure: 'leave' });
   assert.equal(session.sent.length, 1);
   assert.equal(session.saves, 0);
   assert.ok(!outcome.ok && outcome.reason === 'rejected' && outcome.rollback === undefined);
@@ -59,7 +62,7 @@ void test('onFailure: leave types nothing back', async () => {
 void test('a rollback the device rejects too is reported incomplete, and still nothing is saved', async () => {
   const session = rejectingSession(/^(?:snmp-server contact|description old)/);
   const { logger, records } = memoryLogger();
-  const outcome = await provisionDevice({ session, intended: INTENDED, profile, logger, fields });
+  const outcome = await provisionDevice({ session, intended: INTENDED, profile, logger, fields, guard });
   assert.equal(session.sent.length, 2);
   assert.equal(session.saves, 0);
   assert.ok(!outcome.ok && outcome.reason === 'rejected' && outcome.rollback?.complete === false);

@@ -1,3 +1,4 @@
+import { configProblems } from './check.js';
 import { parseConfigTree, type TreeSyntax } from './tree.js';
 
 /** What onramp needs to find in a golden config before it may push it to a device. */
@@ -15,8 +16,6 @@ export interface IntendedProblem {
 }
 
 const TEMPLATE_MARKER = /\{\{|\}\}/;
-/** Tabs are indentation; any other control character would be typed into the switch as part of a command. */
-const CONTROL = /[^\P{Cc}\t\r]/u;
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -30,16 +29,16 @@ function lineOf(lines: readonly string[], text: string): number | undefined {
 
 /**
  * Why a baseline or rendered template cannot be a device's golden config:
- * template markers left in it, control characters, nothing to configure, a
+ * what makes any config unusable (configProblems), template markers left
+ * in it, nothing to configure, a
  * hostname other than the device's (or none), or no line for the user onramp
  * logs in with (pushing it would delete the account). Empty: it may be used.
  */
 export function intendedProblems(text: string, syntax: TreeSyntax, expect: IntendedExpectations): IntendedProblem[] {
-  const problems: IntendedProblem[] = [];
+  const problems: IntendedProblem[] = configProblems(text);
   const lines = text.replace(/\r\n?/g, '\n').split('\n');
   lines.forEach((line, index) => {
     if (TEMPLATE_MARKER.test(line)) problems.push({ line: index + 1, message: 'unrendered template marker ({{ or }}); a baseline is plain config' });
-    else if (CONTROL.test(line)) problems.push({ line: index + 1, message: 'control character in a config line' });
   });
   const tree = parseConfigTree(text, syntax);
   if (tree.length === 0) {

@@ -15,6 +15,8 @@ export const Events = {
   provisionFailed: 'device.provision.failed',
   /** After a rejected line: the inverse of the lines already applied, typed back (or left, as the site says). */
   provisionRollback: 'device.provision.rollback',
+  /** A plan stopped by the guard rails before its first line: class, reason and offending lines of each refusal. */
+  planRefused: 'device.plan.refused',
   backupSaved: 'device.backup.saved',
   backupScheduled: 'device.backup.scheduled',
   unreachable: 'device.unreachable',

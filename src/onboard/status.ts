@@ -15,6 +15,23 @@ export interface ExecutionStatus {
   version?: string;
 }
 
+/** One guard-rail refusal as stored: its class, reason and offending lines (secrets masked). */
+export interface RefusalRecord {
+  class: string;
+  reason: string;
+  lines: string[];
+}
+
+/** The last remediation or provisioning plan of a device: pushed, or refused with the reasons. */
+export interface PlanRecord {
+  outcome: 'pushed' | 'refused';
+  /** ISO time it was decided. */
+  time: string;
+  /** The lines typed, or that would have been (secrets masked). */
+  lines: string[];
+  refusals?: RefusalRecord[];
+}
+
 /** What `onramp status` shows for one device. */
 export interface DeviceStatus {
   device: string;
@@ -31,6 +48,9 @@ export interface DeviceStatus {
   diff?: { added: number; removed: number };
   message?: string;
   execution?: ExecutionStatus;
+  plan?: PlanRecord;
+  /** Compliance features of the last check: which match the intended config and which do not. */
+  features?: { name: string; compliant: boolean }[];
 }
 
 export type StatusFile = Record<string, DeviceStatus>;
@@ -66,9 +86,10 @@ export class StatusBook {
   /** Records an outcome; resolves once it is on disk. */
   record(status: DeviceStatus): Promise<void> {
     const key = status.device.toLowerCase();
-    // A later check or provisioning does not hide the last backup execution.
+    // A later check or provisioning does not hide the last backup execution, nor a check the last plan.
     const execution = status.execution ?? this.entries[key]?.execution;
-    this.entries[key] = execution === undefined ? status : { ...status, execution };
+    const plan = status.plan ?? this.entries[key]?.plan;
+    this.entries[key] = { ...status, ...(execution === undefined ? {} : { execution }), ...(plan === undefined ? {} : { plan }) };
     const snapshot = { ...this.entries };
     this.writing = this.writing.then(() => this.state.writeJson(STATUS_FILE, snapshot));
     return this.writing;

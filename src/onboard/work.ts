@@ -5,13 +5,16 @@ import {
   type Credentials, type DeviceRef, type Inventory, type PortmapEntry, type Site, type SiteDevice,
 } from '../inventory/index.js';
 import { Events, type EventName, type Logger, type Result } from '../log/index.js';
-import { compareConfigs, dryRunLines, provisionDevice, renderTemplate, TemplateError } from '../provision/index.js';
+import {
+  checkCompliance, compareConfigs, displayLines, dryRunLines, provisionDevice, renderTemplate, TemplateError, type PushOutcome, type Refusal,
+} from '../provision/index.js';
 import type { BackupStore, BackupVersion } from './backups.js';
 import { JobDeadline, JobTimeoutError } from './deadline.js';
+import { guardFor } from './guard.js';
 import { identify, type FactoryLease, type IdentityProbe } from './identity.js';
 import { learnedToDevice, type LearnedBook } from './learned.js';
 import { deviceIdentity, targetFor, withSession, type DeviceConnector, type SessionLike } from './session.js';
-import type { Action, DeviceStatus, StatusBook } from './status.js';
+import type { Action, DeviceStatus, PlanRecord, StatusBook } from './status.js';
 import type { VerifiedIdentities } from './verified-identities.js';
 
 export interface WorkDeps {
@@ -61,6 +64,15 @@ const LINK_FAILURES: readonly DeviceErrorKind[] = ['unreachable', 'closed', 'tim
 
 function isBadInput(err: unknown): boolean {
   return err instanceof CredentialError || err instanceof TemplateError || err instanceof SiteFileError || err instanceof ProfileError;
+}
+
+/** A template or baseline that fails validation is the site's input to fix; any other refusal is the push failing. */
+function refusedOutcome(refusals: readonly Refusal[]): Outcome {
+  return refusals.every((refusal) => refusal.class === 'invalid-intended') ? 'bad-input' : 'failed';
+}
+
+function refusalMessage(refusals: readonly Refusal[]): string {
+  return `plan refused: ${refusals.map((refusal) => `${refusal.class}: ${refusal.reason}`).join('; ')}`;
 }
 
 function factoryKey(mac: string): string {
@@ -132,6 +144,14 @@ export class DeviceWork {
     return badInput ? 'bad-input' : 'failed';
   }
 
+  /** The plan as `onramp status` keeps it: pushed or refused, lines masked. */
+  private planRecord(push: PushOutcome, profile: Profile): PlanRecord {
+    const time = new Date(this.deps.now()).toISOString();
+    const lines = displayLines(push.lines, profile);
+    if (!push.ok && push.reason === 'refused') return { outcome: 'refused', time, lines, refusals: push.refusals };
+    return { outcome: 'pushed', time, lines };
+  }
+
   credentials(site: Site): Credentials {
     return resolveCredentials(site.credentials, site);
   }
@@ -185,38 +205,45 @@ export class DeviceWork {
       return await withSession(deadline.connector, targetFor(site, host, credentials, profile, deviceIdentity(device.hostname)), async (session) => {
         const running = await session.runningConfig();
         await this.verifiedAt(device.hostname, host, options.mac);
-        const diff = compareConfigs(intended, running, profile, device.hostname);
+        const { diff, features } = checkCompliance(intended, running, profile, device.hostname, site.compliance);
         const checkedAt = this.deps.now();
         const summary = { added: diff.added, removed: diff.removed };
         if (diff.equal) {
-          this.logger.info({ event: Events.checkOk, ...fields, result: 'ok' }, 'Configuration OK');
-          await this.record(fields, 'check', Events.checkOk, 'ok', { checkedAt });
+          this.logger.info({ event: Events.checkOk, ...fields, result: 'ok', features }, 'Configuration OK');
+          await this.record(fields, 'check', Events.checkOk, 'ok', { checkedAt, features });
           return { result: 'ok' };
         }
+        const drifted = features.filter((feature) => !feature.compliant).map((feature) => feature.name);
         this.logger.warn(
-          { event: Events.checkDrift, ...fields, result: 'drift', diff: diff.unified, ...summary },
-          `configuration drift: +${diff.added} -${diff.removed}\n${diff.unified}`,
+          { event: Events.checkDrift, ...fields, result: 'drift', diff: diff.unified, ...summary, features },
+          `configuration drift in ${drifted.join(', ')}: +${diff.added} -${diff.removed}\n${diff.unified}`,
         );
         const remediate = options.remediate ?? site.policy.onDrift === 'remediate';
         if (!remediate) {
-          await this.record(fields, 'check', Events.checkDrift, 'drift', { checkedAt, diff: summary });
+          await this.record(fields, 'check', Events.checkDrift, 'drift', { checkedAt, diff: summary, features });
           return { result: 'drift', diff };
         }
         if (options.dryRun === true) {
-          await this.record(fields, 'check', Events.checkDrift, 'drift', { checkedAt, diff: summary });
+          await this.record(fields, 'check', Events.checkDrift, 'drift', { checkedAt, diff: summary, features });
           return { result: 'drift', diff, lines: dryRunLines(intended, profile, running) };
         }
         phase = { action: 'remediate', failEvent: Events.provisionFailed };
         const push = await provisionDevice({
           session, intended, profile, logger: this.logger, fields, running, announce: false, onFailure: site.policy.onFailure,
+          guard: guardFor(site, host, 'remediate'), scope: site.compliance,
           backup: async (text) => { await this.saveBackup(device.hostname, text, profile, fields); },
         });
+        const plan = this.planRecord(push, profile);
+        if (!push.ok && push.reason === 'refused') {
+          await this.record(fields, 'remediate', Events.planRefused, 'failed', { checkedAt, diff: summary, features, plan, message: refusalMessage(push.refusals) });
+          return { result: refusedOutcome(push.refusals), diff };
+        }
         if (!push.ok) {
-          await this.record(fields, 'remediate', Events.provisionFailed, 'failed', { diff: summary, message: push.reason === 'rejected' ? `rejected: ${push.command ?? ''}` : 'residual diff after push' });
+          await this.record(fields, 'remediate', Events.provisionFailed, 'failed', { diff: summary, plan, message: push.reason === 'rejected' ? `rejected: ${push.command ?? ''}` : 'residual diff after push' });
           return { result: 'failed', diff };
         }
         this.logger.info({ event: Events.provisionDone, ...fields, result: 'remediated', lines: push.lines.length }, `drift remediated with ${push.lines.length} line(s), saved and verified`);
-        await this.record(fields, 'remediate', Events.provisionDone, 'remediated', { checkedAt, diff: summary });
+        await this.record(fields, 'remediate', Events.provisionDone, 'remediated', { checkedAt, diff: summary, plan });
         return { result: 'remediated', diff };
       });
     } catch (err) {
@@ -279,14 +306,19 @@ export class DeviceWork {
       const login = options.factory === true ? this.factoryCredentials(site) : credentials;
       const push = await withSession(deadline.connector, targetFor(site, ip, login, profile, deviceIdentity(entry.hostname)), async (session) => {
         await this.verifiedAt(entry.hostname, ip, undefined);
-        return provisionDevice({ session, intended, profile, logger: this.logger, fields, onFailure: site.policy.onFailure });
+        return provisionDevice({ session, intended, profile, logger: this.logger, fields, onFailure: site.policy.onFailure, guard: guardFor(site, ip, 'provision') });
       });
+      const plan = this.planRecord(push, profile);
+      if (!push.ok && push.reason === 'refused') {
+        await this.record(fields, 'provision', Events.planRefused, 'failed', { plan, message: refusalMessage(push.refusals) });
+        return { result: refusedOutcome(push.refusals), lines: [] };
+      }
       if (!push.ok) {
-        await this.record(fields, 'provision', Events.provisionFailed, 'failed', { message: push.reason });
+        await this.record(fields, 'provision', Events.provisionFailed, 'failed', { message: push.reason, plan });
         return { result: 'failed', lines: push.lines };
       }
       if (mapped !== undefined) await this.learn(site, mapped.entry, ip, undefined);
-      await this.record(fields, 'provision', Events.provisionDone, 'provisioned', { checkedAt: this.deps.now() });
+      await this.record(fields, 'provision', Events.provisionDone, 'provisioned', { checkedAt: this.deps.now(), plan });
       return { result: 'provisioned', lines: push.lines };
     } catch (err) {
       return { result: await this.fail(err, fields, 'provision', Events.provisionFailed), lines: [] };
@@ -401,9 +433,16 @@ export class DeviceWork {
     const credentials = this.credentials(site);
     const intended = await this.intendedConfig(site, entry, credentials);
     const session = await factorySession(profile);
-    const push = await provisionDevice({ session, intended, profile, logger: this.logger, fields, announce: false, onFailure: site.policy.onFailure });
+    const push = await provisionDevice({
+      session, intended, profile, logger: this.logger, fields, announce: false, onFailure: site.policy.onFailure, guard: guardFor(site, lease.ip, 'provision'),
+    });
+    const plan = this.planRecord(push, profile);
+    if (!push.ok && push.reason === 'refused') {
+      await this.record(factoryFields, 'provision', Events.planRefused, 'failed', { plan, message: `${entry.hostname}: ${refusalMessage(push.refusals)}` });
+      return refusedOutcome(push.refusals);
+    }
     if (!push.ok) {
-      await this.record(factoryFields, 'provision', Events.provisionFailed, 'failed', { message: `${entry.hostname}: ${push.reason}` });
+      await this.record(factoryFields, 'provision', Events.provisionFailed, 'failed', { message: `${entry.hostname}: ${push.reason}`, plan });
       return 'failed';
     }
     // It is that device now: its key, pinned under its factory MAC, is its name's, and the

@@ -1,9 +1,13 @@
 import type { ConfigDiff } from '../config/index.js';
 import { isDeviceError, type Profile } from '../device/index.js';
 import { maskSecrets } from '../config/index.js';
+import type { ComplianceScope } from '../inventory/index.js';
 import { Events, type Logger } from '../log/index.js';
 import { compareConfigs } from './compare.js';
+import { scopeConfig } from './compliance.js';
+import type { GuardRailContext, Refusal } from './guard-rails.js';
 import { planRemediation, rollbackOfApplied } from './plan/index.js';
+import { logRefusals, maskedRefusals, planRefusals } from './refusals.js';
 
 /** The part of a device session a push needs. */
 export interface ConfigSession {
@@ -31,6 +35,10 @@ export interface PushRequest {
   announce?: boolean;
   /** The site's `policy.onFailure`; rollback when absent. */
   onFailure?: OnFailure;
+  /** What the plan must not touch, and what the site lets through; checked before the first line is sent. */
+  guard: GuardRailContext;
+  /** The site's compliance features and ignored lines: the plan and the verification see only these. */
+  scope?: ComplianceScope;
 }
 
 /** After a rejected line: what was typed back, and whether the device took all of it. */
@@ -42,7 +50,9 @@ export interface RollbackReport {
 export type PushOutcome =
   | { ok: true; lines: string[] }
   | { ok: false; reason: 'rejected'; lines: string[]; command?: string; deviceMessage?: string; rollback?: RollbackReport }
-  | { ok: false; reason: 'residual'; lines: string[]; diff: ConfigDiff };
+  | { ok: false; reason: 'residual'; lines: string[]; diff: ConfigDiff }
+  /** Nothing was sent; the refusals' lines are masked. */
+  | { ok: false; reason: 'refused'; lines: string[]; refusals: Refusal[] };
 
 /** Lines as a person may see them: secrets masked (a template sets passwords). */
 export function displayLines(lines: readonly string[], profile: Profile): string[] {
@@ -71,7 +81,7 @@ async function rollBack(session: ConfigSession, lines: string[], profile: Profil
 
 /**
  * Plan, push, save, verify. The plan and its inverse are computed before
- * anything is sent. The first line the switch rejects stops the push; the
+ * anything is sent, and a plan the guard rails refuse is not sent at all. The first line the switch rejects stops the push; the
  * session has left config mode by then. Unless the site says
  * `onFailure: leave`, the inverse of the lines already applied is typed
  * back. Nothing is saved after a failure, so the startup config still holds
@@ -81,8 +91,14 @@ async function rollBack(session: ConfigSession, lines: string[], profile: Profil
 export async function provisionDevice(request: PushRequest): Promise<PushOutcome> {
   const { session, intended, profile, logger, fields } = request;
   const running = request.running ?? (await session.runningConfig());
-  const plan = planRemediation(intended, running, profile);
+  const scoped = (text: string): string => (request.scope === undefined ? text : scopeConfig(text, profile, request.scope));
+  const plan = planRemediation(scoped(intended), scoped(running), profile);
   const lines = [...plan.lines];
+  const refusals = planRefusals(plan, intended, running, profile, fields.device, request.guard);
+  if (refusals.length > 0) {
+    logRefusals(logger, fields, refusals, profile);
+    return { ok: false, reason: 'refused', lines, refusals: maskedRefusals(refusals, profile) };
+  }
   if (request.backup !== undefined) await request.backup(running);
   logger.info(
     { event: Events.provisionStart, ...fields, lines: lines.length, commands: displayLines(lines, profile), rollback: displayLines(plan.rollback, profile) },
@@ -112,7 +128,7 @@ export async function provisionDevice(request: PushRequest): Promise<PushOutcome
     }
     await session.save();
   }
-  const diff = compareConfigs(intended, await session.runningConfig(), profile, fields.device);
+  const diff = compareConfigs(scoped(intended), scoped(await session.runningConfig()), profile, fields.device);
   if (!diff.equal) {
     logger.error(
       { event: Events.provisionFailed, ...fields, result: 'failed', diff: diff.unified, added: diff.added, removed: diff.removed },
