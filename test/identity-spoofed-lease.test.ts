@@ -51,7 +51,7 @@ for (const onDrift of ['report', 'remediate'] as const) {
     assert.equal(mismatch?.device, CORE1);
     assert.equal(mismatch.ip, SPOOF.ip);
     assert.equal(mismatch.result, 'skipped');
-    assert.equal(mismatch.command, `onramp devices move ${CORE1} --to ${SPOOF.ip}`);
+    assert.equal(mismatch.command, `onramp devices move ${CORE1} --to ${SPOOF.ip} --sites ${world.sitesDir} --state ${world.state.root}`);
     assert.match(mismatch.msg, new RegExp(`address ${SPOOF.ip.replaceAll('.', '\\.')} is not ${CORE1}'s`));
     await assertNothingHappened(world, before);
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { StateStore } from '../state/index.js';
+import { locationFlags, type StateStore } from '../state/index.js';
 
 /** Whose key a pin is: an inventory device, or a factory switch known only by its MAC until it is provisioned. */
 export type HostKeyOwner = { kind: 'device'; name: string } | { kind: 'factory'; mac: string };
@@ -72,10 +72,6 @@ export function isFingerprint(text: string): boolean {
 
 function ownerName(owner: HostKeyOwner): string {
   return owner.kind === 'device' ? owner.name : owner.mac;
-}
-
-function shellWord(text: string): string {
-  return /^[A-Za-z0-9._/:=+@-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
 /**
@@ -194,11 +190,10 @@ export class HostKeyStore {
     ];
   }
 
-  /** The command an operator runs to pin `seen` for `owner`, with this sites and state directory (where they are not the defaults). */
+  /** The command an operator runs to pin `seen` for `owner`, on this sites and state directory. */
   acceptCommand(owner: HostKeyOwner, seen: string): string {
-    const sites = this.sitesDir === undefined || this.sitesDir === 'baselines' ? '' : ` --sites ${shellWord(this.sitesDir)}`;
-    const state = this.state.root === 'state' ? '' : ` --state ${shellWord(this.state.root)}`;
-    return `onramp hostkeys accept ${ownerName(owner)} --fingerprint ${seen}${sites}${state}`;
+    const where = locationFlags(this.sitesDir === undefined ? { state: this.state.root } : { state: this.state.root, sites: this.sitesDir });
+    return `onramp hostkeys accept ${ownerName(owner)} --fingerprint ${seen}${where}`;
   }
 
   private async read(): Promise<PinFile> {

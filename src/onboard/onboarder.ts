@@ -5,7 +5,7 @@ import type { NativeActionSink } from '../engine/index.js';
 import { ExitCode } from '../exit-codes.js';
 import { canonicalMac, type DeviceRef, type Inventory, type Site } from '../inventory/index.js';
 import { Events, type Logger } from '../log/index.js';
-import { isSafeName, type StateStore } from '../state/index.js';
+import { isSafeName, locationFlags, type StateStore } from '../state/index.js';
 import { BackupStore } from './backups.js';
 import { ExecutionCounter } from './executions.js';
 import type { FactoryLease } from './identity.js';
@@ -61,6 +61,8 @@ export class Onboarder implements NativeActionSink {
   /** Per device key: the execution of a scheduled backup that has not started yet. */
   private readonly waitingBackups = new Map<string, number>();
   private readonly identities: VerifiedIdentities;
+  /** `--sites`/`--state` for the commands an event tells the operator to run. */
+  private readonly locationFlags: string;
   /** Leases of known devices waiting for their identity to be judged, in arrival order. */
   private admitting: Promise<void> = Promise.resolve();
 
@@ -72,6 +74,7 @@ export class Onboarder implements NativeActionSink {
     this.status = status;
     this.executions = executions;
     this.identities = new VerifiedIdentities(options.state);
+    this.locationFlags = locationFlags({ state: options.state.root, sites: options.inventory.baselinesDir });
     this.work = new DeviceWork({
       inventory: options.inventory, logger: options.logger, connector: options.connector, status,
       backups: new BackupStore(options.state, options.backupsKeep), learned: new LearnedBook(options.state),
@@ -283,7 +286,7 @@ export class Onboarder implements NativeActionSink {
         this.scheduleCheck(ref, lease, true);
         return;
       }
-      const command = `onramp devices move ${ref.device.hostname} --to ${lease.ip}`;
+      const command = `onramp devices move ${ref.device.hostname} --to ${lease.ip}${this.locationFlags}`;
       this.logger.warn(
         { event: Events.identityMismatch, device: ref.device.hostname, ip: lease.ip, mac: lease.mac, site: ref.site.name, result: 'skipped', reasons: judgement.reasons, command },
         `lease of ${ref.device.hostname} refused, nothing sent: ${judgement.reasons.join('; ')}. If the switch really moved there, run: ${command}`,
