@@ -99,6 +99,7 @@ export const VALUE_RULES: readonly ValueRule[] = [
   numberRule(/^(load-interval )(\d+)()$/, 30, 300, ['cisco-ios']),
   numberRule(/^(dot1x timeout re-authperiod )(\d+)()$/, 3600, 86_400, ['fs-s3900-r']),
   numberRule(/^(lease )(\d+)()$/, 1, 30, ['cisco-ios']),
+  numberRule(/^(bandwidth-percent )(\d+)()$/, 1, 100, ['cisco-ios']),
   {
     applies: (text, path) => /^name \S+$/.test(text) && /^vlan \d+$/.test(path.at(-1) ?? ''),
     change: (_text, context) => `name ${tag(context.rng)}`,
@@ -183,6 +184,8 @@ export const ADD_LINE_RULES: readonly AddLineRule[] = [
     (_parent, context) => `network 2001:db8:99:${between(1, 999, context.rng)}::/64`),
   addRule(3, ['cisco-nxos'], /^address-family ipv4 unicast$/, /^router bgp /,
     (_parent, context) => `network 10.99.${between(0, 255, context.rng)}.0/24`),
+  addRule(3, ['cisco-ios'], /^address-family ipv4 unicast autonomous-system \d+$/, /^router eigrp /,
+    (_parent, context) => `network 10.99.${between(0, 255, context.rng)}.0 0.0.0.255`),
   addRule(3, ['cisco-ios'], /^address-family /, /^vrf definition /,
     (_parent, context) => `route-target export 65000:${between(1, 999, context.rng)}`),
   addRule(3, ['cisco-nxos'], /^address-family /, /^vrf context /,
