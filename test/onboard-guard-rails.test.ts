@@ -25,10 +25,38 @@ function golden(hostname: string, address: string): string {
 /** What the issue's broken baseline rendered to: no hostname, no login user, no management interface. */
 const BROKEN_TEMPLATE = 'version 7.2.2\n!\nsnmp-server location {{location}}\n!\nline vty 0 7\n privilege level 4\n!\nend\n';
 
+/** A known switch whose golden config is its template: the SNMP contact is an optional section. */
+const TEMPLATE = `hostname {{hostname}}
+!
+username {{credentials.username}} privilege 4 password {{credentials.password}}
+!
+snmp-server location {{location}}
+{{#if snmp}}
+snmp-server contact {{snmp.contact}}
+{{/if}}
+!
+interface vlan77
+ ip address {{mgmtIp}} 255.255.255.0
+!
+line vty 0 7
+ privilege level 4
+!
+end
+`;
+
+/** The template as rendered for GR-TPL without `snmp`: the optional section left out. */
+function rendered(address: string): string {
+  return TEMPLATE.replace('{{hostname}}', 'GR-TPL').replace('{{credentials.username}}', 'admin').replace('{{credentials.password}}', PASSWORD)
+    .replace('{{location}}', 'guard').replace('{{mgmtIp}}', address).replace(/\{\{#if snmp\}\}\n.*\n\{\{\/if\}\}\n/, '');
+}
+
+const TPL_ADDRESS = '127.77.13.4';
+
 const switches: LabSwitchSpec[] = ['GR-BROKEN', 'GR-MOVED', 'GR-HUP'].map((hostname, index) => {
   const address = `127.77.13.${String(index + 1)}`;
   return { hostname, address, personality: 'fs-s5850', mac: `00:aa:bb:00:0a:0${String(index)}`, username: 'admin', password: PASSWORD, runningConfig: golden(hostname, address) };
 });
+switches.push({ hostname: 'GR-TPL', address: TPL_ADDRESS, personality: 'fs-s5850', mac: '00:aa:bb:00:0a:09', username: 'admin', password: PASSWORD, runningConfig: rendered(TPL_ADDRESS) });
 
 let lab: Lab;
 let dir: string;
@@ -47,7 +75,9 @@ ssh: { port: ${String(lab.port)}, timeoutMs: 5000, retries: 0, hostKeys: off }
 policy: { onDrift: report }
 vars: { location: guard }
 devices:
-${device('GR-BROKEN', ', intended: template')}${device('GR-MOVED', ', baseline: GR-MOVED.cfg')}${device('GR-HUP', ', baseline: GR-HUP.cfg')}`;
+${device('GR-BROKEN', ', intended: template')}${device('GR-MOVED', ', baseline: GR-MOVED.cfg')}${device('GR-HUP', ', baseline: GR-HUP.cfg')}\
+  - { hostname: GR-TPL, model: fs-s5850-tpl, profile: fs-s5850, ip: ${TPL_ADDRESS}, intended: template, vars: { mgmtIp: ${TPL_ADDRESS} } }
+`;
 }
 
 before(async () => {
@@ -59,6 +89,7 @@ before(async () => {
     'sites/guard/GR-MOVED.cfg': golden('GR-MOVED', '10.99.0.5'),
     'sites/guard/GR-HUP.cfg': golden('GR-HUP', lab.get('GR-HUP').address),
     'templates/fs-s5850.hbs': BROKEN_TEMPLATE,
+    'templates/fs-s5850-tpl.hbs': TEMPLATE,
   });
   const memory = memoryLogger();
   records = memory.records;
@@ -97,6 +128,24 @@ void test('the issue\'s broken config (no hostname, no username admin, no interf
   assert.equal(status?.lastEvent, Events.planRefused);
   assert.equal(status.plan?.outcome, 'refused');
   assert.match(status.message ?? '', /^plan refused: .*login-user: removes or changes user admin/);
+  assert.deepEqual(status.features, [{ name: 'config', compliant: false }]);
+});
+
+void test('intended: template: the rendered template is a known switch\'s golden config, {{#if}} sections included', async () => {
+  const sw = lab.get('GR-TPL');
+  assert.equal(await onboarder.checkHost('GR-TPL'), 0, 'without snmp the optional section renders to nothing: Configuration OK');
+  const site = join(dir, 'sites/guard/site.yaml');
+  await writeFile(site, siteYaml().replace('vars: { mgmtIp: ', 'vars: { snmp: { contact: noc@example.net }, mgmtIp: '));
+  const withContact = await createOnboarder({ sitesDir: join(dir, 'sites'), templatesDir: join(dir, 'templates'), state, logger: memoryLogger().logger });
+  try {
+    assert.equal(await withContact.checkHost('GR-TPL'), 1, 'the contact the template now renders is drift');
+    assert.equal(await withContact.checkHost('GR-TPL', { remediate: true }), 0);
+  } finally {
+    await withContact.close();
+    await writeFile(site, siteYaml());
+  }
+  assert.match(sw.runningConfig(), /^snmp-server location guard\nsnmp-server contact noc@example\.net$/m);
+  assert.deepEqual(sw.commandLog().filter((command) => command.startsWith('snmp-server')), ['snmp-server contact noc@example.net']);
 });
 
 void test('moving the management address is refused (mgmt-address), and sent once the site allows it', async () => {

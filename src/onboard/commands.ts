@@ -108,7 +108,9 @@ function statusLine(status: DeviceStatus): string {
   const note = status.message === undefined ? '' : `  ${status.message}`;
   const run = status.execution;
   const execution = run === undefined ? '' : `  execution ${String(run.id)} ${run.result} ${run.time}`;
-  return `${status.device.padEnd(24)} ${where.padEnd(20)} ${status.action.padEnd(10)} ${status.result.padEnd(12)} ${status.time}  ${status.lastEvent}${diff}${note}${execution}`;
+  const drifted = (status.features ?? []).filter((feature) => !feature.compliant).map((feature) => feature.name);
+  const features = drifted.length === 0 ? '' : `  not compliant: ${drifted.join(', ')}`;
+  return `${status.device.padEnd(24)} ${where.padEnd(20)} ${status.action.padEnd(10)} ${status.result.padEnd(12)} ${status.time}  ${status.lastEvent}${diff}${features}${note}${execution}`;
 }
 
 export async function statusCommand(options: CliOptions): Promise<number> {

@@ -1,7 +1,7 @@
 import type { ConfigDiff } from '../config/index.js';
 import { isDeviceError, type Profile } from '../device/index.js';
 import { maskSecrets } from '../config/index.js';
-import type { ComplianceScope } from '../inventory/index.js';
+import type { ComplianceScope, OnFailure } from '../inventory/index.js';
 import { Events, type Logger } from '../log/index.js';
 import { compareConfigs } from './compare.js';
 import { scopeConfig } from './compliance.js';
@@ -15,9 +15,6 @@ export interface ConfigSession {
   configure(lines: string[]): Promise<void>;
   save(): Promise<void>;
 }
-
-/** What a push does after a rejected line: type the inverse of what was applied, or leave it for a person. */
-export type OnFailure = 'rollback' | 'leave';
 
 export interface PushRequest {
   session: ConfigSession;
