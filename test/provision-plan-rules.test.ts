@@ -121,3 +121,34 @@ void test('a setting named by two captures: an ACL applied inbound is replaced, 
   const intended = 'interface Gi0/1\n ip access-group NEW in\n ip access-group OUT out\n';
   assert.deepEqual(lines(intended, running), ['interface Gi0/1', 'ip access-group NEW in', 'exit']);
 });
+
+void test('vlan lists are sets: only the numbers added and removed are typed, never `no` of the old list', () => {
+  const bdcom = getProfile('fs-s3900-r');
+  const running = 'vlan 1,10-20,30\n!\nvlan 15\n name users\n!\n';
+  const intended = 'vlan 1,10-14,16-22,30\n!\n';
+  const plan = planRemediation(intended, running, bdcom);
+  // vlan 15 keeps existing only if the list says so: here it goes, with its block.
+  assert.deepEqual(plan.lines, ['vlan 21-22', 'no vlan 15']);
+  assert.deepEqual(plan.rollback, ['vlan 15', 'name users', 'exit', 'no vlan 21-22']);
+});
+
+void test('a named vlan block whose number a vlan list already creates only gets its settings', () => {
+  const bdcom = getProfile('fs-s3900-r');
+  const running = 'vlan 1-4094\n!\n';
+  const intended = 'vlan 1-4094\n!\nvlan 962\n name cameras\n!\n';
+  const plan = planRemediation(intended, running, bdcom);
+  assert.deepEqual(plan.lines, ['vlan 962', 'name cameras', 'exit']);
+  assert.deepEqual(plan.rollback, ['vlan 962', 'no name cameras', 'exit']);
+  assert.deepEqual(planRemediation(running, intended, bdcom).lines, ['vlan 962', 'no name cameras', 'exit']);
+});
+
+void test('section exits follow the section around them: exit-address-family under router bgp, exit under an NX-OS neighbor', () => {
+  const running = 'router bgp 65000\n neighbor 10.0.0.2\n  remote-as 65001\n';
+  const intended = `${running}  address-family ipv4 unicast\n   send-community\n address-family ipv4 unicast\n  network 10.0.0.0/8\n`;
+  assert.deepEqual(lines(intended, running), [
+    'router bgp 65000',
+    'neighbor 10.0.0.2', 'address-family ipv4 unicast', 'send-community', 'exit', 'exit',
+    'address-family ipv4 unicast', 'network 10.0.0.0/8', 'exit-address-family',
+    'exit',
+  ]);
+});

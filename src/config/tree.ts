@@ -5,7 +5,7 @@
  */
 
 export interface ConfigNode {
-  /** The line with surrounding blanks trimmed. */
+  /** The line with surrounding blanks trimmed and inner runs of blanks made one space. */
   text: string;
   /** Lines inside this one's section, in the order the config printed them. */
   children: ConfigNode[];
@@ -96,7 +96,8 @@ export function parseConfigTree(text: string, syntax: TreeSyntax): ConfigNode[] 
 
   for (const raw of text.replace(/\r\n?/g, '\n').split('\n')) {
     const line = raw.trimEnd();
-    const trimmed = line.trim();
+    // Runs of blanks inside a line are alignment (IOS prints `deny   ip any any`): one space means the same.
+    const trimmed = line.trim().replace(/\s+/g, ' ');
     const indent = indentOf(line);
     if (trimmed === '') {
       closeFlat();

@@ -71,10 +71,21 @@ export interface RemediationRules {
    * whose order matters are the tree syntax's `orderedSections`.
    */
   orderedGroups: readonly RegExp[];
+  /**
+   * Lines that create numbered objects by list, with the keyword and the
+   * list as captures (`/^(vlan) ([\d,-]+)$/` for `vlan 1,10-20`): compared
+   * as sets, so a changed list types only the numbers added and the numbers
+   * removed, never `no` of the whole old list.
+   */
+  numberLists: readonly RegExp[];
   /** When each kind of top-level line is typed: objects before their users, management and login last. */
   order: readonly OrderRule[];
-  /** The line that leaves a section, by its opener (`address-family …` → `exit-address-family`); otherwise `exit`. */
-  sectionExits: readonly { match: RegExp; exit: string }[];
+  /**
+   * The line that leaves a section, by its opener and, with `under`, the
+   * section around it (`address-family …` under `router bgp` →
+   * `exit-address-family`; under an NX-OS `neighbor`, `exit`); otherwise `exit`.
+   */
+  sectionExits: readonly { match: RegExp; under?: RegExp; exit: string }[];
 }
 
 export interface Profile {

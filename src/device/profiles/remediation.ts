@@ -73,7 +73,6 @@ export const IOS_LIKE_REMEDIATION: RemediationRules = {
     /^((?:ip )?vrf (?:member|forwarding))\s/,
     /^(ip access-group) \S+ (in|out)$/,
     /^(service-policy) (?:type \S+ )?(input|output) \S+$/,
-    /^(storm-control (?:broadcast|multicast|unicast))\s/,
     /^(channel-group)\s/,
     /^(encapsulation)\s/,
     /^(spanning-tree(?: mst \S+| vlan \S+)? priority)\s/,
@@ -95,8 +94,9 @@ export const IOS_LIKE_REMEDIATION: RemediationRules = {
     /^interface\s+vlan\s?1$/i,
   ],
   orderedGroups: [/^(access-list \S+)\s/, /^(ip prefix-list \S+)\s/, /^(ipv6 prefix-list \S+)\s/],
+  numberLists: [/^(vlan) ([\d,-]+)$/],
   order: ORDER,
-  sectionExits: [{ match: /^address-family\b/, exit: 'exit-address-family' }],
+  sectionExits: [{ match: /^address-family\b/, under: /^(?:router (?:bgp|eigrp|ospfv3)|vrf definition)\b/, exit: 'exit-address-family' }],
 };
 
 /** The tree syntax of the IOS-like families: the common one plus their volatile lines. */

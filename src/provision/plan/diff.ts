@@ -1,6 +1,7 @@
 import { sameConfig, type ConfigNode } from '../../config/index.js';
 import type { RemediationRules } from '../../device/index.js';
 import { emptyKept, keptWhenAbsent, negateLine, orderedGroup, settingKey, typedNode } from './rules.js';
+import { numberListChanges, splitNumberLists, withListMembers } from './number-lists.js';
 import type { PlanChange } from './types.js';
 
 /** A change as the diff finds it, before it is ranked. */
@@ -26,7 +27,7 @@ function addition(node: ConfigNode, path: readonly string[], undo: readonly stri
 }
 
 function removal(node: ConfigNode, path: readonly string[], ctx: DiffContext, retyped: boolean): FoundChange {
-  return { path, command: negateLine(node.text, ctx.rules), action: 'remove', replaces: node.text, undo: typedNode(node, ctx.rules), opens: false, retyped };
+  return { path, command: negateLine(node.text, ctx.rules), action: 'remove', replaces: node.text, undo: typedNode(node, path, ctx.rules), opens: false, retyped };
 }
 
 function isOrdered(line: string, ctx: DiffContext): boolean {
@@ -112,11 +113,16 @@ function pair(wanted: readonly ConfigNode[], running: readonly ConfigNode[], rul
  */
 export function diffSection(want: readonly ConfigNode[], have: readonly ConfigNode[], path: readonly string[], ctx: DiffContext, out: FoundChange[] = []): FoundChange[] {
   const { rules } = ctx;
-  const wanted = splitGroups(want, rules);
-  const running = splitGroups(have, rules);
+  const wantedLists = splitNumberLists(want, rules);
+  const runningLists = splitNumberLists(have, rules);
+  const wanted = splitGroups(withListMembers(wantedLists.rest, wantedLists.lists, runningLists.rest), rules);
+  const running = splitGroups(withListMembers(runningLists.rest, runningLists.lists, wantedLists.rest), rules);
   const { pairs, unmatched } = pair(wanted.rest, running.rest, rules);
   for (const node of unmatched) if (!keptWhenAbsent(node.text, rules)) out.push(removal(node, path, ctx, false));
   if (wanted.groups.size > 0 || running.groups.size > 0) out.push(...groupChanges(wanted.groups, running.groups, path, ctx));
+  if (wantedLists.lists.size > 0 || runningLists.lists.size > 0) {
+    out.push(...numberListChanges(wantedLists.lists, runningLists.lists, [...wanted.rest, ...running.rest], path, rules));
+  }
   for (const pairing of pairs) {
     const { node } = pairing;
     if ('same' in pairing) {

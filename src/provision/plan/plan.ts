@@ -5,6 +5,11 @@ import { rankOf, sectionExit } from './rules.js';
 import { typeSteps, type TypedStep } from './typed.js';
 import type { PlanChange, RemediationPlan } from './types.js';
 
+/** How `RemediationPlan.sectionExits` names a section: its openers from the top, one per line. */
+function sectionKey(section: readonly string[]): string {
+  return section.join('\n');
+}
+
 function ranked(found: readonly FoundChange[], rules: RemediationRules): FoundChange[] {
   const rank = (change: FoundChange): number => {
     const top = change.path[0] ?? change.replaces ?? change.command;
@@ -46,9 +51,14 @@ export function planRemediation(intended: string, running: string, profile: Prof
     replaces === undefined ? { path, command, action, undo } : { path, command, action, replaces, undo });
   const sectionExits = new Map<string, string>();
   for (const change of changes) {
-    for (const opener of [...change.path, change.command]) if (!sectionExits.has(opener)) sectionExits.set(opener, sectionExit(opener, rules));
+    const sections = [...change.path, change.command];
+    for (let depth = 1; depth <= sections.length; depth++) {
+      const section = sections.slice(0, depth);
+      const key = sectionKey(section);
+      if (!sectionExits.has(key)) sectionExits.set(key, sectionExit(section, rules));
+    }
   }
-  const exitOf = (opener: string): string => sectionExits.get(opener) ?? 'exit';
+  const exitOf = (section: readonly string[]): string => sectionExits.get(sectionKey(section)) ?? 'exit';
   return {
     changes,
     lines: typeSteps(forwardSteps(changes), exitOf).lines,
@@ -63,7 +73,7 @@ export function planRemediation(intended: string, running: string, profile: Prof
  * every change typed so far, newest first, from the top level.
  */
 export function rollbackOfApplied(plan: RemediationPlan, appliedLines: number): string[] {
-  const exitOf = (opener: string): string => plan.sectionExits.get(opener) ?? 'exit';
+  const exitOf = (section: readonly string[]): string => plan.sectionExits.get(sectionKey(section)) ?? 'exit';
   const { stepOf } = typeSteps(forwardSteps(plan.changes), exitOf);
   const applied = new Set(stepOf.slice(0, appliedLines).filter((step) => step >= 0));
   return typeSteps(undoSteps(plan.changes.filter((_, index) => applied.has(index))), exitOf).lines;

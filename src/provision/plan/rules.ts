@@ -28,14 +28,19 @@ export function negateLine(line: string, rules: RemediationRules): string {
   return rewrite === undefined ? rules.negationPrefix + line : line.replace(rewrite.match, rewrite.command);
 }
 
-export function sectionExit(opener: string, rules: RemediationRules): string {
-  return rules.sectionExits.find((rule) => rule.match.test(opener))?.exit ?? 'exit';
+/** The line that leaves the innermost section of `path` (its opener is the last entry, its parent's the one before). */
+export function sectionExit(path: readonly string[], rules: RemediationRules): string {
+  const opener = path.at(-1) ?? '';
+  const parent = path.at(-2);
+  const rule = rules.sectionExits.find((candidate) => candidate.match.test(opener) && (candidate.under === undefined || (parent !== undefined && candidate.under.test(parent))));
+  return rule?.exit ?? 'exit';
 }
 
-/** A node as typed from its own level: the line, then its section's lines and the section's exit. */
-export function typedNode(node: ConfigNode, rules: RemediationRules): string[] {
+/** A node as typed from its own level (inside `path`): the line, then its section's lines and the section's exit. */
+export function typedNode(node: ConfigNode, path: readonly string[], rules: RemediationRules): string[] {
   if (node.children.length === 0) return [node.text];
-  return [node.text, ...node.children.flatMap((child) => typedNode(child, rules)), sectionExit(node.text, rules)];
+  const inside = [...path, node.text];
+  return [node.text, ...node.children.flatMap((child) => typedNode(child, inside, rules)), sectionExit(inside, rules)];
 }
 
 export function keptWhenAbsent(line: string, rules: RemediationRules): boolean {

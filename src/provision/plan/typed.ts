@@ -16,13 +16,14 @@ export interface TypedLines {
  * out of sections the next one is not in, and the entries into its own;
  * at the end, exits back to the top level.
  */
-export function typeSteps(steps: readonly TypedStep[], exitOf: (opener: string) => string): TypedLines {
+export function typeSteps(steps: readonly TypedStep[], exitOf: (section: readonly string[]) => string): TypedLines {
   const lines: string[] = [];
   const stepOf: number[] = [];
   const current: string[] = [];
   const leaveTo = (depth: number): void => {
     while (current.length > depth) {
-      lines.push(exitOf(current.pop() as string));
+      lines.push(exitOf(current));
+      current.pop();
       stepOf.push(-1);
     }
   };

@@ -18,6 +18,6 @@ export interface RemediationPlan {
   lines: readonly string[];
   /** Typed after `lines`, from the top level, restores the running config. */
   rollback: readonly string[];
-  /** The line that leaves each section the plan enters (`exit`, `exit-address-family`…), for rollbackOfApplied. */
+  /** The line that leaves each section the plan enters (`exit`, `exit-address-family`…), by its openers joined with newlines; for rollbackOfApplied. */
   sectionExits: ReadonlyMap<string, string>;
 }
