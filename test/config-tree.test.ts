@@ -116,3 +116,8 @@ void test('sameConfig ignores sibling order except inside ordered sections', () 
   assert.equal(sameConfig(a, c, syntax), false);
   assert.equal(sameConfig(a, a.slice(1), syntax), false);
 });
+
+void test('runs of blanks inside a line are alignment: IOS\'s `deny   ip` is `deny ip`', () => {
+  const syntax = getProfile('cisco-ios').tree;
+  assert.deepEqual(parseConfigTree('ip access-list extended IN\n deny   ip any any log\n', syntax), [section('ip access-list extended IN', leaf('deny ip any any log'))]);
+});
