@@ -27,24 +27,11 @@ interface KnownFailure {
  */
 const KNOWN_FAILURES: readonly KnownFailure[] = [
   {
-    reason: 'planner: FSOS 2.x\'s VLAN list line (`vlan 1,1101,1201,1310-1311`) is typed anew and the old one negated: `no vlan 1,1101,…` deletes every VLAN',
+    reason: 'no NX-OS profile or lab personality: NX-OS configs are played as IOS, which knows neither Ethernet1/N nor nve1',
     cases: {
-      'fs-s3900-r/s3400-48t4sp-access.cfg': ['add-section#1', 'delete-section#1', 'combined#1', 'add-section#2', 'delete-section#2', 'add-section#3', 'delete-section#3'],
-    },
-  },
-  {
-    reason: 'planner: the rollback of a new `vlan N` block types `no vlan N`, deleting a VLAN the switch\'s `vlan 1-4094` list line already had',
-    cases: {
-      'fs-s3900-r/bdcom-2.2.0c-aggregation.cfg': ['add-section#1', 'combined#1', 'add-section#2', 'add-section#3'],
-      'fs-s3900-r/bdcom-2.2.0d-100g-distribution.cfg': ['add-section#1', 'combined#1', 'add-section#2', 'add-section#3'],
-    },
-  },
-  {
-    reason: 'no NX-OS profile or lab personality: NX-OS configs are played as IOS, which knows neither Ethernet1/N nor nve1, and types `exit-address-family` where NX-OS has none',
-    cases: {
-      'cisco-nxos/n9kv-9.3-evpn-leaf.cfg': ['add-line-depth-2#1', 'add-section#1', 'delete-section#1', 'combined#1', 'add-line-depth-2#2', 'delete-section#2', 'combined#2', 'add-line-depth-2#3', 'add-line-depth-3#3', 'delete-section#3', 'combined#3'],
-      'cisco-nxos/n9kv-9.3-multisite-bgw.cfg': ['add-line-depth-2#1', 'delete-line-depth-2#1', 'add-section#1', 'delete-section#1', 'combined#1', 'add-line-depth-2#2', 'delete-line-depth-2#2', 'add-line-depth-3#2', 'delete-section#2', 'add-line-depth-2#3', 'delete-line-depth-2#3', 'delete-section#3', 'combined#3'],
-      'cisco-nxos/n9kv-9.3-vxlan-leaf.cfg': ['change-value#1', 'add-line-depth-2#1', 'add-section#1', 'delete-section#1', 'combined#1', 'change-value#2', 'add-line-depth-2#2', 'delete-line-depth-2#2', 'add-line-depth-3#2', 'delete-section#2', 'change-value#3', 'add-line-depth-2#3', 'delete-line-depth-2#3', 'delete-section#3', 'combined#3'],
+      'cisco-nxos/n9kv-9.3-evpn-leaf.cfg': ['add-line-depth-2#1', 'delete-section#1', 'combined#1', 'add-line-depth-2#2', 'delete-section#2', 'combined#2', 'add-line-depth-2#3', 'add-line-depth-3#3', 'delete-section#3', 'combined#3'],
+      'cisco-nxos/n9kv-9.3-multisite-bgw.cfg': ['add-line-depth-2#1', 'delete-line-depth-2#1', 'delete-section#1', 'combined#1', 'add-line-depth-2#2', 'delete-line-depth-2#2', 'add-line-depth-3#2', 'add-line-depth-2#3', 'delete-line-depth-2#3', 'combined#3'],
+      'cisco-nxos/n9kv-9.3-vxlan-leaf.cfg': ['change-value#1', 'add-line-depth-2#1', 'delete-section#1', 'combined#1', 'change-value#2', 'add-line-depth-2#2', 'delete-line-depth-2#2', 'add-line-depth-3#2', 'delete-section#2', 'change-value#3', 'add-line-depth-2#3', 'delete-line-depth-2#3', 'delete-section#3', 'combined#3'],
     },
   },
   {
@@ -68,11 +55,11 @@ const KNOWN_FAILURES: readonly KnownFailure[] = [
   {
     reason: 'lab: IOS prints ACL entries aligned (`deny   ip …`, `20 deny   any`); the lab prints them with one space, so the config reached is not the one the switch would show',
     cases: {
-      'cisco-ios/c9200l-24p-4g-access.cfg': ['combined#1', 'delete-section#2', 'delete-section#3'],
+      'cisco-ios/c9200l-24p-4g-access.cfg': ['combined#1'],
       'cisco-ios/iol-15.4-bgp-ospf-edge.cfg': ['add-section#3'],
       'cisco-ios/iol-15.4-eigrp-named.cfg': ['add-section#3'],
       'cisco-ios/iosv-15.9-hsrp-edge.cfg': ['add-section#3'],
-      'cisco-ios/router-12.4-cbwfq.cfg': ['delete-line-depth-2#1', 'delete-section#1', 'delete-line-depth-2#2', 'delete-line-depth-2#3', 'add-section#3'],
+      'cisco-ios/router-12.4-cbwfq.cfg': ['delete-section#1', 'delete-line-depth-2#2', 'delete-line-depth-2#3', 'add-section#3'],
       'cisco-ios/router-bgp-dual-stack.cfg': ['combined#1', 'add-section#3'],
     },
   },
@@ -94,13 +81,6 @@ const KNOWN_FAILURES: readonly KnownFailure[] = [
     reason: 'lab or planner: the 12.0 switch printed a bare `description`; the rollback types it back and the lab refuses it as incomplete',
     cases: {
       'cisco-ios/c2900xl-12.0-access.cfg': ['delete-line-depth-2#1'],
-    },
-  },
-  {
-    reason: 'lab: a new `storm-control broadcast threshold N` / `storm-control multicast pps N` is added beside the old value instead of replacing it',
-    cases: {
-      'fs-s3900-r/s3400-48t4sp-access.cfg': ['change-value#3'],
-      'fs-s5850/s5850-48b8c-metro.cfg': ['change-value#1', 'change-value#2', 'change-value#3'],
     },
   },
   {

@@ -152,3 +152,14 @@ void test('section exits follow the section around them: exit-address-family und
     'exit',
   ]);
 });
+
+void test('EIGRP named mode, four levels: af-interface and topology have their own exits', () => {
+  const running = 'router eigrp CORP\n address-family ipv4 unicast autonomous-system 100\n  af-interface Gi0/1\n   hello-interval 5\n  exit-af-interface\n  topology base\n   variance 2\n  exit-af-topology\n exit-address-family\n';
+  const intended = running.replace('hello-interval 5', 'hello-interval 10').replace('variance 2', 'variance 3');
+  assert.deepEqual(lines(intended, running), [
+    'router eigrp CORP', 'address-family ipv4 unicast autonomous-system 100',
+    'af-interface Gi0/1', 'no hello-interval 5', 'hello-interval 10', 'exit-af-interface',
+    'topology base', 'no variance 2', 'variance 3', 'exit-af-topology',
+    'exit-address-family', 'exit',
+  ]);
+});

@@ -96,7 +96,12 @@ export const IOS_LIKE_REMEDIATION: RemediationRules = {
   orderedGroups: [/^(access-list \S+)\s/, /^(ip prefix-list \S+)\s/, /^(ipv6 prefix-list \S+)\s/],
   numberLists: [/^(vlan) ([\d,-]+)$/],
   order: ORDER,
-  sectionExits: [{ match: /^address-family\b/, under: /^(?:router (?:bgp|eigrp|ospfv3)|vrf definition)\b/, exit: 'exit-address-family' }],
+  sectionExits: [
+    { match: /^address-family\b/, under: /^(?:router (?:bgp|eigrp|ospfv3)|vrf definition)\b/, exit: 'exit-address-family' },
+    // EIGRP named mode: router eigrp NAME → address-family → af-interface / topology.
+    { match: /^af-interface\b/, exit: 'exit-af-interface' },
+    { match: /^topology\b/, under: /^address-family\b/, exit: 'exit-af-topology' },
+  ],
 };
 
 /** The tree syntax of the IOS-like families: the common one plus their volatile lines. */
