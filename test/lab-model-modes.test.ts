@@ -69,6 +69,9 @@ void describe('config mode keeps a stack of sections of any depth', () => {
       'remote-as 64600',
       'address-family l2vpn evpn',
       'send-community extended',
+      // NX-OS prints none; IOS-style plans type it, and it leaves the address family only.
+      'exit-address-family',
+      'update-source loopback0',
       'neighbor 10.1.1.2',
       'remote-as 64600',
     ]);
@@ -77,6 +80,7 @@ void describe('config mode keeps a stack of sections of any depth', () => {
       '  remote-as 64600',
       '  address-family l2vpn evpn',
       '   send-community extended',
+      '  update-source loopback0',
       ' neighbor 10.1.1.2',
       '  remote-as 64600',
     ]);

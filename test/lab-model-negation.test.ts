@@ -31,6 +31,16 @@ void describe('no X removes what X configured', () => {
     });
   }
 
+  void it('cisco-ios: no of a switchport setting restores its default and prints nothing', () => {
+    const running = applied('cisco-ios', factoryConfig('cisco-ios'), [
+      'interface Gi1/0/3', 'switchport access vlan 3', 'switchport nonegotiate', 'switchport trunk encapsulation dot1q', 'exit',
+    ]);
+    const config = applied('cisco-ios', running.join('\n'), [
+      'interface Gi1/0/3', 'no switchport access vlan', 'no switchport nonegotiate', 'no switchport trunk encapsulation dot1q',
+    ]);
+    assert.deepEqual(section(config, 'interface GigabitEthernet1/0/3'), []);
+  });
+
   void it('cisco-ios: no router bgp and no ip access-list extended remove the whole section', () => {
     const running = applied('cisco-ios', factoryConfig('cisco-ios'), [
       'router bgp 1', 'neighbor 10.0.0.2 remote-as 2', 'address-family ipv4', 'neighbor 10.0.0.2 activate', 'exit-address-family', 'exit',

@@ -35,7 +35,7 @@ void describe('what the family does not accept is refused with its marker, and c
     });
 
     void it(`${family}: a command missing its value is incomplete`, () => {
-      const refused = refusal(family, factoryConfig(family), [spell.port, 'description']);
+      const refused = refusal(family, factoryConfig(family), [spell.port, 'speed']);
       assert.equal(refused.message, personality(family).incomplete.filter((l) => l !== '').join('\n'));
     });
   }

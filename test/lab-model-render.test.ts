@@ -26,6 +26,18 @@ void describe('show running-config prints the tree as the family does', () => {
     assert.equal(applyConfigCommands(text, [], 'fs-s5850').config, `${body.join('\n')}\n`);
   });
 
+  void it('cisco-ios: ACL entries keep the order and the spacing they were typed with, numbered ones go by number', () => {
+    const config = applied('cisco-ios', '', [
+      'ip access-list extended EDGE', 'remark first', 'deny   ip host 10.0.0.1 any', 'remark second', 'permit ip any any', 'exit',
+      'ip access-list standard 5', '20 deny   any', '10 permit 10.0.0.0 0.0.0.255',
+    ]);
+    assert.deepEqual(config, [
+      'ip access-list extended EDGE', ' remark first', ' deny   ip host 10.0.0.1 any', ' remark second', ' permit ip any any',
+      '!',
+      'ip access-list standard 5', ' 10 permit 10.0.0.0 0.0.0.255', ' 20 deny   any', '',
+    ]);
+  });
+
   void it('cisco-ios: address families print their exit-address-family; fs-s3900-r: bare VLANs only in the list line', () => {
     const ios = applied('cisco-ios', '', ['router bgp 1', 'address-family ipv6', 'network 2001:db8::/32']);
     assert.deepEqual(ios, ['router bgp 1', ' address-family ipv6', '  network 2001:db8::/32', ' exit-address-family', '']);

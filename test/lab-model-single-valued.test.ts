@@ -21,11 +21,11 @@ void describe('a setting that holds one value takes the new value in place', () 
       const vlan = ACCESS_VLAN[family];
       const config = applied(family, factoryConfig(family), [
         spell.port,
-        'description first', 'switchport mode trunk', `${vlan} 10`, 'mtu 1500', 'speed 100',
-        'description second', 'switchport mode access', `${vlan} 20`, 'mtu 9000', 'speed 1000',
+        'description first', 'switchport mode trunk', `${vlan} 10`, 'mtu 1500', 'speed 100', 'storm-control broadcast pps 1000',
+        'description second', 'switchport mode access', `${vlan} 20`, 'mtu 9000', 'speed 1000', 'storm-control broadcast pps 200',
       ]);
       assert.deepEqual(section(config, spell.portPrinted), [
-        ' description second', ' switchport mode access', ` ${vlan} 20`, ' mtu 9000', ' speed 1000',
+        ' description second', ' switchport mode access', ` ${vlan} 20`, ' mtu 9000', ' speed 1000', ' storm-control broadcast pps 200',
       ]);
     });
 

@@ -24,6 +24,8 @@ type Match =
 const ALONE = new Set([
   'shutdown', 'switchport', 'login', 'exec', 'keepalive', 'full-duplex', 'half-duplex', 'bundle-enable', 'autostate',
   'transceiver-monitor', 'boot-start-marker', 'boot-end-marker', 'hidekeys', 'match', 'cdp', 'lldp', 'overlay',
+  // IOS 12.0 prints (and so takes back) a description with no text.
+  'description',
 ]);
 
 /** Words after which a number or list is a VLAN id. */
@@ -48,7 +50,13 @@ function badVlanArgument(cmd: readonly Word[]): ConfigOutcome | undefined {
 }
 
 /** What a command means in a section of `kind`; undefined when the section does not know it. */
-function resolveIn(family: DeviceFamily, kind: string, cmd: readonly Word[], above: readonly string[]): Match | 'ambiguous' | undefined {
+function resolveIn(
+  family: DeviceFamily,
+  kind: string,
+  line: string,
+  cmd: readonly Word[],
+  above: readonly string[],
+): Match | 'ambiguous' | undefined {
   const section = sectionKind(family, kind);
   const [first, ...rest] = cmd;
   if (first === undefined) return undefined;
@@ -58,7 +66,8 @@ function resolveIn(family: DeviceFamily, kind: string, cmd: readonly Word[], abo
     if (resolved === undefined || resolved === 'ambiguous') return resolved;
     keyword = resolved;
   }
-  const text = [keyword, ...rest.map((w) => w.text)].join(' ');
+  // The switch keeps the spacing inside a command as typed (IOS aligns `deny   ip` in ACLs, `match ip precedence 2  3`).
+  const text = `${keyword}${line.slice(first.start + first.text.length).trimEnd()}`;
   if (kind === 'global' && keyword === 'interface') {
     if (rest.length === 0) return { type: 'refused', outcome: { kind: 'incomplete' } };
     const parsed = family.parseInterface(rest.map((w) => w.text));
@@ -128,7 +137,7 @@ export function applyConfigLine(
   if (cmd.length === 0) return { kind: 'incomplete' };
   // As on IOS, a command the current section does not know is tried in the sections around it, innermost first.
   for (let depth = path.length; depth >= 0; depth--) {
-    const match = resolveIn(family, kinds[depth] ?? 'global', cmd, kinds.slice(0, depth));
+    const match = resolveIn(family, kinds[depth] ?? 'global', line, cmd, kinds.slice(0, depth));
     if (match === undefined) continue;
     if (match === 'ambiguous') return { kind: 'ambiguous' };
     if (match.type === 'refused') return match.outcome;
@@ -153,8 +162,8 @@ interface Edit {
 }
 
 function sameSection(family: DeviceFamily, existing: string, text: string): boolean {
-  const name = interfaceName(family, text);
-  if (name !== undefined) return interfaceName(family, existing) === name;
+  const name = interfaceName(family, text)?.toLowerCase();
+  if (name !== undefined) return interfaceName(family, existing)?.toLowerCase() === name;
   const e = words(existing);
   const t = words(text);
   return e.length === t.length && sameLeadingWords(e, t, t.length);
@@ -182,13 +191,16 @@ function openSection(
     if (found !== undefined) found.children = [];
     return { kind: 'ok', path: base };
   }
-  // A section that holds one value (`police` in a class) takes the new value in place.
-  let node = found ?? siblings.find((n) => sameSetting(n.text, match.text, family.grammar.usernameKeyLength));
+  let node = found;
   if (node === undefined) {
-    node = { text: match.text, children: [] };
-    insertNode(siblings, node, edit.topLevel, family.grammar);
+    // A section that holds one value (`police` in a class) takes the new value in place.
+    node = siblings.find((n) => sameSetting(n.text, match.text, family.grammar.usernameKeyLength));
+    if (node === undefined) {
+      node = { text: match.text, children: [] };
+      insertNode(siblings, node, edit.topLevel, family.grammar);
+    }
+    node.text = match.text;
   }
-  node.text = match.text;
   if (vlan !== undefined) addToVlanList(siblings, [Number(vlan)], family.grammar);
   return { kind: 'ok', path: [...base, { node, kind: match.kind, prompt: sectionKind(family, match.kind).prompt }] };
 }
@@ -196,7 +208,8 @@ function openSection(
 function printedNegation(family: DeviceFamily, ws: readonly string[]): PrintedNegation | undefined {
   return family.grammar.printedNegations.find((n) => {
     const feature = words(n.feature);
-    return feature.length <= ws.length && feature.every((w, i) => w === ws[i]?.toLowerCase());
+    const fits = n.withArguments === true ? feature.length <= ws.length : feature.length === ws.length;
+    return fits && feature.every((w, i) => w === ws[i]?.toLowerCase());
   });
 }
 
@@ -227,8 +240,7 @@ function applySetting(edit: Edit, text: string, action: 'set' | 'no' | 'default'
   if (action === 'set') {
     keep((n) => !cancelledBy(n, ws));
     // The default state of a default-on feature prints nothing (`service pad`, `switchport`).
-    const negation = printedNegation(family, ws);
-    if (negation !== undefined && !negation.positivePrinted && words(negation.feature).length === ws.length) return;
+    if (printedNegation(family, ws)?.positivePrinted === false) return;
     const existing = edit.siblings.find((n) => n.children.length === 0 && sameSetting(n.text, text, usernameKey));
     if (existing !== undefined) existing.text = text;
     else insertNode(edit.siblings, { text, children: [] }, topLevel, family.grammar);

@@ -32,6 +32,8 @@ export interface SectionKind {
 export interface PrintedNegation {
   /** The words after `no`, e.g. `ip domain-lookup`. */
   feature: string;
+  /** The feature takes arguments, each printed as its own `no` line (`no spanning-tree vlan 10`, `no username guest`). */
+  withArguments?: boolean;
   /** The positive form is printed too (`aaa new-model`); else it is the default and prints nothing (`service pad`). */
   positivePrinted: boolean;
 }

@@ -49,25 +49,37 @@ export class RunningConfig {
   }
 }
 
+/** `10 permit …`, `vlan 20 name x`: lines a switch lists by their number. */
+function listNumber(text: string): number | undefined {
+  const match = /^(?:(\d+)\s|vlan\s+(\d+)\b)/i.exec(text);
+  const number = match?.[1] ?? match?.[2];
+  return number === undefined ? undefined : Number(number);
+}
+
 /**
- * Where a new line goes among its siblings: after the last one with the same
- * first word (sections among themselves in natural order), else by the
- * family's order of top-level words.
+ * Where a new line goes among its siblings. Inside a section a line goes last
+ * (ACL entries and policy classes match in the order typed), or by its number
+ * (`10 permit …`, VLANs of a VLAN database). At the top level it goes after
+ * the last line with the same first word (sections among themselves in
+ * natural order, as interfaces and VLANs print), else by the family's order
+ * of top-level words.
  */
 export function insertNode(siblings: ConfigNode[], node: ConfigNode, topLevel: boolean, grammar: FamilyGrammar): void {
+  if (!topLevel) {
+    const number = listNumber(node.text);
+    const sequenced = /^\d/.test(node.text);
+    const before = number === undefined
+      ? -1
+      : siblings.findIndex((n) => (listNumber(n.text) ?? -1) > number && /^\d/.test(n.text) === sequenced);
+    siblings.splice(before === -1 ? siblings.length : before, 0, node);
+    return;
+  }
   const first = firstWord(node.text);
   const same = siblings.flatMap((n, i) => (firstWord(n.text) === first ? [i] : []));
   if (same.length > 0) {
-    // Top-level sections (interfaces, VLANs) print in natural order; inside a section, classes and
-    // entries keep the order they were typed in, which is the order they match in.
-    const sorted = topLevel && (node.children.length > 0 || same.some((i) => (siblings[i]?.children.length ?? 0) > 0));
-    const numbered = same.every((i) => /^\S+ \d+\b/.test(siblings[i]?.text ?? '')) && /^\S+ \d+\b/.test(node.text);
-    const after = sorted || numbered ? same.find((i) => naturalCompare(siblings[i]?.text ?? '', node.text) > 0) : undefined;
+    const sorted = node.children.length > 0 || same.some((i) => (siblings[i]?.children.length ?? 0) > 0);
+    const after = sorted ? same.find((i) => naturalCompare(siblings[i]?.text ?? '', node.text) > 0) : undefined;
     siblings.splice(after ?? (same.at(-1) ?? 0) + 1, 0, node);
-    return;
-  }
-  if (!topLevel) {
-    siblings.push(node);
     return;
   }
   const rank = (word: string): number => {

@@ -31,7 +31,8 @@ const TWO_WORDS = new Set([
   'ip mtu', 'ipv6 mtu', 'shape average', 'spanning-tree priority', 'spanning-tree portfast', 'spanning-tree cost',
   'spanning-tree port-priority', 'ip helper-address', 'management route', 'dns domain', 'ip name-server',
   'service-policy input', 'service-policy output', 'spanning-tree hello-time', 'spanning-tree max-age',
-  'spanning-tree forward-time', 'switchport voice', 'storm-control action', 'snmp-server engine-id',
+  'spanning-tree forward-time', 'switchport voice', 'storm-control action', 'storm-control broadcast',
+  'storm-control multicast', 'storm-control unicast', 'snmp-server engine-id',
 ]);
 
 /** Settings known by their first three words. */

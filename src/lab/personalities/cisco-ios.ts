@@ -24,6 +24,33 @@ export function iosTime(d: Date): string {
   return `${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} UTC ${DAYS[d.getUTCDay()] ?? ''} ${MONTHS[d.getUTCMonth()] ?? ''} ${d.getUTCDate()} ${d.getUTCFullYear()}`;
 }
 
+const SLOT_PORT = /^\d{1,2}(?:\/\d{1,3}){1,3}(?:\.\d{1,5})?$/;
+const NUMBER = /^\d{1,5}(?:\.\d{1,5})?$/;
+
+/** IOS, IOS-XE and NX-OS interface types, in the order an abbreviation is tried. */
+const IOS_INTERFACES = [
+  { name: 'GigabitEthernet', numbers: SLOT_PORT },
+  { name: 'FastEthernet', numbers: SLOT_PORT },
+  { name: 'TenGigabitEthernet', numbers: SLOT_PORT },
+  { name: 'TwentyFiveGigE', numbers: SLOT_PORT },
+  { name: 'FortyGigabitEthernet', numbers: SLOT_PORT },
+  { name: 'HundredGigE', numbers: SLOT_PORT },
+  { name: 'AppGigabitEthernet', numbers: SLOT_PORT },
+  { name: 'Ethernet', numbers: SLOT_PORT },
+  { name: 'Port-channel', numbers: NUMBER },
+  { name: 'Vlan', numbers: /^([1-9]\d{0,2}|[1-3]\d{3}|40[0-8]\d|409[0-4])$/ },
+  { name: 'Loopback', numbers: /^\d{1,10}$/ },
+  { name: 'Null', numbers: /^0$/ },
+  { name: 'Tunnel', numbers: NUMBER },
+  { name: 'ATM', numbers: SLOT_PORT },
+  { name: 'Serial', numbers: SLOT_PORT },
+  { name: 'Dialer', numbers: NUMBER },
+  { name: 'Virtual-Template', numbers: NUMBER },
+  { name: 'BVI', numbers: NUMBER },
+  { name: 'mgmt', numbers: /^\d$/ },
+  { name: 'nve', numbers: /^\d$/ },
+];
+
 /** Cisco IOS (Catalyst): `>` → `enable` + secret → `#`, `configure terminal`, `write memory`. */
 export const ciscoIos: PersonalityDef = {
   name: 'cisco-ios',
@@ -50,15 +77,7 @@ export const ciscoIos: PersonalityDef = {
   saveOutput: ['Building configuration...', '[OK]'],
   copyPrompt: 'Destination filename [startup-config]? ',
   copyOutput: ['Building configuration...', '[OK]'],
-  parseInterface: (words) =>
-    parseTypedInterface(words, [
-      { name: 'GigabitEthernet', numbers: /^\d\/\d\/([1-9]|[1-4]\d|5[0-2])$|^0\/([1-9]|[1-4]\d|5[0-2])$/ },
-      { name: 'FastEthernet', numbers: /^0\/([1-9]|[1-4]\d)$/ },
-      { name: 'TenGigabitEthernet', numbers: /^\d\/1\/[1-8]$/ },
-      { name: 'Port-channel', numbers: /^([1-9]|[1-4]\d)$/ },
-      { name: 'Vlan', numbers: /^([1-9]\d{0,2}|[1-3]\d{3}|40[0-8]\d|409[0-4])$/ },
-      { name: 'Loopback', numbers: /^\d{1,4}$/ },
-    ]),
+  parseInterface: (words) => parseTypedInterface(words, IOS_INTERFACES, { trailing: ['point-to-point', 'multipoint'], keepFullSpelling: true }),
   portLabel: (name) => shortPort(name),
   grammar: ciscoIosGrammar,
   factoryBody: (hostname, username) => [

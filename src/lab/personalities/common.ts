@@ -32,6 +32,14 @@ export function commonExecCommands(): Command<ExecCommand>[] {
   ];
 }
 
+/** How a family reads interface names beyond `<type><numbers>`. */
+export interface InterfaceNaming {
+  /** Words allowed after the name (`point-to-point` after an IOS sub-interface). */
+  trailing?: readonly string[];
+  /** A name typed as printed, type in full and glued to its number, keeps its spelling (`loopback0`, `VLAN1` as NX-OS and IOS 12.0 print them). */
+  keepFullSpelling?: boolean;
+}
+
 /**
  * Interface names given as `<type><numbers>` or `<type> <numbers>`, the type
  * possibly shortened (`gi1/0/1`, `Gi 1/0/1`, `eth-0-1`).
@@ -39,22 +47,27 @@ export function commonExecCommands(): Command<ExecCommand>[] {
 export function parseTypedInterface(
   words: string[],
   types: { name: string; numbers: RegExp; minPrefix?: number }[],
+  naming: InterfaceNaming = {},
 ): InterfaceParse {
   const first = words[0];
   if (first === undefined) return { incomplete: true };
-  for (const type of types) {
-    const lower = first.toLowerCase();
-    const typeName = type.name.toLowerCase();
-    for (let cut = lower.length; cut >= (type.minPrefix ?? 1); cut--) {
-      const head = lower.slice(0, cut);
-      if (!typeName.startsWith(head)) continue;
+  const lower = first.toLowerCase();
+  // The longest typed head wins (`atm0/0` is ATM, not a shortened AppGigabitEthernet); among types it fits, the first listed.
+  for (let cut = lower.length; cut >= 1; cut--) {
+    const head = lower.slice(0, cut);
+    const type = types.find((t) => cut >= (t.minPrefix ?? 1) && t.name.toLowerCase().startsWith(head));
+    if (type !== undefined) {
+      const typeName = type.name.toLowerCase();
       const glued = first.slice(cut);
       const numbers = glued !== '' ? glued : words[1];
       const used = glued !== '' ? 1 : 2;
       if (numbers === undefined) return { incomplete: true };
       if (!type.numbers.test(numbers)) return { invalidWord: used - 1 };
-      if (words.length > used) return { invalidWord: used };
-      return { name: `${type.name}${numbers}` };
+      const trailing = words.slice(used);
+      const allowed = trailing.length === 1 && (naming.trailing ?? []).includes(trailing[0]?.toLowerCase() ?? '');
+      if (trailing.length > 0 && !allowed) return { invalidWord: used };
+      const spelled = naming.keepFullSpelling === true && head === typeName && glued !== '' ? first.slice(0, cut) : type.name;
+      return { name: [`${spelled}${numbers}`, ...(allowed ? trailing : [])].join(' ') };
     }
   }
   return { invalidWord: 0 };

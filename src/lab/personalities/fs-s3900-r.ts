@@ -73,8 +73,8 @@ export const fsS3900R: PersonalityDef = {
   copyOutput: [],
   parseInterface: (words) =>
     parseTypedInterface(words, [
-      { name: 'TGigaEthernet', numbers: /^0\/[1-8]$/ },
-      { name: 'GigaEthernet', numbers: /^0\/([1-9]|[1-4]\d)$/ },
+      { name: 'TGigaEthernet', numbers: /^\d\/([1-9]|[1-4]\d|5[0-2])$/ },
+      { name: 'GigaEthernet', numbers: /^\d\/([1-9]|[1-4]\d|5[0-2])$/ },
       { name: 'VLAN', numbers: /^([1-9]\d{0,2}|[1-3]\d{3}|40[0-8]\d|409[0-4])$/ },
       { name: 'Null', numbers: /^0$/ },
     ]),

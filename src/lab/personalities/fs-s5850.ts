@@ -35,10 +35,11 @@ export const fsS5850: PersonalityDef = {
   copyOutput: ['Building configuration...', '[OK]'],
   parseInterface: (words) =>
     parseTypedInterface(words, [
-      { name: 'eth-', numbers: /^0-([1-9]|[1-4]\d|5[0-4])$/, minPrefix: 3 },
+      { name: 'eth-', numbers: /^\d-([1-9]|[1-5]\d|6[0-4])$/, minPrefix: 3 },
       { name: 'vlan', numbers: /^([1-9]\d{0,2}|[1-3]\d{3}|40[0-8]\d|409[0-4])$/ },
       { name: 'agg', numbers: /^([1-9]|[1-5]\d|6[0-4])$/ },
       { name: 'loopback', numbers: /^\d{1,2}$/ },
+      { name: 'null', numbers: /^0$/ },
     ]),
   portLabel: (name) => name,
   grammar: networkOsGrammar,

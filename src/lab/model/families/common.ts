@@ -40,8 +40,8 @@ export const COMMON_NEGATIONS: readonly PrintedNegation[] = [
   { feature: 'service password-encryption', positivePrinted: true },
   { feature: 'lldp transmit', positivePrinted: false },
   { feature: 'lldp receive', positivePrinted: false },
-  { feature: 'lldp tlv', positivePrinted: false },
-  { feature: 'spanning-tree vlan', positivePrinted: true },
+  { feature: 'lldp tlv', positivePrinted: false, withArguments: true },
+  { feature: 'spanning-tree vlan', positivePrinted: true, withArguments: true },
   { feature: 'ip domain-lookup', positivePrinted: false },
   { feature: 'ip domain lookup', positivePrinted: false },
 ];
