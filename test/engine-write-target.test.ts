@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fixedDirectoryOf, staysInside } from '../src/engine/write-target.js';
+import { fixedDirectoryOf, staysInside } from '../src/engine/actions/write-target.js';
 
 void test('a write target is checked from its first event-bearing variable on; fixed names and clock variables are not', () => {
   const cases: [string, string | undefined][] = [

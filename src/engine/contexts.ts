@@ -1,4 +1,4 @@
-import type { Action } from './actions.js';
+import type { Action } from './actions/parse.js';
 
 /** One SEC context; aliases share the same object. */
 export interface Context {

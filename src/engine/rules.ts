@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { expandGlobs } from './glob.js';
-import { listHasNatives, parseActionList, type ActionList } from './actions.js';
+import { listHasNatives, parseActionList, type ActionList } from './actions/parse.js';
 import { parseContextCondition, type ContextCondition } from './context-expr.js';
 import { FieldError, RuleLoadError } from './errors.js';
 import { parseRuleText, type RawRule } from './parser.js';

@@ -1,4 +1,4 @@
-import { FieldError } from './errors.js';
+import { FieldError } from '../errors.js';
 import { fixedDirectoryOf } from './write-target.js';
 
 export type ActionKind =

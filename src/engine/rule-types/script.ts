@@ -1,0 +1,48 @@
+import { needsShell, splitArgs, type CommandPlan } from '../command.js';
+import type { EngineCore } from '../core.js';
+import type { Rule } from '../rules.js';
+import { substMatch, substMatchShell, type MatchVars } from '../substitute.js';
+import { noExpiry, startWindowAt, type RuleTypeHandler } from './handler.js';
+
+/** SingleWithScript: run the script with the context names on its stdin; exit 0 runs action, else action2. */
+export const singleWithScript: RuleTypeHandler = {
+  match(core, _file, rule, index) {
+    const vars = core.matchRule(rule.pattern, rule.context);
+    if (vars === null) return index + 1;
+    runScript(core, rule, vars);
+    return rule.next;
+  },
+  expire: noExpiry,
+  moveWindow: startWindowAt,
+};
+
+function runScript(core: EngineCore, rule: Rule, vars: MatchVars): void {
+  const plan = rule.script as CommandPlan;
+  const desc = core.descFor(rule.desc, vars);
+  const action = core.actionsFor(rule.action.actions, rule.action.volatile, vars);
+  const action2 = core.actionsFor(rule.action2.actions, rule.action2.volatile, vars);
+  const stdin = core.contexts.names().map((n) => `${n}\n`).join('');
+  const rehearse = core.options.rehearse;
+  if (rehearse !== undefined) {
+    rehearse('script', commandFor(core, plan, vars).join(' '));
+    core.execute(action, desc);
+    return;
+  }
+  const child = core.processes.run(commandFor(core, plan, vars), stdin, 'script');
+  if (child === undefined) return;
+  child.on('close', (code) => {
+    if (core.closed) return;
+    core.execute(code === 0 ? action : action2, desc);
+    core.afterOutsideEvent();
+  });
+}
+
+/** argv to run: split at load time (no shell), or a shell line with each value quoted for where it lands. */
+function commandFor(core: EngineCore, plan: CommandPlan, vars: MatchVars): string[] {
+  if (core.compat) {
+    const line = vars.size > 0 ? substMatch(plan.template, vars, core.cache) : plan.template;
+    return needsShell(line) ? ['/bin/sh', '-c', line] : splitArgs(line);
+  }
+  if (plan.argv !== undefined) return vars.size > 0 ? plan.argv.map((a) => substMatch(a, vars, core.cache)) : plan.argv;
+  return ['/bin/sh', '-c', vars.size > 0 ? substMatchShell(plan.template, vars, core.cache, '$', false) : plan.template];
+}
