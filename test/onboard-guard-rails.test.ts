@@ -148,6 +148,16 @@ void test('intended: template: the rendered template is a known switch\'s golden
   assert.deepEqual(sw.commandLog().filter((command) => command.startsWith('snmp-server')), ['snmp-server contact noc@example.net']);
 });
 
+void test('a dry run shows the plan and says the push would be refused', async () => {
+  const { exitCode, lines } = await onboarder.planHost('GR-MOVED');
+  assert.equal(exitCode, 1);
+  assert.ok(lines.includes('ip address 10.99.0.5 255.255.255.0'), lines.join('\n'));
+  const refused = refusedOf('GR-MOVED');
+  assert.equal(refused?.dryRun, true);
+  assert.deepEqual(refused.classes, ['mgmt-address']);
+  assert.ok(onlyChecked(lab.get('GR-MOVED').commandLog()));
+});
+
 void test('moving the management address is refused (mgmt-address), and sent once the site allows it', async () => {
   const sw = lab.get('GR-MOVED');
   assert.equal(await onboarder.checkHost('GR-MOVED', { remediate: true }), 3);

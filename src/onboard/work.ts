@@ -6,7 +6,7 @@ import {
 } from '../inventory/index.js';
 import { Events, type EventName, type Logger, type Result } from '../log/index.js';
 import {
-  checkCompliance, compareConfigs, displayLines, dryRunLines, provisionDevice, renderTemplate, TemplateError, type PushOutcome, type Refusal,
+  checkCompliance, compareConfigs, displayLines, dryRunLines, guardedPlan, logRefusals, provisionDevice, renderTemplate, TemplateError, type PushOutcome, type Refusal,
 } from '../provision/index.js';
 import type { BackupStore, BackupVersion } from './backups.js';
 import { JobDeadline, JobTimeoutError } from './deadline.js';
@@ -223,14 +223,18 @@ export class DeviceWork {
           await this.record(fields, 'check', Events.checkDrift, 'drift', { checkedAt, diff: summary, features });
           return { result: 'drift', diff };
         }
+        const guard = guardFor(site, host, 'remediate');
         if (options.dryRun === true) {
+          // What the push would do, refusal included: a dry run that hid it would promise a push that never happens.
+          const preview = guardedPlan(intended, running, profile, device.hostname, guard, site.compliance);
+          if (preview.refusals.length > 0) logRefusals(this.logger, { ...fields, dryRun: true }, preview.refusals, profile);
           await this.record(fields, 'check', Events.checkDrift, 'drift', { checkedAt, diff: summary, features });
-          return { result: 'drift', diff, lines: dryRunLines(intended, profile, running) };
+          return { result: 'drift', diff, lines: displayLines(preview.plan.lines, profile) };
         }
         phase = { action: 'remediate', failEvent: Events.provisionFailed };
         const push = await provisionDevice({
           session, intended, profile, logger: this.logger, fields, running, announce: false, onFailure: site.policy.onFailure,
-          guard: guardFor(site, host, 'remediate'), scope: site.compliance,
+          guard, scope: site.compliance,
           backup: async (text) => { await this.saveBackup(device.hostname, text, profile, fields); },
         });
         const plan = this.planRecord(push, profile);

@@ -4,4 +4,4 @@ export { compareConfigs } from './compare.js';
 export { provisionDevice, displayLines, dryRunLines, type ConfigSession, type PushRequest, type PushOutcome } from './push.js';
 export { checkGuardRails, describeChange, type GuardRailContext, type GuardedChange, type GuardedNode, type Refusal } from './guard-rails.js';
 export { checkCompliance, scopeConfig, type ComplianceReport, type FeatureCompliance } from './compliance.js';
-export { planRefusals } from './refusals.js';
+export { guardedPlan, logRefusals, maskedRefusals, planRefusals, type GuardedPlan } from './refusals.js';

@@ -7,7 +7,7 @@ import { compareConfigs } from './compare.js';
 import { scopeConfig } from './compliance.js';
 import type { GuardRailContext, Refusal } from './guard-rails.js';
 import { planRemediation, rollbackOfApplied } from './plan/index.js';
-import { logRefusals, maskedRefusals, planRefusals } from './refusals.js';
+import { guardedPlan, logRefusals, maskedRefusals } from './refusals.js';
 
 /** The part of a device session a push needs. */
 export interface ConfigSession {
@@ -89,9 +89,8 @@ export async function provisionDevice(request: PushRequest): Promise<PushOutcome
   const { session, intended, profile, logger, fields } = request;
   const running = request.running ?? (await session.runningConfig());
   const scoped = (text: string): string => (request.scope === undefined ? text : scopeConfig(text, profile, request.scope));
-  const plan = planRemediation(scoped(intended), scoped(running), profile);
+  const { plan, refusals } = guardedPlan(intended, running, profile, fields.device, request.guard, request.scope);
   const lines = [...plan.lines];
-  const refusals = planRefusals(plan, intended, running, profile, fields.device, request.guard);
   if (refusals.length > 0) {
     logRefusals(logger, fields, refusals, profile);
     return { ok: false, reason: 'refused', lines, refusals: maskedRefusals(refusals, profile) };

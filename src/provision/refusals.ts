@@ -1,8 +1,10 @@
 import { intendedProblems, maskSecrets, normaliseConfig, parseConfigTree } from '../config/index.js';
 import type { Profile } from '../device/index.js';
+import type { ComplianceScope } from '../inventory/index.js';
 import { Events, type Logger } from '../log/index.js';
+import { scopeConfig } from './compliance.js';
 import { checkGuardRails, type GuardRailContext, type Refusal } from './guard-rails.js';
-import type { RemediationPlan } from './plan/index.js';
+import { planRemediation, type RemediationPlan } from './plan/index.js';
 
 /**
  * Every reason not to send `plan`: the intended config fails validation
@@ -38,4 +40,20 @@ export function logRefusals(logger: Logger, fields: object, refusals: readonly R
     { event: Events.planRefused, ...fields, result: 'failed', classes: shown.map((refusal) => refusal.class), refusals: shown, sent: 0 },
     `plan refused, nothing sent: ${shown.map((refusal) => `${refusal.class}: ${refusal.reason}`).join('; ')}`,
   );
+}
+
+export interface GuardedPlan {
+  plan: RemediationPlan;
+  /** Empty: the plan may be sent. */
+  refusals: Refusal[];
+}
+
+/**
+ * The plan from `running` to `intended` within the site's compliance scope,
+ * and why it may not be sent: what a push sends, and what a dry run shows.
+ */
+export function guardedPlan(intended: string, running: string, profile: Profile, device: string, guard: GuardRailContext, scope?: ComplianceScope): GuardedPlan {
+  const scoped = (text: string): string => (scope === undefined ? text : scopeConfig(text, profile, scope));
+  const plan = planRemediation(scoped(intended), scoped(running), profile);
+  return { plan, refusals: planRefusals(plan, intended, running, profile, device, guard) };
 }
