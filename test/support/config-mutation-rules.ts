@@ -218,7 +218,7 @@ export const NEW_SECTIONS: readonly NewSectionRule[] = [
   {
     families: ['cisco-ios'],
     section: (_siblings, context) => node(`ip access-list extended ACL-MGMT-${between(1, 99, context.rng)}`,
-      node('remark management hosts'), node('permit tcp 10.0.0.0 0.255.255.255 any eq 22'), node('deny   ip any any log')),
+      node('remark management hosts'), node('permit tcp 10.0.0.0 0.255.255.255 any eq 22'), node('deny ip any any log')),
   },
   {
     // Three levels: a policer for a new traffic class.
@@ -313,7 +313,7 @@ export const DELETABLE_SECTIONS: readonly DeletableSection[] = [
 ];
 
 export interface ProtectedLeaf {
-  test(text: string, path: readonly string[], family: ConfigFamily): boolean;
+  test(text: string, path: readonly string[]): boolean;
 }
 
 function leaf(pattern: RegExp): ProtectedLeaf {

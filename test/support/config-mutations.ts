@@ -122,7 +122,7 @@ function addLine(depth: 2 | 3): Edit {
 function deleteLine(depth: 2 | 3): Edit {
   return (tree, context) => {
     const candidates = nodesAt(tree, depth).filter(({ node, path }) => node.children.length === 0 && original(node, context) &&
-      !PROTECTED_LEAF.some((rule) => rule.test(node.text, path, context.family)));
+      !PROTECTED_LEAF.some((rule) => rule.test(node.text, path)));
     const chosen = pick(candidates, context.rng);
     if (chosen === undefined) return undefined;
     chosen.siblings.splice(chosen.siblings.indexOf(chosen.node), 1);
