@@ -61,4 +61,6 @@ void test('the appliance: onramp run on a DHCP log with the spoofed lease offers
   const status = JSON.parse(readFileSync(join(state, 'status.json'), 'utf8')) as Record<string, { ip?: string }>;
   assert.equal(status['fs-s5850-core1']?.ip, world.core1Address);
   assert.ok(!readFileSync(events, 'utf8').includes(SITE_PASSWORD));
+  const shown = await onrampAsync(['status', `--state=${state}`]);
+  assert.match(shown.stdout, new RegExp(`^${CORE1} +hq ${world.core1Address.replaceAll('.', '\\.')} +check +ok .*  lease refused: 127\\.77\\.0\\.50 from 11:22:33:44:55:70 at \\S+$`, 'm'));
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Events } from '../src/log/index.js';
-import { BackupStore } from '../src/onboard/index.js';
+import { BackupStore, type DeviceStatus } from '../src/onboard/index.js';
 import { devicesCommand } from '../src/onboard/devices-command.js';
 import { CORE1, CORE1_MAC, identityWorld, SITE_PASSWORD, SPOOF, type IdentityWorld } from './support/identity-world.js';
 
@@ -23,17 +23,26 @@ async function seen(world: IdentityWorld): Promise<void> {
   assert.ok(status.result === 'ok' || status.result === 'drift', `first check: ${JSON.stringify(status)}`);
 }
 
-async function assertNothingHappened(world: IdentityWorld, before: { pins: string[]; status: unknown; history: number; commands: number }): Promise<void> {
+async function assertNothingHappened(world: IdentityWorld, before: Snapshot, refused: { ip: string; mac: string }): Promise<void> {
   assert.equal(world.trap.connections, 0, 'no SSH connection to the spoofed address');
   assert.deepEqual(world.trap.offered, []);
   assert.deepEqual(await world.pins(), before.pins, 'nothing pinned');
-  assert.deepEqual(await world.status(), before.status, 'status not moved');
+  const status = await world.status();
+  assert.deepEqual({ ...status, refusedLease: undefined }, { ...before.status, refusedLease: undefined }, 'status not moved');
+  assert.deepEqual([status?.refusedLease?.ip, status?.refusedLease?.mac], [refused.ip, refused.mac], 'the refused lease is noted beside it');
   assert.equal((await new BackupStore(world.state).list(CORE1)).length, before.history, 'no history filed');
   assert.equal(world.lab.get(CORE1).commandLog().length, before.commands, 'nothing sent to the real CORE1 either');
   assert.equal(world.events(Events.provisionStart).length, 0);
 }
 
-async function snapshot(world: IdentityWorld): Promise<{ pins: string[]; status: unknown; history: number; commands: number }> {
+interface Snapshot {
+  pins: string[];
+  status: DeviceStatus | undefined;
+  history: number;
+  commands: number;
+}
+
+async function snapshot(world: IdentityWorld): Promise<Snapshot> {
   return {
     pins: await world.pins(), status: await world.status(), history: (await new BackupStore(world.state).list(CORE1)).length,
     commands: world.lab.get(CORE1).commandLog().length,
@@ -53,14 +62,14 @@ for (const onDrift of ['report', 'remediate'] as const) {
     assert.equal(mismatch.result, 'skipped');
     assert.equal(mismatch.command, `onramp devices move ${CORE1} --to ${SPOOF.ip} --sites ${world.sitesDir} --state ${world.state.root}`);
     assert.match(mismatch.msg, new RegExp(`address ${SPOOF.ip.replaceAll('.', '\\.')} is not ${CORE1}'s`));
-    await assertNothingHappened(world, before);
+    await assertNothingHappened(world, before, SPOOF);
 
     // Again with other MACs: at the spoofed address, and at CORE1's own address inside the recheck window.
     await world.lease(SPOOF.ip, '11:22:33:44:55:70');
     await world.lease(world.core1Address, '11:22:33:44:55:71');
     assert.equal(world.events(Events.identityMismatch).length, 3);
     assert.match(world.events(Events.identityMismatch)[2]?.msg ?? '', /not the one FS-S5850-CORE1 was last verified with \(00:aa:bb:00:00:01\)/);
-    await assertNothingHappened(world, before);
+    await assertNothingHappened(world, before, { ip: world.core1Address, mac: '11:22:33:44:55:71' });
     assert.ok(!JSON.stringify(world.records).includes(SITE_PASSWORD));
   });
 }

@@ -110,7 +110,9 @@ function statusLine(status: DeviceStatus): string {
   const execution = run === undefined ? '' : `  execution ${String(run.id)} ${run.result} ${run.time}`;
   const drifted = (status.features ?? []).filter((feature) => !feature.compliant).map((feature) => feature.name);
   const features = drifted.length === 0 ? '' : `  not compliant: ${drifted.join(', ')}`;
-  return `${status.device.padEnd(24)} ${where.padEnd(20)} ${status.action.padEnd(10)} ${status.result.padEnd(12)} ${status.time}  ${status.lastEvent}${diff}${features}${note}${execution}`;
+  const lease = status.refusedLease;
+  const refused = lease === undefined ? '' : `  lease refused: ${lease.ip} from ${lease.mac} at ${lease.time}`;
+  return `${status.device.padEnd(24)} ${where.padEnd(20)} ${status.action.padEnd(10)} ${status.result.padEnd(12)} ${status.time}  ${status.lastEvent}${diff}${features}${note}${execution}${refused}`;
 }
 
 export async function statusCommand(options: CliOptions): Promise<number> {

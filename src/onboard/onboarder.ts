@@ -291,6 +291,9 @@ export class Onboarder implements NativeActionSink {
         { event: Events.identityMismatch, device: ref.device.hostname, ip: lease.ip, mac: lease.mac, site: ref.site.name, result: 'skipped', reasons: judgement.reasons, command },
         `lease of ${ref.device.hostname} refused, nothing sent: ${judgement.reasons.join('; ')}. If the switch really moved there, run: ${command}`,
       );
+      await this.status.noteRefusedLease(ref.device.hostname, ref.site.name, {
+        ip: lease.ip, mac: lease.mac, time: new Date(this.now()).toISOString(), reasons: judgement.reasons,
+      });
     }).catch((err: unknown) => {
       this.logger.error({ err, device: ref.device.hostname, ip: lease.ip }, 'lease identity could not be judged; nothing sent');
     });

@@ -1,4 +1,4 @@
-import type { Result } from '../log/index.js';
+import { Events, type Result } from '../log/index.js';
 import type { StateStore } from '../state/index.js';
 
 const STATUS_FILE = ['status.json'];
@@ -32,6 +32,15 @@ export interface PlanRecord {
   refusals?: RefusalRecord[];
 }
 
+/** The last lease that named a device but could not be it (device.identity.mismatch); nothing was done with it. */
+export interface RefusedLease {
+  ip: string;
+  mac: string;
+  /** ISO time it came. */
+  time: string;
+  reasons: string[];
+}
+
 /** What `onramp status` shows for one device. */
 export interface DeviceStatus {
   device: string;
@@ -51,6 +60,7 @@ export interface DeviceStatus {
   plan?: PlanRecord;
   /** Compliance features of the last check: which match the intended config and which do not. */
   features?: { name: string; compliant: boolean }[];
+  refusedLease?: RefusedLease;
 }
 
 export type StatusFile = Record<string, DeviceStatus>;
@@ -86,10 +96,31 @@ export class StatusBook {
   /** Records an outcome; resolves once it is on disk. */
   record(status: DeviceStatus): Promise<void> {
     const key = status.device.toLowerCase();
-    // A later check or provisioning does not hide the last backup execution, nor a check the last plan.
+    // A later check or provisioning does not hide the last backup execution, nor a check the last plan,
+    // nor any outcome the last lease refused for this device.
     const execution = status.execution ?? this.entries[key]?.execution;
     const plan = status.plan ?? this.entries[key]?.plan;
-    this.entries[key] = { ...status, ...(execution === undefined ? {} : { execution }), ...(plan === undefined ? {} : { plan }) };
+    const refusedLease = status.refusedLease ?? this.entries[key]?.refusedLease;
+    this.entries[key] = {
+      ...status, ...(execution === undefined ? {} : { execution }), ...(plan === undefined ? {} : { plan }), ...(refusedLease === undefined ? {} : { refusedLease }),
+    };
+    return this.persist();
+  }
+
+  /**
+   * Notes a refused lease beside the device's last outcome, which it does not
+   * change: address, MAC, result and check time stay what they were.
+   */
+  noteRefusedLease(device: string, site: string, lease: RefusedLease): Promise<void> {
+    const key = device.toLowerCase();
+    const current = this.entries[key];
+    this.entries[key] = current === undefined
+      ? { device, site, lastEvent: Events.identityMismatch, action: 'report', result: 'skipped', time: lease.time, refusedLease: lease }
+      : { ...current, refusedLease: lease };
+    return this.persist();
+  }
+
+  private persist(): Promise<void> {
     const snapshot = { ...this.entries };
     this.writing = this.writing.then(() => this.state.writeJson(STATUS_FILE, snapshot));
     return this.writing;
