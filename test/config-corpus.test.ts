@@ -27,61 +27,17 @@ interface KnownFailure {
  */
 const KNOWN_FAILURES: readonly KnownFailure[] = [
   {
-    reason: 'no NX-OS profile or lab personality: NX-OS configs are played as IOS, which knows neither Ethernet1/N nor nve1',
+    reason: 'no NX-OS profile or lab personality: NX-OS configs are played as IOS, and the IOS model does not keep NX-OS\'s `vlan 1,10,20` list line in step with the vlan blocks as the switch does',
     cases: {
-      'cisco-nxos/n9kv-9.3-evpn-leaf.cfg': ['add-line-depth-2#1', 'delete-section#1', 'combined#1', 'add-line-depth-2#2', 'delete-section#2', 'combined#2', 'add-line-depth-2#3', 'add-line-depth-3#3', 'delete-section#3', 'combined#3'],
-      'cisco-nxos/n9kv-9.3-multisite-bgw.cfg': ['add-line-depth-2#1', 'delete-line-depth-2#1', 'delete-section#1', 'combined#1', 'add-line-depth-2#2', 'delete-line-depth-2#2', 'add-line-depth-3#2', 'add-line-depth-2#3', 'delete-line-depth-2#3', 'combined#3'],
-      'cisco-nxos/n9kv-9.3-vxlan-leaf.cfg': ['change-value#1', 'add-line-depth-2#1', 'delete-section#1', 'combined#1', 'change-value#2', 'add-line-depth-2#2', 'delete-line-depth-2#2', 'add-line-depth-3#2', 'delete-section#2', 'change-value#3', 'add-line-depth-2#3', 'delete-line-depth-2#3', 'delete-section#3', 'combined#3'],
-    },
-  },
-  {
-    reason: 'lab: the IOS personality refuses interface names these routers and switches have (GigabitEthernet0/0, GigabitEthernet1/0–1/3 on IOSv-L2, Ethernet0/0–1/3 on IOL, ATM0/0, ATM0/0.32, Dialer1, Null0)',
-    cases: {
-      'cisco-ios/iol-15.4-bgp-ospf-edge.cfg': ['combined#1', 'add-line-depth-2#2', 'combined#2', 'combined#3'],
-      'cisco-ios/iol-15.4-eigrp-named.cfg': ['delete-line-depth-2#1', 'combined#1', 'add-line-depth-2#2', 'delete-line-depth-2#2', 'combined#2', 'add-line-depth-2#3', 'delete-line-depth-2#3', 'combined#3'],
-      'cisco-ios/iosv-15.9-hsrp-edge.cfg': ['combined#1'],
-      'cisco-ios/router-12.4-cbwfq.cfg': ['add-line-depth-2#1', 'change-value#2', 'add-line-depth-2#2', 'combined#2', 'change-value#3'],
-      'cisco-ios/viosl2-15.2-core.cfg': ['delete-line-depth-2#1', 'combined#1', 'add-line-depth-2#2', 'delete-line-depth-2#2', 'add-line-depth-2#3', 'delete-line-depth-2#3'],
-      'cisco-ios/viosl2-15.2-lan.cfg': ['combined#1', 'add-line-depth-2#2', 'delete-line-depth-2#2', 'delete-line-depth-2#3'],
-    },
-  },
-  {
-    reason: 'lab: the FSOS 2.x personality refuses the TGigaEthernet ports of these BDCOM switches (TGigaEthernet1/N, TGigaEthernet0/5 and up): `Unknown command`',
-    cases: {
-      'fs-s3900-r/bdcom-2.2.0c-aggregation.cfg': ['change-value#1', 'delete-line-depth-2#1', 'change-value#2', 'delete-line-depth-2#2', 'change-value#3', 'delete-line-depth-2#3'],
-      'fs-s3900-r/bdcom-2.2.0d-100g-distribution.cfg': ['add-line-depth-2#1', 'change-value#2', 'add-line-depth-2#2', 'add-line-depth-2#3'],
-    },
-  },
-  {
-    reason: 'lab: `no switchport access vlan`, `no switchport nonegotiate`, `no switchport trunk encapsulation dot1q`, `no switchport dot1q-tunnel vlan mapping table …` are kept as lines instead of restoring the default',
-    cases: {
-      'cisco-ios/c9200l-24p-4g-access.cfg': ['delete-line-depth-2#1', 'delete-line-depth-2#2', 'delete-line-depth-2#3'],
-      'cisco-ios/viosl2-15.2-lan.cfg': ['delete-line-depth-2#1'],
-      'fs-s5850/s5850-48b8c-metro.cfg': ['delete-line-depth-2#2'],
-    },
-  },
-  {
-    reason: 'lab: IOS 12.0\'s upper-case `interface VLAN24` is renamed `Vlan24`, so the section the baseline names is gone',
-    cases: {
-      'cisco-ios/c2900xl-12.0-access.cfg': ['combined#1', 'add-line-depth-2#2'],
-    },
-  },
-  {
-    reason: 'lab or planner: the 12.0 switch printed a bare `description`; the rollback types it back and the lab refuses it as incomplete',
-    cases: {
-      'cisco-ios/c2900xl-12.0-access.cfg': ['delete-line-depth-2#1'],
+      'cisco-nxos/n9kv-9.3-evpn-leaf.cfg': ['combined#1', 'add-section#3'],
+      'cisco-nxos/n9kv-9.3-multisite-bgw.cfg': ['combined#1', 'add-section#3'],
+      'cisco-nxos/n9kv-9.3-vxlan-leaf.cfg': ['combined#1', 'add-section#3'],
     },
   },
   {
     reason: 'lab: EIGRP named mode\'s `af-interface` is no section in the IOS personality: its lines land in the address family, and `exit-af-interface` is refused',
     cases: {
       'cisco-ios/iol-15.4-eigrp-named.cfg': ['change-value#1', 'change-value#2', 'change-value#3'],
-    },
-  },
-  {
-    reason: 'lab: an ACL\'s `remark` lines are moved before its entries instead of staying where they were typed, so the ordered ACL differs',
-    cases: {
-      'cisco-ios/router-12.4-cbwfq.cfg': ['delete-section#1', 'delete-line-depth-2#2', 'delete-line-depth-2#3'],
     },
   },
 ];

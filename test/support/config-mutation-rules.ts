@@ -146,9 +146,9 @@ function unless(present: RegExp, line: (context: EditContext) => string): (paren
 
 export const ADD_LINE_RULES: readonly AddLineRule[] = [
   addRule(2, ['cisco-ios', 'cisco-nxos', 'fs-s3900', 'fs-s5850'], /^interface /, undefined,
-    unless(/^description /, (context) => `description ${tag(context.rng)}`)),
+    unless(/^description\b/, (context) => `description ${tag(context.rng)}`)),
   addRule(2, ['fs-s3900-r'], /^interface (?:Giga|TGiga)Ethernet/, undefined,
-    unless(/^description /, (context) => `description "${tag(context.rng)}"`)),
+    unless(/^description\b/, (context) => `description "${tag(context.rng)}"`)),
   addRule(2, ['cisco-ios'], /^interface (?:Gigabit|Fast)Ethernet\S+$/, undefined, unless(/^load-interval /, () => 'load-interval 30')),
   addRule(2, ['cisco-nxos'], /^interface Ethernet/, undefined, unless(/^mtu /, () => 'mtu 9216')),
   addRule(2, ['fs-s5850'], /^interface eth-/, undefined,
@@ -330,6 +330,8 @@ function leaf(pattern: RegExp): ProtectedLeaf {
 export const PROTECTED_LEAF: readonly ProtectedLeaf[] = [
   leaf(/^no /),
   leaf(/^shutdown$/),
+  // A default the switch prints: without it the switch shows `no negotiation auto`.
+  leaf(/^negotiation auto$/),
   leaf(/^ip(?:v6)? address/),
   leaf(/^vrf (?:member|forwarding) /),
   leaf(/^(?:no )?switchport$/),
@@ -365,12 +367,12 @@ function vlanIds(list: string): number[] {
 const VLAN_LIST = /^vlan (\d+(?:-\d+)?(?:,\d+(?:-\d+)?)*)$/;
 
 /**
- * FSOS 2.x lists every VLAN on one `vlan 1,10,20-30` line beside the `vlan N` blocks: a VLAN
- * block added or deleted is added to or taken out of that list, as the switch does.
+ * FSOS 2.x and NX-OS list every VLAN on one `vlan 1,10,20-30` line beside the `vlan N` blocks: a
+ * VLAN block added or deleted is added to or taken out of that list, as the switch does.
  */
 export function keepVlanList(tree: ConfigNode[], family: ConfigFamily, section: string, added: boolean): void {
   const id = /^vlan (\d+)$/.exec(section)?.[1];
-  if (family !== 'fs-s3900-r' || id === undefined) return;
+  if ((family !== 'fs-s3900-r' && family !== 'cisco-nxos') || id === undefined) return;
   const list = tree.find((node) => node.text !== section && /[-,]/.test(node.text) && VLAN_LIST.test(node.text));
   const ids = list === undefined ? undefined : vlanIds(VLAN_LIST.exec(list.text)?.[1] ?? '');
   if (list === undefined || ids === undefined) return;
