@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseSite, SiteFileError } from '../src/inventory/index.js';
+import { parseSite } from '../src/inventory/index.js';
+import { siteProblemsOf } from './support/site-problems.js';
 
 const SITE = `name: hq
 subnets: [10.77.0.0/24]
@@ -8,16 +9,6 @@ credentials: { username: admin, passwordEnv: ONRAMP_TEST_PASSWORD }
 devices:
   - { hostname: CORE1, model: fs-s5850, ip: 10.77.0.10 }
 `;
-
-function problemsOf(text: string): string[] {
-  try {
-    parseSite('/sites/hq/site.yaml', text);
-  } catch (err) {
-    assert.ok(err instanceof SiteFileError, `expected SiteFileError, got ${String(err)}`);
-    return err.message.split('\n');
-  }
-  assert.fail('expected the site file to be rejected');
-}
 
 void test('policy defaults: nothing allowed, a third of the config at most, roll back on failure; compliance covers everything', () => {
   const site = parseSite('/sites/hq/site.yaml', SITE);
@@ -49,7 +40,7 @@ void test('a list of sections names each feature after its line start', () => {
 });
 
 void test('bad policy, compliance and intended values name file:line: path and what was expected', () => {
-  const lines = problemsOf(SITE.replace('devices:', `policy: { allow: [mgmt-adress], maxChangeRatio: 3, onFailure: retry }
+  const lines = siteProblemsOf(SITE.replace('devices:', `policy: { allow: [mgmt-adress], maxChangeRatio: 3, onFailure: retry }
 compliance: { sections: { interfaces: 7 }, ignore: ["interface > "], compare: all }
 devices:`).replace('ip: 10.77.0.10 }', 'ip: 10.77.0.10, intended: baseline }'));
   const expect = [

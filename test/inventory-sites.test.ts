@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import {
   checkSites, CredentialError, loadInventory, parseSite, profileForModel, resolveCredentials, SiteFileError,
 } from '../src/inventory/index.js';
+import { siteProblemsOf } from './support/site-problems.js';
 
 const VALID = `name: hq
 subnets: [10.77.0.0/24]
@@ -30,16 +31,6 @@ async function withDir(body: (dir: string) => Promise<void>): Promise<void> {
   }
 }
 
-function problemsOf(text: string, file = '/sites/hq/site.yaml'): string[] {
-  try {
-    parseSite(file, text);
-  } catch (err) {
-    assert.ok(err instanceof SiteFileError, `expected SiteFileError, got ${String(err)}`);
-    return err.message.split('\n');
-  }
-  assert.fail('expected the site file to be rejected');
-}
-
 void test('a valid site file parses with defaults filled in', () => {
   const site = parseSite('/sites/hq/site.yaml', VALID);
   assert.equal(site.name, 'hq');
@@ -62,12 +53,12 @@ void test('a device may lease any address (ip: dhcp) and have its MAC given; hos
   assert.equal(core.ipFromDhcp, true);
   assert.equal(core.ip, undefined);
   assert.equal(core.mac, '00:aa:bb:00:00:01');
-  const lines = problemsOf(VALID.replace('model: fs-s5850, ip: 10.77.0.10', 'model: fs-s5850, ip: 10.77.0.10, mac: "nope"'));
+  const lines = siteProblemsOf(VALID.replace('model: fs-s5850, ip: 10.77.0.10', 'model: fs-s5850, ip: 10.77.0.10, mac: "nope"'));
   assert.ok(lines.some((line) => /site\.yaml:9: devices\[0\]\.mac: "nope" is not a MAC address/.test(line)), lines.join('\n'));
 });
 
 void test('YAML syntax errors name file and line', () => {
-  const lines = problemsOf('name: hq\nsubnets: [10.0.0.0/8\ncredentials: x\n');
+  const lines = siteProblemsOf('name: hq\nsubnets: [10.0.0.0/8\ncredentials: x\n');
   assert.match(lines[0] ?? '', /^\/sites\/hq\/site\.yaml:\d+: YAML: /);
 });
 
@@ -78,7 +69,7 @@ void test('each validation error names file:line: path', () => {
     .replace('recheckAfter: 30m', 'recheckAfter: soon')
     .replace('model: fs-s5850, ip: 10.77.0.10', 'model: fs-s5850, ip: 10.77.0.999, colour: red')
     .replace('mac: "BE-B5-DE-01-12-A1"', 'mac: "not-a-mac"');
-  const lines = problemsOf(text);
+  const lines = siteProblemsOf(text);
   const expect = [
     /site\.yaml:2: subnets\[0\]: prefix length 33 is over 32/,
     /site\.yaml:5: ssh\.hostKeys: expected one of: pin, tofu-on-move, off/,
@@ -91,7 +82,7 @@ void test('each validation error names file:line: path', () => {
 });
 
 void test('inline secrets are refused wherever they appear', () => {
-  const lines = problemsOf(VALID
+  const lines = siteProblemsOf(VALID
     .replace('passwordEnv: ONRAMP_TEST_PASSWORD', 'password: hunter2')
     .replace('vars: { domain: example.net }', 'vars:\n  domain: example.net\n  secret: s3cret'));
   assert.ok(lines.some((line) => /:3: credentials\.password: inline secrets are not allowed/.test(line)), lines.join('\n'));
@@ -100,7 +91,7 @@ void test('inline secrets are refused wherever they appear', () => {
 });
 
 void test('missing keys, duplicate hostnames, unknown uplinks and unmatched port map entries are reported', () => {
-  const lines = problemsOf(`name: hq
+  const lines = siteProblemsOf(`name: hq
 subnets: [10.77.0.0/24]
 credentials: { username: admin }
 factoryCredentials: { username: admin, passwordEnv: F }

@@ -146,3 +146,10 @@ void test('an empty running config cannot be changed by a ratio; an empty plan i
 void test('without a known management address nothing is protected as management', () => {
   assert.deepEqual(classes([change([], 'no interface vlan77', 'remove', 'interface vlan77')], { mgmtAddress: undefined }), []);
 });
+
+void test('FSOS 1.x spelling: the management VLAN of "interface vlan 1" is protected in "VLAN 1" of the vlan database', () => {
+  const running = tree('hostname ACC1\nusername admin privilege 15\nvlan database\n VLAN 1 name DefaultVlan media ethernet state active\n VLAN 10 name users media ethernet state active\ninterface vlan 1\n ip address 10.77.0.21 255.255.255.0');
+  const context = { mgmtAddress: '10.77.0.21', maxChangeRatio: 1 };
+  assert.deepEqual(classes([change(['vlan database'], 'no VLAN 1', 'remove', 'VLAN 1 name DefaultVlan media ethernet state active')], context, running), ['mgmt-interface']);
+  assert.deepEqual(classes([change(['vlan database'], 'no VLAN 10', 'remove', 'VLAN 10 name users media ethernet state active')], context, running), []);
+});

@@ -141,7 +141,7 @@ function deletes(change: GuardedChange): boolean {
 }
 
 function namesVlan(line: string, vlans: ReadonlySet<string>): boolean {
-  const id = /^vlan\s+(\d+)(?:\s|$)/.exec(bare(line))?.[1];
+  const id = /^vlan\s+(\d+)(?:\s|$)/i.exec(bare(line))?.[1];
   return id !== undefined && vlans.has(id);
 }
 
