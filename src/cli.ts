@@ -29,6 +29,11 @@ const program = new Command('onramp')
     process.exit(err.exitCode === 0 ? 0 : ExitCode.BadInput);
   });
 
+/** For commands that work on a switch: how long to wait when another onramp (the daemon, an agent) is working on it. */
+const WAIT_OPTION = [
+  '--wait <seconds>', 'when another onramp is working on the switch, wait this long for it, then exit 3 (0: exit 3 at once)', integer, 60,
+] as const;
+
 function commonOptions(command: Command): Command {
   return command
     .option('--sites <dir>', 'site folders (site.yaml, baselines)', 'baselines')
@@ -93,6 +98,7 @@ commonOptions(
     .description('fetch one device, diff it against its baseline (exit 0 OK, 1 drift, 2 error, 3 unreachable)')
     .argument('<host>', 'hostname from the inventory, or an IP address')
     .option('--remediate', 'push the fix when it drifted')
+    .option(...WAIT_OPTION)
     .option('--dry-run', 'with --remediate: print the lines the fix would type, change nothing'),
 ).action(async (host: string, options: Record<string, unknown>) => {
   const { checkCommand } = await import('./onboard/commands.js');
@@ -106,7 +112,8 @@ commonOptions(
     .argument('<ip>', 'address of the device')
     .requiredOption('--as <name>', 'the device name in the inventory or port map')
     .option('--dry-run', 'print the commands, do not connect')
-    .option('--factory', 'log in with the site factory credentials'),
+    .option('--factory', 'log in with the site factory credentials')
+    .option(...WAIT_OPTION),
 ).action(async (ip: string, options: Record<string, unknown>) => {
   const { provisionCommand } = await import('./onboard/commands.js');
   process.exitCode = await provisionCommand(ip, options);
@@ -125,7 +132,7 @@ program
   });
 
 commonOptions(
-  program.command('backup').description('save the running config in the backup store').argument('<host>'),
+  program.command('backup').description('save the running config in the backup store').argument('<host>').option(...WAIT_OPTION),
 ).action(async (host: string, options: Record<string, unknown>) => {
   const { backupCommand } = await import('./onboard/commands.js');
   process.exitCode = await backupCommand(host, options);

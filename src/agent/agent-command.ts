@@ -4,7 +4,9 @@ import { resolve } from 'node:path';
 import { loadRules } from '../engine/index.js';
 import { ExitCode } from '../exit-codes.js';
 import { StateStore } from '../state/index.js';
+import { AGENT_ENV } from '../lock/index.js';
 import { readWorkCounts } from './counters.js';
+import { inputFollower } from './input-locks.js';
 import { readLivePid } from './daemon.js';
 import { alive } from './pid-file.js';
 import { AgentRegistry, validAgentName, type AgentEntry } from './registry.js';
@@ -67,6 +69,9 @@ async function start(options: AgentOptions): Promise<number> {
   const running = await livePid(registry, name);
   if (running !== undefined) return usage(`agent ${name} is already running (pid ${running})`);
 
+  const follower = await inputFollower(file);
+  if (follower !== undefined) return usage(`${resolve(file)} is already followed by ${follower}`);
+
   const previous = await registry.get(name);
   const rules = options.conf !== undefined ? resolve(options.conf) : (previous?.rules ?? (await defaultRules(registry, name)));
   try {
@@ -120,7 +125,8 @@ async function spawnAgent(entry: AgentEntry, registry: AgentRegistry): Promise<{
         `--conf=${entry.rules}`, `--input=${entry.input}`, `--pid=${pidFile}`, `--log=${logFile}`,
         `--state=${registry.stateDir(entry.name)}`, `--sites=${entry.sites}`, `--templates=${entry.templates}`,
       ],
-      { detached: true, stdio: ['ignore', log.fd, log.fd] },
+      // The agent's name goes with the locks it takes, so that whoever finds them taken learns it.
+      { detached: true, stdio: ['ignore', log.fd, log.fd], env: { ...process.env, [AGENT_ENV]: entry.name } },
     );
     let exitCode: number | undefined;
     child.once('exit', (code, signal) => {

@@ -11,6 +11,7 @@ import { StateStore } from '../state/index.js';
 import { WorkCounters } from './counters.js';
 import { detachSelf, isDetachedCopy, reportRunning, writePidFile } from './daemon.js';
 import { pidFileHolder, releasePidFile } from './pid-file.js';
+import { lockInputs } from './input-locks.js';
 import { checkInputPaths, expandInputsByRole } from './inputs.js';
 import { logLease } from './lease-log.js';
 import { ReloadableSink } from './reloadable-sink.js';
@@ -264,6 +265,8 @@ export async function startAppliance(
     await expandInputsByRole({ lease: options.inputs, 'config-change': options.configInputs ?? [], sec: options.secInputs ?? [] }),
     { mayAppear: options.inputMayAppear, follow: options.follow },
   );
+  // A followed file has one follower: two would act on each of its lines twice. A replay (--notail) is the operator's own.
+  const releaseInputs = await lockInputs(options.follow ? inputs.map(({ path }) => path) : []);
   const contexts = new Map(inputs.map(({ path, context }) => [path, context]));
   const roles = new Map<string, InputRole>([
     ...inputs.map(({ path, role }): [string, InputRole] => [path, role]),
@@ -345,6 +348,7 @@ export async function startAppliance(
     async stop() {
       clearInterval(ticker);
       await Promise.all(sources.map((source) => source.stop()));
+      await releaseInputs();
       await engine.close();
       gate.close();
       await sink.close();

@@ -7,7 +7,9 @@ import { createLogger, type Logger } from '../log/index.js';
 import { isSafeName, StateStore } from '../state/index.js';
 import { BackupStore } from './backups.js';
 import { createOnboarder } from './create.js';
+import type { LockPolicy } from './job-locks.js';
 import type { Onboarder } from './onboarder.js';
+import { describeHolder } from '../lock/index.js';
 import { text, type CliOptions } from './command-support.js';
 import { readStatus, type DeviceStatus } from './status.js';
 
@@ -17,6 +19,31 @@ function flag(options: CliOptions, key: string): boolean {
 
 function loggerFor(options: CliOptions): Logger {
   return createLogger({ level: text(options, 'logLevel', 'info'), pretty: flag(options, 'pretty') });
+}
+
+const DEFAULT_WAIT_S = 60;
+const PROGRESS_EVERY_MS = 10_000;
+
+/**
+ * A one-shot command that finds its switch held by another onramp (the
+ * daemon, an agent, another command) waits `--wait SECONDS` (default 60)
+ * for it, saying who holds it and, every ten seconds, that it still waits;
+ * after that the job fails and the command exits 3 naming the holder.
+ */
+function waitingLocks(options: CliOptions): LockPolicy {
+  const waitMs = (typeof options.wait === 'number' ? options.wait : DEFAULT_WAIT_S) * 1000;
+  return {
+    waitMs,
+    onBusy: (key, holder) => {
+      if (waitMs === 0) return undefined;
+      const started = Date.now();
+      process.stderr.write(`${key} is busy: held by ${describeHolder(holder)}; waiting up to ${String(waitMs / 1000)}s\n`);
+      const progress = setInterval(() => {
+        process.stderr.write(`still waiting for ${key} (${String(Math.round((Date.now() - started) / 1000))}s)\n`);
+      }, PROGRESS_EVERY_MS);
+      return () => { clearInterval(progress); };
+    },
+  };
 }
 
 /** Builds the onboarder for a one-shot command; a broken site file prints its problems and gives exit 2. */
@@ -30,6 +57,7 @@ async function withOnboarder(options: CliOptions, work: (onboarder: Onboarder) =
       logger: loggerFor(options),
       concurrency: 1,
       ...(typeof options.backupsKeep === 'number' ? { backupsKeep: options.backupsKeep } : {}),
+      locks: waitingLocks(options),
     });
   } catch (err) {
     if (!(err instanceof SiteFileError)) throw err;

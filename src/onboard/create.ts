@@ -2,6 +2,7 @@ import { HostKeyStore } from '../device/index.js';
 import { loadInventory } from '../inventory/index.js';
 import type { Logger } from '../log/index.js';
 import type { StateStore } from '../state/index.js';
+import type { LockPolicy } from './job-locks.js';
 import { restoreLearned } from './learned.js';
 import { Onboarder } from './onboarder.js';
 import { sshConnector, type DeviceConnector } from './session.js';
@@ -18,6 +19,8 @@ export interface CreateOnboarderOptions {
   now?: () => number;
   /** Backup versions kept per device. */
   backupsKeep?: number;
+  /** How jobs wait for a switch another onramp process holds. */
+  locks?: LockPolicy;
 }
 
 /**
@@ -35,6 +38,7 @@ export async function createOnboarder(options: CreateOnboarderOptions): Promise<
     ...(options.dryRun === undefined ? {} : { dryRun: options.dryRun }),
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.backupsKeep === undefined ? {} : { backupsKeep: options.backupsKeep }),
+    ...(options.locks === undefined ? {} : { locks: options.locks }),
   });
   return onboarder;
 }

@@ -1,4 +1,5 @@
 import type { DeviceTarget } from '../device/index.js';
+import type { JobLocks } from './job-locks.js';
 import type { DeviceConnector, SessionLike } from './session.js';
 
 /** A device job ran past its site's `ssh.jobTimeoutMs` and was abandoned. */
@@ -28,7 +29,8 @@ export class JobDeadline {
   private readonly closers = new Set<() => Promise<void>>();
   private expired = false;
 
-  constructor(inner: DeviceConnector, readonly timeoutMs: number) {
+  /** `locks`: the switches the job opens sessions to are locked first (see JobLocks), and let go when it ends. */
+  constructor(inner: DeviceConnector, readonly timeoutMs: number, private readonly locks?: JobLocks) {
     let expire: (err: JobTimeoutError) => void = () => undefined;
     this.expiry = new Promise<never>((_resolve, reject) => {
       expire = reject;
@@ -46,6 +48,7 @@ export class JobDeadline {
   /** Stops the clock; the job is over. */
   end(): void {
     clearTimeout(this.timer);
+    this.locks?.end();
   }
 
   private within<T>(call: () => Promise<T>): Promise<T> {
@@ -55,6 +58,12 @@ export class JobDeadline {
 
   private async open(inner: DeviceConnector, target: DeviceTarget): Promise<SessionLike> {
     if (this.expired) throw new JobTimeoutError(this.timeoutMs);
+    if (this.locks !== undefined) {
+      const holding = this.locks.hold(target, this.timeoutMs);
+      // When the time runs out first, the wait is ended by end(); its rejection then has nobody to tell.
+      holding.catch(() => undefined);
+      await Promise.race([holding, this.expiry]);
+    }
     const opening = inner.open(target);
     try {
       return this.guard(await Promise.race([opening, this.expiry]));

@@ -11,6 +11,7 @@ import { ExecutionCounter } from './executions.js';
 import type { FactoryLease } from './identity.js';
 import { LearnedBook } from './learned.js';
 import { judgeLease, type LeaseSeen } from './lease-identity.js';
+import type { LockPolicy } from './job-locks.js';
 import { JobScheduler } from './scheduler.js';
 import type { DeviceConnector } from './session.js';
 import { StatusBook } from './status.js';
@@ -33,6 +34,8 @@ export interface OnboarderOptions {
   now?: () => number;
   /** Backup versions kept per device (default DEFAULT_BACKUPS_KEEP). */
   backupsKeep?: number;
+  /** How jobs wait for a switch another onramp process holds. */
+  locks?: LockPolicy;
   /** The pins the connector checks host keys against; default the state directory's. */
   hostKeys?: HostKeyStore;
 }
@@ -79,6 +82,7 @@ export class Onboarder implements NativeActionSink {
       inventory: options.inventory, logger: options.logger, connector: options.connector, status,
       backups: new BackupStore(options.state, options.backupsKeep), learned: new LearnedBook(options.state),
       identities: this.identities, hostKeys: options.hostKeys ?? new HostKeyStore(options.state), now: this.now,
+      ...(options.locks === undefined ? {} : { locks: options.locks }),
     });
     this.scheduler = new JobScheduler(options.concurrency ?? DEFAULT_CONCURRENCY, (err, key) => {
       this.logger.error({ err, device: key }, 'job failed unexpectedly');

@@ -9,8 +9,10 @@ import {
   checkCompliance, compareConfigs, displayLines, dryRunLines, guardedPlan, logRefusals, provisionDevice, renderTemplate, TemplateError, type PushOutcome, type Refusal,
 } from '../provision/index.js';
 import type { BackupStore, BackupVersion } from './backups.js';
+import { LockBusyError } from '../lock/index.js';
 import { JobDeadline, JobTimeoutError } from './deadline.js';
 import { guardFor } from './guard.js';
+import { JobLocks, type LockPolicy } from './job-locks.js';
 import { identify, type FactoryLease, type IdentityProbe } from './identity.js';
 import { learnedToDevice, type LearnedBook } from './learned.js';
 import { deviceIdentity, targetFor, withSession, type DeviceConnector, type SessionLike } from './session.js';
@@ -29,6 +31,8 @@ export interface WorkDeps {
   /** A provisioned factory switch's pin moves from its MAC to its new name. */
   hostKeys: HostKeyStore;
   now: () => number;
+  /** How a job waits for a switch another worker holds (default: up to its own time limit). */
+  locks?: LockPolicy;
 }
 
 /** How one piece of work ended; `bad-input` is a site, template or credential problem, not the device's. */
@@ -109,8 +113,18 @@ export class DeviceWork {
     await this.deps.status.record(status);
   }
 
+  /** One device job's clock and switch locks: `what` names it to whoever finds a switch busy. */
+  private startJob(site: Site, what: string): JobDeadline {
+    return new JobDeadline(this.deps.connector, site.ssh.jobTimeoutMs, new JobLocks(this.deps.locks ?? {}, what));
+  }
+
   /** Logs and records a failure; returns its outcome. */
   private async fail(err: unknown, fields: Fields, action: Action, failEvent: EventName): Promise<Outcome> {
+    if (err instanceof LockBusyError) {
+      this.logger.error({ event: failEvent, ...fields, result: 'failed', kind: 'busy', holder: err.holder }, err.message);
+      await this.record(fields, action, failEvent, 'failed', { message: err.message });
+      return 'failed';
+    }
     if (err instanceof JobTimeoutError) {
       this.logger.error({ event: failEvent, ...fields, result: 'failed', kind: 'job-timeout', timeoutMs: err.timeoutMs }, err.message);
       await this.record(fields, action, failEvent, 'failed', { message: err.message });
@@ -195,7 +209,7 @@ export class DeviceWork {
     const fields: Fields = { device: device.hostname, ip: host, site: site.name };
     if (options.mac !== undefined) fields.mac = options.mac;
     this.logger.info({ event: Events.checkStart, ...fields }, 'checking configuration');
-    const deadline = new JobDeadline(this.deps.connector, site.ssh.jobTimeoutMs);
+    const deadline = this.startJob(site, `check ${device.hostname}`);
     // Once the push starts, a failure is the remediation's.
     let phase: { action: Action; failEvent: EventName } = { action: 'check', failEvent: Events.checkFailed };
     try {
@@ -263,7 +277,7 @@ export class DeviceWork {
     const host = options.ip ?? await this.addressOf(device);
     const fields: Fields = { device: device.hostname, ip: host, site: site.name };
     if (options.execution !== undefined) fields.execution = options.execution;
-    const deadline = new JobDeadline(this.deps.connector, site.ssh.jobTimeoutMs);
+    const deadline = this.startJob(site, `backup ${device.hostname}`);
     try {
       const profile = getProfile(device.profile);
       const target = targetFor(site, host, this.credentials(site), profile, deviceIdentity(device.hostname));
@@ -297,7 +311,7 @@ export class DeviceWork {
       return { result: 'bad-input', lines: [] };
     }
     const fields: Fields = { device: entry.hostname, ip, site: site.name };
-    const deadline = new JobDeadline(this.deps.connector, site.ssh.jobTimeoutMs);
+    const deadline = this.startJob(site, `provision ${entry.hostname}`);
     try {
       const profile = getProfile(entry.profile);
       if (options.dryRun === true) {
@@ -361,7 +375,7 @@ export class DeviceWork {
   /** A factory `Switch`: identity from the port map, provision with factory credentials, verify with the site's. */
   async provisionFactory(site: Site, lease: FactoryLease, options: { dryRun?: boolean } = {}): Promise<Outcome> {
     const fields: Fields = { device: factoryKey(lease.mac), ip: lease.ip, site: site.name, mac: lease.mac };
-    const deadline = new JobDeadline(this.deps.connector, site.ssh.jobTimeoutMs);
+    const deadline = this.startJob(site, `provision factory switch ${lease.mac}`);
     let open: { session: SessionLike; profile: Profile } | undefined;
     const closeOpen = async (): Promise<void> => {
       const current = open;
