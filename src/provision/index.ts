@@ -1,5 +1,5 @@
 export { renderTemplate, renderTemplateText, TemplateError } from './render.js';
-export { planRemediation, rollbackOfApplied, negateLine, type PlanChange, type RemediationPlan } from './plan/index.js';
+export { planRemediation, rollbackOfApplied, type PlanChange, type RemediationPlan } from './plan/index.js';
 export { compareConfigs } from './compare.js';
 export { provisionDevice, displayLines, dryRunLines, type ConfigSession, type PushRequest, type PushOutcome } from './push.js';
 export { checkGuardRails, describeChange, type GuardRailContext, type GuardedChange, type GuardedNode, type Refusal } from './guard-rails.js';

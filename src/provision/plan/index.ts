@@ -1,4 +1,3 @@
 export { planRemediation, rollbackOfApplied } from './plan.js';
-export { negateLine } from './rules.js';
 export type { PlanChange, RemediationPlan } from './types.js';
 export { managedTrees } from './managed.js';
