@@ -1,8 +1,9 @@
 /**
  * What an engineer may change in a baseline, family by family: which values are edited and how,
  * which lines fit under which section, which sections are logical (and so may go) and which leaves
- * must stay (negations, whose removal no switch can type back; addresses and memberships, whose
- * removal has side effects on the device; list-valued lines that the switch re-flows).
+ * must stay (negations and printed defaults, whose removal no switch shows as absent; addresses and
+ * memberships, whose removal has side effects on the device; list-valued lines that the switch
+ * re-flows). Lines are written as the config tree reads them: one blank between words.
  */
 import type { ConfigNode } from '../../src/config/index.js';
 
@@ -39,7 +40,7 @@ function knownVlans(context: EditContext): number[] {
 }
 
 /** A VLAN id from 900–999 that the config does not mention. */
-export function freeVlan(context: EditContext): number {
+function freeVlan(context: EditContext): number {
   const used = new Set(knownVlans(context));
   const start = between(900, 999, context.rng);
   for (let id = start; id < start + 100; id++) {

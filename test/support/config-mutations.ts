@@ -132,6 +132,7 @@ function deleteLine(depth: 2 | 3): Edit {
 
 const addSection: Edit = (tree, context) => {
   const candidates = NEW_SECTIONS.filter((rule) => rule.families.includes(context.family)).flatMap((rule) => {
+    // A new top-level section goes into the tree itself, held here as the children of an unnamed root.
     const parents: Located[] = rule.parent === undefined ? [{ node: { text: '', children: tree }, path: [], siblings: [] }] :
       nodesAt(tree, 1).filter(({ node }) => rule.parent?.test(node.text) === true);
     return parents.map((parent) => ({ parent, section: rule.section(parent.node.children, context) }))
