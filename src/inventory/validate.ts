@@ -378,13 +378,16 @@ export class SiteValidator {
     };
     devices.forEach((device, index) => { check(device.hostname, ['devices', index]); });
     portmap.forEach((entry, index) => { check(entry.hostname, ['portmap', index]); });
-    const macs = new Map<string, number>();
-    portmap.forEach((entry, index) => {
-      if (entry.mac === undefined) return;
-      const earlier = macs.get(entry.mac);
-      if (earlier !== undefined) this.problem(['portmap', index, 'mac'], `MAC ${entry.mac} is already mapped by portmap[${earlier}]`);
-      else macs.set(entry.mac, index);
-    });
+    // A MAC names one switch: a device's, or the factory switch a port map entry becomes.
+    const macs = new Map<string, string>();
+    const uniqueMac = (mac: string | undefined, path: Path, what: string): void => {
+      if (mac === undefined) return;
+      const earlier = macs.get(mac);
+      if (earlier !== undefined) this.problem([...path, 'mac'], `MAC ${mac} is already ${earlier}`);
+      else macs.set(mac, what);
+    };
+    devices.forEach((device, index) => { uniqueMac(device.mac, ['devices', index], `the MAC of devices[${index}]`); });
+    portmap.forEach((entry, index) => { uniqueMac(entry.mac, ['portmap', index], `mapped by portmap[${index}]`); });
     portmap.forEach((entry, index) => {
       if (entry.uplink === undefined) return;
       if (!seen.has(entry.uplink.device.toLowerCase())) {
