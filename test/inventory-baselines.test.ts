@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { intendedProblems } from '../src/config/index.js';
 import { getProfile } from '../src/device/index.js';
 import { checkSites, loadInventory, SiteFileError } from '../src/inventory/index.js';
+import { onrampAsync } from './agent-cli.js';
 
 const SITE = `name: hq
 subnets: [10.77.0.0/24]
@@ -79,5 +80,17 @@ void test('a site that allows login-user may keep a baseline without the login u
     assert.ok(core1 !== undefined);
     assert.equal(core1.device.intended, 'template');
     assert.equal(inventory.baselineText(core1.device), undefined);
+  });
+});
+
+void test('compiled CLI: a broken baseline stops onramp run at start-up (exit 2) with its file:line, before any input is read', async () => {
+  await withSite({ 'site.yaml': SITE, 'CORE1.cfg': GOOD.replace('hostname CORE1', 'hostname CORE9') }, async (dir) => {
+    const rules = join(dir, 'check.rules');
+    const input = join(dir, 'dhcpd.log');
+    await writeFile(rules, 'type=Single\nptype=RegExp\npattern=^check (\\S+)\ndesc=check $1\naction=check $1\n');
+    await writeFile(input, 'check CORE1\n');
+    const ran = await onrampAsync(['run', `--conf=${rules}`, `--input=${input}`, '--notail', `--sites=${dir}`, `--state=${join(dir, 'state')}`]);
+    assert.equal(ran.code, 2, ran.stderr);
+    assert.ok(ran.stderr.includes(`${join(dir, 'hq', 'CORE1.cfg')}:3: baseline of CORE1: hostname CORE9, but the device is CORE1`), ran.stderr);
   });
 });
