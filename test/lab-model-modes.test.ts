@@ -62,6 +62,35 @@ void describe('config mode keeps a stack of sections of any depth', () => {
     ]);
   });
 
+  void it('cisco-ios: EIGRP named mode nests four deep and leaves each level by its own exit', () => {
+    const config = applied('cisco-ios', '', [
+      'router eigrp CORE',
+      'address-family ipv4 unicast autonomous-system 10',
+      'af-interface Ethernet0/1',
+      'bandwidth-percent 20',
+      'exit-af-interface',
+      'topology base',
+      'variance 2',
+      'exit-af-topology',
+      'network 10.0.0.0',
+      'exit-address-family',
+      'exit',
+      'hostname AFTER',
+    ]);
+    assert.deepEqual(section(config, 'router eigrp CORE'), [
+      ' address-family ipv4 unicast autonomous-system 10',
+      '  af-interface Ethernet0/1',
+      '   bandwidth-percent 20',
+      '  exit-af-interface',
+      '  topology base',
+      '   variance 2',
+      '  exit-af-topology',
+      '  network 10.0.0.0',
+      ' exit-address-family',
+    ]);
+    assert.ok(config.includes('hostname AFTER'));
+  });
+
   void it('cisco-ios: NX-OS style BGP neighbours are sections with their own address families', () => {
     const config = applied('cisco-ios', factoryConfig('cisco-ios'), [
       'router bgp 64701',

@@ -38,10 +38,13 @@ void describe('show running-config prints the tree as the family does', () => {
     ]);
   });
 
-  void it('cisco-ios: address families print their exit-address-family; fs-s3900-r: bare VLANs only in the list line', () => {
+  void it('cisco-ios: address families print their exit-address-family; where a list line names the VLANs, bare ones print no block', () => {
     const ios = applied('cisco-ios', '', ['router bgp 1', 'address-family ipv6', 'network 2001:db8::/32']);
     assert.deepEqual(ios, ['router bgp 1', ' address-family ipv6', '  network 2001:db8::/32', ' exit-address-family', '']);
     const bdcom = applied('fs-s3900-r', '', ['vlan 20', 'exit', 'vlan 10', 'name users']);
     assert.deepEqual(bdcom, ['vlan 1,10,20', '!', 'vlan 10', ' name users', '']);
+    // NX-OS lists VLANs the same way: one stripped of its settings leaves only its number in the list.
+    const nxos = applied('cisco-ios', 'vlan 1,100,300\nvlan 300\n  vn-segment 300\n', ['vlan 300', 'no vn-segment 300', 'exit', 'vlan 972', 'name new', 'exit', 'no vlan 100']);
+    assert.deepEqual(nxos, ['vlan 1,300,972', '!', 'vlan 972', ' name new', '']);
   });
 });

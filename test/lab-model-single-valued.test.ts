@@ -39,6 +39,31 @@ void describe('a setting that holds one value takes the new value in place', () 
     });
   }
 
+  void it('cisco-ios: add, remove and except edit the one list of VLANs a trunk allows; all of them is the default', () => {
+    const edits: [typed: string, printed: string | undefined][] = [
+      ['switchport trunk allowed vlan 10,20', 'switchport trunk allowed vlan 10,20'],
+      ['switchport trunk allowed vlan add 30-32', 'switchport trunk allowed vlan 10,20,30-32'],
+      ['switchport trunk allowed vlan remove 20,31', 'switchport trunk allowed vlan 10,30,32'],
+      ['switchport trunk allowed vlan except 1-9', 'switchport trunk allowed vlan 10-4094'],
+      ['switchport trunk allowed vlan add 1-9', undefined],
+      ['switchport trunk allowed vlan remove 1-4094', 'switchport trunk allowed vlan none'],
+      ['no switchport trunk allowed vlan', undefined],
+    ];
+    let running = factoryConfig('cisco-ios');
+    for (const [typed, printed] of edits) {
+      const config = applied('cisco-ios', running, ['interface Gi1/0/2', typed]);
+      assert.deepEqual(section(config, 'interface GigabitEthernet1/0/2'), printed === undefined ? [] : [` ${printed}`], typed);
+      running = config.join('\n');
+    }
+  });
+
+  void it('fs-s5850: trunk VLANs are added a line at a time, as NetworkOS prints them', () => {
+    const config = applied('fs-s5850', factoryConfig('fs-s5850'), [
+      'interface eth-0-2', 'switchport trunk allowed vlan add 10,20', 'switchport trunk allowed vlan add 30',
+    ]);
+    assert.deepEqual(section(config, 'interface eth-0-2'), [' switchport trunk allowed vlan add 10,20', ' switchport trunk allowed vlan add 30']);
+  });
+
   void it('cisco-ios: the trunk native VLAN is one value, list items (routes) are not', () => {
     const config = applied('cisco-ios', factoryConfig('cisco-ios'), [
       'interface Gi1/0/2', 'switchport trunk native vlan 10', 'switchport trunk native vlan 99', 'exit',

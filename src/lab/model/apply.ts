@@ -5,7 +5,8 @@ import { insertNode, type RunningConfig } from './running-config.js';
 import { interfaceName, openedKind, sectionKind, type DeviceFamily, type Frame } from './sections.js';
 import { removedBy, sameLeadingWords, sameSetting, words } from './settings.js';
 import { isVlanList, parseVlanList } from './vlan-list.js';
-import { addToVlanList, removeFromVlanList } from './vlan-blocks.js';
+import { isTrunkAllowedVlan, trunkAllowedLine } from './trunk-vlans.js';
+import { addToVlanList, removeFromVlanList, vlanListNode } from './vlan-blocks.js';
 
 export type ConfigOutcome =
   | { kind: 'ok'; path: Frame[] }
@@ -161,6 +162,11 @@ interface Edit {
   topLevel: boolean;
 }
 
+/** FSOS 2.x always lists its VLANs in a `vlan 1,10-20` line; an NX-OS style config has one the switch keeps in step. */
+function keepsVlanList(edit: Edit): boolean {
+  return edit.family.grammar.vlanListLine || vlanListNode(edit.siblings) !== undefined;
+}
+
 function sameSection(family: DeviceFamily, existing: string, text: string): boolean {
   const name = interfaceName(family, text)?.toLowerCase();
   if (name !== undefined) return interfaceName(family, existing)?.toLowerCase() === name;
@@ -179,7 +185,7 @@ function openSection(
   const { family, siblings } = edit;
   const index = siblings.findIndex((n) => sameSection(family, n.text, match.text));
   const found = siblings[index];
-  const vlan = edit.topLevel && family.grammar.vlanListLine ? /^vlan (\d+)$/.exec(match.text)?.[1] : undefined;
+  const vlan = edit.topLevel && keepsVlanList(edit) ? /^vlan (\d+)$/.exec(match.text)?.[1] : undefined;
   if (action === 'no') {
     const name = interfaceName(family, match.text);
     if (name !== undefined && family.grammar.builtInInterface.test(name)) return invalidAt(cmd[1]);
@@ -225,7 +231,7 @@ function applySetting(edit: Edit, text: string, action: 'set' | 'no' | 'default'
   const { family, topLevel } = edit;
   const usernameKey = family.grammar.usernameKeyLength;
   const ws = words(text);
-  const vlans = topLevel && family.grammar.vlanListLine && ws.length === 2 && ws[0] === 'vlan' && isVlanList(ws[1] ?? '')
+  const vlans = topLevel && keepsVlanList(edit) && ws.length === 2 && ws[0] === 'vlan' && isVlanList(ws[1] ?? '')
     ? parseVlanList(ws[1] ?? '')
     : undefined;
   if (vlans !== undefined) {
@@ -237,6 +243,14 @@ function applySetting(edit: Edit, text: string, action: 'set' | 'no' | 'default'
     const kept = edit.siblings.filter(predicate);
     edit.siblings.splice(0, edit.siblings.length, ...kept);
   };
+  if (family.grammar.trunkVlanArithmetic && isTrunkAllowedVlan(ws)) {
+    const index = edit.siblings.findIndex((n) => isTrunkAllowedVlan(words(n.text)));
+    const line = action === 'set' ? trunkAllowedLine(edit.siblings[index]?.text, text) : undefined;
+    if (line === undefined) keep((n) => !isTrunkAllowedVlan(words(n.text)));
+    else if (index === -1) insertNode(edit.siblings, { text: line, children: [] }, topLevel, family.grammar);
+    else edit.siblings.splice(index, 1, { text: line, children: [] });
+    return;
+  }
   if (action === 'set') {
     keep((n) => !cancelledBy(n, ws));
     // The default state of a default-on feature prints nothing (`service pad`, `switchport`).

@@ -48,6 +48,11 @@ export interface FamilyGrammar {
   builtInInterface: RegExp;
   /** `vlan N` opens a block per VLAN, and a `vlan 1,10-20` line lists every VLAN (FSOS 2.x). */
   vlanListLine: boolean;
+  /**
+   * `switchport trunk allowed vlan add|remove|except …` edits the one allowed list (IOS); else the
+   * family prints each such line as typed (NetworkOS, FSOS 1.x).
+   */
+  trunkVlanArithmetic: boolean;
   /** FSOS 1.x prints `username X privilege N` and `username X password …` as two settings. */
   usernameKeyLength: number;
   /** Order of new top-level lines by first word; unknown words sit after the last listed one before `interface`. */

@@ -1,7 +1,7 @@
 import type { ConfigNode } from '../../config/index.js';
 import { firstWord } from './running-config.js';
 import { openedKind, sectionKind, type DeviceFamily } from './sections.js';
-import { isBareVlanBlock } from './vlan-blocks.js';
+import { isBareVlanBlock, vlanListNode } from './vlan-blocks.js';
 
 /**
  * The config body as the switch prints it: one space of indentation per
@@ -17,7 +17,8 @@ export function renderBody(nodes: readonly ConfigNode[], family: DeviceFamily): 
     const closing = kind === undefined ? undefined : sectionKind(family, kind).closing;
     if (closing !== undefined) out.push(' '.repeat(depth) + closing);
   };
-  const shown = family.grammar.vlanListLine ? nodes.filter((n) => !isBareVlanBlock(n)) : nodes;
+  // Where a `vlan 1,10-20` line lists the VLANs (FSOS 2.x, NX-OS), a VLAN without settings prints no block.
+  const shown = vlanListNode(nodes) === undefined ? nodes : nodes.filter((n) => !isBareVlanBlock(n));
   let previous: { node: ConfigNode; section: boolean } | undefined;
   for (const node of shown) {
     const kind = openedKind(family, 'global', node.text);

@@ -1,8 +1,6 @@
 import type { FamilyGrammar } from '../family.js';
 import { COMMON_NEGATIONS, freeSection, freeSections, GLOBAL_WORDS, INTERFACE_WORDS, LINE_WORDS, QOS_OPENERS, QOS_SECTIONS } from './common.js';
 
-const BGP_AF = { kind: 'bgp-af', opens: /^address-family\b/ };
-
 /**
  * Cisco IOS / IOS-XE, with what NX-OS configs add (`feature`, `vrf context`,
  * `evpn`, BGP neighbours as sections), so configs of both styles apply.
@@ -55,9 +53,20 @@ export const ciscoIosGrammar: FamilyGrammar = {
     'service-instance': freeSection('if-srv'),
     vlan: { prompt: 'vlan', keywords: ['name', 'state', 'shutdown', 'mtu', 'vn-segment', 'remote-span', 'private-vlan'], sections: [] },
     line: { prompt: 'line', keywords: LINE_WORDS, sections: [] },
-    router: freeSection('router', [BGP_AF]),
+    // EIGRP named mode: router eigrp NAME → address-family … autonomous-system N → af-interface / topology.
+    router: freeSection('router', [{ kind: 'router-af', opens: /^address-family\b/ }]),
+    'router-af': {
+      ...freeSection('router-af', [
+        { kind: 'af-interface', opens: /^af-interface\b/ },
+        { kind: 'af-topology', opens: /^topology\b/ },
+      ]),
+      exit: 'exit-address-family',
+      closing: 'exit-address-family',
+    },
+    'af-interface': { ...freeSection('router-af-interface'), exit: 'exit-af-interface', closing: 'exit-af-interface' },
+    'af-topology': { ...freeSection('router-af-topology'), exit: 'exit-af-topology', closing: 'exit-af-topology' },
     bgp: freeSection('router', [
-      BGP_AF,
+      { kind: 'bgp-af', opens: /^address-family\b/ },
       { kind: 'bgp-neighbor', opens: /^neighbor \S+$/ },
       { kind: 'bgp-vrf', opens: /^vrf \S+$/ },
       { kind: 'bgp-template', opens: /^template\b/ },
@@ -116,6 +125,7 @@ export const ciscoIosGrammar: FamilyGrammar = {
   builtInInterface:
     /^(?:(?:GigabitEthernet|FastEthernet|TenGigabitEthernet|TwentyFiveGigE|FortyGigabitEthernet|HundredGigE|Ethernet|ATM|Serial)\d+(?:\/\d+)*|Null0|mgmt0)$/,
   vlanListLine: false,
+  trunkVlanArithmetic: true,
   usernameKeyLength: 2,
   topOrder: [
     'version', 'service', 'hostname', 'boot-start-marker', 'boot-end-marker', 'logging', 'enable', 'username', 'aaa',

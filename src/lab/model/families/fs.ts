@@ -43,6 +43,7 @@ export const networkOsGrammar: FamilyGrammar = {
   ],
   builtInInterface: /^(?:eth-\d+-\d+|null0|management)$/,
   vlanListLine: false,
+  trunkVlanArithmetic: false,
   usernameKeyLength: 2,
   topOrder: FS_TOP_ORDER,
 };
@@ -87,6 +88,7 @@ export const fsos1Grammar: FamilyGrammar = {
   ],
   builtInInterface: /^ethernet \d+\/\d+$/,
   vlanListLine: false,
+  trunkVlanArithmetic: false,
   usernameKeyLength: 3,
   topOrder: FS_TOP_ORDER,
 };
@@ -121,6 +123,7 @@ export const fsos2Grammar: FamilyGrammar = {
   ],
   builtInInterface: /^(?:GigaEthernet|TGigaEthernet)\d+\/\d+$|^Null0$/,
   vlanListLine: true,
+  trunkVlanArithmetic: false,
   usernameKeyLength: 2,
   topOrder: FS_TOP_ORDER,
 };
