@@ -1,16 +1,23 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEFAULT_JOB_TIMEOUT_MS } from '../src/inventory/index.js';
 import { hasCommand, requireSystem } from './support/system.js';
 import { alive, onramp, readOr, remember, ROOT, scratch, waitFor, writeRule } from './agent-cli.js';
 
 const UNIT = join(ROOT, 'packaging', 'onramp.service');
 const DEFAULTS = join(ROOT, 'packaging', 'default-onramp');
+const LOW_PORT = join(ROOT, 'packaging', 'onramp.service.d', 'low-port.conf');
+const SYSUSERS = join(ROOT, 'packaging', 'onramp.sysusers');
 
-function unitSetting(name: string): string[] {
-  return readFileSync(UNIT, 'utf8').split('\n').filter((line) => line.startsWith(`${name}=`)).map((line) => line.slice(name.length + 1));
+function unitSetting(name: string, file = UNIT): string[] {
+  return readFileSync(file, 'utf8').split('\n').filter((line) => line.startsWith(`${name}=`)).map((line) => line.slice(name.length + 1));
+}
+
+function daemonArg(name: string): string | undefined {
+  return daemonArgs().find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
 }
 
 function daemonArgs(): string[] {
@@ -29,15 +36,74 @@ void test('the unit and /etc/default/onramp agree: forking, the same pid file, r
   assert.deepEqual(unitSetting('ExecReload'), ['/bin/kill -HUP $MAINPID']);
 });
 
-void test('systemd accepts the unit', (t) => {
+void test('systemd accepts the unit, with and without the low-port drop-in', (t) => {
   if (!requireSystem(t, 'systemd-analyze', hasCommand('systemd-analyze'), 'apt-get install systemd')) return;
   const dir = scratch(t);
   // verify checks that the programs exist; the package's /usr/bin/onramp is not installed here.
   const unit = join(dir, 'onramp.service');
   writeFileSync(unit, readFileSync(UNIT, 'utf8').replaceAll('/usr/bin/onramp', process.execPath));
-  const result = spawnSync('systemd-analyze', ['verify', unit], { encoding: 'utf8' });
+  const bare = spawnSync('systemd-analyze', ['verify', unit], { encoding: 'utf8' });
+  assert.equal(bare.status, 0, bare.stderr);
+  assert.doesNotMatch(bare.stderr, /onramp\.service/, 'no warning about the unit');
+  mkdirSync(join(dir, 'onramp.service.d'));
+  writeFileSync(join(dir, 'onramp.service.d', 'low-port.conf'), readFileSync(LOW_PORT, 'utf8'));
+  const withDropIn = spawnSync('systemd-analyze', ['verify', unit], { encoding: 'utf8', env: { ...process.env, SYSTEMD_LOG_LEVEL: 'debug' } });
+  assert.equal(withDropIn.status, 0, withDropIn.stderr);
+  assert.match(withDropIn.stdout + withDropIn.stderr, /DropIn Path: .*low-port\.conf/, 'the drop-in was read');
+  assert.doesNotMatch(withDropIn.stderr, /low-port\.conf:\d+:/, 'no warning about the drop-in');
+});
+
+void test('the unit runs as the onramp user, read-only but for its state and log, with no capability unless the drop-in grants one', () => {
+  assert.deepEqual(unitSetting('User'), ['onramp']);
+  assert.deepEqual(unitSetting('Group'), ['onramp']);
+  assert.deepEqual(unitSetting('NoNewPrivileges'), ['yes']);
+  assert.deepEqual(unitSetting('ProtectSystem'), ['strict']);
+  const writable = unitSetting('ReadWritePaths').flatMap((value) => value.split(/\s+/));
+  const state = daemonArg('state');
+  assert.ok(state !== undefined && writable.includes(state), `--state=${state ?? '?'} is writable`);
+  assert.deepEqual(unitSetting('StateDirectory'), [state.replace(/^\/var\/lib\//, '')], 'systemd creates the state directory for the user');
+  const logDir = `/var/log/${unitSetting('LogsDirectory')[0] ?? '?'}`;
+  assert.ok(writable.includes(logDir), `${logDir}, for a --log file, is writable`);
+  const pidFile = unitSetting('PIDFile')[0] ?? '';
+  assert.equal(pidFile, `/run/${unitSetting('RuntimeDirectory')[0] ?? '?'}/onramp.pid`, 'the pid file is in a directory the user may write');
+  assert.deepEqual(unitSetting('CapabilityBoundingSet'), ['']);
+  assert.deepEqual(unitSetting('AmbientCapabilities'), ['']);
+  assert.deepEqual(unitSetting('CapabilityBoundingSet', LOW_PORT), ['CAP_NET_BIND_SERVICE']);
+  assert.deepEqual(unitSetting('AmbientCapabilities', LOW_PORT), ['CAP_NET_BIND_SERVICE']);
+});
+
+void test('a stop waits longer than the default job timeout, so systemd never kills onramp mid-push', () => {
+  const [timeout] = unitSetting('TimeoutStopSec');
+  assert.match(timeout ?? '', /^\d+$/, 'TimeoutStopSec in seconds');
+  assert.ok(Number(timeout) * 1000 > DEFAULT_JOB_TIMEOUT_MS, `TimeoutStopSec=${timeout ?? '?'} > ${DEFAULT_JOB_TIMEOUT_MS / 1000} s`);
+});
+
+void test('the package creates the onramp user the unit runs as', (t) => {
+  const [user] = unitSetting('User');
+  assert.match(readFileSync(SYSUSERS, 'utf8'), new RegExp(`^u ${user ?? '?'} - `, 'm'));
+  if (!requireSystem(t, 'systemd-sysusers', hasCommand('systemd-sysusers'), 'apt-get install systemd')) return;
+  const root = scratch(t);
+  mkdirSync(join(root, 'etc'));
+  writeFileSync(join(root, 'etc', 'passwd'), '');
+  writeFileSync(join(root, 'etc', 'group'), '');
+  const result = spawnSync('systemd-sysusers', ['--dry-run', `--root=${root}`, SYSUSERS], { encoding: 'utf8' });
   assert.equal(result.status, 0, result.stderr);
-  assert.doesNotMatch(result.stderr, /onramp\.service/, 'no warning about the unit');
+  assert.match(result.stdout + result.stderr, new RegExp(`Creating user '${user ?? '?'}'`));
+});
+
+void test("the README's install puts onramp where the unit runs it", () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const install = /^### systemd\n\n```sh\n([\s\S]*?)```/m.exec(readme)?.[1] ?? '';
+  const prefix = /npm install -g --prefix (\S+) /.exec(install)?.[1];
+  assert.ok(prefix !== undefined, 'the install step names the npm prefix');
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string>; files: string[] };
+  // npm links PREFIX/bin/NAME to the package's bin entry; the entry must be in the package.
+  assert.ok(pkg.bin.onramp !== undefined && pkg.files.some((entry) => pkg.bin.onramp?.startsWith(`${entry}/`)));
+  for (const command of [...unitSetting('ExecStart'), ...unitSetting('ExecStartPre')]) {
+    assert.equal(command.split(' ')[0], `${prefix}/bin/onramp`);
+  }
+  assert.match(install, /install -m 0644 packaging\/onramp\.sysusers \/usr\/lib\/sysusers\.d\/onramp\.conf/);
+  assert.match(install, /systemd-sysusers/);
 });
 
 void test('the shipped DAEMON_ARGS start a daemon that writes its pid file, reloads on HUP and exits on TERM', async (t) => {
