@@ -341,6 +341,8 @@ export const PROTECTED_LEAF: readonly ProtectedLeaf[] = [
   leaf(/^(?:remote-as|source-interface|host-reachability|vni) /),
   leaf(/^(?:encapsulation|channel-group) /),
   leaf(/^exit/),
+  // How onramp itself logs in: the guard rails refuse any change to it.
+  { test: (text, path) => /^line vty\b/.test(path[0] ?? '') && /^(?:login|transport|access-class|password|authorization|privilege)\b/.test(text) },
   { test: (text, path) => /^(?:VLAN|vlan) \d+( |$)/.test(text) && path.at(-1) === 'vlan database' && !/ name /.test(text) },
 ];
 
