@@ -12,10 +12,12 @@ import { InputBuffer } from './input-buffer.js';
 import { OperationTable } from './operations.js';
 import { Outputs } from './output.js';
 import { matchPattern, type Pattern } from './pattern.js';
-import { ruleTypeOf } from './rule-types/index.js';
+import { ruleTypeOf, type RuleTypeHandler } from './rule-types/index.js';
 import type { Rule, RuleFile, RuleSet } from './rules.js';
 import { substAction, substActionShell, substMatch, substMatchInAction, substMatchShell, type MatchCache, type MatchVars } from './substitute.js';
 import { actionVariable } from './variables.js';
+
+const NO_VALUES: MatchVars = new Map();
 
 /**
  * The state one event is matched against, and what rule types and actions
@@ -42,6 +44,8 @@ export class EngineCore {
   /** The files every event goes through (not jump-only), and the files of each cfset. */
   readonly mainFiles: RuleFile[] = [];
   readonly cfsets = new Map<string, RuleFile[]>();
+  /** Each file's rule types in rule order, looked up once per load rather than per rule and event. */
+  private readonly handlers = new Map<RuleFile, RuleTypeHandler[]>();
   /** Set once close() has waited for the children: nothing runs after it. */
   closed = false;
   /** The input of the event being matched; undefined between events and for synthetic ones. */
@@ -86,7 +90,9 @@ export class EngineCore {
   private indexFiles(): void {
     this.mainFiles.length = 0;
     this.cfsets.clear();
+    this.handlers.clear();
     for (const f of this.rules.files) {
+      this.handlers.set(f, f.rules.map(ruleTypeOf));
       if (!f.jumpOnly) this.mainFiles.push(f);
       for (const set of f.cfsets) {
         const list = this.cfsets.get(set) ?? [];
@@ -120,10 +126,10 @@ export class EngineCore {
   /** Runs a rule file from rule `start`; true when EndMatch stopped all matching. `trace`: the cfsets a Jump is in. */
   runFile(file: RuleFile, start: number, trace?: Set<string>): boolean {
     const rules = file.rules;
+    const handlers = this.handlers.get(file) ?? rules.map(ruleTypeOf);
     let i = start;
     while (i >= 0 && i < rules.length) {
-      const rule = rules[i] as Rule;
-      i = ruleTypeOf(rule).match(this, file, rule, i, trace);
+      i = (handlers[i] as RuleTypeHandler).match(this, file, rules[i] as Rule, i, trace);
     }
     return i === -1;
   }
@@ -160,14 +166,20 @@ export class EngineCore {
     if (cond === undefined) return true;
     const e = expr ?? cond.expr;
     if (vars !== null && vars.size > 0 && cond.volatile) {
-      return evalContext(
-        e,
-        (name) => this.contexts.exists(substMatch(name, vars, this.cache)),
-        (name) => this.cache.has(substMatch(name, vars, this.cache)),
-      );
+      this.conditionVars = vars;
+      try {
+        return evalContext(e, this.contextExistsWithValues, this.cacheHasWithValues);
+      } finally {
+        this.conditionVars = NO_VALUES;
+      }
     }
     return this.holdsNow(e);
   }
+
+  /** The values a volatile condition is evaluated with: one pair of lookups for every event, no closures per event. */
+  private conditionVars: MatchVars = NO_VALUES;
+  private readonly contextExistsWithValues = (name: string): boolean => this.contexts.exists(substMatch(name, this.conditionVars, this.cache));
+  private readonly cacheHasWithValues = (name: string): boolean => this.cache.has(substMatch(name, this.conditionVars, this.cache));
 
   private readonly contextExists = (name: string): boolean => this.contexts.exists(name);
   private readonly cacheHas = (name: string): boolean => this.cache.has(name);

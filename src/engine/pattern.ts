@@ -103,6 +103,13 @@ export function parseVarMap(text: string): VarMap {
   return { names, cacheAs };
 }
 
+/** "1", "2", …: the keys of numbered groups, made once rather than for every match. */
+const GROUP_KEYS = Array.from({ length: 100 }, (_, n) => String(n));
+
+function groupKey(n: number): string {
+  return GROUP_KEYS[n] ?? String(n);
+}
+
 function regexVars(p: Pattern, m: RegExpExecArray, text: string, window: InputWindow, intContext: string | undefined): MatchVars {
   const vars: MatchVars = new Map();
   const groups = m.groups;
@@ -114,13 +121,13 @@ function regexVars(p: Pattern, m: RegExpExecArray, text: string, window: InputWi
     // Perl's list-context match without groups returns (1), so SEC's $1 is "1".
     vars.set('1', '1');
   } else {
-    for (let n = 1; n <= count; n++) vars.set(String(n), m[p.groupIndex[n] ?? 0]);
+    for (let n = 1; n <= count; n++) vars.set(groupKey(n), m[p.groupIndex[n] ?? 0]);
   }
   vars.set('0', text);
   vars.set('_inputsrc', p.lines === 1 ? (window.source ?? 'synthetic') : window.sources(p.lines));
   vars.set('_intcontext', intContext);
   if (p.varmap !== undefined) {
-    for (const [name, n] of p.varmap.names) vars.set(name, n <= count ? vars.get(String(n)) : undefined);
+    for (const [name, n] of p.varmap.names) vars.set(name, n <= count ? vars.get(groupKey(n)) : undefined);
   }
   return vars;
 }
