@@ -35,20 +35,6 @@ interface KnownFailure {
  */
 const KNOWN_FAILURES: readonly KnownFailure[] = [
   {
-    reason: 'no NX-OS profile or lab personality: NX-OS configs are played as IOS, and the IOS model does not keep NX-OS\'s `vlan 1,10,20` list line in step with the vlan blocks as the switch does',
-    cases: {
-      'cisco-nxos/n9kv-9.3-evpn-leaf.cfg': ['combined#1', 'add-section#3'],
-      'cisco-nxos/n9kv-9.3-multisite-bgw.cfg': ['combined#1', 'add-section#3'],
-      'cisco-nxos/n9kv-9.3-vxlan-leaf.cfg': ['combined#1', 'add-section#3'],
-    },
-  },
-  {
-    reason: 'lab: EIGRP named mode\'s `af-interface` is no section in the IOS personality: its lines land in the address family, and `exit-af-interface` is refused',
-    cases: {
-      'cisco-ios/iol-15.4-eigrp-named.cfg': ['change-value#1', 'change-value#2', 'change-value#3'],
-    },
-  },
-  {
     reason: 'lab: FSOS 1.x prints its VLAN database entries as `VLAN 10 name DMZ`; the lab prints what is typed there in lower case (`vlan 952 name …`)',
     cases: {
       'fs-s3900/s3900-24t4s-access.cfg': ['add-line-depth-2#6'],
