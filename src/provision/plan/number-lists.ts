@@ -31,12 +31,20 @@ export function formatList(numbers: Iterable<number>): string {
   return parts.join(',');
 }
 
+function firstMatch(patterns: readonly RegExp[], text: string): RegExpExecArray | null {
+  for (const pattern of patterns) {
+    const match = pattern.exec(text);
+    if (match !== null) return match;
+  }
+  return null;
+}
+
 /** The leaf lines that are number lists, merged by keyword; the other nodes apart. */
 export function splitNumberLists(nodes: readonly ConfigNode[], rules: RemediationRules): { lists: NumberLists; rest: ConfigNode[] } {
   const lists: NumberLists = new Map();
   const rest: ConfigNode[] = [];
   for (const node of nodes) {
-    const match = node.children.length === 0 ? rules.numberLists.map((pattern) => pattern.exec(node.text)).find((m) => m !== null) : undefined;
+    const match = node.children.length === 0 ? firstMatch(rules.numberLists, node.text) : null;
     const keyword = match?.[1];
     const numbers = match?.[2] === undefined ? undefined : parseList(match[2]);
     if (keyword === undefined || numbers === undefined) {
