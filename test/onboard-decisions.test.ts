@@ -306,6 +306,15 @@ void test('renewals inside the window are suppressed unless the address changed 
   assert.equal(w.net.opened.length, 5, 'after an unreachable result every renewal is checked');
 });
 
+void test('a verified-identity file that cannot be read: the lease is refused, nothing sent', async (t) => {
+  const w = await world(t);
+  await w.state.writeText(['identities.json'], '{ not json');
+  w.onboarder.onboard('10.77.0.10', 'aa:aa:aa:00:00:10', 'CORE1');
+  await w.onboarder.idle();
+  assert.equal(w.net.opened.length, 0);
+  assert.ok(w.records.some((record) => record.msg === 'lease identity could not be judged; nothing sent'));
+});
+
 void test('global and per-site limits bound the jobs running at once', async (t) => {
   for (const [concurrency, siteConcurrency, expected] of [[2, 8, 2], [8, 1, 1]] as const) {
     const w = await world(t, { concurrency, siteConcurrency });

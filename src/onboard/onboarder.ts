@@ -5,12 +5,13 @@ import type { NativeActionSink } from '../engine/index.js';
 import { ExitCode } from '../exit-codes.js';
 import { canonicalMac, type DeviceRef, type Inventory, type Site } from '../inventory/index.js';
 import { Events, type Logger } from '../log/index.js';
-import { isSafeName, locationFlags, type StateStore } from '../state/index.js';
+import { isSafeName, type StateStore } from '../state/index.js';
 import { BackupStore } from './backups.js';
 import { ExecutionCounter } from './executions.js';
 import type { FactoryLease } from './identity.js';
 import { LearnedBook } from './learned.js';
-import { judgeLease, type LeaseSeen } from './lease-identity.js';
+import { LeaseGate } from './lease-gate.js';
+import type { LeaseSeen } from './lease-identity.js';
 import type { LockPolicy } from './job-locks.js';
 import { JobScheduler } from './scheduler.js';
 import type { DeviceConnector } from './session.js';
@@ -63,9 +64,7 @@ export class Onboarder implements NativeActionSink {
   private readonly executions: ExecutionCounter;
   /** Per device key: the execution of a scheduled backup that has not started yet. */
   private readonly waitingBackups = new Map<string, number>();
-  private readonly identities: VerifiedIdentities;
-  /** `--sites`/`--state` for the commands an event tells the operator to run. */
-  private readonly locationFlags: string;
+  private readonly gate: LeaseGate;
   /** Leases of known devices waiting for their identity to be judged, in arrival order. */
   private admitting: Promise<void> = Promise.resolve();
 
@@ -76,12 +75,12 @@ export class Onboarder implements NativeActionSink {
     this.dryRun = options.dryRun ?? false;
     this.status = status;
     this.executions = executions;
-    this.identities = new VerifiedIdentities(options.state);
-    this.locationFlags = locationFlags({ state: options.state.root, sites: options.inventory.baselinesDir });
+    const identities = new VerifiedIdentities(options.state);
+    this.gate = new LeaseGate({ identities, status, logger: options.logger, state: options.state, sitesDir: options.inventory.baselinesDir, now: this.now });
     this.work = new DeviceWork({
       inventory: options.inventory, logger: options.logger, connector: options.connector, status,
       backups: new BackupStore(options.state, options.backupsKeep), learned: new LearnedBook(options.state),
-      identities: this.identities, hostKeys: options.hostKeys ?? new HostKeyStore(options.state), now: this.now,
+      identities, hostKeys: options.hostKeys ?? new HostKeyStore(options.state), now: this.now,
       ...(options.locks === undefined ? {} : { locks: options.locks }),
     });
     this.scheduler = new JobScheduler(options.concurrency ?? DEFAULT_CONCURRENCY, (err, key) => {
@@ -277,27 +276,10 @@ export class Onboarder implements NativeActionSink {
     });
   }
 
-  /**
-   * A lease naming a known device: nothing is sent unless it may be that
-   * device (lease-identity.ts). A mismatch is logged with the command that
-   * confirms a real move, and changes nothing: no session, no pin, no
-   * status. Leases are judged in the order they came.
-   */
+  /** A lease naming a known device goes through the gate first; leases are judged in the order they came. */
   private admit(ref: DeviceRef, lease: LeaseSeen): void {
     this.admitting = this.admitting.then(async () => {
-      const judgement = judgeLease(ref.device, await this.identities.get(ref.device.hostname), lease);
-      if (judgement.kind === 'ok') {
-        this.scheduleCheck(ref, lease, true);
-        return;
-      }
-      const command = `onramp devices move ${ref.device.hostname} --to ${lease.ip}${this.locationFlags}`;
-      this.logger.warn(
-        { event: Events.identityMismatch, device: ref.device.hostname, ip: lease.ip, mac: lease.mac, site: ref.site.name, result: 'skipped', reasons: judgement.reasons, command },
-        `lease of ${ref.device.hostname} refused, nothing sent: ${judgement.reasons.join('; ')}. If the switch really moved there, run: ${command}`,
-      );
-      await this.status.noteRefusedLease(ref.device.hostname, ref.site.name, {
-        ip: lease.ip, mac: lease.mac, time: new Date(this.now()).toISOString(), reasons: judgement.reasons,
-      });
+      if (await this.gate.admits(ref, lease)) this.scheduleCheck(ref, lease, true);
     }).catch((err: unknown) => {
       this.logger.error({ err, device: ref.device.hostname, ip: lease.ip }, 'lease identity could not be judged; nothing sent');
     });
