@@ -381,3 +381,13 @@ export function keepVlanList(tree: ConfigNode[], family: ConfigFamily, section: 
   if (list === undefined || ids === undefined) return;
   list.text = `vlan ${vlanList(added ? [...ids, Number(id)] : ids.filter((n) => n !== Number(id)))}`;
 }
+
+/**
+ * Where the VLAN list line creates the VLANs, a `vlan N` block left without settings is no longer
+ * printed: the switch shows the VLAN in the list only.
+ */
+export function dropEmptyVlanBlock(tree: ConfigNode[], family: ConfigFamily, path: readonly string[]): void {
+  if ((family !== 'fs-s3900-r' && family !== 'cisco-nxos') || path.length !== 1 || !/^vlan \d+$/.test(path[0] ?? '')) return;
+  const index = tree.findIndex((node) => node.text === path[0] && node.children.length === 0);
+  if (index !== -1) tree.splice(index, 1);
+}

@@ -11,6 +11,7 @@ import { random } from './random.js';
 import {
   ADD_LINE_RULES,
   DELETABLE_SECTIONS,
+  dropEmptyVlanBlock,
   keepVlanList,
   NEW_SECTIONS,
   PROTECTED_LEAF,
@@ -126,6 +127,7 @@ function deleteLine(depth: 2 | 3): Edit {
     const chosen = pick(candidates, context.rng);
     if (chosen === undefined) return undefined;
     chosen.siblings.splice(chosen.siblings.indexOf(chosen.node), 1);
+    dropEmptyVlanBlock(tree, context.family, chosen.path);
     return `deleted ${where(chosen)}`;
   };
 }
