@@ -163,3 +163,8 @@ void test('EIGRP named mode, four levels: af-interface and topology have their o
     'exit-address-family', 'exit',
   ]);
 });
+
+void test('built-in interfaces are left alone when absent; logical ones and subinterfaces are deleted', () => {
+  const running = 'hostname A\ninterface Null0\n no ip unreachables\ninterface mgmt0\n vrf member management\ninterface Port-aggregator1\n description lag\ninterface Gi0/1.10\n encapsulation dot1Q 10\ninterface TGigaEthernet0/1\n shutdown\n';
+  assert.deepEqual(lines('hostname A\n', running), ['no interface Port-aggregator1', 'no interface Gi0/1.10']);
+});

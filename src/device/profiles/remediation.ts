@@ -8,13 +8,19 @@ import type { OrderRule, RemediationRules } from '../profile.js';
  */
 
 /**
- * Interfaces that exist in hardware, whatever the family calls them: an
- * interface that is not a vlan, loopback, aggregate, tunnel or null
- * interface. They cannot be deleted, and one the intended config does not
- * mention is left as it is: emptying it would turn `shutdown` into
- * `no shutdown` and bring a retired port up.
+ * Interface names (any case) created in config, not built in: VLAN, loopback, aggregate, tunnel,
+ * dialer… (`Null0` and the management port are built in, like the front ports).
  */
-export const PHYSICAL_PORT = /^interface\s+(?!(?:vlan|loopback|port-channel|agg|tunnel|null|bvi|nve|management|mgmt)\b|vlan\d|loopback\d|port-channel\d|agg\d|tunnel\d|null\d|mgmt\d)/i;
+const LOGICAL_INTERFACE = 'vlan|loopback|port-channel|port-aggregator|agg|tunnel|bvi|bdi|nve|dialer|virtual-template';
+
+/**
+ * Interfaces that exist in hardware, whatever the family calls them: an
+ * interface that is neither logical (vlan, loopback, aggregate, tunnel…)
+ * nor a subinterface (`Gi0/1.10`). They cannot be deleted, and one
+ * the intended config does not mention is left as it is: emptying it would
+ * turn `shutdown` into `no shutdown` and bring a retired port up.
+ */
+export const PHYSICAL_PORT = new RegExp(`^interface\\s+(?!(?:${LOGICAL_INTERFACE})(?:\\b|\\d)|\\S*\\.\\d)`, 'i');
 
 const ORDER: readonly OrderRule[] = [
   // Objects first, so that what refers to them finds them; removed last, after their users.
