@@ -49,8 +49,8 @@ void test('syslog config changes (RFC 3164 over UDP, RFC 5424 over TCP, the IOS 
   const dir = scratch(t);
   const lab = await Lab.start({ switches, keyDir: join(dir, 'keys') });
   t.after(() => lab.stop());
-  const device = (name: string, baseline = name): string =>
-    `  - { hostname: ${name}, model: fs-s5850, ip: ${lab.get(name).address}, baseline: ${baseline}.cfg, vars: { mgmtIp: 10.77.0.10, uplinkPort: eth-0-1 } }\n`;
+  const device = (name: string): string =>
+    `  - { hostname: ${name}, model: fs-s5850, ip: ${lab.get(name).address}, baseline: ${name}.cfg, vars: { mgmtIp: 10.77.0.10, uplinkPort: eth-0-1 } }\n`;
   await mkdir(join(dir, 'sites', 'hq'), { recursive: true });
   await writeFile(join(dir, 'sites', 'hq', 'site.yaml'), `name: hq
 subnets: [127.77.0.0/16]
@@ -59,9 +59,11 @@ ssh: { port: ${String(lab.port)}, timeoutMs: 5000, retries: 0, hostKeys: pin }
 policy: { onDrift: report, recheckAfter: 1h }
 vars: { location: hq, mgmtVlan: 77, mgmtMask: 255.255.255.0, vlans: [{ id: 10, name: users }, { id: 77, name: mgmt }] }
 devices:
-${device('FS-S5850-CORE1')}${device('FS-S5850-SRV')}${device('FS-S5850-EDGE', 'FS-S5850-SRV')}`);
+${device('FS-S5850-CORE1')}${device('FS-S5850-SRV')}${device('FS-S5850-EDGE')}`);
   await writeFile(join(dir, 'sites', 'hq', 'FS-S5850-CORE1.cfg'), CORE1);
   await writeFile(join(dir, 'sites', 'hq', 'FS-S5850-SRV.cfg'), SRV);
+  // A baseline names its own device: one that named another would rename the switch.
+  await writeFile(join(dir, 'sites', 'hq', 'FS-S5850-EDGE.cfg'), SRV.replaceAll('FS-S5850-SRV', 'FS-S5850-EDGE'));
   const input = join(dir, 'dhcpd.log');
   writeFileSync(input, '');
   const log = join(dir, 'onramp.log');
