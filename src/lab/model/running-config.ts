@@ -14,7 +14,7 @@ const LAB_SYNTAX: TreeSyntax = {
 };
 
 /** Natural order, so that eth-0-2 sorts before eth-0-10 and vlan 9 before vlan 10. */
-export function naturalCompare(a: string, b: string): number {
+function naturalCompare(a: string, b: string): number {
   return a.localeCompare(b, 'en', { numeric: true, sensitivity: 'base' });
 }
 
@@ -30,11 +30,6 @@ export class RunningConfig {
   /** Reads a config body (no vendor header, no trailing `end`). */
   static parse(body: readonly string[]): RunningConfig {
     return new RunningConfig(parseConfigTree(body.join('\n'), LAB_SYNTAX));
-  }
-
-  clone(): RunningConfig {
-    const copy = (list: readonly ConfigNode[]): ConfigNode[] => list.map((n) => ({ text: n.text, children: copy(n.children) }));
-    return new RunningConfig(copy(this.nodes));
   }
 
   /** The value of the top-level `hostname` line. */

@@ -1,5 +1,5 @@
 import type { FamilyGrammar } from '../family.js';
-import { COMMON_NEGATIONS, freeSection, freeSections, GLOBAL_WORDS, INTERFACE_WORDS, LINE_WORDS, QOS_OPENERS, QOS_SECTIONS } from './common.js';
+import { COMMON_NEGATIONS, freeSection, freeSections, negations, GLOBAL_WORDS, INTERFACE_WORDS, LINE_WORDS, QOS_OPENERS, QOS_SECTIONS } from './common.js';
 
 /**
  * Cisco IOS / IOS-XE, with what NX-OS configs add (`feature`, `vrf context`,
@@ -87,40 +87,18 @@ export const ciscoIosGrammar: FamilyGrammar = {
   },
   printedNegations: [
     ...COMMON_NEGATIONS,
-    { feature: 'service pad', positivePrinted: false },
-    { feature: 'service config', positivePrinted: false },
-    { feature: 'aaa new-model', positivePrinted: true },
-    { feature: 'ip http server', positivePrinted: true },
-    { feature: 'ip http secure-server', positivePrinted: true },
-    { feature: 'ip source-route', positivePrinted: false },
-    { feature: 'ip gratuitous-arps', positivePrinted: false },
-    { feature: 'ip bootp server', positivePrinted: false },
-    { feature: 'ip routing', positivePrinted: false },
-    { feature: 'ip cef', positivePrinted: true },
-    { feature: 'ipv6 cef', positivePrinted: true },
-    { feature: 'ip redirects', positivePrinted: false },
-    { feature: 'ip unreachables', positivePrinted: false },
-    { feature: 'ip proxy-arp', positivePrinted: false },
-    { feature: 'ip route-cache', positivePrinted: false },
-    { feature: 'ip mroute-cache', positivePrinted: false },
-    { feature: 'ip directed-broadcast', positivePrinted: false },
-    { feature: 'ipv6 redirects', positivePrinted: false },
-    { feature: 'ipv6 unreachables', positivePrinted: false },
-    { feature: 'ip address', positivePrinted: true },
-    { feature: 'cdp run', positivePrinted: false },
-    { feature: 'cdp enable', positivePrinted: false },
-    { feature: 'cdp log', positivePrinted: false, withArguments: true },
-    { feature: 'keepalive', positivePrinted: false },
-    { feature: 'switchport', positivePrinted: false },
-    { feature: 'negotiation auto', positivePrinted: true },
-    { feature: 'mop enabled', positivePrinted: false },
-    { feature: 'snmp trap link-status', positivePrinted: false },
-    { feature: 'logging console', positivePrinted: true, withArguments: true },
-    { feature: 'exec', positivePrinted: false },
-    { feature: 'login', positivePrinted: true },
-    { feature: 'vstack', positivePrinted: false },
-    { feature: 'network-clock-participate', positivePrinted: true, withArguments: true },
-    { feature: 'atm ilmi-keepalive', positivePrinted: true },
+    ...negations(
+      [
+        'service pad', 'service config', 'ip source-route', 'ip gratuitous-arps', 'ip bootp server', 'ip routing',
+        'ip redirects', 'ip unreachables', 'ip proxy-arp', 'ip route-cache', 'ip mroute-cache',
+        'ip directed-broadcast', 'ipv6 redirects', 'ipv6 unreachables', 'cdp run', 'cdp enable', 'cdp log …',
+        'keepalive', 'switchport', 'mop enabled', 'snmp trap link-status', 'exec', 'vstack',
+      ],
+      [
+        'aaa new-model', 'ip http server', 'ip http secure-server', 'ip cef', 'ipv6 cef', 'ip address',
+        'negotiation auto', 'logging console …', 'login', 'network-clock-participate …', 'atm ilmi-keepalive',
+      ],
+    ),
   ],
   builtInInterface:
     /^(?:(?:GigabitEthernet|FastEthernet|TenGigabitEthernet|TwentyFiveGigE|FortyGigabitEthernet|HundredGigE|Ethernet|ATM|Serial)\d+(?:\/\d+)*|Null0|mgmt0)$/,

@@ -35,16 +35,25 @@ export function freeSection(prompt: string, sections: readonly SectionOpener[] =
   return { prompt, sections };
 }
 
+/**
+ * Printed negations from two lists: features on by default, whose positive
+ * form prints nothing (`service pad`), and features printed in both forms
+ * (`aaa new-model`). A feature ending in ` …` takes arguments, each printed as
+ * its own `no` line (`no spanning-tree vlan 10`).
+ */
+export function negations(defaultOn: readonly string[], bothPrinted: readonly string[]): PrintedNegation[] {
+  const one = (feature: string, positivePrinted: boolean): PrintedNegation => {
+    const withArguments = feature.endsWith(' …');
+    return { feature: withArguments ? feature.slice(0, -2) : feature, positivePrinted, ...(withArguments ? { withArguments } : {}) };
+  };
+  return [...defaultOn.map((f) => one(f, false)), ...bothPrinted.map((f) => one(f, true))];
+}
+
 /** Features that print their `no` form on every family where they exist. */
-export const COMMON_NEGATIONS: readonly PrintedNegation[] = [
-  { feature: 'service password-encryption', positivePrinted: true },
-  { feature: 'lldp transmit', positivePrinted: false },
-  { feature: 'lldp receive', positivePrinted: false },
-  { feature: 'lldp tlv', positivePrinted: false, withArguments: true },
-  { feature: 'spanning-tree vlan', positivePrinted: true, withArguments: true },
-  { feature: 'ip domain-lookup', positivePrinted: false },
-  { feature: 'ip domain lookup', positivePrinted: false },
-];
+export const COMMON_NEGATIONS: readonly PrintedNegation[] = negations(
+  ['lldp transmit', 'lldp receive', 'lldp tlv …', 'ip domain-lookup', 'ip domain lookup'],
+  ['service password-encryption', 'spanning-tree vlan …'],
+);
 
 /** `policy-map X` → `class Y` → `police …`: QoS policies as the IOS-like families nest them. */
 export const QOS_OPENERS: readonly SectionOpener[] = [

@@ -1,45 +1,59 @@
-import type { FamilyGrammar } from '../family.js';
-import { COMMON_NEGATIONS, freeSection, freeSections, GLOBAL_WORDS, INTERFACE_WORDS, LINE_WORDS, QOS_OPENERS, QOS_SECTIONS } from './common.js';
+import type { FamilyGrammar, SectionKind } from '../family.js';
+import { COMMON_NEGATIONS, freeSection, freeSections, negations, GLOBAL_WORDS, INTERFACE_WORDS, LINE_WORDS, QOS_OPENERS, QOS_SECTIONS } from './common.js';
 
 const FS_TOP_ORDER = [
   'version', 'service', 'hostname', 'logging', 'enable', 'username', 'aaa', 'lldp', 'management', 'dns', 'ip', 'ntp',
   'snmp-server', 'spanning-tree', 'vlan', 'interface', 'router', 'line', 'banner',
 ];
 
-/** FS S5850/S5800, NetworkOS (Centec): `vlan database`, `interface vlan10`, `switchport trunk allowed vlan add` lines. */
-export const networkOsGrammar: FamilyGrammar = {
-  interfaceKind: 'interface',
-  sections: {
+/** Where the FS families keep VLANs: one `vlan database` section, or a `vlan N` section each. */
+const VLAN_DATABASE = { opener: { kind: 'vlan-db', opens: /^vlan database$/ }, kind: { prompt: 'vlan', keywords: ['vlan'], sections: [] } };
+const VLAN_BLOCKS = {
+  opener: { kind: 'vlan', opens: /^vlan \d+$/ },
+  kind: { prompt: 'vlan', keywords: ['name', 'state', 'shutdown', 'mtu'], sections: [] },
+};
+
+/** The sections the three FS families share, with what each adds. */
+function fsSections(family: {
+  globalWords: readonly string[];
+  vlans: typeof VLAN_DATABASE | typeof VLAN_BLOCKS;
+  interfaceWords: readonly string[];
+  /** Sections whose lines the lab takes as written. */
+  freeOpeners: readonly RegExp[];
+}): Record<string, SectionKind> {
+  return {
     global: {
       prompt: '',
-      keywords: [
-        ...GLOBAL_WORDS, 'cfm', 'erps', 'g8032', 'local-user', 'mlag', 'overlay', 'ptp', 'raw', 'smart-link', 'stm',
-      ],
+      keywords: [...GLOBAL_WORDS, ...family.globalWords],
       sections: [
-        { kind: 'vlan-db', opens: /^vlan database$/ },
+        family.vlans.opener,
         { kind: 'line', opens: /^line\b/ },
         { kind: 'router', opens: /^router\b/ },
         ...QOS_OPENERS,
-        ...freeSections('sub', [
-          /^spanning-tree mst configuration$/, /^ethernet evc\b/, /^vlan mapping table\b/, /^overlay$/,
-          /^(?:ip|ipv6|mac) access-list\b/, /^key chain\b/, /^route-map\b/,
-        ]),
+        ...freeSections('sub', [/^spanning-tree mst configuration$/, /^(?:ip|ipv6|mac) access-list\b/, ...family.freeOpeners]),
       ],
     },
-    interface: { prompt: 'if', keywords: [...INTERFACE_WORDS, 'overlay', 'vlan'], sections: [] },
-    'vlan-db': { prompt: 'vlan', keywords: ['vlan'], sections: [] },
+    interface: { prompt: 'if', keywords: [...INTERFACE_WORDS, ...family.interfaceWords], sections: [] },
+    [family.vlans.opener.kind]: family.vlans.kind,
     line: { prompt: 'line', keywords: LINE_WORDS, sections: [] },
     router: freeSection('router'),
     ...QOS_SECTIONS,
     sub: freeSection('sub'),
-  },
+  };
+}
+
+/** FS S5850/S5800, NetworkOS (Centec): `vlan database`, `interface vlan10`, `switchport trunk allowed vlan add` lines. */
+export const networkOsGrammar: FamilyGrammar = {
+  interfaceKind: 'interface',
+  sections: fsSections({
+    globalWords: ['cfm', 'erps', 'g8032', 'local-user', 'mlag', 'overlay', 'ptp', 'raw', 'smart-link', 'stm'],
+    vlans: VLAN_DATABASE,
+    interfaceWords: ['overlay', 'vlan'],
+    freeOpeners: [/^ethernet evc\b/, /^vlan mapping table\b/, /^overlay$/, /^key chain\b/, /^route-map\b/],
+  }),
   printedNegations: [
     ...COMMON_NEGATIONS,
-    { feature: 'local-user', positivePrinted: true, withArguments: true },
-    { feature: 'line-password', positivePrinted: true },
-    { feature: 'login', positivePrinted: true },
-    { feature: 'switchport', positivePrinted: false },
-    { feature: 'service http', positivePrinted: true, withArguments: true },
+    ...negations(['switchport'], ['local-user …', 'line-password', 'login', 'service http …']),
   ],
   builtInInterface: /^(?:eth-\d+-\d+|null0|management)$/,
   vlanListLine: false,
@@ -51,40 +65,16 @@ export const networkOsGrammar: FamilyGrammar = {
 /** FS S3900, FSOS 1.x (Edgecore): `vlan database` with `VLAN N …` lines, `interface ethernet 1/1`, two username lines. */
 export const fsos1Grammar: FamilyGrammar = {
   interfaceKind: 'interface',
-  sections: {
-    global: {
-      prompt: '',
-      keywords: [
-        ...GLOBAL_WORDS, 'dhcpv6', 'mvr', 'network-access', 'port-security', 'authentication', 'upgrade', 'jumbo',
-      ],
-      sections: [
-        { kind: 'vlan-db', opens: /^vlan database$/ },
-        { kind: 'line', opens: /^line\b/ },
-        { kind: 'router', opens: /^router\b/ },
-        ...QOS_OPENERS,
-        ...freeSections('sub', [/^spanning-tree mst configuration$/, /^(?:ip|ipv6|mac) access-list\b/]),
-      ],
-    },
-    interface: {
-      prompt: 'if',
-      keywords: [...INTERFACE_WORDS, 'capabilities', 'dhcpv6', 'transceiver-monitor', 'network-access', 'discard'],
-      sections: [],
-    },
-    'vlan-db': { prompt: 'vlan', keywords: ['vlan'], sections: [] },
-    line: { prompt: 'line', keywords: LINE_WORDS, sections: [] },
-    router: freeSection('router'),
-    ...QOS_SECTIONS,
-    sub: freeSection('sub'),
-  },
+  sections: fsSections({
+    globalWords: ['dhcpv6', 'mvr', 'network-access', 'port-security', 'authentication', 'upgrade', 'jumbo'],
+    vlans: VLAN_DATABASE,
+    interfaceWords: ['capabilities', 'dhcpv6', 'transceiver-monitor', 'network-access', 'discard'],
+    freeOpeners: [],
+  }),
   printedNegations: [
     ...COMMON_NEGATIONS,
-    { feature: 'capabilities', positivePrinted: false, withArguments: true },
-    { feature: 'negotiation', positivePrinted: false },
-    { feature: 'service http', positivePrinted: true, withArguments: true },
-    { feature: 'service telnet', positivePrinted: true, withArguments: true },
-    { feature: 'dns domain-lookup', positivePrinted: true },
-    // The factory accounts admin and guest exist until removed, so their removal is printed.
-    { feature: 'username', positivePrinted: true, withArguments: true },
+    // The factory accounts admin and guest exist until removed, so removing one is printed (`no username guest`).
+    ...negations(['capabilities …', 'negotiation'], ['service http …', 'service telnet …', 'dns domain-lookup', 'username …']),
   ],
   builtInInterface: /^ethernet \d+\/\d+$/,
   vlanListLine: false,
@@ -96,30 +86,15 @@ export const fsos1Grammar: FamilyGrammar = {
 /** FS S3900-R / S3400, FSOS 2.x (BDCOM): `vlan N` blocks beside a `vlan 1,10-20` list line, `interface GigaEthernet0/1`. */
 export const fsos2Grammar: FamilyGrammar = {
   interfaceKind: 'interface',
-  sections: {
-    global: {
-      prompt: '',
-      keywords: [...GLOBAL_WORDS, 'filter', 'gvrp', 'igmp-snooping', 'mirror', 'port-group'],
-      sections: [
-        { kind: 'vlan', opens: /^vlan \d+$/ },
-        { kind: 'line', opens: /^line\b/ },
-        { kind: 'router', opens: /^router\b/ },
-        ...QOS_OPENERS,
-        ...freeSections('sub', [/^aaa group server\b/, /^(?:ip|ipv6|mac) access-list\b/, /^spanning-tree mst configuration$/]),
-      ],
-    },
-    interface: { prompt: 'if', keywords: [...INTERFACE_WORDS], sections: [] },
-    vlan: { prompt: 'vlan', keywords: ['name', 'state', 'shutdown', 'mtu'], sections: [] },
-    line: { prompt: 'line', keywords: LINE_WORDS, sections: [] },
-    router: freeSection('router'),
-    ...QOS_SECTIONS,
-    sub: freeSection('sub'),
-  },
+  sections: fsSections({
+    globalWords: ['filter', 'gvrp', 'igmp-snooping', 'mirror', 'port-group'],
+    vlans: VLAN_BLOCKS,
+    interfaceWords: [],
+    freeOpeners: [/^aaa group server\b/],
+  }),
   printedNegations: [
     ...COMMON_NEGATIONS,
-    { feature: 'ip directed-broadcast', positivePrinted: false },
-    { feature: 'ip route-cache', positivePrinted: false },
-    { feature: 'ip telnet', positivePrinted: true, withArguments: true },
+    ...negations(['ip directed-broadcast', 'ip route-cache'], ['ip telnet …']),
   ],
   builtInInterface: /^(?:GigaEthernet|TGigaEthernet)\d+\/\d+$|^Null0$/,
   vlanListLine: true,
