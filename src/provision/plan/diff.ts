@@ -6,8 +6,6 @@ import type { PlanChange } from './types.js';
 
 /** A change as the diff finds it, before it is ranked. */
 export interface FoundChange extends PlanChange {
-  /** Typing this change enters the section it adds, so the next change may be inside it. */
-  opens: boolean;
   /** Removed only to be typed again in the new order: ranked with the additions. */
   retyped: boolean;
 }
@@ -21,13 +19,13 @@ export interface DiffContext {
 function addition(node: ConfigNode, path: readonly string[], undo: readonly string[]): FoundChange[] {
   const inside = [...path, node.text];
   return [
-    { path, command: node.text, action: 'add', undo, opens: node.children.length > 0, retyped: false },
+    { path, command: node.text, action: 'add', undo, retyped: false },
     ...node.children.flatMap((child) => addition(child, inside, [])),
   ];
 }
 
 function removal(node: ConfigNode, path: readonly string[], ctx: DiffContext, retyped: boolean): FoundChange {
-  return { path, command: negateLine(node.text, ctx.rules), action: 'remove', replaces: node.text, undo: typedNode(node, path, ctx.rules), opens: false, retyped };
+  return { path, command: negateLine(node.text, ctx.rules), action: 'remove', replaces: node.text, undo: typedNode(node, path, ctx.rules), retyped };
 }
 
 function isOrdered(line: string, ctx: DiffContext): boolean {
@@ -60,10 +58,10 @@ function groupChanges(want: Map<string, ConfigNode[]>, have: Map<string, ConfigN
     const running = (have.get(key) ?? []).map((node) => node.text);
     if (wanted.length === running.length && wanted.every((line, index) => line === running[index])) continue;
     if (running.length > 0) {
-      changes.push({ path, command: clear(key), action: 'remove', replaces: key, undo: running, opens: false, retyped: wanted.length > 0 });
+      changes.push({ path, command: clear(key), action: 'remove', replaces: key, undo: running, retyped: wanted.length > 0 });
     }
     wanted.forEach((line, index) => {
-      changes.push({ path, command: line, action: 'add', undo: index === 0 ? [clear(key)] : [], opens: false, retyped: false });
+      changes.push({ path, command: line, action: 'add', undo: index === 0 ? [clear(key)] : [], retyped: false });
     });
   }
   return changes;
@@ -134,7 +132,7 @@ export function diffSection(want: readonly ConfigNode[], have: readonly ConfigNo
       }
     } else if ('previous' in pairing) {
       const { previous } = pairing;
-      out.push({ path, command: node.text, action: 'replace', replaces: previous.text, undo: [previous.text], opens: false, retyped: false });
+      out.push({ path, command: node.text, action: 'replace', replaces: previous.text, undo: [previous.text], retyped: false });
     } else if (!emptyKept(node, rules)) {
       out.push(...addition(node, path, [negateLine(node.text, rules)]));
     }

@@ -75,11 +75,11 @@ export function numberListChanges(want: NumberLists, have: NumberLists, sections
     const removed = [...running].filter((n) => !wanted.has(n) && own(n));
     if (removed.length > 0) {
       const line = `${keyword} ${formatList(removed)}`;
-      changes.push({ path, command: rules.negationPrefix + line, action: 'remove', replaces: line, undo: [line], opens: false, retyped: false });
+      changes.push({ path, command: rules.negationPrefix + line, action: 'remove', replaces: line, undo: [line], retyped: false });
     }
     if (added.length > 0) {
       const line = `${keyword} ${formatList(added)}`;
-      changes.push({ path, command: line, action: 'add', undo: [rules.negationPrefix + line], opens: false, retyped: false });
+      changes.push({ path, command: line, action: 'add', undo: [rules.negationPrefix + line], retyped: false });
     }
   }
   return changes;
