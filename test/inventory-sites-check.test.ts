@@ -15,7 +15,7 @@ async function sitesDir(t: { after: (fn: () => Promise<void>) => void }, sites: 
   const dir = await mkdtemp(join(tmpdir(), 'onramp-sites-check-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   await mkdir(join(dir, 'templates'));
-  await writeFile(join(dir, 'templates', 'fs-s5850.hbs'), 'hostname {{hostname}}\n');
+  await writeFile(join(dir, 'templates', 'fs-s5850.hbs'), 'hostname {{hostname}}\nusername {{credentials.username}} privilege 4\n');
   for (const [name, text] of Object.entries(sites)) {
     await mkdir(join(dir, name));
     await writeFile(join(dir, name, 'site.yaml'), text);

@@ -183,12 +183,26 @@ void test('sites check renders every template with its vars and lists what is mi
     await mkdir(join(dir, 'hq'));
     await mkdir(join(dir, 'templates'));
     await writeFile(join(dir, 'hq', 'site.yaml'), VALID);
-    await writeFile(join(dir, 'templates', 'fs-s5850.hbs'), 'hostname {{hostname}}\n');
-    await writeFile(join(dir, 'templates', 'fs-s3900.hbs'), 'hostname {{hostname}}\ninterface vlan 1\n ip address {{mgmtIp}} 255.255.255.0\n');
+    await writeFile(join(dir, 'templates', 'fs-s5850.hbs'), 'hostname {{hostname}}\nusername {{credentials.username}} privilege 4\n');
+    await writeFile(join(dir, 'templates', 'fs-s3900.hbs'), 'hostname {{hostname}}\nusername {{credentials.username}} privilege 15\ninterface vlan 1\n ip address {{mgmtIp}} 255.255.255.0\n');
     const report = await checkSites(dir, join(dir, 'templates'));
     assert.equal(report.sites, 1);
     assert.equal(report.errors.length, 1, report.errors.join('\n'));
-    assert.match(report.errors[0] ?? '', /site\.yaml:12: portmap\[1\] \(FS-S3900-ACC2\): .*missing variables: mgmtIp/);
+    assert.match(report.errors[0] ?? '', /site\.yaml:12: portmap\[1\] \(FS-S3900-ACC2\): .*fs-s3900\.hbs:4: missing variables: mgmtIp$/);
     assert.ok(report.warnings.some((warning) => warning.includes('ONRAMP_TEST_PASSWORD')));
+  });
+});
+
+void test('sites check: a template that is a golden config must set the hostname and keep the login user', async () => {
+  await withDir(async (dir) => {
+    await mkdir(join(dir, 'hq'));
+    await mkdir(join(dir, 'templates'));
+    await writeFile(join(dir, 'hq', 'site.yaml'), VALID.replace(/\nportmap:[\s\S]*$/, '\n'));
+    await writeFile(join(dir, 'templates', 'fs-s5850.hbs'), 'hostname {{site}}\nsnmp-server location {{domain}}\n');
+    const report = await checkSites(dir, join(dir, 'templates'));
+    assert.deepEqual(report.errors.map((error) => error.replace(/^.*?: devices\[0\] \(FS-S5850-CORE1\): .*?fs-s5850\.hbs /, '')), [
+      'renders a config with hostname hq, but the device is FS-S5850-CORE1',
+      'renders a config with no username admin line: onramp logs in as admin, and pushing this would remove the account',
+    ]);
   });
 });

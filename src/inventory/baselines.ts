@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { intendedProblems } from '../config/index.js';
+import { intendedProblems, type IntendedExpectations } from '../config/index.js';
 import { getProfile } from '../device/index.js';
 import type { SiteProblem } from './errors.js';
 import type { Site } from './types.js';
@@ -16,11 +16,14 @@ export interface LoadedBaselines {
  * or lock onramp out stops start-up (or a reload) with its file:line,
  * instead of surfacing as a harmful plan at check time.
  */
+/** What the golden config of `hostname` at `site` must hold. A site that lets plans change the login user may leave it out. */
+export function intendedExpectations(site: Site, hostname: string): IntendedExpectations {
+  return site.policy.allow.includes('login-user') ? { hostname } : { hostname, loginUser: site.credentials.username };
+}
+
 export async function loadBaselines(sites: readonly Site[]): Promise<LoadedBaselines> {
   const loaded: LoadedBaselines = { texts: new Map(), problems: [] };
   for (const site of sites) {
-    // A site that lets plans change the login user may also keep a baseline without it.
-    const loginUser = site.policy.allow.includes('login-user') ? undefined : site.credentials.username;
     for (const device of site.devices) {
       const file = device.baselineFile;
       if (device.intended !== 'baseline' || file === undefined) continue;
@@ -31,7 +34,7 @@ export async function loadBaselines(sites: readonly Site[]): Promise<LoadedBasel
         loaded.problems.push({ file, path: '', message: `cannot read the baseline of ${device.hostname} (${(err as NodeJS.ErrnoException).code ?? 'error'})` });
         continue;
       }
-      const found = intendedProblems(text, getProfile(device.profile).tree, { hostname: device.hostname, ...(loginUser === undefined ? {} : { loginUser }) });
+      const found = intendedProblems(text, getProfile(device.profile).tree, intendedExpectations(site, device.hostname));
       for (const problem of found) {
         const located: SiteProblem = { file, path: '', message: `baseline of ${device.hostname}: ${problem.message}` };
         if (problem.line !== undefined) located.line = problem.line;

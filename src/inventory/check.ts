@@ -1,9 +1,12 @@
 import { existsSync } from 'node:fs';
+import { intendedProblems } from '../config/index.js';
+import { getProfile } from '../device/index.js';
 import { renderTemplateText, TemplateError } from '../provision/render.js';
 import { readFile } from 'node:fs/promises';
 import { addressingProblems } from './addressing.js';
 import { CredentialError, resolveCredentials } from './credentials.js';
 import { formatProblem, SiteFileError } from './errors.js';
+import { intendedExpectations } from './baselines.js';
 import { loadInventory } from './load.js';
 import { templateVars } from './inventory.js';
 import { templatePath } from './models.js';
@@ -71,7 +74,7 @@ export async function checkSites(baselinesDir: string, templatesDir: string): Pr
     report.errors.push(...credentials.errors);
     report.warnings.push(...credentials.warnings);
     const entries = [
-      ...site.devices.map((device, index) => ({ entry: device, path: `devices[${index}]`, needsTemplate: device.baselineFile === undefined })),
+      ...site.devices.map((device, index) => ({ entry: device, path: `devices[${index}]`, needsTemplate: device.intended === 'template' })),
       ...site.portmap.map((entry, index) => ({ entry, path: `portmap[${index}]`, needsTemplate: true })),
     ];
     report.devices += site.devices.length;
@@ -83,8 +86,15 @@ export async function checkSites(baselinesDir: string, templatesDir: string): Pr
         if (needsTemplate) report.errors.push(`${where}: no template ${templatePath(templatesDir, entry.model)} for model ${entry.model}`);
         continue;
       }
+      const file = templatePath(templatesDir, entry.model);
       try {
-        renderTemplateText(source, templateVars(site, entry, PLACEHOLDER), templatePath(templatesDir, entry.model));
+        const rendered = renderTemplateText(source, templateVars(site, entry, { ...PLACEHOLDER, username: site.credentials.username }), file);
+        // Where the template is the golden config, it must pass what a baseline passes, or every push of it is refused.
+        if (needsTemplate) {
+          for (const problem of intendedProblems(rendered, getProfile(entry.profile).tree, intendedExpectations(site, entry.hostname))) {
+            report.errors.push(`${where} (${entry.hostname}): ${file} renders a config with ${problem.message}`);
+          }
+        }
       } catch (err) {
         if (!(err instanceof TemplateError)) throw err;
         report.errors.push(`${where} (${entry.hostname}): ${err.message}`);
