@@ -90,7 +90,9 @@ void test('devices move lets the lease through to the host-key check: the attack
   assert.equal(changed?.fingerprint, world.trap.fingerprint);
   assert.equal(changed.command, `onramp hostkeys accept ${CORE1} --fingerprint ${world.trap.fingerprint} --sites ${world.sitesDir} --state ${world.state.root}`);
   assert.deepEqual(await world.pins(), before.pins, 'the pin is untouched');
-  assert.equal((await world.status())?.ip, world.core1Address, 'status keeps the address CORE1 was last at');
+  const status = await world.status();
+  assert.deepEqual([status?.ip, status?.result], [world.core1Address, before.status?.result], 'an impostor does not change what CORE1\'s status says');
+  assert.deepEqual(status?.refusedLease?.reasons, [`host key ${world.trap.fingerprint} at ${SPOOF.ip} refused`]);
 });
 
 void test('devices move to where CORE1 really went: checked there with its own key, from its new MAC', async (t) => {
@@ -131,7 +133,8 @@ void test('ip: dhcp lets a lease from any address and MAC through, and the host 
   assert.deepEqual(world.trap.offered, [], 'no password for a key that is not CORE1\'s');
   assert.equal(world.events(Events.hostkeyChanged).length, 1);
   assert.deepEqual(await world.pins(), before.pins);
-  assert.equal((await world.status())?.ip, world.core1Address);
+  const status = await world.status();
+  assert.deepEqual([status?.ip, status?.result, status?.refusedLease?.ip], [world.core1Address, before.status?.result, SPOOF.ip]);
   assert.equal((await new BackupStore(world.state).list(CORE1)).length, before.history);
 
   // CORE1 itself on another address: its own key, so it is checked there.

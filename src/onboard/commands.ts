@@ -139,7 +139,7 @@ function statusLine(status: DeviceStatus): string {
   const drifted = (status.features ?? []).filter((feature) => !feature.compliant).map((feature) => feature.name);
   const features = drifted.length === 0 ? '' : `  not compliant: ${drifted.join(', ')}`;
   const lease = status.refusedLease;
-  const refused = lease === undefined ? '' : `  lease refused: ${lease.ip} from ${lease.mac} at ${lease.time}`;
+  const refused = lease === undefined ? '' : `  lease refused: ${lease.ip}${lease.mac === undefined ? '' : ` from ${lease.mac}`} at ${lease.time}`;
   return `${status.device.padEnd(24)} ${where.padEnd(20)} ${status.action.padEnd(10)} ${status.result.padEnd(12)} ${status.time}  ${status.lastEvent}${diff}${features}${note}${execution}${refused}`;
 }
 

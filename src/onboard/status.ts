@@ -32,10 +32,15 @@ export interface PlanRecord {
   refusals?: RefusalRecord[];
 }
 
-/** The last lease that named a device but could not be it (device.identity.mismatch); nothing was done with it. */
+/**
+ * The last lease (or address) that named a device but could not be it: a
+ * device.identity.mismatch, or a host key refused away from where the device
+ * was last seen. Nothing was done with it.
+ */
 export interface RefusedLease {
   ip: string;
-  mac: string;
+  /** The lease's MAC; absent when no lease named the address (a command did). */
+  mac?: string;
   /** ISO time it came. */
   time: string;
   reasons: string[];

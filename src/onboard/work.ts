@@ -133,13 +133,7 @@ export class DeviceWork {
     if (isDeviceError(err, 'hostkey-changed')) {
       const key = err.hostKey === undefined ? {} : { fingerprint: err.hostKey.seen, pinned: err.hostKey.pinned, command: err.hostKey.acceptCommand };
       this.logger.error({ event: Events.hostkeyChanged, ...fields, result: 'failed', ...key }, err.message);
-      // Whatever answered there is not the device: its status keeps the address and MAC it was last seen with.
-      const kept: Fields = { device: fields.device, site: fields.site };
-      if (fields.execution !== undefined) kept.execution = fields.execution;
-      const previous = this.deps.status.get(fields.device);
-      if (previous?.ip !== undefined) kept.ip = previous.ip;
-      if (previous?.mac !== undefined) kept.mac = previous.mac;
-      await this.record(kept, action, Events.hostkeyChanged, 'failed', { message: `host key ${err.hostKey?.seen ?? '?'} at ${fields.ip ?? '?'} refused` });
+      await this.recordRefusedKey(err.hostKey?.seen ?? '?', fields, action);
       return 'failed';
     }
     if (isDeviceError(err)) {
@@ -164,6 +158,24 @@ export class DeviceWork {
     const lines = displayLines(push.lines, profile);
     if (!push.ok && push.reason === 'refused') return { outcome: 'refused', time, lines, refusals: push.refusals };
     return { outcome: 'pushed', time, lines };
+  }
+
+  /**
+   * Whatever answered is not the device. Where the device was last seen, that
+   * is news about the device (replaced, or its key made anew): its status says
+   * so. Anywhere else it is an impostor, or the device somewhere new that has
+   * yet to prove it: noted beside the status, whose address and result stay.
+   */
+  private async recordRefusedKey(seen: string, fields: Fields, action: Action): Promise<void> {
+    const previous = this.deps.status.get(fields.device);
+    const reason = `host key ${seen} at ${fields.ip ?? '?'} refused`;
+    if (previous === undefined || fields.ip === undefined || previous.ip === fields.ip) {
+      await this.record(fields, action, Events.hostkeyChanged, 'failed', { message: reason });
+      return;
+    }
+    await this.deps.status.noteRefusedLease(fields.device, fields.site, {
+      ip: fields.ip, ...(fields.mac === undefined ? {} : { mac: fields.mac }), time: new Date(this.deps.now()).toISOString(), reasons: [reason],
+    });
   }
 
   credentials(site: Site): Credentials {
