@@ -1,21 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { GuardRailClass } from '../src/inventory/index.js';
-import { checkGuardRails, type GuardedChange, type GuardedNode, type GuardRailContext } from '../src/provision/index.js';
+import { parseConfigTree, type ConfigNode } from '../src/config/index.js';
+import { getProfile } from '../src/device/index.js';
+import { checkGuardRails, type GuardRailContext, type PlanChange } from '../src/provision/index.js';
 
-/** A tree from indented text (one space a level), so the running configs below read like a switch's. */
-function tree(text: string): GuardedNode[] {
-  const roots: { text: string; children: GuardedNode[] }[] = [];
-  const open: { depth: number; node: { text: string; children: GuardedNode[] } }[] = [];
-  for (const line of text.split('\n')) {
-    if (line.trim() === '' || line.trim() === '!') continue;
-    const depth = line.length - line.trimStart().length;
-    const node = { text: line.trim(), children: [] };
-    while ((open.at(-1)?.depth ?? -1) >= depth) open.pop();
-    (open.at(-1)?.node.children ?? roots).push(node);
-    open.push({ depth, node });
-  }
-  return roots;
+/** The running configs below read like a switch's; they are parsed as the FS S5850 family prints them. */
+function tree(text: string): ConfigNode[] {
+  return parseConfigTree(text, getProfile('fs-s5850').tree);
 }
 
 const RUNNING = tree(`hostname CORE1
@@ -57,15 +49,16 @@ line vty 0 7
 
 const CONTEXT: GuardRailContext = { loginUser: 'admin', mgmtAddress: '10.77.0.10', allow: [], maxChangeRatio: 0.3 };
 
-function change(path: string[], command: string, action: GuardedChange['action'], replaces?: string): GuardedChange {
-  return replaces === undefined ? { path, command, action } : { path, command, action, replaces };
+/** A change as the planner gives it; the rails do not read its undo. */
+function change(path: string[], command: string, action: PlanChange['action'], replaces?: string): PlanChange {
+  return replaces === undefined ? { path, command, action, undo: [] } : { path, command, action, replaces, undo: [] };
 }
 
-function classes(changes: GuardedChange[], context: Partial<GuardRailContext> = {}, running = RUNNING): GuardRailClass[] {
+function classes(changes: PlanChange[], context: Partial<GuardRailContext> = {}, running = RUNNING): GuardRailClass[] {
   return checkGuardRails({ changes }, running, { ...CONTEXT, ...context }).map((refusal) => refusal.class);
 }
 
-const HARMFUL: [GuardRailClass, GuardedChange][] = [
+const HARMFUL: [GuardRailClass, PlanChange][] = [
   ['login-user', change([], 'no username admin privilege 4 password 8 $1$hq$abc', 'remove', 'username admin privilege 4 password 8 $1$hq$abc')],
   ['login-user', change([], 'username admin privilege 4 password 8 $1$other$xyz', 'replace', 'username admin privilege 4 password 8 $1$hq$abc')],
   ['mgmt-interface', change([], 'no interface vlan77', 'remove', 'interface vlan77')],

@@ -6,21 +6,9 @@
  * that would cut onramp off, or that rewrites most of a switch, is refused
  * whole; a site lets a class through with `policy.allow` for a migration.
  */
+import type { ConfigNode } from '../config/index.js';
 import type { GuardRailClass } from '../inventory/index.js';
-
-/** The parts of a plan change the rails read (PlanChange has these). */
-export interface GuardedChange {
-  readonly path: readonly string[];
-  readonly command: string;
-  readonly action: 'add' | 'remove' | 'replace';
-  readonly replaces?: string;
-}
-
-/** A parsed config line with its section (ConfigNode has this shape). */
-export interface GuardedNode {
-  readonly text: string;
-  readonly children: readonly GuardedNode[];
-}
+import type { PlanChange, RemediationPlan } from './plan/index.js';
 
 export interface GuardRailContext {
   /** The username onramp logs in with. */
@@ -78,7 +66,7 @@ function carriesAddress(text: string, address: string): boolean {
  * ones taking theirs from DHCP (`ip address dhcp`), since that is how a
  * switch onramp reaches through a lease got the address.
  */
-function findManagement(running: readonly GuardedNode[], address: string | undefined): Management {
+function findManagement(running: readonly ConfigNode[], address: string | undefined): Management {
   const found: Management = { interfaces: new Set(), vlans: new Set(), topLines: new Set() };
   if (address === undefined) return found;
   const dhcp: string[] = [];
@@ -96,7 +84,7 @@ function findManagement(running: readonly GuardedNode[], address: string | undef
 }
 
 /** The running lines a change touches: a removed or replaced section counts with everything inside it. */
-function touchedLines(change: GuardedChange, running: readonly GuardedNode[]): number {
+function touchedLines(change: PlanChange, running: readonly ConfigNode[]): number {
   if (change.action === 'add') return 1;
   let level = running;
   for (const opener of change.path) {
@@ -109,17 +97,17 @@ function touchedLines(change: GuardedChange, running: readonly GuardedNode[]): n
   return node === undefined ? 1 : countLines([node]);
 }
 
-function countLines(nodes: readonly GuardedNode[]): number {
+function countLines(nodes: readonly ConfigNode[]): number {
   return nodes.reduce((sum, node) => sum + 1 + countLines(node.children), 0);
 }
 
 /** The command and the running line a change takes away, for tests that ask about either. */
-function linesOf(change: GuardedChange): string[] {
+function linesOf(change: PlanChange): string[] {
   return change.replaces === undefined ? [change.command] : [change.command, change.replaces];
 }
 
 /** Removes, replaces or negates: takes something from the running config. */
-function takesAway(change: GuardedChange): boolean {
+function takesAway(change: PlanChange): boolean {
   return change.action !== 'add' || NEGATION.test(change.command);
 }
 
@@ -130,13 +118,13 @@ interface Facts {
   addsHostname: boolean;
 }
 
-type Rail = (change: GuardedChange, facts: Facts) => GuardRailClass | undefined;
+type Rail = (change: PlanChange, facts: Facts) => GuardRailClass | undefined;
 
 const loginUser: Rail = (change, { user }) =>
   change.path.length === 0 && takesAway(change) && linesOf(change).some((line) => user.test(bare(line))) ? 'login-user' : undefined;
 
 /** Deletes what it names: a removal or a `no …` line (a replace only changes a value). */
-function deletes(change: GuardedChange): boolean {
+function deletes(change: PlanChange): boolean {
   return change.action === 'remove' || NEGATION.test(change.command);
 }
 
@@ -194,7 +182,7 @@ function reasonFor(kind: GuardRailClass, context: GuardRailContext): string {
   }
 }
 
-export function describeChange(change: GuardedChange): string {
+export function describeChange(change: PlanChange): string {
   return [...change.path, change.command].join(' > ');
 }
 
@@ -202,7 +190,7 @@ export function describeChange(change: GuardedChange): string {
  * Every refusal of `plan` (empty: it may be sent), one per class with all
  * its offending changes, leaving out the classes the context allows.
  */
-export function checkGuardRails(plan: { readonly changes: readonly GuardedChange[] }, running: readonly GuardedNode[], context: GuardRailContext): Refusal[] {
+export function checkGuardRails(plan: Pick<RemediationPlan, 'changes'>, running: readonly ConfigNode[], context: GuardRailContext): Refusal[] {
   const facts: Facts = {
     management: findManagement(running, context.mgmtAddress),
     user: new RegExp(`^username\\s+${escapeRegExp(context.loginUser)}(?:\\s|$)`),

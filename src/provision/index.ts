@@ -2,6 +2,6 @@ export { renderTemplate, renderTemplateText, TemplateError } from './render.js';
 export { planRemediation, rollbackOfApplied, type PlanChange, type RemediationPlan } from './plan/index.js';
 export { compareConfigs } from './compare.js';
 export { provisionDevice, displayLines, dryRunLines, type ConfigSession, type PushRequest, type PushOutcome } from './push.js';
-export { checkGuardRails, describeChange, type GuardRailContext, type GuardedChange, type GuardedNode, type Refusal } from './guard-rails.js';
+export { checkGuardRails, describeChange, type GuardRailContext, type Refusal } from './guard-rails.js';
 export { checkCompliance, scopeConfig, type ComplianceReport, type FeatureCompliance } from './compliance.js';
 export { guardedPlan, logRefusals, maskedRefusals, planRefusals, type GuardedPlan } from './refusals.js';
