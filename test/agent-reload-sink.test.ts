@@ -28,6 +28,9 @@ class FakeOnboarder implements ClosableSink {
   finishWork(): void {
     this.finish?.();
   }
+  async stop(): Promise<void> {
+    await this.work;
+  }
   async close(): Promise<void> {
     await this.work;
     this.closed = true;

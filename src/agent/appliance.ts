@@ -260,6 +260,7 @@ export async function startAppliance(
       : undefined;
   const listeners = options.listenSyslog.map(listenSpec);
   const sink = new ReloadableSink(await onboarderFor(rules));
+  await sink.onboarder?.resumeQueued();
   const keaLeases = options.keaLeases === undefined ? undefined : new KeaLeaseFile(options.keaLeases);
   const inputs = await checkInputPaths(
     await expandInputsByRole({ lease: options.inputs, 'config-change': options.configInputs ?? [], sec: options.secInputs ?? [] }),
@@ -347,10 +348,13 @@ export async function startAppliance(
     },
     async stop() {
       clearInterval(ticker);
+      // First of all: no job, session or push starts from here on.
+      const halted = sink.stop();
       await Promise.all(sources.map((source) => source.stop()));
       await releaseInputs();
       await engine.close();
       gate.close();
+      await halted;
       await sink.close();
     },
   };

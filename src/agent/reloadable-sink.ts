@@ -2,6 +2,8 @@ import type { NativeActionSink } from '../engine/index.js';
 
 /** What the appliance puts behind the engine: the onboarder, which finishes its device work on close(). */
 export interface ClosableSink extends NativeActionSink {
+  /** Starts nothing more; resolves when the work under way has ended. */
+  stop(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -58,6 +60,11 @@ export class ReloadableSink<T extends ClosableSink> implements NativeActionSink 
       this.held = undefined;
       for (const call of held) this.forward(call);
     }
+  }
+
+  /** onramp is stopping: see Onboarder.stop(). Actions that still come are kept by the onboarder for the next start. */
+  async stop(): Promise<void> {
+    await this.current?.stop();
   }
 
   async close(): Promise<void> {

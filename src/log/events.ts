@@ -35,6 +35,12 @@ export const Events = {
   inputSenderRefused: 'input.sender.refused',
   /** A native action fired by an event from an input whose role does not allow it; `count` as above. */
   inputActionRefused: 'input.action.refused',
+  /** A job that a stop caught before its first session or its push: nothing changed, it runs at the next start. */
+  jobDeferred: 'device.job.deferred',
+  /** At a stop, the jobs not done (queued, or deferred) were written to the state directory. */
+  jobsSaved: 'device.jobs.saved',
+  /** At start, the jobs a stop left were queued again. */
+  jobsResumed: 'device.jobs.resumed',
   ruleError: 'rule.error',
   ruleLogonly: 'rule.logonly',
 } as const;

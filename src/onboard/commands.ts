@@ -64,9 +64,19 @@ async function withOnboarder(options: CliOptions, work: (onboarder: Onboarder) =
     process.stderr.write(`${err.message}\n`);
     return ExitCode.BadInput;
   }
+  // Ctrl-C or TERM stops the job before its push, never in the middle of one; a second signal ends it at once.
+  const stop = (): void => {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    void onboarder.stop();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   try {
     return await work(onboarder);
   } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
     await onboarder.close();
   }
 }

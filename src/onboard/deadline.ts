@@ -10,6 +10,14 @@ export class JobTimeoutError extends Error {
   }
 }
 
+/** onramp is stopping and this job had not begun its push: it is put off to the next start, not half done. */
+export class JobStoppedError extends Error {
+  constructor() {
+    super('onramp is stopping: the job is put off to the next start before it opens a session or begins a push');
+    this.name = 'JobStoppedError';
+  }
+}
+
 /**
  * The time limit of one device job. Sessions opened through `connector`
  * answer JobTimeoutError as soon as the time is up, even while a command is
@@ -29,8 +37,15 @@ export class JobDeadline {
   private readonly closers = new Set<() => Promise<void>>();
   private expired = false;
 
-  /** `locks`: the switches the job opens sessions to are locked first (see JobLocks), and let go when it ends. */
-  constructor(inner: DeviceConnector, readonly timeoutMs: number, private readonly locks?: JobLocks) {
+  private pushing = false;
+
+  /**
+   * `locks`: the switches the job opens sessions to are locked first (see
+   * JobLocks), and let go when it ends. `stopping`: once it aborts, the job
+   * opens no session and begins no push (JobStoppedError); a push already
+   * begun runs to its end (save, verification, or rollback).
+   */
+  constructor(inner: DeviceConnector, readonly timeoutMs: number, private readonly locks?: JobLocks, private readonly stopping?: AbortSignal) {
     let expire: (err: JobTimeoutError) => void = () => undefined;
     this.expiry = new Promise<never>((_resolve, reject) => {
       expire = reject;
@@ -43,6 +58,12 @@ export class JobDeadline {
       for (const close of this.closers) closeInBackground(close);
     }, timeoutMs);
     this.connector = { open: (target) => this.open(inner, target) };
+  }
+
+  /** Called just before the job's push: throws JobStoppedError when onramp is stopping. */
+  beginPush(): void {
+    if (!this.pushing && this.stopping?.aborted === true) throw new JobStoppedError();
+    this.pushing = true;
   }
 
   /** Stops the clock; the job is over. */
@@ -58,11 +79,14 @@ export class JobDeadline {
 
   private async open(inner: DeviceConnector, target: DeviceTarget): Promise<SessionLike> {
     if (this.expired) throw new JobTimeoutError(this.timeoutMs);
+    if (!this.pushing && this.stopping?.aborted === true) throw new JobStoppedError();
     if (this.locks !== undefined) {
       const holding = this.locks.hold(target, this.timeoutMs);
       // When the time runs out first, the wait is ended by end(); its rejection then has nobody to tell.
       holding.catch(() => undefined);
       await Promise.race([holding, this.expiry]);
+      // The switch came free after the stop: it is not worked on now.
+      if (!this.pushing && this.stopping?.aborted === true) throw new JobStoppedError();
     }
     const opening = inner.open(target);
     try {

@@ -13,10 +13,11 @@ import { LearnedBook } from './learned.js';
 import { LeaseGate } from './lease-gate.js';
 import type { LeaseSeen } from './lease-identity.js';
 import type { LockPolicy } from './job-locks.js';
-import { JobScheduler } from './scheduler.js';
+import { JobScheduler, type SubmitResult } from './scheduler.js';
 import type { DeviceConnector } from './session.js';
 import { StatusBook } from './status.js';
 import { VerifiedIdentities } from './verified-identities.js';
+import { saveQueue, takeQueue, type QueuedWork } from './work-queue.js';
 import { DeviceWork, SETTLED, type Outcome } from './work.js';
 
 export const DEFAULT_CONCURRENCY = 8;
@@ -56,7 +57,12 @@ export interface LeaseExtras {
 export class Onboarder implements NativeActionSink {
   readonly status: StatusBook;
   readonly work: DeviceWork;
-  private readonly scheduler: JobScheduler;
+  private readonly scheduler: JobScheduler<QueuedWork>;
+  private readonly state: StateStore;
+  /** Aborted by stop(): from then on no job starts, and one not yet pushing ends `deferred`. */
+  private readonly stopping = new AbortController();
+  /** The jobs a stop left undone, written to the state directory by close(). */
+  private readonly leftover: QueuedWork[] = [];
   private readonly logger: Logger;
   private readonly inventory: Inventory;
   private readonly now: () => number;
@@ -70,6 +76,7 @@ export class Onboarder implements NativeActionSink {
 
   private constructor(options: OnboarderOptions, status: StatusBook, executions: ExecutionCounter) {
     this.logger = options.logger;
+    this.state = options.state;
     this.inventory = options.inventory;
     this.now = options.now ?? Date.now;
     this.dryRun = options.dryRun ?? false;
@@ -81,7 +88,7 @@ export class Onboarder implements NativeActionSink {
       inventory: options.inventory, logger: options.logger, connector: options.connector, status,
       backups: new BackupStore(options.state, options.backupsKeep), learned: new LearnedBook(options.state),
       identities, hostKeys: options.hostKeys ?? new HostKeyStore(options.state), now: this.now,
-      ...(options.locks === undefined ? {} : { locks: options.locks }),
+      ...(options.locks === undefined ? {} : { locks: options.locks }), stopping: this.stopping.signal,
     });
     this.scheduler = new JobScheduler(options.concurrency ?? DEFAULT_CONCURRENCY, (err, key) => {
       this.logger.error({ err, device: key }, 'job failed unexpectedly');
@@ -147,9 +154,8 @@ export class Onboarder implements NativeActionSink {
       this.reportUnknown(name, ip);
       return;
     }
-    this.submit(name.toLowerCase(), site, async () => {
-      await this.work.provisionAs(ip, name, { dryRun: this.dryRun });
-    });
+    this.submit(name.toLowerCase(), site, { kind: 'provision', ip, name }, async () =>
+      (await this.work.provisionAs(ip, name, { dryRun: this.dryRun })).result);
   }
 
   /**
@@ -181,14 +187,21 @@ export class Onboarder implements NativeActionSink {
       return;
     }
     const execution = this.executions.next();
-    this.waitingBackups.set(key, execution);
-    const ip = isIPv4(host) ? host : undefined;
-    const queued = this.scheduler.submit(key, ref.site.name, ref.site.concurrency, async () => {
-      this.waitingBackups.delete(key);
-      await this.work.backup(ref, { execution, ...(ip === undefined ? {} : { ip }) });
-    }, { followUp: true });
+    const queued = this.queueBackup(ref, execution, isIPv4(host) ? host : undefined);
     const after = queued === 'follow-up' ? { after: 'the job under way for this device' } : {};
     this.logger.info({ event: Events.backupScheduled, ...fields, execution, ...after }, `Scheduled backup with execution ID: ${String(execution)}`);
+  }
+
+  private queueBackup(ref: DeviceRef, execution: number, ip: string | undefined): SubmitResult {
+    const key = ref.device.hostname.toLowerCase();
+    const work: QueuedWork = { kind: 'backup', device: ref.device.hostname, execution, ...(ip === undefined ? {} : { ip }) };
+    this.waitingBackups.set(key, execution);
+    const queued = this.scheduler.submit(key, ref.site.name, ref.site.concurrency, async () => {
+      this.waitingBackups.delete(key);
+      if ((await this.work.backup(ref, { execution, ...(ip === undefined ? {} : { ip }) })) === 'deferred') this.leftover.push(work);
+    }, { followUp: true, tag: work });
+    if (queued === 'stopped') this.leftover.push(work);
+    return queued;
   }
 
   /** Resolves when no job is queued or running and the status file is written. */
@@ -199,8 +212,62 @@ export class Onboarder implements NativeActionSink {
     await this.executions.flushed();
   }
 
+  /**
+   * SIGTERM/SIGINT: from now on no job starts and no session opens; a job
+   * that has begun its push finishes it (save and verification, or
+   * rollback); one that has not is put off. Resolves when the running jobs
+   * have ended. What was left undone is written down by close().
+   */
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    this.leftover.push(...this.scheduler.stop());
+    await this.idle();
+  }
+
+  /** Waits for the jobs to end; after a stop, writes the jobs left undone to the state directory for the next start. */
   async close(): Promise<void> {
     await this.idle();
+    if (!this.stopping.signal.aborted || this.leftover.length === 0) return;
+    const jobs = this.leftover.splice(0);
+    await saveQueue(this.state, jobs);
+    this.logger.info({ event: Events.jobsSaved, jobs, count: jobs.length }, `${String(jobs.length)} job(s) not done written to ${this.state.path('queue.json')}; they run at the next start`);
+  }
+
+  /** At start: queues again the jobs the last stop wrote down. */
+  async resumeQueued(): Promise<void> {
+    const { jobs, invalid } = await takeQueue(this.state);
+    if (invalid > 0) this.logger.warn({ event: Events.jobsResumed, invalid }, `${String(invalid)} entry(ies) of ${this.state.path('queue.json')} are not jobs; passed over`);
+    if (jobs.length === 0) return;
+    this.logger.info({ event: Events.jobsResumed, jobs, count: jobs.length }, `${String(jobs.length)} job(s) left by the last stop queued again`);
+    for (const job of jobs) this.resume(job);
+  }
+
+  private resume(job: QueuedWork): void {
+    switch (job.kind) {
+      case 'check': {
+        const ref = this.inventory.findDevice(job.device);
+        // A lease already admitted before the stop is not judged again, nor held back by the renewal window.
+        if (ref === undefined) this.reportUnknown(job.device, job.ip, job.mac);
+        else this.scheduleCheck(ref, { ...(job.ip === undefined ? {} : { ip: job.ip }), ...(job.mac === undefined ? {} : { mac: job.mac }) }, false);
+        return;
+      }
+      case 'factory': {
+        const lease: FactoryLease = { ip: job.ip, mac: job.mac };
+        if (job.circuitId !== undefined) lease.circuitId = job.circuitId;
+        if (job.remoteId !== undefined) lease.remoteId = job.remoteId;
+        this.onboardFactory(lease);
+        return;
+      }
+      case 'provision':
+        this.provision(job.ip, job.name);
+        return;
+      case 'backup': {
+        const ref = this.findHost(job.device);
+        if (ref === undefined) this.reportUnknown(job.device);
+        else this.queueBackup(ref, job.execution, job.ip);
+        return;
+      }
+    }
   }
 
   /** A device by inventory hostname, or by the address it was last seen at. */
@@ -260,8 +327,12 @@ export class Onboarder implements NativeActionSink {
     return exitCodeOf(result);
   }
 
-  private submit(key: string, site: Site, job: () => Promise<void>): boolean {
-    const result = this.scheduler.submit(key, site.name, site.concurrency, job);
+  /** Queues `job`, described by `work`; a job a stop puts off, or that comes after the stop, is kept for the next start. */
+  private submit(key: string, site: Site, work: QueuedWork, job: () => Promise<Outcome>): boolean {
+    const result = this.scheduler.submit(key, site.name, site.concurrency, async () => {
+      if ((await job()) === 'deferred') this.leftover.push(work);
+    }, { tag: work });
+    if (result === 'stopped') this.leftover.push(work);
     if (result === 'merged') {
       this.logger.debug({ event: Events.dhcpSuppressed, device: key, site: site.name, reason: 'job already queued or running' }, 'merged into the job already under way');
     }
@@ -309,12 +380,13 @@ export class Onboarder implements NativeActionSink {
         return;
       }
     }
-    this.submit(ref.device.hostname.toLowerCase(), ref.site, async () => {
+    const work: QueuedWork = { kind: 'check', device: ref.device.hostname, ...lease };
+    this.submit(ref.device.hostname.toLowerCase(), ref.site, work, async () => {
       if (this.dryRun) {
         this.logger.info({ event: Events.checkStart, ...fields, dryRun: true, result: 'skipped' }, 'would check configuration (dry run)');
-        return;
+        return 'skipped';
       }
-      await this.work.check(ref, lease);
+      return (await this.work.check(ref, lease)).result;
     });
   }
 
@@ -331,9 +403,7 @@ export class Onboarder implements NativeActionSink {
       this.admit(ref, { ip: lease.ip, mac: lease.mac });
       return;
     }
-    this.submit(`mac ${lease.mac}`, site, async () => {
-      await this.work.provisionFactory(site, lease, { dryRun: this.dryRun });
-    });
+    this.submit(`mac ${lease.mac}`, site, { kind: 'factory', ...lease }, () => this.work.provisionFactory(site, lease, { dryRun: this.dryRun }));
   }
 }
 
@@ -351,6 +421,7 @@ export function exitCodeOf(result: Outcome): number {
       return ExitCode.BadInput;
     case 'failed':
     case 'unreachable':
+    case 'deferred':
       return ExitCode.Runtime;
   }
 }

@@ -1,10 +1,12 @@
-export type SubmitResult = 'queued' | 'follow-up' | 'merged';
+export type SubmitResult = 'queued' | 'follow-up' | 'merged' | 'stopped';
 
-interface Job {
+interface Job<T> {
   key: string;
   site: string;
   siteLimit: number;
   run: () => Promise<void>;
+  /** What the job is, for whoever must write down the jobs a stop left unstarted. */
+  tag: T | undefined;
 }
 
 /**
@@ -13,12 +15,13 @@ interface Job {
  * queued or running is merged into it (the running job already does that
  * work), unless it is submitted as a follow-up: then it waits, and runs once
  * the current one has finished. A key has at most one follow-up; a second is
- * merged into it.
+ * merged into it. Once stopped, nothing more starts.
  */
-export class JobScheduler {
-  private readonly pending: Job[] = [];
+export class JobScheduler<T = undefined> {
+  private readonly pending: Job<T>[] = [];
   private readonly busyKeys = new Set<string>();
-  private readonly followUps = new Map<string, Job>();
+  private readonly followUps = new Map<string, Job<T>>();
+  private stopped = false;
   private readonly runningPerSite = new Map<string, number>();
   private running = 0;
   private idleWaiters: (() => void)[] = [];
@@ -27,16 +30,31 @@ export class JobScheduler {
     if (!Number.isInteger(globalLimit) || globalLimit < 1) throw new RangeError(`concurrency must be a positive integer, got ${globalLimit}`);
   }
 
-  submit(key: string, site: string, siteLimit: number, run: () => Promise<void>, options: { followUp?: boolean } = {}): SubmitResult {
+  submit(key: string, site: string, siteLimit: number, run: () => Promise<void>, options: { followUp?: boolean; tag?: T } = {}): SubmitResult {
+    if (this.stopped) return 'stopped';
+    const job: Job<T> = { key, site, siteLimit, run, tag: options.tag };
     if (this.busyKeys.has(key)) {
       if (options.followUp !== true || this.followUps.has(key)) return 'merged';
-      this.followUps.set(key, { key, site, siteLimit, run });
+      this.followUps.set(key, job);
       return 'follow-up';
     }
     this.busyKeys.add(key);
-    this.pending.push({ key, site, siteLimit, run });
+    this.pending.push(job);
     this.pump();
     return 'queued';
+  }
+
+  /**
+   * Starts nothing more, and hands back the tags of the jobs that had not
+   * started (follow-ups included), in the order they would have run. Jobs
+   * running go on; idle() tells when they are done.
+   */
+  stop(): T[] {
+    this.stopped = true;
+    const unstarted = [...this.pending, ...this.followUps.values()];
+    this.pending.length = 0;
+    this.followUps.clear();
+    return unstarted.flatMap((job) => (job.tag === undefined ? [] : [job.tag]));
   }
 
   /** True while a job for `key` is queued or running. */
@@ -55,7 +73,7 @@ export class JobScheduler {
   }
 
   private pump(): void {
-    for (let index = 0; index < this.pending.length && this.running < this.globalLimit; ) {
+    for (let index = 0; !this.stopped && index < this.pending.length && this.running < this.globalLimit; ) {
       const job = this.pending[index];
       if (job === undefined) break;
       const siteRunning = this.runningPerSite.get(job.site) ?? 0;
@@ -68,7 +86,7 @@ export class JobScheduler {
     }
   }
 
-  private start(job: Job): void {
+  private start(job: Job<T>): void {
     this.running++;
     this.runningPerSite.set(job.site, (this.runningPerSite.get(job.site) ?? 0) + 1);
     const finish = (): void => {

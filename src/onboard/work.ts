@@ -9,8 +9,8 @@ import {
   checkCompliance, compareConfigs, displayLines, dryRunLines, guardedPlan, logRefusals, provisionDevice, renderTemplate, TemplateError, type PushOutcome, type Refusal,
 } from '../provision/index.js';
 import type { BackupStore, BackupVersion } from './backups.js';
-import { LockBusyError } from '../lock/index.js';
-import { JobDeadline, JobTimeoutError } from './deadline.js';
+import { LockAbortedError, LockBusyError } from '../lock/index.js';
+import { JobDeadline, JobStoppedError, JobTimeoutError } from './deadline.js';
 import { guardFor } from './guard.js';
 import { JobLocks, type LockPolicy } from './job-locks.js';
 import { identify, type FactoryLease, type IdentityProbe } from './identity.js';
@@ -33,10 +33,15 @@ export interface WorkDeps {
   now: () => number;
   /** How a job waits for a switch another worker holds (default: up to its own time limit). */
   locks?: LockPolicy;
+  /** Aborted when onramp stops: a job not yet pushing opens no session and begins no push, and ends `deferred`. */
+  stopping?: AbortSignal;
 }
 
-/** How one piece of work ended; `bad-input` is a site, template or credential problem, not the device's. */
-export type Outcome = Result | 'bad-input';
+/**
+ * How one piece of work ended; `bad-input` is a site, template or credential
+ * problem, not the device's; `deferred`, put off by a stop before it changed anything.
+ */
+export type Outcome = Result | 'bad-input' | 'deferred';
 
 export interface CheckOutcome {
   result: Outcome;
@@ -95,7 +100,7 @@ export class DeviceWork {
     return this.deps.logger;
   }
 
-  private async record(fields: Fields, action: Action, lastEvent: EventName, result: Outcome, extra: Partial<DeviceStatus> = {}): Promise<void> {
+  private async record(fields: Fields, action: Action, lastEvent: EventName, result: Exclude<Outcome, 'deferred'>, extra: Partial<DeviceStatus> = {}): Promise<void> {
     const status: DeviceStatus = {
       device: fields.device,
       site: fields.site,
@@ -115,11 +120,18 @@ export class DeviceWork {
 
   /** One device job's clock and switch locks: `what` names it to whoever finds a switch busy. */
   private startJob(site: Site, what: string): JobDeadline {
-    return new JobDeadline(this.deps.connector, site.ssh.jobTimeoutMs, new JobLocks(this.deps.locks ?? {}, what));
+    const { stopping } = this.deps;
+    const locks = new JobLocks({ ...this.deps.locks, ...(stopping === undefined ? {} : { signal: stopping }) }, what);
+    return new JobDeadline(this.deps.connector, site.ssh.jobTimeoutMs, locks, stopping);
   }
 
   /** Logs and records a failure; returns its outcome. */
   private async fail(err: unknown, fields: Fields, action: Action, failEvent: EventName): Promise<Outcome> {
+    if (err instanceof JobStoppedError || (err instanceof LockAbortedError && this.deps.stopping?.aborted === true)) {
+      // Nothing was changed and the status stays as it was: the job is done again at the next start.
+      this.logger.info({ event: Events.jobDeferred, ...fields, action }, `${action} stopped before it opened a session or began a push: onramp is stopping`);
+      return 'deferred';
+    }
     if (err instanceof LockBusyError) {
       this.logger.error({ event: failEvent, ...fields, result: 'failed', kind: 'busy', holder: err.holder }, err.message);
       await this.record(fields, action, failEvent, 'failed', { message: err.message });
@@ -258,6 +270,7 @@ export class DeviceWork {
           return { result: 'drift', diff, lines: displayLines(preview.plan.lines, profile) };
         }
         phase = { action: 'remediate', failEvent: Events.provisionFailed };
+        deadline.beginPush();
         const push = await provisionDevice({
           session, intended, profile, logger: this.logger, fields, running, announce: false, onFailure: site.policy.onFailure,
           guard, scope: site.compliance,
@@ -336,6 +349,7 @@ export class DeviceWork {
       const login = options.factory === true ? this.factoryCredentials(site) : credentials;
       const push = await withSession(deadline.connector, targetFor(site, ip, login, profile, deviceIdentity(entry.hostname)), async (session) => {
         await this.verifiedAt(entry.hostname, ip, undefined);
+        deadline.beginPush();
         return provisionDevice({ session, intended, profile, logger: this.logger, fields, onFailure: site.policy.onFailure, guard: guardFor(site, ip, 'provision') });
       });
       const plan = this.planRecord(push, profile);
@@ -463,6 +477,7 @@ export class DeviceWork {
     const credentials = this.credentials(site);
     const intended = await this.intendedConfig(site, entry, credentials);
     const session = await factorySession(profile);
+    deadline.beginPush();
     const push = await provisionDevice({
       session, intended, profile, logger: this.logger, fields, announce: false, onFailure: site.policy.onFailure, guard: guardFor(site, lease.ip, 'provision'),
     });

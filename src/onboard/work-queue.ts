@@ -1,0 +1,61 @@
+import { isIPv4 } from 'node:net';
+import type { StateStore } from '../state/index.js';
+import { isSafeName } from '../state/index.js';
+
+/** A device job as it is written down at a stop, to be queued again at the next start. */
+export type QueuedWork =
+  | { kind: 'check'; device: string; ip?: string; mac?: string }
+  | { kind: 'factory'; ip: string; mac: string; circuitId?: string; remoteId?: string }
+  | { kind: 'provision'; ip: string; name: string }
+  | { kind: 'backup'; device: string; execution: number; ip?: string };
+
+const QUEUE_FILE = ['queue.json'];
+const MAC = /^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$/;
+const RELAY_ID = /^[\x21-\x7e]{1,128}$/;
+
+/** Writes the jobs a stop left; none leaves the file as it is (an earlier stop's jobs may still be in it). */
+export async function saveQueue(state: StateStore, jobs: readonly QueuedWork[]): Promise<void> {
+  if (jobs.length === 0) return;
+  const earlier = await readQueue(state);
+  await state.writeJson(QUEUE_FILE, { jobs: [...earlier.jobs, ...jobs] });
+}
+
+/**
+ * Takes the jobs written at the last stop out of the state directory. An
+ * entry that is not a well-formed job (the file was edited, or written by
+ * another version) is passed over and reported.
+ */
+export async function takeQueue(state: StateStore): Promise<{ jobs: QueuedWork[]; invalid: number }> {
+  const queue = await readQueue(state);
+  await state.remove(QUEUE_FILE);
+  return queue;
+}
+
+async function readQueue(state: StateStore): Promise<{ jobs: QueuedWork[]; invalid: number }> {
+  const file = await state.readJson<{ jobs?: unknown }>(QUEUE_FILE, {});
+  const entries: unknown[] = Array.isArray(file.jobs) ? file.jobs : [];
+  const jobs = entries.filter(isQueuedWork);
+  return { jobs, invalid: entries.length - jobs.length };
+}
+
+function isQueuedWork(value: unknown): value is QueuedWork {
+  if (typeof value !== 'object' || value === null) return false;
+  const job = value as Record<string, unknown>;
+  const optional = (key: string, valid: (text: string) => boolean): boolean =>
+    job[key] === undefined || (typeof job[key] === 'string' && valid(job[key]));
+  const required = (key: string, valid: (text: string) => boolean): boolean => typeof job[key] === 'string' && valid(job[key]);
+  const mac = (text: string): boolean => MAC.test(text);
+  const relay = (text: string): boolean => RELAY_ID.test(text);
+  switch (job.kind) {
+    case 'check':
+      return required('device', isSafeName) && optional('ip', isIPv4) && optional('mac', mac);
+    case 'factory':
+      return required('ip', isIPv4) && required('mac', mac) && optional('circuitId', relay) && optional('remoteId', relay);
+    case 'provision':
+      return required('ip', isIPv4) && required('name', isSafeName);
+    case 'backup':
+      return required('device', isSafeName) && optional('ip', isIPv4) && Number.isSafeInteger(job.execution);
+    default:
+      return false;
+  }
+}

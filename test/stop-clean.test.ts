@@ -1,0 +1,101 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Lab, type LabSwitchSpec } from '../src/lab/index.js';
+import { readOr, remember, ROOT, scratch, waitFor } from './agent-cli.js';
+
+// Stopping (issue 14, item 5): after SIGTERM nothing new starts, and what was left is done at the next start.
+const PASSWORD = 'Site-Passw0rd-lab';
+const CORE1 = readFileSync(join(ROOT, 'baselines/hq/FS-S5850-CORE1.cfg'), 'utf8');
+const DRIFTED = CORE1.replace('snmp-server location hq core room', 'snmp-server location somewhere else');
+const STOP_BOUND_MS = 20_000;
+
+interface LogLine { event?: string; msg: string; device?: string; count?: number; action?: string; result?: string }
+
+function logLines(path: string): LogLine[] {
+  return readOr(path).split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as LogLine);
+}
+
+void test('SIGTERM during a slow check with two jobs queued: no push and no queued job starts after stopping, the exit is prompt, and the work is done after a restart', async (t) => {
+  const dir = scratch(t);
+  const specs: LabSwitchSpec[] = ['A', 'B', 'C'].map((name, i) => ({
+    hostname: `FS-S5850-${name}`, personality: 'fs-s5850', mac: `00:aa:bb:00:06:0${String(i + 1)}`, username: 'admin', password: PASSWORD,
+    runningConfig: (name === 'A' ? DRIFTED : CORE1).replace('hostname FS-S5850-CORE1', `hostname FS-S5850-${name}`),
+    ...(name === 'A' ? { faults: ['slow' as const] } : {}),
+  }));
+  const lab = await Lab.start({ switches: specs, keyDir: join(dir, 'keys'), slowMs: 300 });
+  t.after(() => lab.stop());
+  await mkdir(join(dir, 'sites', 'hq'), { recursive: true });
+  const devices = specs.map((spec) =>
+    `  - { hostname: ${spec.hostname}, model: fs-s5850, ip: ${lab.get(spec.hostname).address}, baseline: ${spec.hostname}.cfg, vars: { mgmtIp: 10.77.0.10, uplinkPort: eth-0-1 } }\n`).join('');
+  await writeFile(join(dir, 'sites', 'hq', 'site.yaml'), `name: hq
+subnets: [127.77.0.0/16]
+credentials: { username: admin, passwordEnv: ONRAMP_HQ_PASSWORD }
+ssh: { port: ${String(lab.port)}, timeoutMs: 10000, retries: 0, hostKeys: pin }
+policy: { onDrift: remediate, recheckAfter: 1h }
+vars: { location: hq, mgmtVlan: 77, mgmtMask: 255.255.255.0, vlans: [{ id: 10, name: users }, { id: 77, name: mgmt }] }
+devices:
+${devices}`);
+  for (const spec of specs) await writeFile(join(dir, 'sites', 'hq', `${spec.hostname}.cfg`), CORE1.replace('hostname FS-S5850-CORE1', `hostname ${spec.hostname}`));
+  const input = join(dir, 'dhcpd.log');
+  writeFileSync(input, '');
+  const state = join(dir, 'state');
+
+  const start = (log: string): { exited: Promise<number | null>; kill: () => void; stderr: () => string; running: () => boolean } => {
+    const child = spawn(process.execPath, [
+      join(ROOT, 'dist', 'bin', 'onramp.js'), 'run', `--conf=${join(ROOT, 'rules', 'dhcp.rules')}`, `--input=${input}`, '--concurrency', '1',
+      `--sites=${join(dir, 'sites')}`, `--templates=${join(ROOT, 'templates')}`, `--state=${state}`, `--log=${log}`,
+    ], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ONRAMP_HQ_PASSWORD: PASSWORD } });
+    remember(child.pid ?? 0);
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
+    return {
+      exited: new Promise((resolve) => child.once('exit', resolve)),
+      kill: () => child.kill('SIGTERM'),
+      stderr: () => stderr,
+      running: () => child.exitCode === null,
+    };
+  };
+
+  const firstLog = join(dir, 'first.log');
+  const first = start(firstLog);
+  await waitFor('the input to be open', () => readOr(firstLog).includes('"event":"input.opened"') || !first.running());
+  assert.ok(first.running(), first.stderr());
+  for (const spec of specs) {
+    appendFileSync(input, `Dec  2 20:00:00 dhcpsrv dhcpd[812]: DHCPACK on ${lab.get(spec.hostname).address} to ${spec.mac} (${spec.hostname}) via eth1\n`);
+  }
+  const slow = lab.get('FS-S5850-A');
+  await waitFor('the slow check of A to log in', () => slow.sessionsOpen() > 0 || !first.running());
+  const stoppedAt = Date.now();
+  first.kill();
+  assert.equal(await first.exited, 0, first.stderr());
+  assert.ok(Date.now() - stoppedAt < STOP_BOUND_MS, `exited ${String(Date.now() - stoppedAt)} ms after SIGTERM`);
+
+  const lines = logLines(firstLog);
+  const stopping = lines.findIndex((line) => line.msg === 'stopping');
+  assert.ok(stopping >= 0);
+  const after = lines.slice(stopping);
+  assert.deepEqual(after.filter((line) => line.event === 'device.provision.start'), [], 'no push began after stopping');
+  assert.deepEqual(after.filter((line) => line.event === 'device.check.start').map((line) => line.device), [], 'no queued job started after stopping');
+  assert.deepEqual(lines.filter((line) => line.event === 'device.check.start').map((line) => line.device), ['FS-S5850-A'], 'only the check under way ran');
+  assert.deepEqual(after.filter((line) => line.event === 'device.job.deferred').map(({ device, action }) => ({ device, action })), [{ device: 'FS-S5850-A', action: 'remediate' }]);
+  assert.equal(lines.find((line) => line.event === 'device.jobs.saved')?.count, 3);
+  assert.equal(slow.runningConfig().includes('somewhere else'), true, 'A was left as it was');
+  assert.equal(slow.mostSessionsAtOnce(), 1);
+
+  const secondLog = join(dir, 'second.log');
+  const second = start(secondLog);
+  const events = (name: string): LogLine[] => logLines(secondLog).filter((line) => line.event === name);
+  await waitFor('the three jobs to be done', () =>
+    (events('device.provision.done').length === 1 && events('device.check.ok').length === 2) || !second.running(), 30_000);
+  assert.equal(events('device.jobs.resumed')[0]?.count, 3);
+  assert.deepEqual(events('device.provision.done').map(({ device, result }) => ({ device, result })), [{ device: 'FS-S5850-A', result: 'remediated' }]);
+  assert.deepEqual(events('device.check.ok').map((line) => line.device).sort(), ['FS-S5850-B', 'FS-S5850-C']);
+  assert.equal(slow.runningConfig().includes('hq core room'), true);
+  second.kill();
+  assert.equal(await second.exited, 0, second.stderr());
+  assert.equal(readOr(join(state, 'queue.json')), '', 'nothing left queued');
+});
