@@ -99,3 +99,39 @@ ${devices}`);
   assert.equal(await second.exited, 0, second.stderr());
   assert.equal(readOr(join(state, 'queue.json')), '', 'nothing left queued');
 });
+
+void test('Ctrl-C on check --remediate while it fetches: it stops before its push and exits 3, the switch untouched', async (t) => {
+  const dir = scratch(t);
+  const lab = await Lab.start({
+    switches: [{ hostname: 'FS-S5850-CORE1', personality: 'fs-s5850', mac: '00:aa:bb:00:07:01', username: 'admin', password: PASSWORD, runningConfig: DRIFTED, faults: ['slow'] }],
+    keyDir: join(dir, 'keys'),
+    slowMs: 300,
+  });
+  t.after(() => lab.stop());
+  const core1 = lab.get('FS-S5850-CORE1');
+  await mkdir(join(dir, 'sites', 'hq'), { recursive: true });
+  await writeFile(join(dir, 'sites', 'hq', 'site.yaml'), `name: hq
+subnets: [127.77.0.0/16]
+credentials: { username: admin, passwordEnv: ONRAMP_HQ_PASSWORD }
+ssh: { port: ${String(lab.port)}, timeoutMs: 10000, retries: 0, hostKeys: pin }
+vars: { location: hq, mgmtVlan: 77, mgmtMask: 255.255.255.0, vlans: [{ id: 10, name: users }, { id: 77, name: mgmt }] }
+devices:
+  - { hostname: FS-S5850-CORE1, model: fs-s5850, ip: ${core1.address}, baseline: FS-S5850-CORE1.cfg, vars: { mgmtIp: 10.77.0.10, uplinkPort: eth-0-1 } }
+`);
+  await writeFile(join(dir, 'sites', 'hq', 'FS-S5850-CORE1.cfg'), CORE1);
+  const child = spawn(process.execPath, [
+    join(ROOT, 'dist', 'bin', 'onramp.js'), 'check', 'FS-S5850-CORE1', '--remediate',
+    `--sites=${join(dir, 'sites')}`, `--templates=${join(ROOT, 'templates')}`, `--state=${join(dir, 'state')}`,
+  ], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ONRAMP_HQ_PASSWORD: PASSWORD } });
+  remember(child.pid ?? 0);
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  await waitFor('the check to log in', () => core1.sessionsOpen() > 0 || child.exitCode !== null);
+  child.kill('SIGINT');
+  assert.equal(await exited, 3, stderr);
+  assert.match(stderr, /"event":"device\.job\.deferred"/);
+  assert.doesNotMatch(stderr, /"event":"device\.provision\.start"/);
+  assert.equal(core1.runningConfig().includes('somewhere else'), true, 'nothing was pushed');
+  assert.equal(core1.saves(), 0);
+});
