@@ -2,12 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseListenSpec } from '../src/input/roles.js';
 import { Lab } from '../src/lab/index.js';
 import { onramp, readOr, ROOT, scratch, waitFor } from './agent-cli.js';
 import { FakeSshServer } from './support/fake-ssh-server.js';
+import { writeLabSite } from './support/lab-site.js';
 import { sendUdp } from './support/syslog-send.js';
 
 // Syslog as a back door (issue 14, item 2): a DHCPACK in a datagram must not make onramp log in anywhere.
@@ -57,20 +57,10 @@ void test('a DHCPACK sent to a syslog listener logs in nowhere: refused on a con
   const trap = await FakeSshServer.start({ address: '127.77.0.50', port: lab.port });
   t.after(() => trap.stop());
   const core1 = lab.get('FS-S5850-CORE1');
-  await mkdir(join(dir, 'sites', 'hq'), { recursive: true });
-  await writeFile(join(dir, 'sites', 'hq', 'site.yaml'), `name: hq
-subnets: [127.77.0.0/16]
-credentials: { username: admin, passwordEnv: ONRAMP_HQ_PASSWORD }
-factoryCredentials: { username: admin, passwordEnv: ONRAMP_FACTORY_PASSWORD }
-ssh: { port: ${String(lab.port)}, timeoutMs: 5000, retries: 0, hostKeys: pin }
-policy: { onDrift: report, recheckAfter: 1h }
-vars: { location: hq, mgmtVlan: 77, mgmtMask: 255.255.255.0, vlans: [{ id: 10, name: users }, { id: 77, name: mgmt }] }
-devices:
-  - { hostname: FS-S5850-CORE1, model: fs-s5850, ip: ${core1.address}, baseline: FS-S5850-CORE1.cfg, vars: { mgmtIp: 10.77.0.10, uplinkPort: eth-0-1 } }
-portmap:
-  - { mac: "${PORTMAP_MAC}", hostname: FS-S3900-ACC2, model: fs-s3900, vars: { mgmtIp: 10.77.0.22, uplinkPort: 1/25 } }
-`);
-  await writeFile(join(dir, 'sites', 'hq', 'FS-S5850-CORE1.cfg'), CORE1);
+  const sites = await writeLabSite(dir, lab, { 'FS-S5850-CORE1': CORE1 }, {
+    factory: true,
+    extra: `portmap:\n  - { mac: "${PORTMAP_MAC}", hostname: FS-S3900-ACC2, model: fs-s3900, vars: { mgmtIp: 10.77.0.22, uplinkPort: 1/25 } }\n`,
+  });
   const input = join(dir, 'dhcpd.log');
   writeFileSync(input, '');
   const log = join(dir, 'onramp.log');
@@ -80,7 +70,7 @@ portmap:
   const run = spawn(process.execPath, [
     join(ROOT, 'dist', 'bin', 'onramp.js'), 'run', `--conf=${join(ROOT, 'rules', 'dhcp.rules')}`, `--conf=${join(ROOT, 'rules', 'config-change.rules')}`,
     `--input=${input}`, '--listen-syslog', switchesListener, '--listen-syslog', leaseListener,
-    `--sites=${join(dir, 'sites')}`, `--templates=${join(ROOT, 'templates')}`, `--state=${state}`, `--log=${log}`,
+    `--sites=${sites}`, `--templates=${join(ROOT, 'templates')}`, `--state=${state}`, `--log=${log}`,
   ], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ONRAMP_HQ_PASSWORD: PASSWORD, ONRAMP_FACTORY_PASSWORD: FACTORY } });
   let stderr = '';
   run.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });

@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Lab, type LabSwitchSpec } from '../src/lab/index.js';
+import { writeLabSite } from './support/lab-site.js';
 import { readOr, remember, ROOT, scratch, waitFor } from './agent-cli.js';
 
 // Stopping (issue 14, item 5): after SIGTERM nothing new starts, and what was left is done at the next start.
@@ -28,18 +28,8 @@ void test('SIGTERM during a slow check with two jobs queued: no push and no queu
   }));
   const lab = await Lab.start({ switches: specs, keyDir: join(dir, 'keys'), slowMs: 300 });
   t.after(() => lab.stop());
-  await mkdir(join(dir, 'sites', 'hq'), { recursive: true });
-  const devices = specs.map((spec) =>
-    `  - { hostname: ${spec.hostname}, model: fs-s5850, ip: ${lab.get(spec.hostname).address}, baseline: ${spec.hostname}.cfg, vars: { mgmtIp: 10.77.0.10, uplinkPort: eth-0-1 } }\n`).join('');
-  await writeFile(join(dir, 'sites', 'hq', 'site.yaml'), `name: hq
-subnets: [127.77.0.0/16]
-credentials: { username: admin, passwordEnv: ONRAMP_HQ_PASSWORD }
-ssh: { port: ${String(lab.port)}, timeoutMs: 10000, retries: 0, hostKeys: pin }
-policy: { onDrift: remediate, recheckAfter: 1h }
-vars: { location: hq, mgmtVlan: 77, mgmtMask: 255.255.255.0, vlans: [{ id: 10, name: users }, { id: 77, name: mgmt }] }
-devices:
-${devices}`);
-  for (const spec of specs) await writeFile(join(dir, 'sites', 'hq', `${spec.hostname}.cfg`), CORE1.replace('hostname FS-S5850-CORE1', `hostname ${spec.hostname}`));
+  const baselines = Object.fromEntries(specs.map((spec) => [spec.hostname, CORE1.replace('hostname FS-S5850-CORE1', `hostname ${spec.hostname}`)]));
+  const sites = await writeLabSite(dir, lab, baselines, { policy: '{ onDrift: remediate, recheckAfter: 1h }' });
   const input = join(dir, 'dhcpd.log');
   writeFileSync(input, '');
   const state = join(dir, 'state');
@@ -47,7 +37,7 @@ ${devices}`);
   const start = (log: string): { exited: Promise<number | null>; kill: () => void; stderr: () => string; running: () => boolean } => {
     const child = spawn(process.execPath, [
       join(ROOT, 'dist', 'bin', 'onramp.js'), 'run', `--conf=${join(ROOT, 'rules', 'dhcp.rules')}`, `--input=${input}`, '--concurrency', '1',
-      `--sites=${join(dir, 'sites')}`, `--templates=${join(ROOT, 'templates')}`, `--state=${state}`, `--log=${log}`,
+      `--sites=${sites}`, `--templates=${join(ROOT, 'templates')}`, `--state=${state}`, `--log=${log}`,
     ], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ONRAMP_HQ_PASSWORD: PASSWORD } });
     remember(child.pid ?? 0);
     let stderr = '';
@@ -109,19 +99,10 @@ void test('Ctrl-C on check --remediate while it fetches: it stops before its pus
   });
   t.after(() => lab.stop());
   const core1 = lab.get('FS-S5850-CORE1');
-  await mkdir(join(dir, 'sites', 'hq'), { recursive: true });
-  await writeFile(join(dir, 'sites', 'hq', 'site.yaml'), `name: hq
-subnets: [127.77.0.0/16]
-credentials: { username: admin, passwordEnv: ONRAMP_HQ_PASSWORD }
-ssh: { port: ${String(lab.port)}, timeoutMs: 10000, retries: 0, hostKeys: pin }
-vars: { location: hq, mgmtVlan: 77, mgmtMask: 255.255.255.0, vlans: [{ id: 10, name: users }, { id: 77, name: mgmt }] }
-devices:
-  - { hostname: FS-S5850-CORE1, model: fs-s5850, ip: ${core1.address}, baseline: FS-S5850-CORE1.cfg, vars: { mgmtIp: 10.77.0.10, uplinkPort: eth-0-1 } }
-`);
-  await writeFile(join(dir, 'sites', 'hq', 'FS-S5850-CORE1.cfg'), CORE1);
+  const sites = await writeLabSite(dir, lab, { 'FS-S5850-CORE1': CORE1 });
   const child = spawn(process.execPath, [
     join(ROOT, 'dist', 'bin', 'onramp.js'), 'check', 'FS-S5850-CORE1', '--remediate',
-    `--sites=${join(dir, 'sites')}`, `--templates=${join(ROOT, 'templates')}`, `--state=${join(dir, 'state')}`,
+    `--sites=${sites}`, `--templates=${join(ROOT, 'templates')}`, `--state=${join(dir, 'state')}`,
   ], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ONRAMP_HQ_PASSWORD: PASSWORD } });
   remember(child.pid ?? 0);
   let stderr = '';

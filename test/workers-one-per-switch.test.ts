@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Lab } from '../src/lab/index.js';
+import { writeLabSite } from './support/lab-site.js';
 import { onramp, onrampAsync, pidOf, readOr, remember, ROOT, scratch, waitFor, writeRule } from './agent-cli.js';
 
 // One worker per switch and per followed log, across processes (issue 14, item 4).
@@ -42,22 +42,12 @@ void test('the daemon and a manual check --remediate on one switch: never two se
   });
   t.after(() => lab.stop());
   const core1 = lab.get('FS-S5850-CORE1');
-  await mkdir(join(dir, 'sites', 'hq'), { recursive: true });
-  await writeFile(join(dir, 'sites', 'hq', 'site.yaml'), `name: hq
-subnets: [127.77.0.0/16]
-credentials: { username: admin, passwordEnv: ONRAMP_HQ_PASSWORD }
-ssh: { port: ${String(lab.port)}, timeoutMs: 10000, retries: 0, hostKeys: pin }
-policy: { onDrift: remediate, recheckAfter: 1h }
-vars: { location: hq, mgmtVlan: 77, mgmtMask: 255.255.255.0, vlans: [{ id: 10, name: users }, { id: 77, name: mgmt }] }
-devices:
-  - { hostname: FS-S5850-CORE1, model: fs-s5850, ip: ${core1.address}, baseline: FS-S5850-CORE1.cfg, vars: { mgmtIp: 10.77.0.10, uplinkPort: eth-0-1 } }
-`);
-  await writeFile(join(dir, 'sites', 'hq', 'FS-S5850-CORE1.cfg'), CORE1);
+  const sites = await writeLabSite(dir, lab, { 'FS-S5850-CORE1': CORE1 }, { policy: '{ onDrift: remediate, recheckAfter: 1h }' });
   const input = join(dir, 'dhcpd.log');
   writeFileSync(input, '');
   const log = join(dir, 'onramp.log');
   const state = join(dir, 'state');
-  const common = [`--sites=${join(dir, 'sites')}`, `--templates=${join(ROOT, 'templates')}`, `--state=${state}`];
+  const common = [`--sites=${sites}`, `--templates=${join(ROOT, 'templates')}`, `--state=${state}`];
   process.env.ONRAMP_HQ_PASSWORD = PASSWORD;
   t.after(() => { delete process.env.ONRAMP_HQ_PASSWORD; });
   const daemon = spawn(process.execPath, [

@@ -14,7 +14,7 @@ import { AgentRegistry, validAgentName, type AgentEntry } from './registry.js';
 const SHIPPED_RULES = new URL('../../rules/dhcp.rules', import.meta.url);
 const START_TIMEOUT_MS = 15_000;
 // Device work in flight is allowed to finish (SSH timeouts and retries included).
-const STOP_TIMEOUT_MS = 120_000;
+const STOP_TIMEOUT_MS = 360_000;
 const POLL_MS = 50;
 
 interface AgentOptions {
