@@ -9,6 +9,7 @@ import { Lab, type LabSwitchSpec } from '../src/lab/index.js';
 import { Events } from '../src/log/index.js';
 import { createOnboarder, readStatus, type Onboarder } from '../src/onboard/index.js';
 import { StateStore } from '../src/state/index.js';
+import { onrampAsync } from './agent-cli.js';
 import { memoryLogger, tempDir, writeTree, type LogRecord } from './onboard-fakes.js';
 
 // Over real SSH: plans the guard rails refuse send nothing, and a broken baseline never gets as far as a plan.
@@ -129,6 +130,14 @@ void test('the issue\'s broken config (no hostname, no username admin, no interf
   assert.equal(status.plan?.outcome, 'refused');
   assert.match(status.message ?? '', /^plan refused: .*login-user: removes or changes user admin/);
   assert.deepEqual(status.features, [{ name: 'config', compliant: false }]);
+});
+
+void test('onramp status shows the refused plan and the features that do not comply', async () => {
+  await onboarder.status.flushed();
+  const ran = await onrampAsync(['status', '--state', join(dir, 'state')]);
+  assert.equal(ran.code, 0, ran.stderr);
+  const line = ran.stdout.split('\n').find((text) => text.startsWith('GR-BROKEN '));
+  assert.match(line ?? '', /device\.plan\.refused .*not compliant: config {2}plan refused: /, ran.stdout);
 });
 
 void test('intended: template: the rendered template is a known switch\'s golden config, {{#if}} sections included', async () => {
