@@ -17,7 +17,7 @@ void test('a lock is held once; the second asker learns who holds it and for wha
   assert.ok('holder' in second);
   assert.deepEqual([second.holder?.pid, second.holder?.what], [process.pid, 'check FS-S5850-CORE1']);
   await assert.rejects(lock('test', k, 'backup', { waitMs: 0 }), (err: unknown) =>
-    err instanceof LockBusyError && /held by onramp pid \d+, check FS-S5850-CORE1 since /.test(err.message));
+    err instanceof LockBusyError && /held by onramp \S+ \(pid \d+\), check FS-S5850-CORE1 since /.test(err.message));
   await first.release();
   const third = await tryLock('test', k, 'backup');
   assert.ok('release' in third);

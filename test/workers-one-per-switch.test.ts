@@ -67,8 +67,8 @@ void test('the daemon and a manual check --remediate on one switch: never two se
     onrampAsync(['check', 'FS-S5850-CORE1', '--remediate', '--wait', '60', ...common]),
   ]);
   assert.equal(impatient.code, 3, impatient.stderr);
-  assert.match(impatient.stderr, new RegExp(`${core1.address}:${String(lab.port)} is held by onramp pid ${String(daemon.pid)}, check FS-S5850-CORE1 since`));
-  assert.match(patient.stderr, new RegExp(`${core1.address}:${String(lab.port)} is busy: held by onramp pid ${String(daemon.pid)}, check FS-S5850-CORE1 since .*; waiting up to 60s`));
+  assert.match(impatient.stderr, new RegExp(`${core1.address}:${String(lab.port)} is held by onramp run \\(pid ${String(daemon.pid)}\\), check FS-S5850-CORE1 since`));
+  assert.match(patient.stderr, new RegExp(`${core1.address}:${String(lab.port)} is busy: held by onramp run \\(pid ${String(daemon.pid)}\\), check FS-S5850-CORE1 since .*; waiting up to 60s`));
   assert.equal(patient.code, 0, `after the daemon's remediation the switch is OK: ${patient.stderr}`);
   assert.match(readOr(log), /"event":"device\.provision\.done".*"result":"remediated"/, 'the daemon remediated it');
   assert.equal(core1.mostSessionsAtOnce(), 1, 'never two sessions on the switch at once');

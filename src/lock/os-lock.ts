@@ -16,7 +16,7 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 /** Who holds a lock, as the holder itself tells; what a squatting non-onramp process says is not believed. */
 export interface Holder {
   pid: number;
-  /** The holder's command line, shortened (`run --conf=… --input=…`, `check FS-S5850-CORE1`). */
+  /** The onramp command it runs (`run`, `check`, `backup`…). */
   command: string;
   /** The named agent it runs as, if any. */
   agent?: string;
@@ -43,7 +43,7 @@ function myself(what: string): Holder {
   const agent = process.env[AGENT_ENV];
   return {
     pid: process.pid,
-    command: process.argv.slice(2).join(' ').slice(0, MAX_FIELD),
+    command: process.argv[2] ?? 'onramp',
     ...(agent === undefined || agent === '' ? {} : { agent }),
     what,
     since: new Date().toISOString(),
@@ -145,10 +145,10 @@ function parseHolder(line: string): Holder | undefined {
   return { pid, command: clean(command), what: clean(what), since: clean(since), ...(typeof agent === 'string' ? { agent: clean(agent) } : {}) };
 }
 
-/** How a holder is named in messages: `agent dhcp1 (pid 4711, onramp run …)`. */
+/** How a holder is named in messages: `agent dhcp1 (pid 4711), check FS-S5850-CORE1 since …`, `onramp run (pid 4711), …`. */
 export function describeHolder(holder: Holder | undefined): string {
   if (holder === undefined) return 'a process that is not onramp';
-  const who = holder.agent === undefined ? `onramp pid ${String(holder.pid)}` : `agent ${holder.agent} (pid ${String(holder.pid)})`;
+  const who = holder.agent === undefined ? `onramp ${holder.command} (pid ${String(holder.pid)})` : `agent ${holder.agent} (pid ${String(holder.pid)})`;
   return `${who}, ${holder.what} since ${holder.since}`;
 }
 
