@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { applyConfigCommands } from '../src/lab/index.js';
+import { applyConfigLine, RunningConfig, type Frame } from '../src/lab/model/index.js';
 import { personality } from '../src/lab/personalities/index.js';
 import { applied, factoryConfig, PERSONALITIES, SPELLING } from './support/lab-model.js';
 
@@ -46,5 +47,23 @@ void describe('show running-config prints the tree as the family does', () => {
     // NX-OS lists VLANs the same way: one stripped of its settings leaves only its number in the list.
     const nxos = applied('cisco-ios', 'vlan 1,100,300\nvlan 300\n  vn-segment 300\n', ['vlan 300', 'no vn-segment 300', 'exit', 'vlan 972', 'name new', 'exit', 'no vlan 100']);
     assert.deepEqual(nxos, ['vlan 1,300,972', '!', 'vlan 972', ' name new', '']);
+  });
+});
+
+void describe('a command tells whether it changed the config, for the change stamp IOS prints', () => {
+  void it('entering sections, exits and no-ops change nothing; settings and removals do', () => {
+    const config = RunningConfig.parse(['hostname SW', 'interface GigabitEthernet1/0/1', ' description up']);
+    const ios = personality('cisco-ios');
+    let path: Frame[] = [];
+    const changed = (line: string): boolean => {
+      const outcome = applyConfigLine(line, path, config, ios, () => false);
+      assert.equal(outcome.kind, 'ok', line);
+      path = outcome.path;
+      return outcome.changed;
+    };
+    assert.deepEqual(
+      ['interface Gi1/0/1', 'description up', 'no speed', 'description down', 'exit', 'hostname SW', 'hostname NEW', 'interface Gi1/0/2', 'exit', 'default interface Gi1/0/1'].map(changed),
+      [false, false, false, true, false, false, true, true, false, true],
+    );
   });
 });

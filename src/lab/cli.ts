@@ -143,14 +143,13 @@ export class CliSession {
   }
 
   private async configLine(line: string, mode: Mode & { level: 'config' }, promptLength: number): Promise<void> {
-    const before = this.sw.model.snapshot();
     const outcome: ConfigOutcome = applyConfigLine(line, mode.path, this.sw.model, this.sw.personality, (l) =>
       this.sw.rejects(l),
     );
     switch (outcome.kind) {
       case 'ok':
         this.mode = { level: 'config', path: outcome.path };
-        if (this.sw.model.snapshot() !== before) this.sw.configChanged();
+        if (outcome.changed) this.sw.configChanged();
         return;
       case 'exec':
         this.mode = { level: 'exec' };

@@ -1,3 +1,4 @@
+import type { ConfigNode } from '../../config/index.js';
 import { splitWords } from '../grammar.js';
 import { applySetting, openSection, type Edit } from './edit.js';
 import { invalidAt, type ConfigOutcome } from './outcome.js';
@@ -12,6 +13,11 @@ const ALONE = new Set([
   // IOS 12.0 prints (and so takes back) a description with no text.
   'description',
 ]);
+
+/** A command edits only the section it lands in: its lines, and how many lines each of them holds. */
+function fingerprint(siblings: readonly ConfigNode[]): string {
+  return siblings.map((n) => `${n.text}\u0000${String(n.children.length)}`).join('\n');
+}
 
 /**
  * Applies one line typed in config mode, at the section `path`, to the
@@ -29,7 +35,7 @@ export function applyConfigLine(
   if (bad) return { kind: 'invalid', column: bad.index };
   const all = splitWords(line);
   const head = all[0];
-  if (head === undefined || head.text.startsWith('!')) return { kind: 'ok', path: [...path] };
+  if (head === undefined || head.text.startsWith('!')) return { kind: 'ok', path: [...path], changed: false };
   const kinds = ['global', ...path.map((f) => f.kind)];
   const control = controlWord(head.text, family, kinds.at(-1) ?? 'global');
   if (control !== undefined) {
@@ -40,7 +46,7 @@ export function applyConfigLine(
     if (extra !== undefined) return invalidAt(extra);
     if (control === 'end') return { kind: 'exec' };
     if (control === 'exit' && !/^exit$/i.test(head.text)) return invalidAt(head);
-    return path.length === 0 ? { kind: 'exec' } : { kind: 'ok', path: path.slice(0, -1) };
+    return path.length === 0 ? { kind: 'exec' } : { kind: 'ok', path: path.slice(0, -1), changed: false };
   }
 
   const action = ['no', 'default'].includes(head.text.toLowerCase()) ? (head.text.toLowerCase() as 'no' | 'default') : 'set';
@@ -56,12 +62,16 @@ export function applyConfigLine(
     const base = path.slice(0, depth);
     const siblings = base.at(-1)?.node.children ?? config.nodes;
     const edit: Edit = { family, siblings, topLevel: depth === 0 };
-    if (match.type === 'open') return openSection(edit, base, match, action, cmd);
+    const before = fingerprint(siblings);
+    if (match.type === 'open') {
+      const opened = openSection(edit, base, match, action, cmd);
+      return Array.isArray(opened) ? { kind: 'ok', path: opened, changed: fingerprint(siblings) !== before } : opened;
+    }
     const kind = kinds[depth] ?? 'global';
     const listed = sectionKind(family, kind).keywords !== undefined;
     if (action === 'set' && cmd.length === 1 && listed && !ALONE.has(match.text.toLowerCase())) return { kind: 'incomplete' };
     applySetting(edit, match.text, action);
-    return { kind: 'ok', path: base };
+    return { kind: 'ok', path: base, changed: fingerprint(siblings) !== before };
   }
   return invalidAt(cmd[0]);
 }

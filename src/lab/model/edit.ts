@@ -35,7 +35,7 @@ export function openSection(
   match: { kind: string; text: string },
   action: 'set' | 'no' | 'default',
   cmd: readonly Word[],
-): ConfigOutcome {
+): Frame[] | ConfigOutcome {
   const { family, siblings } = edit;
   const index = siblings.findIndex((n) => sameSection(family, n.text, match.text));
   const found = siblings[index];
@@ -45,11 +45,11 @@ export function openSection(
     if (name !== undefined && family.grammar.builtInInterface.test(name)) return invalidAt(cmd[1]);
     if (found !== undefined) siblings.splice(index, 1);
     if (vlan !== undefined) removeFromVlanList(siblings, [Number(vlan)]);
-    return { kind: 'ok', path: base };
+    return base;
   }
   if (action === 'default') {
     if (found !== undefined) found.children = [];
-    return { kind: 'ok', path: base };
+    return base;
   }
   let node = found;
   if (node === undefined) {
@@ -62,7 +62,7 @@ export function openSection(
     node.text = match.text;
   }
   if (vlan !== undefined) addToVlanList(siblings, [Number(vlan)], family.grammar);
-  return { kind: 'ok', path: [...base, { node, kind: match.kind, prompt: sectionKind(family, match.kind).prompt }] };
+  return [...base, { node, kind: match.kind, prompt: sectionKind(family, match.kind).prompt }];
 }
 
 function printedNegation(family: DeviceFamily, ws: readonly string[]): PrintedNegation | undefined {

@@ -3,7 +3,8 @@ import type { Frame } from './sections.js';
 
 /** What typing one line in config mode led to. */
 export type ConfigOutcome =
-  | { kind: 'ok'; path: Frame[] }
+  /** `changed`: the running config is not what it was (IOS stamps the change). */
+  | { kind: 'ok'; path: Frame[]; changed: boolean }
   | { kind: 'exec' }
   | { kind: 'invalid'; column: number }
   | { kind: 'incomplete' }

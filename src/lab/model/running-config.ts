@@ -37,11 +37,6 @@ export class RunningConfig {
     const line = this.nodes.find((n) => firstWord(n.text) === 'hostname' && !n.text.startsWith('no '));
     return line === undefined ? undefined : words(line.text)[1];
   }
-
-  /** A fingerprint of the whole state, to tell whether a command changed anything. */
-  snapshot(): string {
-    return JSON.stringify(this.nodes);
-  }
 }
 
 /** `10 permit …`, `vlan 20 name x`: lines a switch lists by their number. */
