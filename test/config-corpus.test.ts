@@ -43,28 +43,9 @@ const KNOWN_FAILURES: readonly KnownFailure[] = [
     },
   },
   {
-    reason: 'lab: the FSOS 2.x personality knows neither `interface Port-aggregatorN`, `interface CGigaEthernet0/N`, the management port `GigaEthernet0/0`, the `localauthor` section, nor `no aggregator-group N mode lacp`: `Unknown command`',
-    cases: {
-      'fs-s3900-r/bdcom-2.2.0c-aggregation.cfg': ['change-value#7', 'delete-line-depth-2#7'],
-      'fs-s3900-r/bdcom-2.2.0d-100g-distribution.cfg': ['change-value#4', 'delete-line-depth-2#4', 'delete-line-depth-2#5', 'add-line-depth-2#11', 'delete-line-depth-2#11'],
-    },
-  },
-  {
     reason: 'planner (tree): IOS 12.0 printed ` interface FastEthernet0/6` indented by mistake; the tree reads it (and its lines) as part of FastEthernet0/5, where a switch types it as the next interface',
     cases: {
       'cisco-ios/c2900xl-12.0-access.cfg': ['combined#5'],
-    },
-  },
-  {
-    reason: 'lab: under `ipv6 router ospf`, `no passive-interface X`, `no default-information originate` and `no timers throttle spf …` are refused',
-    cases: {
-      'cisco-ios/iol-15.4-bgp-ospf-edge.cfg': ['delete-line-depth-2#4'],
-    },
-  },
-  {
-    reason: 'lab: `no route-target import 300:300` also removes `route-target import 300:300 evpn`: a negation removes every line it is a prefix of',
-    cases: {
-      'cisco-nxos/n9kv-9.3-evpn-leaf.cfg': ['change-value#7', 'delete-line-depth-3#7'],
     },
   },
 ];

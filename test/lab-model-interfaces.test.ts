@@ -29,6 +29,9 @@ const NAMES: Record<Personality, [typed: string, printed: string][]> = {
   'fs-s3900-r': [
     ['interface TGigaEthernet1/4', 'interface TGigaEthernet1/4'],
     ['interface tg0/6', 'interface TGigaEthernet0/6'],
+    ['interface GigaEthernet0/0', 'interface GigaEthernet0/0'],
+    ['interface CGigaEthernet0/2', 'interface CGigaEthernet0/2'],
+    ['interface Port-aggregator1', 'interface Port-aggregator1'],
   ],
 };
 

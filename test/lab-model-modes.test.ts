@@ -130,6 +130,14 @@ void describe('config mode keeps a stack of sections of any depth', () => {
     ]);
   });
 
+  void it('fs-s3900-r: localauthor is a section, aggregator-group a port setting', () => {
+    const config = applied('fs-s3900-r', factoryConfig('fs-s3900-r'), [
+      'localauthor full', 'exec privilege default 8', 'exit', 'interface g0/3', 'aggregator-group 1 mode lacp',
+    ]);
+    assert.deepEqual(section(config, 'localauthor full'), [' exec privilege default 8']);
+    assert.deepEqual(section(config, 'interface GigaEthernet0/3'), [' aggregator-group 1 mode lacp']);
+  });
+
   void it('exit-address-family outside an address family is refused', () => {
     const refused = refusal('cisco-ios', factoryConfig('cisco-ios'), ['router bgp 1', 'exit-address-family']);
     assert.equal(refused.index, 1);

@@ -41,6 +41,18 @@ void describe('no X removes what X configured', () => {
     assert.deepEqual(section(config, 'interface GigabitEthernet1/0/3'), []);
   });
 
+  void it('cisco-ios: a list item goes by its whole line where NX-OS tells them apart (route-target … evpn)', () => {
+    const running = 'vrf context T\n address-family ipv4 unicast\n  route-target import 300:300\n  route-target import 300:300 evpn\n';
+    const config = applied('cisco-ios', running, ['vrf context T', 'address-family ipv4 unicast', 'no route-target import 300:300']);
+    assert.ok(config.includes('  route-target import 300:300 evpn') && !config.includes('  route-target import 300:300'), config.join('\n'));
+  });
+
+  void it('cisco-ios: ipv6 router ospf is a section, so its no lines stay inside it', () => {
+    const running = 'ipv6 router ospf 1\n passive-interface Vlan10\n default-information originate\n';
+    const config = applied('cisco-ios', running, ['ipv6 router ospf 1', 'no passive-interface Vlan10', 'no default-information originate']);
+    assert.deepEqual(config, ['ipv6 router ospf 1', '']);
+  });
+
   void it('cisco-ios: no router bgp and no ip access-list extended remove the whole section', () => {
     const running = applied('cisco-ios', factoryConfig('cisco-ios'), [
       'router bgp 1', 'neighbor 10.0.0.2 remote-as 2', 'address-family ipv4', 'neighbor 10.0.0.2 activate', 'exit-address-family', 'exit',

@@ -102,6 +102,8 @@ export function removedBy(existing: string, negated: readonly string[], username
     return negated.at(-1) === 'secondary' && sameLeadingWords(e, negated, negated.length);
   }
   if (isPrimaryAddress && negated.at(-1) === 'secondary') return false;
+  // NX-OS keeps `route-target import X` and `route-target import X evpn` apart: only the whole line is the same one.
+  if (e[0] === 'route-target') return e.length === negated.length && sameLeadingWords(e, negated, e.length);
   const count = Math.min(key, negated.length);
   return sameLeadingWords(e, negated, count);
 }

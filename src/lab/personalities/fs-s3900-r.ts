@@ -74,7 +74,9 @@ export const fsS3900R: PersonalityDef = {
   parseInterface: (words) =>
     parseTypedInterface(words, [
       { name: 'TGigaEthernet', numbers: /^\d\/([1-9]|[1-4]\d|5[0-2])$/ },
-      { name: 'GigaEthernet', numbers: /^\d\/([1-9]|[1-4]\d|5[0-2])$/ },
+      { name: 'GigaEthernet', numbers: /^\d\/([0-9]|[1-4]\d|5[0-2])$/ },
+      { name: 'CGigaEthernet', numbers: /^\d\/([1-9]|1\d)$/ },
+      { name: 'Port-aggregator', numbers: /^([1-9]|[1-5]\d|6[0-4])$/ },
       { name: 'VLAN', numbers: /^([1-9]\d{0,2}|[1-3]\d{3}|40[0-8]\d|409[0-4])$/ },
       { name: 'Null', numbers: /^0$/ },
     ]),

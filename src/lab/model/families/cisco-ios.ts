@@ -20,7 +20,7 @@ export const ciscoIosGrammar: FamilyGrammar = {
       sections: [
         { kind: 'vlan', opens: /^vlan \d+$/ },
         { kind: 'line', opens: /^line\b/ },
-        { kind: 'router', opens: /^router (?!bgp)\S+/ },
+        { kind: 'router', opens: /^(?:ipv6 )?router (?!bgp)\S+/ },
         { kind: 'bgp', opens: /^router bgp\b/ },
         { kind: 'acl', opens: /^(?:ip|ipv6|mac) access-list\b/ },
         ...QOS_OPENERS,

@@ -87,16 +87,16 @@ export const fsos1Grammar: FamilyGrammar = {
 export const fsos2Grammar: FamilyGrammar = {
   interfaceKind: 'interface',
   sections: fsSections({
-    globalWords: ['filter', 'gvrp', 'igmp-snooping', 'mirror', 'port-group'],
+    globalWords: ['aggregator-group', 'filter', 'gvrp', 'igmp-snooping', 'localauthor', 'mirror', 'port-group'],
     vlans: VLAN_BLOCKS,
-    interfaceWords: [],
-    freeOpeners: [/^aaa group server\b/],
+    interfaceWords: ['aggregator-group'],
+    freeOpeners: [/^aaa group server\b/, /^localauthor\b/],
   }),
   printedNegations: [
     ...COMMON_NEGATIONS,
     ...negations(['ip directed-broadcast', 'ip route-cache'], ['ip telnet …']),
   ],
-  builtInInterface: /^(?:GigaEthernet|TGigaEthernet)\d+\/\d+$|^Null0$/,
+  builtInInterface: /^(?:GigaEthernet|TGigaEthernet|CGigaEthernet)\d+\/\d+$|^Null0$/,
   vlanListLine: true,
   trunkVlanArithmetic: false,
   usernameKeyLength: 2,
