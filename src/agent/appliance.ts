@@ -7,6 +7,7 @@ import { Engine, loadRules, readInputsInTurn, RuleLoadError, type RuleSet } from
 import type { Onboarder } from '../onboard/index.js';
 import type { InputSource } from '../input/index.js';
 import { parseListenSpec, type InputRole, type ListenSpec } from '../input/roles.js';
+import type { Notifier } from '../notify/index.js';
 import { StateStore } from '../state/index.js';
 import { WorkCounters } from './counters.js';
 import { detachSelf, isDetachedCopy, reportRunning, writePidFile } from './daemon.js';
@@ -260,6 +261,13 @@ export async function startAppliance(
       : undefined;
   const listeners = options.listenSyslog.map(listenSpec);
   const sink = new ReloadableSink(await onboarderFor(rules));
+  // Hooks hear the events the onboarder logs; without native actions there are none to hear, and nothing is loaded.
+  let notifier: Notifier | undefined;
+  const notifyFor = async (onboarder: Onboarder | undefined): Promise<void> => {
+    if (onboarder !== undefined) notifier ??= new (await import('../notify/index.js')).Notifier(logger, { stateDir: options.stateDir });
+    await notifier?.useSites(onboarder?.sites ?? []);
+  };
+  await notifyFor(sink.onboarder);
   await sink.onboarder?.resumeQueued();
   const keaLeases = options.keaLeases === undefined ? undefined : new KeaLeaseFile(options.keaLeases);
   const inputs = await checkInputPaths(
@@ -356,6 +364,7 @@ export async function startAppliance(
       gate.close();
       await halted;
       await sink.close();
+      await notifier?.close();
     },
   };
 
@@ -375,6 +384,7 @@ export async function startAppliance(
         return undefined;
       }
     });
+    await notifyFor(sink.onboarder);
   }
 }
 

@@ -1,5 +1,4 @@
-import { pino } from 'pino';
-import { Events, type Logger } from '../log/index.js';
+import { Events, tapLogLines, type Logger } from '../log/index.js';
 import type { StateStore } from '../state/index.js';
 
 const COUNTERS_FILE = ['counters.json'];
@@ -57,14 +56,7 @@ export class WorkCounters {
   /** Loads the saved counts and counts every line `logger` writes from now on. */
   static async attach(state: StateStore, logger: Logger): Promise<WorkCounters> {
     const counters = new WorkCounters(state, await readWorkCounts(state), logger);
-    // pino writes each serialised line to its destination; the counters see it on the way, JSON, before any prettifying.
-    const destination = (logger as unknown as Record<symbol, { write: (line: string) => unknown }>)[pino.symbols.streamSym];
-    if (destination === undefined) throw new Error('the logger has no destination to count');
-    const write = destination.write.bind(destination);
-    destination.write = (line: string) => {
-      counters.observe(line);
-      return write(line);
-    };
+    tapLogLines(logger, (line) => { counters.observe(line); });
     return counters;
   }
 

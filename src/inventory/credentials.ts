@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import type { CredentialRef, Credentials, Site } from './types.js';
+import type { CredentialRef, Credentials, SecretRef, Site } from './types.js';
 
 export class CredentialError extends Error {
   /**
@@ -68,4 +68,11 @@ export function resolveCredentials(ref: CredentialRef, site: Site): Credentials 
   }
   const enableSecret = readSecret(site, 'enable secret', ref.enableSecretEnv, ref.enableSecretFile);
   return enableSecret === undefined ? { username: ref.username, password } : { username: ref.username, password, enableSecret };
+}
+
+/** A notify hook's signing secret, from its environment variable or 0600 file. */
+export function resolveHookSecret(ref: SecretRef, site: Site, what: string): string {
+  const secret = readSecret(site, what, ref.secretEnv, ref.secretFile);
+  if (secret === undefined) throw new CredentialError(`${site.file}: ${what}: names neither secretEnv nor secretFile`);
+  return secret;
 }

@@ -1,10 +1,10 @@
 export type {
   ComplianceFeature, ComplianceScope, CredentialRef, Credentials, GuardRailClass, IgnoredLine, IntendedSource, OnFailure,
-  PortmapEntry, Site, SiteDevice, SitePolicy, SshSettings, Subnet, TemplateVars, Uplink,
+  NotifyHook, NotifyTarget, SecretRef, WebhookFormat, PortmapEntry, Site, SiteDevice, SitePolicy, SshSettings, Subnet, TemplateVars, Uplink,
 } from './types.js';
 export { DEFAULT_MAX_CHANGE_RATIO, GUARD_RAIL_CLASSES } from './types.js';
 export { SiteFileError, formatProblem, type SiteProblem } from './errors.js';
-export { CredentialError, resolveCredentials } from './credentials.js';
+export { CredentialError, resolveCredentials, resolveHookSecret } from './credentials.js';
 export { Inventory, templateVars, type DeviceRef, type PortmapRef } from './inventory.js';
 export { loadInventory, loadSite, parseSite, siteFiles, SITE_FILE } from './load.js';
 export { profileForModel, templatePath } from './models.js';

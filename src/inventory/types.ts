@@ -147,4 +147,31 @@ export interface Site {
   vars: TemplateVars;
   devices: SiteDevice[];
   portmap: PortmapEntry[];
+  /** `notify:` hooks, in file order; none when absent. */
+  notify: NotifyHook[];
+}
+
+/** How a webhook's body is shaped: onramp's own JSON, or a Slack- or Teams-compatible incoming-webhook message. */
+export type WebhookFormat = 'json' | 'slack' | 'teams';
+
+/** Where a hook's signing secret comes from: never the site file itself. */
+export interface SecretRef {
+  secretEnv?: string;
+  secretFile?: string;
+}
+
+export type NotifyTarget =
+  | { kind: 'webhook'; url: string; format: WebhookFormat; secret: SecretRef }
+  | { kind: 'exec'; argv: string[] };
+
+/** One `notify:` entry: where to deliver, which events, and its limits. */
+export interface NotifyHook {
+  target: NotifyTarget;
+  events: string[];
+  timeoutMs: number;
+  /** Attempts after the first, each after twice the wait of the one before. */
+  retries: number;
+  /** Events accepted per minute; beyond it they are dropped and counted. */
+  perMinute: number;
+  source: { file: string; line?: number };
 }

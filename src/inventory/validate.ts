@@ -7,6 +7,7 @@ import { parseDuration } from './durations.js';
 import { profileForModel } from './models.js';
 import { parseSubnet } from './subnets.js';
 import { complianceScope } from './validate-compliance.js';
+import { notifyHooks } from './validate-notify.js';
 import {
   DEFAULT_MAX_CHANGE_RATIO, GUARD_RAIL_CLASSES,
   type CredentialRef, type GuardRailClass, type IntendedSource, type PortmapEntry, type Site, type SiteDevice, type SitePolicy,
@@ -18,9 +19,9 @@ type Plain = Record<string, unknown>;
 
 /** Keys that would put a secret into the site file itself. */
 const INLINE_SECRET_KEYS = new Set(['password', 'secret', 'enablesecret', 'enablepassword', 'passphrase', 'privatekey']);
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-const ROOT_KEYS = ['name', 'subnets', 'credentials', 'factoryCredentials', 'ssh', 'policy', 'compliance', 'intended', 'concurrency', 'vars', 'devices', 'portmap'];
+const ROOT_KEYS = ['name', 'subnets', 'credentials', 'factoryCredentials', 'ssh', 'policy', 'compliance', 'intended', 'concurrency', 'vars', 'devices', 'portmap', 'notify'];
 const CREDENTIAL_KEYS = ['username', 'passwordEnv', 'passwordFile', 'enableSecretEnv', 'enableSecretFile'];
 const SSH_KEYS = ['port', 'timeoutMs', 'jobTimeoutMs', 'retries', 'hostKeys', 'legacyAlgorithms'];
 const POLICY_KEYS = ['onDrift', 'recheckAfter', 'allow', 'maxChangeRatio', 'onFailure'];
@@ -120,7 +121,7 @@ export class SiteValidator {
     return undefined;
   }
 
-  private string(value: unknown, path: Path, required: boolean): string | undefined {
+  string(value: unknown, path: Path, required: boolean): string | undefined {
     if (value === undefined || value === null) {
       if (required) this.problem(path, 'missing (a string)');
       return undefined;
@@ -141,7 +142,7 @@ export class SiteValidator {
     return text;
   }
 
-  private integer(value: unknown, path: Path, fallback: number, min: number, max: number): number {
+  integer(value: unknown, path: Path, fallback: number, min: number, max: number): number {
     if (value === undefined) return fallback;
     if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) return value;
     this.problem(path, `expected an integer from ${min} to ${max}`);
@@ -316,7 +317,7 @@ export class SiteValidator {
     return mac;
   }
 
-  private source(path: Path): { file: string; line?: number } {
+  source(path: Path): { file: string; line?: number } {
     const line = this.lineOf(path);
     return line === undefined ? { file: this.file } : { file: this.file, line };
   }
@@ -418,9 +419,10 @@ export class SiteValidator {
       this.problem([], 'a port map needs factoryCredentials to log in to factory switches');
     }
     this.uniqueNames(devices, portmap);
+    const notify = notifyHooks(this, root.notify);
     if (this.problems.length > 0 || name === undefined || credentials === undefined) return undefined;
     const site: Site = {
-      name, dir: this.dir, file: this.file, subnets, credentials, ssh, policy, compliance, concurrency, vars, devices, portmap,
+      name, dir: this.dir, file: this.file, subnets, credentials, ssh, policy, compliance, concurrency, vars, devices, portmap, notify,
     };
     if (factoryCredentials !== undefined) site.factoryCredentials = factoryCredentials;
     return site;

@@ -41,9 +41,18 @@ export const Events = {
   jobsSaved: 'device.jobs.saved',
   /** At start, the jobs a stop left were queued again. */
   jobsResumed: 'device.jobs.resumed',
+  /** A notification given up after its retries (or at a stop) and written to the dead-letter file. */
+  notifyFailed: 'notify.failed',
+  /** Notifications beyond a hook's rate limit, dropped; `count` as above. */
+  notifyDropped: 'notify.dropped',
   ruleError: 'rule.error',
   ruleLogonly: 'rule.logonly',
 } as const;
+
+/** The events a site's `notify:` hooks may name (PRODUCT.md "Notifications"). */
+export const NOTIFIABLE_EVENTS: readonly EventName[] = [
+  Events.checkDrift, Events.provisionDone, Events.provisionFailed, Events.planRefused, Events.hostkeyChanged, Events.backupSaved,
+];
 
 export type EventName = (typeof Events)[keyof typeof Events];
 

@@ -95,6 +95,11 @@ export class Onboarder implements NativeActionSink {
     });
   }
 
+  /** The sites as loaded: where notifications find their hooks. */
+  get sites(): readonly Site[] {
+    return this.inventory.sites;
+  }
+
   static async create(options: OnboarderOptions): Promise<Onboarder> {
     const status = new StatusBook(options.state);
     await status.load();

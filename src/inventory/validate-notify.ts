@@ -1,0 +1,114 @@
+import { isAbsolute } from 'node:path';
+import { NOTIFIABLE_EVENTS } from '../log/events.js';
+import type { NotifyHook, NotifyTarget, SecretRef, WebhookFormat } from './types.js';
+import { ENV_NAME, type Path, type SiteValidator } from './validate.js';
+
+const HOOK_KEYS = ['webhook', 'exec', 'events', 'timeoutMs', 'retries', 'perMinute'];
+const WEBHOOK_KEYS = ['url', 'secretEnv', 'secretFile', 'format'];
+const EXEC_KEYS = ['argv'];
+const FORMATS: readonly WebhookFormat[] = ['json', 'slack', 'teams'];
+const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_RETRIES = 3;
+const DEFAULT_PER_MINUTE = 60;
+
+function secretRef(validator: SiteValidator, map: Record<string, unknown>, path: Path): SecretRef | undefined {
+  const env = validator.string(map.secretEnv, [...path, 'secretEnv'], false);
+  const file = validator.string(map.secretFile, [...path, 'secretFile'], false);
+  if (env !== undefined && file !== undefined) {
+    validator.problem([...path, 'secretFile'], 'give either secretEnv or secretFile, not both');
+    return undefined;
+  }
+  if (env !== undefined) {
+    if (ENV_NAME.test(env)) return { secretEnv: env };
+    validator.problem([...path, 'secretEnv'], `${JSON.stringify(env)} is not an environment variable name`);
+    return undefined;
+  }
+  if (file !== undefined) return { secretFile: file };
+  validator.problem(path, 'missing secretEnv or secretFile (the key the body is signed with)');
+  return undefined;
+}
+
+function webhook(validator: SiteValidator, value: unknown, path: Path): NotifyTarget | undefined {
+  const map = validator.map(value, path, 'a mapping { url, secretEnv or secretFile, format }');
+  if (map === undefined) return undefined;
+  validator.keys(map, path, WEBHOOK_KEYS);
+  const text = validator.string(map.url, [...path, 'url'], true);
+  let url: URL | undefined;
+  try {
+    url = text === undefined ? undefined : new URL(text);
+  } catch {
+    url = undefined;
+  }
+  if (text !== undefined && (url === undefined || !['http:', 'https:'].includes(url.protocol))) {
+    validator.problem([...path, 'url'], 'expected an http:// or https:// URL');
+    url = undefined;
+  } else if (url !== undefined && (url.username !== '' || url.password !== '')) {
+    validator.problem([...path, 'url'], 'a URL with a user or password would put a secret in the site file; sign with secretEnv or secretFile');
+    url = undefined;
+  }
+  const format = validator.oneOf(map.format, [...path, 'format'], FORMATS, 'json');
+  const secret = secretRef(validator, map, path);
+  return url === undefined || secret === undefined ? undefined : { kind: 'webhook', url: url.href, format, secret };
+}
+
+function exec(validator: SiteValidator, value: unknown, path: Path): NotifyTarget | undefined {
+  const map = validator.map(value, path, 'a mapping { argv: [/absolute/program, arg, …] }');
+  if (map === undefined) return undefined;
+  validator.keys(map, path, EXEC_KEYS);
+  const argv = map.argv;
+  if (!Array.isArray(argv) || argv.length === 0 || !argv.every((arg): arg is string => typeof arg === 'string' && !arg.includes('\0'))) {
+    validator.problem([...path, 'argv'], 'expected a non-empty list of strings: the program and its arguments (run without a shell)');
+    return undefined;
+  }
+  const program = argv[0] ?? '';
+  if (!isAbsolute(program)) {
+    validator.problem([...path, 'argv', 0], `${JSON.stringify(program)} is not an absolute path (no PATH lookup is made)`);
+    return undefined;
+  }
+  return { kind: 'exec', argv };
+}
+
+function events(validator: SiteValidator, value: unknown, path: Path): string[] | undefined {
+  const expected = `expected a non-empty list of events from: ${NOTIFIABLE_EVENTS.join(', ')}`;
+  if (!Array.isArray(value) || value.length === 0) {
+    validator.problem(path, value === undefined ? `missing (${expected.slice('expected '.length)})` : expected);
+    return undefined;
+  }
+  const found: string[] = [];
+  value.forEach((item: unknown, index) => {
+    const name = NOTIFIABLE_EVENTS.find((event) => event === item);
+    if (name === undefined) validator.problem([...path, index], `${JSON.stringify(item)}: ${expected}`);
+    else found.push(name);
+  });
+  return found.length === value.length ? found : undefined;
+}
+
+function hook(validator: SiteValidator, value: unknown, path: Path): NotifyHook | undefined {
+  const map = validator.map(value, path, 'a mapping with webhook: or exec:, and events:');
+  if (map === undefined) return undefined;
+  validator.keys(map, path, HOOK_KEYS);
+  let target: NotifyTarget | undefined;
+  if (map.webhook !== undefined && map.exec !== undefined) validator.problem(path, 'give either webhook: or exec:, not both');
+  else if (map.webhook !== undefined) target = webhook(validator, map.webhook, [...path, 'webhook']);
+  else if (map.exec !== undefined) target = exec(validator, map.exec, [...path, 'exec']);
+  else validator.problem(path, 'missing webhook: or exec:');
+  const names = events(validator, map.events, [...path, 'events']);
+  const timeoutMs = validator.integer(map.timeoutMs, [...path, 'timeoutMs'], DEFAULT_TIMEOUT_MS, 100, 600_000);
+  const retries = validator.integer(map.retries, [...path, 'retries'], DEFAULT_RETRIES, 0, 20);
+  const perMinute = validator.integer(map.perMinute, [...path, 'perMinute'], DEFAULT_PER_MINUTE, 1, 10_000);
+  if (target === undefined || names === undefined) return undefined;
+  return { target, events: names, timeoutMs, retries, perMinute, source: validator.source(path) };
+}
+
+/** `notify:` of a site file: the hooks that hear of its devices' events. */
+export function notifyHooks(validator: SiteValidator, value: unknown): NotifyHook[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) {
+    validator.problem(['notify'], 'expected a list of hooks (- webhook: {…} or - exec: {…}, each with events:)');
+    return [];
+  }
+  return value.flatMap((item: unknown, index) => {
+    const parsed = hook(validator, item, ['notify', index]);
+    return parsed === undefined ? [] : [parsed];
+  });
+}

@@ -1,0 +1,134 @@
+import { join } from 'node:path';
+import { resolveCredentials, resolveHookSecret, type NotifyHook, type Site } from '../inventory/index.js';
+import { Events, NOTIFIABLE_EVENTS, tapLogLines, type Logger } from '../log/index.js';
+import { DeadLetterFile } from './dead-letter.js';
+import { runExecHook } from './exec-hook.js';
+import { HookQueue, systemClock, type NotifyClock } from './hook-queue.js';
+import { payloadOf, type NotifyPayload } from './payload.js';
+import { postWebhook } from './webhook.js';
+
+export const DEAD_LETTER_FILE = ['notify', 'dead-letter.jsonl'];
+const DEFAULT_BACKOFF_MS = 1_000;
+const NOTIFIABLE: ReadonlySet<string> = new Set(NOTIFIABLE_EVENTS);
+
+export interface NotifierOptions {
+  stateDir: string;
+  clock?: NotifyClock;
+  /** The wait before a hook's first retry (default 1 s); doubled at each next one. */
+  backoffMs?: number;
+}
+
+interface SiteHooks {
+  hooks: { hook: NotifyHook; queue: HookQueue }[];
+  /** Every secret the site names that can be read now: none of them may leave in a payload. */
+  secrets: string[];
+}
+
+/** A backup is news only when the config changed: an unchanged one is logged `skipped`. */
+function isNotifiable(entry: Record<string, unknown>): boolean {
+  if (typeof entry.event !== 'string' || !NOTIFIABLE.has(entry.event)) return false;
+  return entry.event !== Events.backupSaved || entry.result === 'ok';
+}
+
+function hookName(hook: NotifyHook): string {
+  const where = hook.source.line === undefined ? hook.source.file : `${hook.source.file}:${String(hook.source.line)}`;
+  return `notify hook ${where} (${hook.target.kind})`;
+}
+
+function readableSecrets(site: Site): string[] {
+  const secrets: string[] = [];
+  const attempt = (read: () => string | undefined): void => {
+    try {
+      const secret = read();
+      if (secret !== undefined) secrets.push(secret);
+    } catch {
+      // A secret that cannot be read now cannot be leaked now; the job that needs it reports it.
+    }
+  };
+  for (const ref of [site.credentials, site.factoryCredentials]) {
+    if (ref === undefined) continue;
+    attempt(() => resolveCredentials(ref, site).password);
+    attempt(() => resolveCredentials(ref, site).enableSecret);
+  }
+  site.notify.forEach((hook, index) => {
+    const { target } = hook;
+    if (target.kind === 'webhook') attempt(() => resolveHookSecret(target.secret, site, `notify[${String(index)}] secret`));
+  });
+  return secrets;
+}
+
+/**
+ * Hears the events the log records and hands each one a site's hooks ask
+ * for to their queues. Reading the log's own lines is the single seam:
+ * every path that logs a drift, a provisioning or a changed key notifies,
+ * and what is sent was redacted once more by the logger before it got here.
+ */
+export class Notifier {
+  private sites = new Map<string, SiteHooks>();
+  private readonly deadLetters: DeadLetterFile;
+  private readonly clock: NotifyClock;
+  private readonly backoffMs: number;
+  private readonly untap: () => void;
+
+  constructor(private readonly logger: Logger, options: NotifierOptions) {
+    this.deadLetters = new DeadLetterFile(join(options.stateDir, ...DEAD_LETTER_FILE));
+    this.clock = options.clock ?? systemClock;
+    this.backoffMs = options.backoffMs ?? DEFAULT_BACKOFF_MS;
+    this.untap = tapLogLines(logger, (line) => { this.observe(line); });
+  }
+
+  /** The sites whose hooks are in force from now on (at start and after a reload); queues of the previous ones finish what they hold. */
+  useSites(sites: readonly Site[]): Promise<void> {
+    const previous = [...this.sites.values()];
+    this.sites = new Map(sites.filter((site) => site.notify.length > 0).map((site) => [site.name, this.hooksOf(site)]));
+    return Promise.all(previous.flatMap(({ hooks }) => hooks.map(({ queue }) => queue.idle()))).then(() => undefined);
+  }
+
+  /** Waits until every queued notification is delivered or given up. */
+  async idle(): Promise<void> {
+    await Promise.all(this.queues().map((queue) => queue.idle()));
+  }
+
+  /** Stops listening and retrying; what is not delivered goes to the dead-letter file. */
+  async close(): Promise<void> {
+    this.untap();
+    await Promise.all(this.queues().map((queue) => queue.close()));
+  }
+
+  private queues(): HookQueue[] {
+    return [...this.sites.values()].flatMap(({ hooks }) => hooks.map(({ queue }) => queue));
+  }
+
+  private hooksOf(site: Site): SiteHooks {
+    const hooks = site.notify.map((hook, index) => {
+      const { target } = hook;
+      const deliver = target.kind === 'webhook'
+        ? (payload: NotifyPayload) => postWebhook(
+          { url: target.url, format: target.format, secret: () => resolveHookSecret(target.secret, site, `notify[${String(index)}] secret`) },
+          payload, hook.timeoutMs, this.clock.now(),
+        )
+        : (payload: NotifyPayload) => runExecHook(target.argv, payload, hook.timeoutMs);
+      const limits = { retries: hook.retries, perMinute: hook.perMinute, backoffMs: this.backoffMs };
+      return { hook, queue: new HookQueue(hookName(hook), deliver, limits, this.deadLetters, this.logger, this.clock) };
+    });
+    return { hooks, secrets: readableSecrets(site) };
+  }
+
+  private observe(line: string): void {
+    if (this.sites.size === 0 || !line.includes('"event":')) return;
+    let entry: Record<string, unknown>;
+    try {
+      entry = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      return;
+    }
+    if (!isNotifiable(entry) || typeof entry.site !== 'string') return;
+    const site = this.sites.get(entry.site);
+    if (site === undefined) return;
+    const payload = payloadOf(entry, site.secrets);
+    if (payload === undefined) return;
+    for (const { hook, queue } of site.hooks) {
+      if (hook.events.includes(payload.event)) queue.push(payload);
+    }
+  }
+}
