@@ -41,7 +41,9 @@ function commonOptions(command: Command): Command {
     .option('--state <dir>', 'offsets, device status, host keys, backups', 'state')
     .option('--pretty', 'human-readable logs instead of JSON', false)
     .addOption(new Option('--log-level <level>', 'least severe level logged').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'))
-    .option('--backups-keep <n>', 'versions of a device kept in the backup store', positive, 50);
+    .option('--backups-keep <n>', 'versions of a device kept in the backup store', positive, 50)
+    .option('--backups <store>', 'where backups are saved and read: file (the state directory) or git:DIR')
+    .option('--backups-remote <url>', 'with --backups git:DIR, push each new version there (ssh://, file:// or user@host:path)');
 }
 
 const run = program

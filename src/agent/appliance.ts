@@ -1,4 +1,5 @@
 import { stat, writeFile } from 'node:fs/promises';
+import type { BackupsLocation } from '../backups/index.js';
 import { ExitCode } from '../exit-codes.js';
 import { createLogger, Events, type Logger } from '../log/index.js';
 import { syslogStream, SyslogUnavailableError } from '../log/syslog.js';
@@ -50,6 +51,9 @@ export interface ApplianceOptions {
   keaLeases: string | undefined;
   /** Versions of a device kept in the backup store. */
   backupsKeep: number;
+  /** `--backups git:DIR` (default the state directory's files) and its remote. */
+  backups?: BackupsLocation;
+  backupsRemote?: string;
   concurrency: number;
   dryRun: boolean;
   pretty: boolean;
@@ -241,7 +245,7 @@ export interface Appliance {
  * validated here (SiteFileError) before any input is opened.
  */
 export async function startAppliance(
-  options: Pick<ApplianceOptions, 'inputs' | 'configInputs' | 'secInputs' | 'inputMayAppear' | 'follow' | 'fromStart' | 'intevents' | 'intcontexts' | 'jointBuffer' | 'bufferSize' | 'secShellCompat' | 'sitesDir' | 'templatesDir' | 'stateDir' | 'listenSyslog' | 'keaLeases' | 'backupsKeep' | 'concurrency' | 'dryRun'>,
+  options: Pick<ApplianceOptions, 'inputs' | 'configInputs' | 'secInputs' | 'inputMayAppear' | 'follow' | 'fromStart' | 'intevents' | 'intcontexts' | 'jointBuffer' | 'bufferSize' | 'secShellCompat' | 'sitesDir' | 'templatesDir' | 'stateDir' | 'listenSyslog' | 'keaLeases' | 'backupsKeep' | 'backups' | 'backupsRemote' | 'concurrency' | 'dryRun'>,
   rules: RuleSet,
   logger: Logger,
 ): Promise<Appliance> {
@@ -257,6 +261,8 @@ export async function startAppliance(
           concurrency: options.concurrency,
           dryRun: options.dryRun,
           backupsKeep: options.backupsKeep,
+          ...(options.backups === undefined ? {} : { backups: options.backups }),
+          ...(options.backupsRemote === undefined ? {} : { backupsRemote: options.backupsRemote }),
         })
       : undefined;
   const listeners = options.listenSyslog.map(listenSpec);

@@ -31,8 +31,8 @@ export class RoleGate implements NativeActionSink {
     if (this.allowed('check', { device: host })) this.inner.check(host);
   }
 
-  backup(host: string): void {
-    if (this.allowed('backup', { device: host })) this.inner.backup(host);
+  backup(host: string, line?: string): void {
+    if (this.allowed('backup', { device: host })) this.inner.backup(host, line);
   }
 
   /** Logs what was refused since the last line about it; called once the engine is stopped. */

@@ -1,5 +1,6 @@
 import { ExitCode } from '../exit-codes.js';
 import { isSyslogFacility, syslogFacilities } from '../log/syslog.js';
+import { backupsFlags } from '../backups/cli-options.js';
 import { runAppliance, type ApplianceOptions } from './appliance.js';
 
 /** Turns commander's option bag for `onramp run` into the appliance's options (SEC defaults where SEC has them). */
@@ -27,7 +28,10 @@ function toApplianceOptions(raw: Record<string, unknown>): ApplianceOptions | st
   if (facility !== undefined && !isSyslogFacility(facility)) {
     return `--syslog: unknown facility ${JSON.stringify(facility)}; expected one of ${syslogFacilities().join(', ')}`;
   }
+  const backups = backupsFlags(raw);
+  if (typeof backups === 'string') return backups;
   return {
+    ...backups,
     conf,
     // As SEC: no input named at all means standard input.
     inputs: list('input').length + list('configInput').length + list('secInput').length > 0 ? list('input') : ['-'],

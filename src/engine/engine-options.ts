@@ -6,7 +6,8 @@ export interface NativeActionSink {
   onboard(ip: string, mac: string, hostname: string, relay?: { circuitId?: string; remoteId?: string }): void;
   check(host: string): void;
   provision(ip: string, name: string): void;
-  backup(host: string): void;
+  /** `line`: the event that fired it (`action=backup $1 $0`), which says who made the change. */
+  backup(host: string, line?: string): void;
 }
 
 export interface EngineOptions {

@@ -19,6 +19,10 @@ export const Events = {
   planRefused: 'device.plan.refused',
   backupSaved: 'device.backup.saved',
   backupScheduled: 'device.backup.scheduled',
+  /** The git backup store's new versions reached the site's remote. */
+  backupPushed: 'backup.push.ok',
+  /** A push of the git backup store failed; it is retried with a doubling pause (`retryInMs`). */
+  backupPushFailed: 'backup.push.failed',
   unreachable: 'device.unreachable',
   identityFound: 'device.identity.found',
   identityUnknown: 'device.identity.unknown',

@@ -5,7 +5,7 @@ import { ExitCode } from '../exit-codes.js';
 import { SiteFileError } from '../inventory/index.js';
 import { createLogger, type Logger } from '../log/index.js';
 import { isSafeName, StateStore } from '../state/index.js';
-import { BackupStore } from './backups.js';
+import { backupsFlags, openBackupsForReading } from '../backups/index.js';
 import { createOnboarder } from './create.js';
 import type { LockPolicy } from './job-locks.js';
 import type { Onboarder } from './onboarder.js';
@@ -48,6 +48,11 @@ function waitingLocks(options: CliOptions): LockPolicy {
 
 /** Builds the onboarder for a one-shot command; a broken site file prints its problems and gives exit 2. */
 async function withOnboarder(options: CliOptions, work: (onboarder: Onboarder) => Promise<number>): Promise<number> {
+  const backups = backupsFlags(options);
+  if (typeof backups === 'string') {
+    process.stderr.write(`${backups}\n`);
+    return ExitCode.BadInput;
+  }
   let onboarder: Onboarder;
   try {
     onboarder = await createOnboarder({
@@ -58,6 +63,7 @@ async function withOnboarder(options: CliOptions, work: (onboarder: Onboarder) =
       concurrency: 1,
       ...(typeof options.backupsKeep === 'number' ? { backupsKeep: options.backupsKeep } : {}),
       locks: waitingLocks(options),
+      ...backups,
     });
   } catch (err) {
     if (!(err instanceof SiteFileError)) throw err;
@@ -117,7 +123,12 @@ export async function historyCommand(host: string, options: CliOptions): Promise
     process.stderr.write(`history: ${state.error}\n`);
     return ExitCode.BadInput;
   }
-  const backups = new BackupStore(new StateStore(state.dir));
+  const flags = backupsFlags(options);
+  if (typeof flags === 'string') {
+    process.stderr.write(`history: ${flags}\n`);
+    return ExitCode.BadInput;
+  }
+  const backups = await openBackupsForReading(new StateStore(state.dir), flags.backups);
   const versions = await backups.list(host);
   const wanted = options.diff;
   if (Array.isArray(wanted)) {
@@ -136,7 +147,7 @@ export async function historyCommand(host: string, options: CliOptions): Promise
     return ExitCode.Ok;
   }
   if (versions.length === 0) process.stdout.write(`no backups of ${host}\n`);
-  for (const version of versions) process.stdout.write(`${version.id}  ${version.time}\n`);
+  for (const version of versions) process.stdout.write(`${version.id}  ${version.time}${version.cause === undefined ? '' : `  ${version.cause}`}\n`);
   return ExitCode.Ok;
 }
 

@@ -1,3 +1,4 @@
+import { openBackupsForWriting, type BackupsLocation } from '../backups/index.js';
 import { HostKeyStore } from '../device/index.js';
 import { loadInventory } from '../inventory/index.js';
 import type { Logger } from '../log/index.js';
@@ -21,6 +22,10 @@ export interface CreateOnboarderOptions {
   backupsKeep?: number;
   /** How jobs wait for a switch another onramp process holds. */
   locks?: LockPolicy;
+  /** `--backups`: the state directory's files (default) or a git repository. */
+  backups?: BackupsLocation;
+  /** `--backups-remote`: where the git store pushes. */
+  backupsRemote?: string;
 }
 
 /**
@@ -39,6 +44,11 @@ export async function createOnboarder(options: CreateOnboarderOptions): Promise<
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.backupsKeep === undefined ? {} : { backupsKeep: options.backupsKeep }),
     ...(options.locks === undefined ? {} : { locks: options.locks }),
+    ...(options.backups === undefined ? {} : { backups: await openBackupsForWriting(options.state, {
+      location: options.backups, logger: options.logger,
+      ...(options.backupsKeep === undefined ? {} : { keep: options.backupsKeep }),
+      ...(options.backupsRemote === undefined ? {} : { remote: options.backupsRemote }),
+    }) }),
   });
   return onboarder;
 }

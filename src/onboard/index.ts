@@ -2,7 +2,7 @@ export { Onboarder, exitCodeOf, DEFAULT_CONCURRENCY, type OnboarderOptions, type
 export { createOnboarder, type CreateOnboarderOptions } from './create.js';
 export { readStatus, StatusBook, type DeviceStatus, type ExecutionStatus, type Action } from './status.js';
 export { ExecutionCounter } from './executions.js';
-export { BackupStore, DEFAULT_BACKUPS_KEEP, type BackupVersion } from './backups.js';
+export { BackupStore, DEFAULT_BACKUPS_KEEP, type BackupVersion } from '../backups/index.js';
 export { identify, samePort, sameSystem, type IdentityOutcome, type IdentityProbe, type IdentitySource, type FactoryLease } from './identity.js';
 export { JobScheduler, type SubmitResult } from './scheduler.js';
 export { sshConnector, targetFor, type DeviceConnector, type SessionLike } from './session.js';

@@ -6,7 +6,7 @@ import { ExitCode } from '../exit-codes.js';
 import { canonicalMac, type DeviceRef, type Inventory, type Site } from '../inventory/index.js';
 import { Events, type Logger } from '../log/index.js';
 import { isSafeName, type StateStore } from '../state/index.js';
-import { BackupStore } from './backups.js';
+import { BackupStore, triggerOfLine, type VersionStore } from '../backups/index.js';
 import { ExecutionCounter } from './executions.js';
 import type { FactoryLease } from './identity.js';
 import { LearnedBook } from './learned.js';
@@ -36,6 +36,8 @@ export interface OnboarderOptions {
   now?: () => number;
   /** Backup versions kept per device (default DEFAULT_BACKUPS_KEEP). */
   backupsKeep?: number;
+  /** Where backups go; default the state directory's files. */
+  backups?: VersionStore;
   /** How jobs wait for a switch another onramp process holds. */
   locks?: LockPolicy;
   /** The pins the connector checks host keys against; default the state directory's. */
@@ -86,7 +88,7 @@ export class Onboarder implements NativeActionSink {
     this.gate = new LeaseGate({ identities, status, logger: options.logger, state: options.state, sitesDir: options.inventory.baselinesDir, now: this.now });
     this.work = new DeviceWork({
       inventory: options.inventory, logger: options.logger, connector: options.connector, status,
-      backups: new BackupStore(options.state, options.backupsKeep), learned: new LearnedBook(options.state),
+      backups: options.backups ?? new BackupStore(options.state, options.backupsKeep), learned: new LearnedBook(options.state),
       identities, hostKeys: options.hostKeys ?? new HostKeyStore(options.state), now: this.now,
       ...(options.locks === undefined ? {} : { locks: options.locks }), stopping: this.stopping.signal,
     });
@@ -169,9 +171,10 @@ export class Onboarder implements NativeActionSink {
    * id. A change made while a job for that device runs may come after the
    * config was fetched, so the backup is queued to follow that job; at most
    * one waits per device, and further changes are merged into it (it has not
-   * fetched anything yet).
+   * fetched anything yet). `line`, the event that fired it, says what
+   * triggered it and who made the change.
    */
-  backup(host: string): void {
+  backup(host: string, line?: string): void {
     const ref = isSafeName(host) ? this.findHost(host) : undefined;
     if (ref === undefined) {
       this.reportUnknown(isSafeName(host) ? host : JSON.stringify(host.slice(0, 64)));
@@ -192,18 +195,19 @@ export class Onboarder implements NativeActionSink {
       return;
     }
     const execution = this.executions.next();
-    const queued = this.queueBackup(ref, execution, isIPv4(host) ? host : undefined);
+    const queued = this.queueBackup(ref, execution, isIPv4(host) ? host : undefined, line);
     const after = queued === 'follow-up' ? { after: 'the job under way for this device' } : {};
     this.logger.info({ event: Events.backupScheduled, ...fields, execution, ...after }, `Scheduled backup with execution ID: ${String(execution)}`);
   }
 
-  private queueBackup(ref: DeviceRef, execution: number, ip: string | undefined): SubmitResult {
+  private queueBackup(ref: DeviceRef, execution: number, ip: string | undefined, line: string | undefined): SubmitResult {
     const key = ref.device.hostname.toLowerCase();
-    const work: QueuedWork = { kind: 'backup', device: ref.device.hostname, execution, ...(ip === undefined ? {} : { ip }) };
+    const work: QueuedWork = { kind: 'backup', device: ref.device.hostname, execution, ...(ip === undefined ? {} : { ip }), ...(line === undefined ? {} : { line }) };
+    const trigger = triggerOfLine(line);
     this.waitingBackups.set(key, execution);
     const queued = this.scheduler.submit(key, ref.site.name, ref.site.concurrency, async () => {
       this.waitingBackups.delete(key);
-      if ((await this.work.backup(ref, { execution, ...(ip === undefined ? {} : { ip }) })) === 'deferred') this.leftover.push(work);
+      if ((await this.work.backup(ref, { execution, trigger, ...(ip === undefined ? {} : { ip }) })) === 'deferred') this.leftover.push(work);
     }, { followUp: true, tag: work });
     if (queued === 'stopped') this.leftover.push(work);
     return queued;
@@ -269,7 +273,7 @@ export class Onboarder implements NativeActionSink {
       case 'backup': {
         const ref = this.findHost(job.device);
         if (ref === undefined) this.reportUnknown(job.device);
-        else this.queueBackup(ref, job.execution, job.ip);
+        else this.queueBackup(ref, job.execution, job.ip, job.line);
         return;
       }
     }
@@ -327,7 +331,7 @@ export class Onboarder implements NativeActionSink {
       await this.status.flushed();
       return ExitCode.BadInput;
     }
-    const result = await this.work.backup(ref, isIPv4(host) ? { ip: host } : {});
+    const result = await this.work.backup(ref, { trigger: { kind: 'manual' }, ...(isIPv4(host) ? { ip: host } : {}) });
     await this.status.flushed();
     return exitCodeOf(result);
   }

@@ -7,11 +7,17 @@ export type QueuedWork =
   | { kind: 'check'; device: string; ip?: string; mac?: string }
   | { kind: 'factory'; ip: string; mac: string; circuitId?: string; remoteId?: string }
   | { kind: 'provision'; ip: string; name: string }
-  | { kind: 'backup'; device: string; execution: number; ip?: string };
+  /** `line`: the event that scheduled it, which says what triggered it and who made the change. */
+  | { kind: 'backup'; device: string; execution: number; ip?: string; line?: string };
 
 const QUEUE_FILE = ['queue.json'];
 const MAC = /^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$/;
 const RELAY_ID = /^[\x21-\x7e]{1,128}$/;
+const MAX_EVENT_LINE = 4096;
+
+function eventLine(value: string): boolean {
+  return value.length <= MAX_EVENT_LINE;
+}
 
 /** Writes the jobs a stop left; none leaves the file as it is (an earlier stop's jobs may still be in it). */
 export async function saveQueue(state: StateStore, jobs: readonly QueuedWork[]): Promise<void> {
@@ -54,7 +60,7 @@ function isQueuedWork(value: unknown): value is QueuedWork {
     case 'provision':
       return required('ip', isIPv4) && required('name', isSafeName);
     case 'backup':
-      return required('device', isSafeName) && optional('ip', isIPv4) && Number.isSafeInteger(job.execution);
+      return required('device', isSafeName) && optional('ip', isIPv4) && optional('line', eventLine) && Number.isSafeInteger(job.execution);
     default:
       return false;
   }

@@ -8,7 +8,7 @@ import { Events, type EventName, type Logger, type Result } from '../log/index.j
 import {
   checkCompliance, compareConfigs, displayLines, dryRunLines, guardedPlan, logRefusals, provisionDevice, renderTemplate, TemplateError, type PushOutcome, type Refusal,
 } from '../provision/index.js';
-import type { BackupStore, BackupVersion } from './backups.js';
+import type { BackupTrigger, BackupVersion, VersionStore } from '../backups/index.js';
 import { LockAbortedError, LockBusyError } from '../lock/index.js';
 import { JobDeadline, JobStoppedError, JobTimeoutError } from './deadline.js';
 import { guardFor } from './guard.js';
@@ -24,7 +24,7 @@ export interface WorkDeps {
   logger: Logger;
   connector: DeviceConnector;
   status: StatusBook;
-  backups: BackupStore;
+  backups: VersionStore;
   learned: LearnedBook;
   /** Where each device was last verified: the address it is worked on at when no lease names one. */
   identities: VerifiedIdentities;
@@ -203,15 +203,15 @@ export class DeviceWork {
     return renderTemplate(this.deps.inventory.templatesDir, entry.model, templateVars(site, entry, credentials));
   }
 
-  private async saveBackup(host: string, running: string, profile: Profile, fields: Fields): Promise<BackupVersion | undefined> {
+  private async saveBackup(host: string, running: string, profile: Profile, fields: Fields, trigger: BackupTrigger): Promise<BackupVersion | undefined> {
     const masked = maskSecrets(normaliseConfig(running, profile), profile);
-    const version = await this.deps.backups.save(host, masked, this.deps.now());
+    const version = await this.deps.backups.save(host, masked, this.deps.now(), trigger);
     if (version === undefined) {
       // A scheduled backup always ends in one event its execution can be found by; a remediation's is routine.
       const level = fields.execution === undefined ? 'debug' : 'info';
       this.logger[level]({ event: Events.backupSaved, ...fields, result: 'skipped' }, 'running config unchanged since the last backup');
     } else {
-      this.logger.info({ event: Events.backupSaved, ...fields, result: 'ok', version: version.id }, `backup ${version.id} saved`);
+      this.logger.info({ event: Events.backupSaved, ...fields, result: 'ok', version: version.id, cause: version.cause }, `backup ${version.id} saved: ${version.cause ?? ''}`);
     }
     return version;
   }
@@ -274,7 +274,7 @@ export class DeviceWork {
         const push = await provisionDevice({
           session, intended, profile, logger: this.logger, fields, running, announce: false, onFailure: site.policy.onFailure,
           guard, scope: site.compliance,
-          backup: async (text) => { await this.saveBackup(device.hostname, text, profile, fields); },
+          backup: async (text) => { await this.saveBackup(device.hostname, text, profile, fields, { kind: 'remediation', afterLease: options.mac !== undefined }); },
         });
         const plan = this.planRecord(push, profile);
         if (!push.ok && push.reason === 'refused') {
@@ -297,7 +297,7 @@ export class DeviceWork {
   }
 
   /** Fetch and store the running config; `execution` when it is a scheduled backup. */
-  async backup(ref: DeviceRef, options: { ip?: string; execution?: number } = {}): Promise<Outcome> {
+  async backup(ref: DeviceRef, options: { ip?: string; execution?: number; trigger?: BackupTrigger } = {}): Promise<Outcome> {
     const { site, device } = ref;
     const host = options.ip ?? await this.addressOf(device);
     const fields: Fields = { device: device.hostname, ip: host, site: site.name };
@@ -309,9 +309,9 @@ export class DeviceWork {
       const version = await withSession(deadline.connector, target, async (session) => {
         const running = await session.runningConfig();
         await this.verifiedAt(device.hostname, host, undefined);
-        return this.saveBackup(device.hostname, running, profile, fields);
+        return this.saveBackup(device.hostname, running, profile, fields, options.trigger ?? { kind: 'event' });
       });
-      const message = version === undefined ? 'unchanged' : `version ${version.id}`;
+      const message = version === undefined ? 'unchanged' : `version ${version.id}${version.cause === undefined ? '' : `: ${version.cause}`}`;
       const extra: Partial<DeviceStatus> = { message };
       if (options.execution !== undefined) {
         extra.execution = { id: options.execution, result: 'ok', time: new Date(this.deps.now()).toISOString(), ...(version === undefined ? {} : { version: version.id }) };

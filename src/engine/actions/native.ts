@@ -13,7 +13,7 @@ const native: ActionHandler = (core, a, desc) => {
     if (a.kind === 'onboard') sink.onboard(args[0] ?? '', args[1] ?? '', args[2] ?? '', relayIds(args[3], args[4]));
     else if (a.kind === 'check') sink.check(args[0] ?? '');
     else if (a.kind === 'provision') sink.provision(args[0] ?? '', args[1] ?? '');
-    else sink.backup(args[0] ?? '');
+    else sink.backup(args[0] ?? '', args[1]);
   } catch (err) {
     core.logger.error({ event: Events.ruleError, action: a.kind, err }, `native action ${a.kind} failed`);
   }

@@ -48,7 +48,7 @@ const UNSUPPORTED = new Map([
   ['sigemul', 'send the signal to onramp itself (kill -HUP, -ABRT, -USR1, -USR2, -TERM)'],
 ]);
 /** Least and most arguments of each native action; onboard may add the option-82 circuit and remote ids. */
-const NATIVE_ARITY: Record<string, [number, number]> = { onboard: [3, 5], check: [1, 1], provision: [2, 2], backup: [1, 1] };
+const NATIVE_ARITY: Record<string, [number, number]> = { onboard: [3, 5], check: [1, 1], provision: [2, 2], backup: [1, 2] };
 
 /** SEC's replace_subexpr: top-level parenthesised parts become placeholders. */
 function maskParens(text: string): { masked: string; parts: string[] } {
@@ -293,7 +293,7 @@ function parseAction(action: string, masked: string, parts: string[], ctx: Actio
     const words = splitWords(action).slice(1);
     const [least, most] = arity;
     if (words.length < least || words.length > most) {
-      const usage = { onboard: 'onboard IP MAC HOSTNAME [CIRCUIT-ID [REMOTE-ID]]', check: 'check HOST', provision: 'provision IP NAME', backup: 'backup HOST' }[
+      const usage = { onboard: 'onboard IP MAC HOSTNAME [CIRCUIT-ID [REMOTE-ID]]', check: 'check HOST', provision: 'provision IP NAME', backup: 'backup HOST [EVENT-LINE]' }[
         keyword as 'onboard'
       ];
       const count = least === most ? String(least) : `${least} to ${most}`;

@@ -1,11 +1,8 @@
 import { createHash } from 'node:crypto';
+import { diffConfigs } from '../config/index.js';
 import type { StateStore } from '../state/index.js';
-
-export interface BackupVersion {
-  id: string;
-  time: string;
-  sha256: string;
-}
+import { describeCause } from './trigger.js';
+import type { BackupTrigger, BackupVersion, VersionStore } from './types.js';
 
 /** Versions kept per device unless the site or the command says otherwise. */
 export const DEFAULT_BACKUPS_KEEP = 50;
@@ -19,7 +16,7 @@ function versionId(ms: number): string {
  * with an index.json listing them oldest first. A config equal to the latest
  * version is not stored again; beyond `keep` versions the oldest are pruned.
  */
-export class BackupStore {
+export class BackupStore implements VersionStore {
   constructor(private readonly state: StateStore, private readonly keep = DEFAULT_BACKUPS_KEEP) {
     if (!Number.isSafeInteger(keep) || keep < 1) throw new RangeError(`backups.keep must be a positive integer, got ${String(keep)}`);
   }
@@ -33,13 +30,16 @@ export class BackupStore {
   }
 
   /** Returns the version written, or undefined when the config has not changed since the last one. */
-  async save(host: string, maskedConfig: string, nowMs: number): Promise<BackupVersion | undefined> {
+  async save(host: string, maskedConfig: string, nowMs: number, trigger: BackupTrigger = { kind: 'event' }): Promise<BackupVersion | undefined> {
     const versions = await this.list(host);
     const sha256 = createHash('sha256').update(maskedConfig).digest('hex');
-    if (versions.at(-1)?.sha256 === sha256) return undefined;
+    const latest = versions.at(-1);
+    if (latest?.sha256 === sha256) return undefined;
     let id = versionId(nowMs);
     for (let n = 2; versions.some((version) => version.id === id); n++) id = `${versionId(nowMs)}-${n}`;
-    const version: BackupVersion = { id, time: new Date(nowMs).toISOString(), sha256 };
+    const previous = latest === undefined ? '' : await this.read(host, latest.id) ?? '';
+    const diff = diffConfigs(previous, maskedConfig, { expected: 'previous', actual: 'new' });
+    const version: BackupVersion = { id, time: new Date(nowMs).toISOString(), sha256, cause: describeCause(trigger, diff.added, diff.removed) };
     await this.state.writeText(['backups', host, `${id}.cfg`], maskedConfig);
     const all = [...versions, version];
     const pruned = all.slice(0, Math.max(0, all.length - this.keep));

@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { appendFile, mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { diffConfigs } from '../config/index.js';
+import { lock } from '../lock/index.js';
+import { assertSafeName, isSafeName } from '../state/index.js';
+import { git } from './git.js';
+import type { BackupPusher } from './push.js';
+import { describeCause, describeTrigger } from './trigger.js';
+import type { BackupTrigger, BackupVersion, VersionStore } from './types.js';
+import { plainToken } from './who-changed.js';
+
+const COMMIT_ID = /^[0-9a-f]{7,40}$/;
+const COMMITTER = ['-c', 'user.name=onramp', '-c', 'user.email=onramp@localhost'];
+/** How long a writer waits for another onramp process writing the same repository. */
+const WRITER_WAIT_MS = 60_000;
+/** Per device, the versions committed, one JSON line each: listing a history reads this, not the whole log. */
+const HISTORY_DIR = 'onramp-history';
+
+function authorOf(trigger: BackupTrigger): string {
+  const user = trigger.kind === 'config-change' ? plainToken(trigger.change.user) : undefined;
+  return `${user ?? 'onramp'} (${describeTrigger(trigger)}) <onramp@localhost>`;
+}
+
+function bodyOf(trigger: BackupTrigger): string[] {
+  return trigger.kind === 'config-change' ? ['-m', `Syslog: ${trigger.change.line}`] : [];
+}
+
+/**
+ * Backups in a git repository: `<host>.cfg` per device (masked), one commit
+ * per new version whose author and subject say what triggered it, who made
+ * the change and the diff summary. Writers of one repository (agents,
+ * commands) take a machine-wide lock that dies with its holder, so git's own
+ * index lock is never contended and no commit takes in another's file.
+ */
+export class GitBackupStore implements VersionStore {
+  constructor(readonly dir: string, private readonly pusher?: BackupPusher) {}
+
+  async list(host: string): Promise<BackupVersion[]> {
+    if (!isSafeName(host)) return [];
+    const index = await readFile(this.historyFile(host), 'utf8').catch(() => undefined);
+    if (index !== undefined) return index.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as BackupVersion);
+    return this.listFromLog(host);
+  }
+
+  async read(host: string, id: string): Promise<string | undefined> {
+    if (!isSafeName(host) || !COMMIT_ID.test(id)) return undefined;
+    return git(this.dir, ['show', `${id}:${host}.cfg`]).catch(() => undefined);
+  }
+
+  async save(host: string, maskedConfig: string, nowMs: number, trigger: BackupTrigger = { kind: 'event' }): Promise<BackupVersion | undefined> {
+    assertSafeName(host);
+    await mkdir(this.dir, { recursive: true });
+    const held = await lock('backups', await realpath(this.dir), `backup ${host}`, { waitMs: WRITER_WAIT_MS });
+    let version: BackupVersion | undefined;
+    try {
+      if (!existsSync(join(this.dir, '.git'))) await git(this.dir, ['init', '--quiet', '--initial-branch=main']);
+      version = await this.commit(host, maskedConfig, nowMs, trigger);
+    } finally {
+      await held.release();
+    }
+    if (version !== undefined) this.pusher?.kick();
+    return version;
+  }
+
+  private async commit(host: string, maskedConfig: string, nowMs: number, trigger: BackupTrigger): Promise<BackupVersion | undefined> {
+    const file = `${host}.cfg`;
+    const previous = await readFile(join(this.dir, file), 'utf8').catch(() => undefined);
+    if (previous === maskedConfig) return undefined;
+    const diff = diffConfigs(previous ?? '', maskedConfig, { expected: 'previous', actual: 'new' });
+    const cause = describeCause(trigger, diff.added, diff.removed);
+    await writeFile(join(this.dir, file), maskedConfig, { mode: 0o600 });
+    if (previous === undefined) await git(this.dir, ['add', '--', file]);
+    const date = `@${String(Math.floor(nowMs / 1000))} +0000`;
+    await git(
+      this.dir,
+      [...COMMITTER, 'commit', '--quiet', '--no-verify', `--author=${authorOf(trigger)}`, `--date=${date}`, '-m', `${host}: ${cause}`, ...bodyOf(trigger), '--', file],
+      { GIT_COMMITTER_DATE: date },
+    );
+    const id = (await git(this.dir, ['rev-parse', '--short=12', 'HEAD'])).trim();
+    const version: BackupVersion = {
+      id, time: new Date(nowMs).toISOString(), sha256: createHash('sha256').update(maskedConfig).digest('hex'), cause,
+    };
+    await mkdir(join(this.dir, '.git', HISTORY_DIR), { recursive: true });
+    await appendFile(this.historyFile(host), `${JSON.stringify(version)}\n`);
+    return version;
+  }
+
+  /** A repository onramp did not write (a clone) has no history index: the log says it, more slowly. */
+  private async listFromLog(host: string): Promise<BackupVersion[]> {
+    const out = await git(this.dir, ['log', '--reverse', '--format=%h%x1f%aI%x1f%s', '--abbrev=12', '--', `${host}.cfg`]).catch(() => '');
+    return out.split('\n').filter((line) => line !== '').map((line) => {
+      const [id = '', time = '', subject = ''] = line.split('\x1f');
+      return { id, time: new Date(time).toISOString(), cause: subject.replace(`${host}: `, '') };
+    });
+  }
+
+  private historyFile(host: string): string {
+    return join(this.dir, '.git', HISTORY_DIR, `${host}.jsonl`);
+  }
+}

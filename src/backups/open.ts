@@ -1,0 +1,43 @@
+import { resolve } from 'node:path';
+import type { Logger } from '../log/index.js';
+import type { StateStore } from '../state/index.js';
+import { BackupStore } from './file-store.js';
+import { GitBackupStore } from './git-store.js';
+import { BackupPusher, type PushBackoff } from './push.js';
+import type { VersionStore } from './types.js';
+
+/** Where a state directory's backups are, written by the process that saves them so `history` and `status` read the same. */
+const WHERE_FILE = ['backups.json'];
+
+export type BackupsLocation = { store: 'file' } | { store: 'git'; dir: string };
+
+/** `--backups file` (the state directory, the default) or `--backups git:DIR`. */
+export function parseBackupsLocation(spec: string): BackupsLocation {
+  if (spec === 'file') return { store: 'file' };
+  if (spec.startsWith('git:') && spec.length > 4) return { store: 'git', dir: resolve(spec.slice(4)) };
+  throw new Error(`--backups: expected "file" or "git:DIR", got ${JSON.stringify(spec.slice(0, 200))}`);
+}
+
+export interface BackupsSettings {
+  location: BackupsLocation;
+  keep?: number;
+  /** The git store's remote (ssh://, file:// or user@host:path). */
+  remote?: string;
+  logger: Logger;
+  pushBackoff?: PushBackoff;
+}
+
+/** The store a process saves to; it records where, for the readers of its state directory. */
+export async function openBackupsForWriting(state: StateStore, settings: BackupsSettings): Promise<VersionStore> {
+  const { location } = settings;
+  await state.writeJson(WHERE_FILE, location);
+  if (location.store === 'file') return new BackupStore(state, settings.keep);
+  const pusher = settings.remote === undefined ? undefined : new BackupPusher(location.dir, settings.remote, settings.logger, settings.pushBackoff);
+  return new GitBackupStore(location.dir, pusher);
+}
+
+/** The store `history` reads: the one named, else the one the state directory's writer recorded, else its files. */
+export async function openBackupsForReading(state: StateStore, named: BackupsLocation | undefined): Promise<VersionStore> {
+  const location = named ?? await state.readJson<BackupsLocation>(WHERE_FILE, { store: 'file' });
+  return location.store === 'git' ? new GitBackupStore(location.dir) : new BackupStore(state);
+}

@@ -1,0 +1,26 @@
+import type { ChangeAuthor } from './who-changed.js';
+
+/** What made onramp save a version: shown in history, status and (git store) the commit. */
+export type BackupTrigger =
+  | { kind: 'dhcpack'; ip?: string; mac?: string }
+  | { kind: 'config-change'; change: ChangeAuthor }
+  | { kind: 'manual' }
+  | { kind: 'remediation'; afterLease?: boolean }
+  | { kind: 'event' };
+
+export interface BackupVersion {
+  id: string;
+  time: string;
+  sha256?: string;
+  /** One line: the trigger, who changed it and the diff summary (`config-change by admin on vty0 from 10.1.0.5 (+2 -1)`). */
+  cause?: string;
+}
+
+/** A store of masked running configs, one history per device: the state directory's files, or a git repository. */
+export interface VersionStore {
+  /** Oldest first. */
+  list(host: string): Promise<BackupVersion[]>;
+  read(host: string, id: string): Promise<string | undefined>;
+  /** Returns the version written, or undefined when the config has not changed since the last one. */
+  save(host: string, maskedConfig: string, nowMs: number, trigger?: BackupTrigger): Promise<BackupVersion | undefined>;
+}
