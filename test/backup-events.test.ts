@@ -125,6 +125,11 @@ void test('backup: a Cisco-style config change schedules an execution and stores
   const first = await feed(ciscoLine('FS-S5850-CORE1'), 'FS-S5850-CORE1');
   assert.equal(scheduled('FS-S5850-CORE1').at(-1)?.msg, `Scheduled backup with execution ID: ${String(first)}`);
   assert.equal((await backups.list('FS-S5850-CORE1')).length, 1);
+  // Who made the change, from the syslog line: in the version, the log and the status.
+  assert.match((await backups.list('FS-S5850-CORE1'))[0]?.cause ?? '', /^config-change by admin on vty0 from 10\.0\.0\.5 \(\+\d+ -\d+\)$/);
+  assert.match(String(records.find((record) => record.event === Events.backupSaved && record.execution === first)?.cause), /by admin on vty0/);
+  await onboarder.status.flushed();
+  assert.match((await readStatus(state)).find((entry) => entry.device === 'FS-S5850-CORE1')?.message ?? '', /config-change by admin on vty0 from 10\.0\.0\.5/);
 
   clockMs += 31_000;
   const second = await feed(ciscoLine('FS-S5850-CORE1'), 'FS-S5850-CORE1');
