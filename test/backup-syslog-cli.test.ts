@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
@@ -72,7 +72,7 @@ ${device('FS-S5850-CORE1')}${device('FS-S5850-SRV')}${device('FS-S5850-EDGE')}`)
   const run = spawn(process.execPath, [
     join(ROOT, 'dist', 'bin', 'onramp.js'), 'run', `--conf=${join(ROOT, 'rules', 'config-change.rules')}`, `--input=${input}`,
     '--listen-syslog', 'udp://127.0.0.1:0', '--listen-syslog', 'tcp://127.0.0.1:0',
-    `--sites=${join(dir, 'sites')}`, `--templates=${join(ROOT, 'templates')}`, `--state=${state}`, `--log=${log}`,
+    `--sites=${join(dir, 'sites')}`, `--templates=${join(ROOT, 'templates')}`, `--state=${state}`, `--log=${log}`, `--backups=git:${join(dir, 'configs')}`,
   ], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ONRAMP_HQ_PASSWORD: PASSWORD } });
   let stderr = '';
   run.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
@@ -108,10 +108,13 @@ ${device('FS-S5850-CORE1')}${device('FS-S5850-SRV')}${device('FS-S5850-EDGE')}`)
   const status = onramp(['status', '--state', state]);
   assert.equal(status.code, 0, status.stderr);
   for (const [name, { execution, version }] of backups) {
-    assert.match(status.stdout, new RegExp(`^${name} .* execution ${String(execution)} ok `, 'm'));
+    assert.match(status.stdout, new RegExp(`^${name} .* version ${version}: config-change by admin on vty0 from 10\\.0\\.0\\.5 .* execution ${String(execution)} ok `, 'm'));
+    // The git store run named is the one history reads; its commit names who made the change.
     const history = onramp(['history', name, '--state', state]);
     assert.equal(history.code, 0, history.stderr);
-    assert.match(history.stdout, new RegExp(`^${version} `, 'm'));
+    assert.match(history.stdout, new RegExp(`^${version} .* config-change by admin on vty0 from 10\\.0\\.0\\.5 \\(\\+\\d+ -0\\)$`, 'm'));
+    const author = execFileSync('git', ['log', '-1', '--format=%an', version], { cwd: join(dir, 'configs'), encoding: 'utf8' });
+    assert.equal(author, 'admin (config-change by admin on vty0 from 10.0.0.5)\n');
   }
   assert.ok(!readOr(log).includes(PASSWORD), 'no password in the log');
 

@@ -42,9 +42,9 @@ export class ReloadableSink<T extends ClosableSink> implements NativeActionSink 
     });
   }
 
-  backup(host: string): void {
+  backup(host: string, line?: string): void {
     this.forward((sink) => {
-      sink.backup(host);
+      sink.backup(host, line);
     });
   }
 
