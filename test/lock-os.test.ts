@@ -1,9 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { lock, LockAbortedError, LockBusyError, tryLock } from '../src/lock/index.js';
+import { describeHolder, lock, LockAbortedError, LockBusyError, tryLock } from '../src/lock/index.js';
 import { ROOT } from './agent-cli.js';
 
 // Keys of their own per run, so that tests running side by side never meet.
@@ -61,5 +63,19 @@ void test('a lock dies with its holder: a process killed outright frees it at on
   const waiting = lock('test', k, 'check', { waitMs: 30_000 });
   child.kill('SIGKILL');
   const taken = await waiting;
+  await taken.release();
+});
+
+void test('a process squatting on a lock name that does not answer is named as not onramp, within a bound', async () => {
+  const k = key('squat');
+  // The name as os-lock.ts makes it: a local process can work it out, and take it first.
+  const squatter = createServer(() => undefined).listen(`\0onramp/test/${createHash('sha256').update(k).digest('hex').slice(0, 40)}`);
+  await once(squatter, 'listening');
+  const seen = await tryLock('test', k, 'check');
+  assert.ok('holder' in seen);
+  assert.equal(describeHolder(seen.holder), 'a process that is not onramp');
+  await new Promise((resolve) => squatter.close(resolve));
+  const taken = await tryLock('test', k, 'check');
+  assert.ok('release' in taken);
   await taken.release();
 });

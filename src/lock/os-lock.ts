@@ -33,6 +33,8 @@ export interface HeldLock {
 /** The environment mark that tells an `onramp run` it is the named agent NAME (set by `onramp agent start`). */
 export const AGENT_ENV = 'ONRAMP_AGENT';
 const MAX_FIELD = 200;
+// A holder answers at once; one that does not say who it is within this is not onramp.
+const ANSWER_TIMEOUT_MS = 2000;
 
 /** The socket name of a lock; the key is hashed, so any key fits the 107 bytes a socket name has. */
 function socketName(kind: string, key: string): string {
@@ -113,8 +115,10 @@ function ask(name: string): Promise<{ holder: Holder | undefined; socket: Socket
     let text = '';
     const answered = (holder: Holder | undefined): void => {
       socket.removeAllListeners('data');
+      socket.setTimeout(0);
       resolve({ holder, socket });
     };
+    socket.setTimeout(ANSWER_TIMEOUT_MS, () => { answered(undefined); });
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => {
       text += chunk;
