@@ -57,19 +57,19 @@ function logDrift(logger: Logger, device = 'CORE1'): void {
   );
 }
 
-async function started(t: TestContext, notify: string, clock: NotifyClock): Promise<{ notifier: Notifier; lines: Logged[]; logger: Logger; dir: string }> {
+function started(t: TestContext, notify: string, clock: NotifyClock): { notifier: Notifier; lines: Logged[]; logger: Logger; dir: string } {
   const dir = scratchDir(t);
   const { logger, lines } = capturingLogger();
   const notifier = new Notifier(logger, { stateDir: join(dir, 'state'), clock, backoffMs: 100 });
   t.after(() => notifier.close());
-  await notifier.useSites([siteWith(notify, dir)]);
+  notifier.useSites([siteWith(notify, dir)]);
   return { notifier, lines, logger, dir };
 }
 
 void test('a webhook is POSTed JSON signed over its timestamp and body; the receiver verifies it, and no secret is in it', async (t) => {
   const receiver = await WebhookReceiver.start();
   t.after(() => receiver.stop());
-  const { notifier, logger } = await started(t, `  - webhook: { url: "${receiver.url}", secretEnv: ONRAMP_NOTIFY_TEST_HOOK }
+  const { notifier, logger } = started(t, `  - webhook: { url: "${receiver.url}", secretEnv: ONRAMP_NOTIFY_TEST_HOOK }
     events: [device.check.drift, device.backup.saved]
 `, instantClock());
   logDrift(logger);
@@ -104,7 +104,7 @@ void test('a receiver failing twice is retried with doubling waits and then gets
   const receiver = await WebhookReceiver.start([500, 503, 200]);
   t.after(() => receiver.stop());
   const clock = instantClock();
-  const { notifier, dir, logger } = await started(t, `  - webhook: { url: "${receiver.url}", secretEnv: ONRAMP_NOTIFY_TEST_HOOK, format: slack }
+  const { notifier, dir, logger } = started(t, `  - webhook: { url: "${receiver.url}", secretEnv: ONRAMP_NOTIFY_TEST_HOOK, format: slack }
     events: [device.check.drift]
     retries: 3
 `, clock);
@@ -120,7 +120,7 @@ void test('a receiver always down: every retry fails, then one 0600 dead-letter 
   const url = receiver.url;
   await receiver.stop();
   const clock = instantClock();
-  const { notifier, lines, logger, dir } = await started(t, `  - webhook: { url: "${url}", secretEnv: ONRAMP_NOTIFY_TEST_HOOK }
+  const { notifier, lines, logger, dir } = started(t, `  - webhook: { url: "${url}", secretEnv: ONRAMP_NOTIFY_TEST_HOOK }
     events: [device.check.drift]
     retries: 2
 `, clock);
@@ -144,7 +144,7 @@ void test('a receiver always down: every retry fails, then one 0600 dead-letter 
 void test('beyond a hook\'s rate limit notifications are dropped and counted', async (t) => {
   const receiver = await WebhookReceiver.start();
   t.after(() => receiver.stop());
-  const { notifier, lines, logger } = await started(t, `  - webhook: { url: "${receiver.url}", secretEnv: ONRAMP_NOTIFY_TEST_HOOK }
+  const { notifier, lines, logger } = started(t, `  - webhook: { url: "${receiver.url}", secretEnv: ONRAMP_NOTIFY_TEST_HOOK }
     events: [device.check.drift]
     perMinute: 2
 `, instantClock());
@@ -166,7 +166,7 @@ process.stdin.setEncoding('utf8').on('data', (c) => { input += c; }).on('end', (
   writeFileSync(process.argv[2], JSON.stringify({ argv: process.argv.slice(2), stdin: input, env: process.env }));
 });
 `);
-  const { notifier, logger } = await started(t, `  - exec: { argv: ["${process.execPath}", "${script}", "${out}", "$(touch ${join(dir, 'pwned')})"] }
+  const { notifier, logger } = started(t, `  - exec: { argv: ["${process.execPath}", "${script}", "${out}", "$(touch ${join(dir, 'pwned')})"] }
     events: [device.check.drift]
 `, instantClock());
   logDrift(logger);
@@ -182,7 +182,7 @@ process.stdin.setEncoding('utf8').on('data', (c) => { input += c; }).on('end', (
 
 void test('an exec hook that fails is retried, then dead-lettered', async (t) => {
   const clock = instantClock();
-  const { notifier, dir, logger } = await started(t, `  - exec: { argv: ["${process.execPath}", "-e", "process.exit(3)"] }
+  const { notifier, dir, logger } = started(t, `  - exec: { argv: ["${process.execPath}", "-e", "process.exit(3)"] }
     events: [device.check.drift]
     retries: 1
 `, clock);
@@ -207,4 +207,17 @@ void test('Slack and Teams bodies: text and blocks; a message with one Adaptive 
   assert.equal(card.content.type, 'AdaptiveCard');
   assert.ok(card.content.body.some((element) => element.type === 'FactSet'));
   assert.deepEqual(JSON.parse(webhookBody(payload, 'json')), payload);
+});
+
+void test('after a reload, notifications queued under the old site files are still delivered; new events follow the new ones', async (t) => {
+  const receiver = await WebhookReceiver.start([500, 200]);
+  t.after(() => receiver.stop());
+  const { notifier, logger } = started(t, `  - webhook: { url: "${receiver.url}", secretEnv: ONRAMP_NOTIFY_TEST_HOOK }
+    events: [device.check.drift]
+`, instantClock());
+  logDrift(logger);
+  notifier.useSites([]);
+  logDrift(logger, 'CORE2');
+  await notifier.idle();
+  assert.deepEqual(receiver.requests.map((request) => (JSON.parse(request.body) as NotifyPayload).device), ['CORE1', 'CORE1'], 'retried after the reload; CORE2 has no hook any more');
 });

@@ -271,7 +271,7 @@ export async function startAppliance(
   let notifier: Notifier | undefined;
   const notifyFor = async (onboarder: Onboarder | undefined): Promise<void> => {
     if (onboarder !== undefined) notifier ??= new (await import('../notify/index.js')).Notifier(logger, { stateDir: options.stateDir });
-    await notifier?.useSites(onboarder?.sites ?? []);
+    notifier?.useSites(onboarder?.sites ?? []);
   };
   await notifyFor(sink.onboarder);
   await sink.onboarder?.resumeQueued();

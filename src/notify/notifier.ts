@@ -65,6 +65,8 @@ function readableSecrets(site: Site): string[] {
  */
 export class Notifier {
   private sites = new Map<string, SiteHooks>();
+  /** Queues of the sites before a reload, finishing what they held. */
+  private readonly retired: HookQueue[] = [];
   private readonly deadLetters: DeadLetterFile;
   private readonly clock: NotifyClock;
   private readonly backoffMs: number;
@@ -77,22 +79,25 @@ export class Notifier {
     this.untap = tapLogLines(logger, (line) => { this.observe(line); });
   }
 
-  /** The sites whose hooks are in force from now on (at start and after a reload); queues of the previous ones finish what they hold. */
-  useSites(sites: readonly Site[]): Promise<void> {
-    const previous = [...this.sites.values()];
+  /**
+   * The sites whose hooks are in force from now on (at start and after a
+   * reload). The previous queues finish what they hold on their own: a
+   * receiver that is down must not hold up the reload.
+   */
+  useSites(sites: readonly Site[]): void {
+    this.retired.push(...this.queues());
     this.sites = new Map(sites.filter((site) => site.notify.length > 0).map((site) => [site.name, this.hooksOf(site)]));
-    return Promise.all(previous.flatMap(({ hooks }) => hooks.map(({ queue }) => queue.idle()))).then(() => undefined);
   }
 
   /** Waits until every queued notification is delivered or given up. */
   async idle(): Promise<void> {
-    await Promise.all(this.queues().map((queue) => queue.idle()));
+    await Promise.all([...this.queues(), ...this.retired].map((queue) => queue.idle()));
   }
 
   /** Stops listening and retrying; what is not delivered goes to the dead-letter file. */
   async close(): Promise<void> {
     this.untap();
-    await Promise.all(this.queues().map((queue) => queue.close()));
+    await Promise.all([...this.queues(), ...this.retired].map((queue) => queue.close()));
   }
 
   private queues(): HookQueue[] {
