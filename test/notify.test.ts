@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { parseSite } from '../src/inventory/index.js';
 import { createLogger, Events, type Logger } from '../src/log/index.js';
-import { DEAD_LETTER_FILE, Notifier, verifySignature, webhookBody, type DeadLetter, type NotifyClock, type NotifyPayload } from '../src/notify/index.js';
+import { DEAD_LETTER_FILE, Notifier, payloadOf, verifySignature, webhookBody, type DeadLetter, type NotifyClock, type NotifyPayload } from '../src/notify/index.js';
 import { WebhookReceiver } from './support/webhook-receiver.js';
 
 const SITE_PASSWORD = 'Site-Passw0rd-notify';
@@ -207,6 +207,12 @@ void test('Slack and Teams bodies: text and blocks; a message with one Adaptive 
   assert.equal(card.content.type, 'AdaptiveCard');
   assert.ok(card.content.body.some((element) => element.type === 'FactSet'));
   assert.deepEqual(JSON.parse(webhookBody(payload, 'json')), payload);
+});
+
+void test('a previewed plan refusal says so; fields not named are left out', () => {
+  const payload = payloadOf({ event: 'device.plan.refused', site: 'hq', device: 'CORE1', msg: 'plan refused', dryRun: true, classes: ['mgmt-address', 3], refusals: [{ lines: ['x'] }] }, []);
+  assert.deepEqual(payload && { dryRun: payload.dryRun, classes: payload.classes, keys: Object.keys(payload).sort() },
+    { dryRun: true, classes: ['mgmt-address'], keys: ['classes', 'device', 'dryRun', 'event', 'message', 'site', 'time'] });
 });
 
 void test('after a reload, notifications queued under the old site files are still delivered; new events follow the new ones', async (t) => {

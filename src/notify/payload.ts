@@ -24,6 +24,8 @@ export interface NotifyPayload {
   pinned?: string;
   /** The guard-rail classes that refused a plan. */
   classes?: string[];
+  /** A plan previewed (policy `onDrift: report`, or --dry-run), not attempted. */
+  dryRun?: boolean;
 }
 
 const TEXT_FIELDS = ['device', 'ip', 'mac', 'result', 'diff', 'fingerprint', 'pinned'] as const;
@@ -45,6 +47,7 @@ export function payloadOf(entry: Record<string, unknown>, secrets: readonly stri
     if (typeof value === 'number') payload[key] = value;
   }
   if (typeof entry.version === 'string' || typeof entry.version === 'number') payload.version = String(entry.version);
+  if (entry.dryRun === true) payload.dryRun = true;
   if (Array.isArray(entry.classes)) payload.classes = entry.classes.filter((item): item is string => typeof item === 'string');
   return scrub(payload, secrets);
 }
