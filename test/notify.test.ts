@@ -74,7 +74,7 @@ void test('a webhook is POSTed JSON signed over its timestamp and body; the rece
 `, instantClock());
   logDrift(logger);
   logger.info({ event: Events.backupSaved, device: 'CORE1', site: 'hq', result: 'skipped' }, 'running config unchanged since the last backup');
-  logger.info({ event: Events.backupSaved, device: 'CORE1', site: 'hq', result: 'ok', version: 7 }, 'backup 7 saved');
+  logger.info({ event: Events.backupSaved, device: 'CORE1', site: 'hq', result: 'ok', version: 7, cause: 'config-change by admin on vty0 (+1 -0)' }, 'backup 7 saved');
   logger.info({ event: Events.provisionDone, device: 'CORE1', site: 'hq', result: 'provisioned' }, 'not asked for');
   await notifier.idle();
   assert.equal(receiver.requests.length, 2, 'the drift and the changed backup; not the unchanged backup nor an event the hook does not name');
@@ -94,7 +94,8 @@ void test('a webhook is POSTed JSON signed over its timestamp and body; the rece
   assert.equal(payload.added, 1);
   assert.equal(payload.password, undefined, 'only the fields named are sent');
   assert.match(payload.diff ?? '', /snmp-server community \[redacted\]/);
-  assert.equal((JSON.parse(backup.body) as NotifyPayload).version, '7');
+  const saved = JSON.parse(backup.body) as NotifyPayload;
+  assert.deepEqual([saved.version, saved.cause], ['7', 'config-change by admin on vty0 (+1 -0)'], 'who changed it travels with the backup');
   for (const request of receiver.requests) {
     assert.ok(!request.body.includes(SITE_PASSWORD) && !request.body.includes(HOOK_SECRET), 'no secret in any body');
   }

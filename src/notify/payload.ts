@@ -17,8 +17,9 @@ export interface NotifyPayload {
   diff?: string;
   added?: number;
   removed?: number;
-  /** A saved backup's version. */
+  /** A saved backup's version, and what made it: the trigger, who changed the config, the diff summary. */
   version?: string;
+  cause?: string;
   /** A changed host key: the key presented and the one pinned. */
   fingerprint?: string;
   pinned?: string;
@@ -28,7 +29,7 @@ export interface NotifyPayload {
   dryRun?: boolean;
 }
 
-const TEXT_FIELDS = ['device', 'ip', 'mac', 'result', 'diff', 'fingerprint', 'pinned'] as const;
+const TEXT_FIELDS = ['device', 'ip', 'mac', 'result', 'diff', 'cause', 'fingerprint', 'pinned'] as const;
 const COUNT_FIELDS = ['added', 'removed'] as const;
 export const REDACTED = '[redacted]';
 
