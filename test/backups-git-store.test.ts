@@ -50,6 +50,9 @@ void test('git store: one commit per new version whose author and subject say th
   assert.deepEqual(versions.map((version) => version.cause), triggers.map(([, , subject]) => subject.replace('CORE1: ', '')));
   assert.equal(await store.read('CORE1', versions[0]?.id ?? ''), 'vlan 1\n');
   assert.equal(await store.read('CORE1', '--output=x'), undefined);
+  await store.save('EDGE1', 'vlan 9\n', T0 + 10_000, { kind: 'manual' });
+  const edgeCommit = gitOut(dir, 'rev-parse', '--short=12', 'HEAD').trim();
+  assert.equal(await store.read('CORE1', edgeCommit), undefined, "another device's commit is no version of CORE1");
   // A clone has no history index: the log gives the same ids.
   const clone = join(dir, '..', 'clone');
   execFileSync('git', ['clone', '--quiet', dir, clone]);

@@ -46,6 +46,8 @@ export class GitBackupStore implements VersionStore {
 
   async read(host: string, id: string): Promise<string | undefined> {
     if (!isSafeName(host) || !COMMIT_ID.test(id)) return undefined;
+    // Only the device's own versions: any other commit id would show the file as it stood then, under a false name.
+    if (!(await this.list(host)).some((version) => version.id === id)) return undefined;
     return git(this.dir, ['show', `${id}:${host}.cfg`]).catch(() => undefined);
   }
 

@@ -2,7 +2,7 @@ import type { ChangeAuthor } from './who-changed.js';
 
 /** What made onramp save a version: shown in history, status and (git store) the commit. */
 export type BackupTrigger =
-  | { kind: 'dhcpack'; ip?: string; mac?: string }
+  | { kind: 'dhcpack' }
   | { kind: 'config-change'; change: ChangeAuthor }
   | { kind: 'manual' }
   | { kind: 'remediation'; afterLease?: boolean }
