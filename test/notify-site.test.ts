@@ -18,12 +18,15 @@ void test('notify: hooks parsed with their defaults and where they are defined',
     timeoutMs: 2000
     retries: 0
     perMinute: 5
+  - webhook: { urlEnv: ONRAMP_HQ_SLACK_URL, secretEnv: HOOK, format: slack }
+    events: [device.backup.saved]
 `);
   assert.deepEqual(site.notify.map((hook) => hook.target), [
     { kind: 'webhook', url: 'https://hooks.example.net/x', format: 'teams', secret: { secretFile: 'hook.secret' } },
     { kind: 'exec', argv: ['/usr/local/bin/page', '--urgent'] },
+    { kind: 'webhook', url: { env: 'ONRAMP_HQ_SLACK_URL' }, format: 'slack', secret: { secretEnv: 'HOOK' } },
   ]);
-  assert.deepEqual(site.notify.map((hook) => [hook.timeoutMs, hook.retries, hook.perMinute, hook.source.line]), [[10_000, 3, 60, 6], [2000, 0, 5, 8]]);
+  assert.deepEqual(site.notify.map((hook) => [hook.timeoutMs, hook.retries, hook.perMinute, hook.source.line]), [[10_000, 3, 60, 6], [2000, 0, 5, 8], [10_000, 3, 60, 13]]);
 });
 
 void test('notify: mistakes are reported with file:line and what was expected', () => {
@@ -37,6 +40,8 @@ void test('notify: mistakes are reported with file:line and what was expected', 
   - events: [device.check.drift]
   - webhook: { url: "https://example.net/" }
     events: [device.check.drift]
+  - webhook: { url: "https://example.net/", urlEnv: SLACK_URL, secretEnv: HOOK }
+    events: [device.check.drift]
 `);
   const expected = [
     /^\/sites\/hq\/site\.yaml:6: notify\[0\]\.webhook\.url: expected an http:\/\/ or https:\/\/ URL$/,
@@ -49,6 +54,7 @@ void test('notify: mistakes are reported with file:line and what was expected', 
     /^\/sites\/hq\/site\.yaml:12: notify\[2\]\.sms: unknown key \(expected one of: webhook, exec, events, timeoutMs, retries, perMinute\)$/,
     /^\/sites\/hq\/site\.yaml:13: notify\[3\]: missing webhook: or exec:$/,
     /^\/sites\/hq\/site\.yaml:14: notify\[4\]\.webhook: missing secretEnv or secretFile/,
+    /^\/sites\/hq\/site\.yaml:16: notify\[5\]\.webhook\.urlEnv: give either url or urlEnv, not both$/,
   ];
   assert.equal(problems.length, expected.length, problems.join('\n'));
   for (const pattern of expected) assert.ok(problems.some((line) => pattern.test(line)), `${String(pattern)} in:\n${problems.join('\n')}`);

@@ -228,3 +228,23 @@ void test('after a reload, notifications queued under the old site files are sti
   await notifier.idle();
   assert.deepEqual(receiver.requests.map((request) => (JSON.parse(request.body) as NotifyPayload).device), ['CORE1', 'CORE1'], 'retried after the reload; CORE2 has no hook any more');
 });
+
+void test('a webhook URL read from the environment is used, and kept out of payloads and dead letters; unset, the letter says which variable', async (t) => {
+  const receiver = await WebhookReceiver.start();
+  t.after(() => receiver.stop());
+  process.env.ONRAMP_NOTIFY_TEST_URL = receiver.url;
+  t.after(() => { delete process.env.ONRAMP_NOTIFY_TEST_URL; });
+  const { notifier, logger, dir } = started(t, `  - webhook: { urlEnv: ONRAMP_NOTIFY_TEST_URL, secretEnv: ONRAMP_NOTIFY_TEST_HOOK }
+    events: [device.check.drift]
+    retries: 0
+`, instantClock());
+  logger.warn({ event: Events.checkDrift, site: 'hq', device: 'CORE1', result: 'drift' }, `posted to ${receiver.url}`);
+  await notifier.idle();
+  assert.equal(receiver.requests.length, 1);
+  assert.ok(!receiver.requests[0]?.body.includes(receiver.url), 'the URL is scrubbed like any secret');
+  delete process.env.ONRAMP_NOTIFY_TEST_URL;
+  logDrift(logger);
+  await notifier.idle();
+  const letter = JSON.parse(readFileSync(join(dir, 'state', ...DEAD_LETTER_FILE), 'utf8').trim()) as DeadLetter;
+  assert.match(letter.error, /notify\[0\] url: environment variable ONRAMP_NOTIFY_TEST_URL is not set/);
+});

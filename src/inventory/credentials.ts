@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { CredentialRef, Credentials, SecretRef, Site } from './types.js';
+import { webhookUrlProblem } from './validate-notify.js';
 
 export class CredentialError extends Error {
   /**
@@ -75,4 +76,15 @@ export function resolveHookSecret(ref: SecretRef, site: Site, what: string): str
   const secret = readSecret(site, what, ref.secretEnv, ref.secretFile);
   if (secret === undefined) throw new CredentialError(`${site.file}: ${what}: names neither secretEnv nor secretFile`);
   return secret;
+}
+
+/** A webhook's URL: as the site file gives it, or read from the environment variable it names and checked as the file's would be. */
+export function resolveWebhookUrl(url: string | { env: string }, site: Site, what: string): string {
+  if (typeof url === 'string') return url;
+  const value = process.env[url.env];
+  if (value === undefined || value === '') throw new CredentialError(`${site.file}: ${what}: environment variable ${url.env} is not set`, true);
+  const problem = webhookUrlProblem(value);
+  // The value is not quoted: it is a credential.
+  if (problem !== undefined) throw new CredentialError(`${site.file}: ${what}: environment variable ${url.env}: ${problem}`);
+  return value;
 }

@@ -4,7 +4,7 @@ export type {
 } from './types.js';
 export { DEFAULT_MAX_CHANGE_RATIO, GUARD_RAIL_CLASSES } from './types.js';
 export { SiteFileError, formatProblem, type SiteProblem } from './errors.js';
-export { CredentialError, resolveCredentials, resolveHookSecret } from './credentials.js';
+export { CredentialError, resolveCredentials, resolveHookSecret, resolveWebhookUrl } from './credentials.js';
 export { Inventory, templateVars, type DeviceRef, type PortmapRef } from './inventory.js';
 export { loadInventory, loadSite, parseSite, siteFiles, SITE_FILE } from './load.js';
 export { profileForModel, templatePath } from './models.js';

@@ -161,7 +161,8 @@ export interface SecretRef {
 }
 
 export type NotifyTarget =
-  | { kind: 'webhook'; url: string; format: WebhookFormat; secret: SecretRef }
+  /** `url`, or `urlEnv` naming the variable holding it: a Slack or Teams URL is itself a credential. */
+  | { kind: 'webhook'; url: string | { env: string }; format: WebhookFormat; secret: SecretRef }
   | { kind: 'exec'; argv: string[] };
 
 /** One `notify:` entry: where to deliver, which events, and its limits. */

@@ -4,7 +4,7 @@ import type { NotifyHook, NotifyTarget, SecretRef, WebhookFormat } from './types
 import { ENV_NAME, type Path, type SiteValidator } from './validate.js';
 
 const HOOK_KEYS = ['webhook', 'exec', 'events', 'timeoutMs', 'retries', 'perMinute'];
-const WEBHOOK_KEYS = ['url', 'secretEnv', 'secretFile', 'format'];
+const WEBHOOK_KEYS = ['url', 'urlEnv', 'secretEnv', 'secretFile', 'format'];
 const EXEC_KEYS = ['argv'];
 const FORMATS: readonly WebhookFormat[] = ['json', 'slack', 'teams'];
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -28,27 +28,49 @@ function secretRef(validator: SiteValidator, map: Record<string, unknown>, path:
   return undefined;
 }
 
+/** An http(s) URL without a user or password, or why not. */
+export function webhookUrlProblem(text: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return 'expected an http:// or https:// URL';
+  }
+  if (!['http:', 'https:'].includes(url.protocol)) return 'expected an http:// or https:// URL';
+  if (url.username !== '' || url.password !== '') return 'a URL with a user or password would put a secret in the site file; sign with secretEnv or secretFile';
+  return undefined;
+}
+
+function webhookUrl(validator: SiteValidator, map: Record<string, unknown>, path: Path): string | { env: string } | undefined {
+  const text = validator.string(map.url, [...path, 'url'], false);
+  const env = validator.string(map.urlEnv, [...path, 'urlEnv'], false);
+  if (text !== undefined && env !== undefined) {
+    validator.problem([...path, 'urlEnv'], 'give either url or urlEnv, not both');
+    return undefined;
+  }
+  if (env !== undefined) {
+    if (ENV_NAME.test(env)) return { env };
+    validator.problem([...path, 'urlEnv'], `${JSON.stringify(env)} is not an environment variable name`);
+    return undefined;
+  }
+  if (text === undefined) {
+    validator.problem(path, 'missing url or urlEnv (the environment variable holding a URL that is itself a credential)');
+    return undefined;
+  }
+  const problem = webhookUrlProblem(text);
+  if (problem === undefined) return new URL(text).href;
+  validator.problem([...path, 'url'], problem);
+  return undefined;
+}
+
 function webhook(validator: SiteValidator, value: unknown, path: Path): NotifyTarget | undefined {
-  const map = validator.map(value, path, 'a mapping { url, secretEnv or secretFile, format }');
+  const map = validator.map(value, path, 'a mapping { url or urlEnv, secretEnv or secretFile, format }');
   if (map === undefined) return undefined;
   validator.keys(map, path, WEBHOOK_KEYS);
-  const text = validator.string(map.url, [...path, 'url'], true);
-  let url: URL | undefined;
-  try {
-    url = text === undefined ? undefined : new URL(text);
-  } catch {
-    url = undefined;
-  }
-  if (text !== undefined && (url === undefined || !['http:', 'https:'].includes(url.protocol))) {
-    validator.problem([...path, 'url'], 'expected an http:// or https:// URL');
-    url = undefined;
-  } else if (url !== undefined && (url.username !== '' || url.password !== '')) {
-    validator.problem([...path, 'url'], 'a URL with a user or password would put a secret in the site file; sign with secretEnv or secretFile');
-    url = undefined;
-  }
+  const url = webhookUrl(validator, map, path);
   const format = validator.oneOf(map.format, [...path, 'format'], FORMATS, 'json');
   const secret = secretRef(validator, map, path);
-  return url === undefined || secret === undefined ? undefined : { kind: 'webhook', url: url.href, format, secret };
+  return url === undefined || secret === undefined ? undefined : { kind: 'webhook', url, format, secret };
 }
 
 function exec(validator: SiteValidator, value: unknown, path: Path): NotifyTarget | undefined {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { resolveCredentials, resolveHookSecret, type NotifyHook, type Site } from '../inventory/index.js';
+import { resolveCredentials, resolveHookSecret, resolveWebhookUrl, type NotifyHook, type Site } from '../inventory/index.js';
 import { Events, NOTIFIABLE_EVENTS, tapLogLines, type Logger } from '../log/index.js';
 import { DeadLetterFile } from './dead-letter.js';
 import { runExecHook } from './exec-hook.js';
@@ -52,7 +52,9 @@ function readableSecrets(site: Site): string[] {
   }
   site.notify.forEach((hook, index) => {
     const { target } = hook;
-    if (target.kind === 'webhook') attempt(() => resolveHookSecret(target.secret, site, `notify[${String(index)}] secret`));
+    if (target.kind !== 'webhook') return;
+    attempt(() => resolveHookSecret(target.secret, site, `notify[${String(index)}] secret`));
+    if (typeof target.url !== 'string') attempt(() => resolveWebhookUrl(target.url, site, `notify[${String(index)}] url`));
   });
   return secrets;
 }
@@ -109,7 +111,11 @@ export class Notifier {
       const { target } = hook;
       const deliver = target.kind === 'webhook'
         ? (payload: NotifyPayload) => postWebhook(
-          { url: target.url, format: target.format, secret: () => resolveHookSecret(target.secret, site, `notify[${String(index)}] secret`) },
+          {
+            url: () => resolveWebhookUrl(target.url, site, `notify[${String(index)}] url`),
+            format: target.format,
+            secret: () => resolveHookSecret(target.secret, site, `notify[${String(index)}] secret`),
+          },
           payload, hook.timeoutMs, this.clock.now(),
         )
         : (payload: NotifyPayload) => runExecHook(target.argv, payload, hook.timeoutMs);

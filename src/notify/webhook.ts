@@ -4,9 +4,9 @@ import type { NotifyPayload } from './payload.js';
 import { SIGNATURE_HEADER, signature, TIMESTAMP_HEADER } from './signature.js';
 
 export interface WebhookTarget {
-  url: string;
   format: WebhookFormat;
-  /** Read at each delivery, so a rotated secret file is picked up. */
+  /** Both read at each delivery, so a rotated secret file or a variable set for the service is picked up. */
+  url: () => string;
   secret: () => string;
 }
 
@@ -14,7 +14,7 @@ export interface WebhookTarget {
 export async function postWebhook(target: WebhookTarget, payload: NotifyPayload, timeoutMs: number, nowMs: number): Promise<void> {
   const body = webhookBody(payload, target.format);
   const timestamp = String(Math.floor(nowMs / 1000));
-  const response = await fetch(target.url, {
+  const response = await fetch(target.url(), {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
