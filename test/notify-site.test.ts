@@ -54,7 +54,7 @@ void test('notify: mistakes are reported with file:line and what was expected', 
     /^\/sites\/hq\/site\.yaml:12: notify\[2\]\.sms: unknown key \(expected one of: webhook, exec, events, timeoutMs, retries, perMinute\)$/,
     /^\/sites\/hq\/site\.yaml:13: notify\[3\]: missing webhook: or exec:$/,
     /^\/sites\/hq\/site\.yaml:14: notify\[4\]\.webhook: missing secretEnv or secretFile/,
-    /^\/sites\/hq\/site\.yaml:16: notify\[5\]\.webhook\.urlEnv: give either url or urlEnv, not both$/,
+    /^\/sites\/hq\/site\.yaml:16: notify\[5\]\.webhook\.url: give either urlEnv or url, not both$/,
   ];
   assert.equal(problems.length, expected.length, problems.join('\n'));
   for (const pattern of expected) assert.ok(problems.some((line) => pattern.test(line)), `${String(pattern)} in:\n${problems.join('\n')}`);

@@ -11,21 +11,35 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_RETRIES = 3;
 const DEFAULT_PER_MINUTE = 60;
 
-function secretRef(validator: SiteValidator, map: Record<string, unknown>, path: Path): SecretRef | undefined {
-  const env = validator.string(map.secretEnv, [...path, 'secretEnv'], false);
-  const file = validator.string(map.secretFile, [...path, 'secretFile'], false);
-  if (env !== undefined && file !== undefined) {
-    validator.problem([...path, 'secretFile'], 'give either secretEnv or secretFile, not both');
+type Plain = Record<string, unknown>;
+
+/**
+ * A value given as an environment variable's name (`envKey`) or another way
+ * (`otherKey`), never both; reports a missing one with `missing`.
+ */
+function envOr(
+  validator: SiteValidator, map: Plain, path: Path, envKey: string, otherKey: string, missing: string,
+): { env: string } | { other: string } | undefined {
+  const env = validator.string(map[envKey], [...path, envKey], false);
+  const other = validator.string(map[otherKey], [...path, otherKey], false);
+  if (env !== undefined && other !== undefined) {
+    validator.problem([...path, otherKey], `give either ${envKey} or ${otherKey}, not both`);
     return undefined;
   }
   if (env !== undefined) {
-    if (ENV_NAME.test(env)) return { secretEnv: env };
-    validator.problem([...path, 'secretEnv'], `${JSON.stringify(env)} is not an environment variable name`);
+    if (ENV_NAME.test(env)) return { env };
+    validator.problem([...path, envKey], `${JSON.stringify(env)} is not an environment variable name`);
     return undefined;
   }
-  if (file !== undefined) return { secretFile: file };
-  validator.problem(path, 'missing secretEnv or secretFile (the key the body is signed with)');
+  if (other !== undefined) return { other };
+  validator.problem(path, missing);
   return undefined;
+}
+
+function secretRef(validator: SiteValidator, map: Plain, path: Path): SecretRef | undefined {
+  const given = envOr(validator, map, path, 'secretEnv', 'secretFile', 'missing secretEnv or secretFile (the key the body is signed with)');
+  if (given === undefined) return undefined;
+  return 'env' in given ? { secretEnv: given.env } : { secretFile: given.other };
 }
 
 /** An http(s) URL without a user or password, or why not. */
@@ -41,24 +55,11 @@ export function webhookUrlProblem(text: string): string | undefined {
   return undefined;
 }
 
-function webhookUrl(validator: SiteValidator, map: Record<string, unknown>, path: Path): string | { env: string } | undefined {
-  const text = validator.string(map.url, [...path, 'url'], false);
-  const env = validator.string(map.urlEnv, [...path, 'urlEnv'], false);
-  if (text !== undefined && env !== undefined) {
-    validator.problem([...path, 'urlEnv'], 'give either url or urlEnv, not both');
-    return undefined;
-  }
-  if (env !== undefined) {
-    if (ENV_NAME.test(env)) return { env };
-    validator.problem([...path, 'urlEnv'], `${JSON.stringify(env)} is not an environment variable name`);
-    return undefined;
-  }
-  if (text === undefined) {
-    validator.problem(path, 'missing url or urlEnv (the environment variable holding a URL that is itself a credential)');
-    return undefined;
-  }
-  const problem = webhookUrlProblem(text);
-  if (problem === undefined) return new URL(text).href;
+function webhookUrl(validator: SiteValidator, map: Plain, path: Path): string | { env: string } | undefined {
+  const given = envOr(validator, map, path, 'urlEnv', 'url', 'missing url or urlEnv (the environment variable holding a URL that is itself a credential)');
+  if (given === undefined || 'env' in given) return given;
+  const problem = webhookUrlProblem(given.other);
+  if (problem === undefined) return new URL(given.other).href;
   validator.problem([...path, 'url'], problem);
   return undefined;
 }
