@@ -194,6 +194,18 @@ void test('an exec hook that fails is retried, then dead-lettered', async (t) =>
   assert.equal(letter.error, 'exit 3');
 });
 
+void test('an exec hook that outlives its timeout is killed and counts as not delivered', async (t) => {
+  const { notifier, dir, logger } = started(t, `  - exec: { argv: ["${process.execPath}", "-e", "setInterval(() => undefined, 1000)"] }
+    events: [device.check.drift]
+    timeoutMs: 300
+    retries: 0
+`, instantClock());
+  logDrift(logger);
+  await notifier.idle();
+  const letter = JSON.parse(readFileSync(join(dir, 'state', ...DEAD_LETTER_FILE), 'utf8').trim()) as DeadLetter;
+  assert.equal(letter.error, 'killed by SIGKILL (timeout 300 ms)');
+});
+
 void test('Slack and Teams bodies: text and blocks; a message with one Adaptive Card', () => {
   const payload: NotifyPayload = { event: 'device.check.drift', time: '2026-01-01T00:00:00.000Z', site: 'hq', device: 'CORE1', result: 'drift', message: 'drift', diff: '+hostname X' };
   const slack = JSON.parse(webhookBody(payload, 'slack')) as { text: string; blocks: { type: string; text?: { text: string } }[] };
@@ -247,4 +259,20 @@ void test('a webhook URL read from the environment is used, and kept out of payl
   await notifier.idle();
   const letter = JSON.parse(readFileSync(join(dir, 'state', ...DEAD_LETTER_FILE), 'utf8').trim()) as DeadLetter;
   assert.match(letter.error, /notify\[0\] url: environment variable ONRAMP_NOTIFY_TEST_URL is not set/);
+});
+
+void test('a receiver that never answers is given up after the hook\'s timeout', async (t) => {
+  const receiver = await WebhookReceiver.start([0]);
+  t.after(() => receiver.stop());
+  const { notifier, dir, logger } = started(t, `  - webhook: { url: "${receiver.url}", secretEnv: ONRAMP_NOTIFY_TEST_HOOK }
+    events: [device.check.drift]
+    timeoutMs: 200
+    retries: 1
+`, instantClock());
+  logDrift(logger);
+  await notifier.idle();
+  const letter = JSON.parse(readFileSync(join(dir, 'state', ...DEAD_LETTER_FILE), 'utf8').trim()) as DeadLetter;
+  assert.equal(receiver.requests.length, 2);
+  assert.equal(letter.attempts, 2);
+  assert.match(letter.error, /timeout/i);
 });

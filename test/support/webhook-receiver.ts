@@ -6,7 +6,7 @@ export interface ReceivedRequest {
   body: string;
 }
 
-/** An HTTP receiver on 127.0.0.1: answers each POST with the next status of `statuses` (the last one repeats). */
+/** An HTTP receiver on 127.0.0.1: answers each POST with the next status of `statuses` (the last one repeats); 0 never answers. */
 export class WebhookReceiver {
   private constructor(private readonly server: Server, readonly requests: ReceivedRequest[]) {}
 
@@ -17,7 +17,7 @@ export class WebhookReceiver {
       req.setEncoding('utf8').on('data', (chunk: string) => { body += chunk; }).on('end', () => {
         const status = statuses[Math.min(requests.length, statuses.length - 1)] ?? 200;
         requests.push({ headers: req.headers, body });
-        res.writeHead(status).end();
+        if (status !== 0) res.writeHead(status).end();
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
