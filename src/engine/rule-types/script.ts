@@ -3,15 +3,13 @@ import type { EngineCore } from '../core.js';
 import type { Rule } from '../rules.js';
 import { substMatch, substMatchShell, type MatchVars } from '../substitute.js';
 import { noExpiry, startWindowAt, type RuleTypeHandler } from './handler.js';
+import { singleMatch } from './single.js';
 
 /** SingleWithScript: run the script with the context names on its stdin; exit 0 runs action, else action2. */
 export const singleWithScript: RuleTypeHandler = {
-  match(core, _file, rule, index) {
-    const vars = core.matchRule(rule.pattern, rule.context);
-    if (vars === null) return index + 1;
+  match: singleMatch((core, _file, rule, vars) => {
     runScript(core, rule, vars);
-    return rule.next;
-  },
+  }),
   expire: noExpiry,
   moveWindow: startWindowAt,
 };

@@ -5,7 +5,7 @@ import type { MatchVars } from '../substitute.js';
 import { noExpiry, startWindowAt, type RuleTypeHandler } from './handler.js';
 
 /** The event matched: `act` does what the rule type does, then the rule's continue value says where to go. */
-function singleMatch(act: (core: EngineCore, file: RuleFile, rule: Rule, vars: MatchVars) => void): RuleTypeHandler['match'] {
+export function singleMatch(act: (core: EngineCore, file: RuleFile, rule: Rule, vars: MatchVars) => void): RuleTypeHandler['match'] {
   return (core, file, rule, index) => {
     const vars = core.matchRule(rule.pattern, rule.context);
     if (vars === null) return index + 1;

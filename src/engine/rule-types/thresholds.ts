@@ -3,6 +3,7 @@ import { newOperation, type Operation } from '../operations.js';
 import type { Rule, RuleFile } from '../rules.js';
 import type { MatchVars } from '../substitute.js';
 import type { RuleTypeHandler } from './handler.js';
+import { singleMatch } from './single.js';
 
 /**
  * SingleWithThreshold: `thresh` events with one description within `window`
@@ -10,12 +11,7 @@ import type { RuleTypeHandler } from './handler.js';
  * window runs out. Before that, the window slides on to the oldest event left.
  */
 export const singleWithThreshold: RuleTypeHandler = {
-  match(core, file, rule, index) {
-    const vars = core.matchRule(rule.pattern, rule.context);
-    if (vars === null) return index + 1;
-    countOne(core, file, rule, vars);
-    return rule.next;
-  },
+  match: singleMatch(countOne),
   expire(core, op, now) {
     expireCounting(core, op, now, op.suppress, op.desc);
   },
@@ -35,12 +31,7 @@ export const singleWithThreshold: RuleTypeHandler = {
  * and the operation ends.
  */
 export const singleWith2Thresholds: RuleTypeHandler = {
-  match(core, file, rule, index) {
-    const vars = core.matchRule(rule.pattern, rule.context);
-    if (vars === null) return index + 1;
-    countTwo(core, file, rule, vars);
-    return rule.next;
-  },
+  match: singleMatch(countTwo),
   expire(core, op, now) {
     expireCounting(core, op, now, op.secondPass, op.desc2);
   },
