@@ -4,7 +4,7 @@ import { parseConfigTree, renderConfigTree, sameConfig } from '../src/config/ind
 import { applyConfigCommands } from '../src/lab/index.js';
 import { checkGuardRails, planRemediation } from '../src/provision/index.js';
 import { DEFAULT_MAX_CHANGE_RATIO } from '../src/inventory/index.js';
-import { loadCorpus, loginUserOf, treeDepth, treeDifference, type CorpusConfig } from './support/config-corpus.js';
+import { loadCorpus, loginUserOf, treeDepth, treeDifference } from './support/config-corpus.js';
 import { seededMutations, type Mutation } from './support/config-mutations.js';
 
 // Every real config of the corpus, edited as an engineer edits a baseline (seeded, so each case
@@ -24,36 +24,6 @@ const EXTRA_SEEDS: Readonly<Record<string, readonly number[]>> = {
   'fs-s3900-r/bdcom-2.2.0d-100g-distribution.cfg': [4, 5, 11],
 };
 
-interface KnownFailure {
-  /** Whose bug it is (planner, lab…) and what goes wrong. */
-  reason: string;
-  /** By config: its case names (`kind#seed`), or `*` for all of them. */
-  cases: Readonly<Record<string, readonly string[]>>;
-}
-
-/**
- * Cases main still fails, with why. They run as `todo`: reported, not failing the suite.
- * Remove a case once it passes.
- */
-const KNOWN_FAILURES: readonly KnownFailure[] = [
-  {
-    reason: 'lab: FSOS 1.x prints its VLAN database entries as `VLAN 10 name DMZ`; the lab prints what is typed there in lower case (`vlan 952 name …`)',
-    cases: {
-      'fs-s3900/s3900-24t4s-access.cfg': ['add-line-depth-2#6'],
-    },
-  },
-  {
-    reason: 'planner (tree): IOS 12.0 printed ` interface FastEthernet0/6` indented by mistake; the tree reads it (and its lines) as part of FastEthernet0/5, where a switch types it as the next interface',
-    cases: {
-      'cisco-ios/c2900xl-12.0-access.cfg': ['combined#5'],
-    },
-  },
-];
-
-function todoOf(config: CorpusConfig, kindAndSeed: string): string | undefined {
-  return KNOWN_FAILURES.find(({ cases }) => cases[config.name]?.some((name) => name === '*' || name === kindAndSeed))?.reason;
-}
-
 function kindAndSeed(mutation: Mutation): string {
   return `${mutation.kind}#${String(mutation.seed)}`;
 }
@@ -65,14 +35,14 @@ void test('config corpus: every mutation of every real config is planned within 
   let passes = 0;
   for (const config of corpus) {
     const running = parseConfigTree(config.text, config.profile.tree);
-    await t.test(`${config.name}: renders and reads back as the same tree`, { todo: todoOf(config, 'render') }, () => {
+    await t.test(`${config.name}: renders and reads back as the same tree`, () => {
       const again = parseConfigTree(renderConfigTree(running), config.profile.tree);
       assert.ok(sameConfig(again, running, config.profile.tree), renderConfigTree(again));
     });
     for (const mutation of seededMutations(running, config.family, [...SEEDS, ...(EXTRA_SEEDS[config.name] ?? [])])) {
       const name = kindAndSeed(mutation);
       cases++;
-      await t.test(`${config.name} ${name}: ${mutation.description}`, { todo: todoOf(config, name) }, () => {
+      await t.test(`${config.name} ${name}: ${mutation.description}`, () => {
         const plan = planRemediation(renderConfigTree(mutation.tree), config.text, config.profile);
         assert.notEqual(plan.lines.length, 0, 'an edited baseline needs a plan');
         const refusals = checkGuardRails(plan, running, { loginUser: loginUserOf(running), allow: [], maxChangeRatio: DEFAULT_MAX_CHANGE_RATIO });

@@ -33,6 +33,29 @@ void test('indentation nests to any depth; `!` and exit-address-family end secti
   ]);
 });
 
+void test('an interface IOS 12.0 printed one space in, after a `!`, is the next top-level section with its body, as a switch types it', () => {
+  const text = [
+    'interface FastEthernet0/5',
+    ' description',
+    ' switchport access vlan 300',
+    '!',
+    ' interface FastEthernet0/6',
+    ' description',
+    ' switchport access vlan 24',
+    '!',
+    ' interface FastEthernet0/7',
+    '  shutdown',
+    '!',
+    'hostname C2900',
+  ].join('\n');
+  assert.deepEqual(parseConfigTree(text, getProfile('cisco-ios').tree), [
+    section('interface FastEthernet0/5', leaf('description'), leaf('switchport access vlan 300')),
+    section('interface FastEthernet0/6', leaf('description'), leaf('switchport access vlan 24')),
+    section('interface FastEthernet0/7', leaf('shutdown')),
+    leaf('hostname C2900'),
+  ]);
+});
+
 void test('an exit at the children\'s indentation closes only its own section', () => {
   const text = 'interface eth-0-1\n description a\n exit\nhostname X\nrouter ospf 1\n area 0 range 10.0.0.0/8\n  exit\n network 10.0.0.0/8 area 0\n';
   assert.deepEqual(parseConfigTree(text, getProfile('fs-s5850').tree), [

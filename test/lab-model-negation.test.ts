@@ -24,7 +24,7 @@ void describe('no X removes what X configured', () => {
 
     void it(`${family}: no <section> removes a VLAN and a VLAN interface whole`, () => {
       const created = applied(family, factoryConfig(family), [...spell.createVlan, spell.vlanInterface, spell.address(1), 'exit']);
-      assert.ok(created.some((l) => /vlan 30\b.*cams|^ name cams$/.test(l)), created.join('\n'));
+      assert.ok(created.some((l) => /vlan 30\b.*cams|^ name cams$/i.test(l)), created.join('\n'));
       const config = applied(family, created.join('\n'), [...spell.deleteVlan, `no ${spell.vlanInterface}`]);
       assert.ok(!config.some((l) => /cams|10\.0\.30\./.test(l)), config.join('\n'));
       assert.ok(!config.includes(spell.vlanInterfacePrinted));

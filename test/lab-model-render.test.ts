@@ -27,6 +27,11 @@ void describe('show running-config prints the tree as the family does', () => {
     assert.equal(applyConfigCommands(text, [], 'fs-s5850').config, `${body.join('\n')}\n`);
   });
 
+  void it('fs-s3900: a VLAN database entry is listed as FSOS 1.x lists it, `VLAN 30 name cams`, however it was typed; typed again it is one entry', () => {
+    const config = applied('fs-s3900', 'vlan database\n VLAN 1 name DefaultVlan\n', ['vlan database', 'vlan 30 name cams', 'VLAN 40 name dmz', 'vl 30 name cameras', 'exit']);
+    assert.deepEqual(config.slice(0, config.indexOf('!')), ['vlan database', ' VLAN 1 name DefaultVlan', ' VLAN 30 name cameras', ' VLAN 40 name dmz']);
+  });
+
   void it('cisco-ios: ACL entries keep the order and the spacing they were typed with, numbered ones go by number', () => {
     const config = applied('cisco-ios', '', [
       'ip access-list extended EDGE', 'remark first', 'deny   ip host 10.0.0.1 any', 'remark second', 'permit ip any any', 'exit',

@@ -21,8 +21,8 @@ export interface TreeSyntax {
   sectionEnds: readonly RegExp[];
   /**
    * Lines that configure nothing and are dropped wherever they appear:
-   * comments (`!`), `end`, `version`, volatile lines. A comment or blank
-   * line at the left margin also closes flat sections.
+   * comments (`!`), `end`, `version`, volatile lines. One at the left
+   * margin closes every open section; a blank line closes flat sections.
    */
   ignored: readonly RegExp[];
   /**
@@ -83,7 +83,7 @@ function accepts(section: OpenSection, indent: number, trimmed: string, syntax: 
   return isFlat(section, syntax) && !matchesAny(syntax.flatSections, trimmed);
 }
 
-/** A blank line or a comment at the margin ends flat sections (and what is open inside them). */
+/** A blank line ends flat sections (and what is open inside them). */
 function closeFlat(open: OpenSection[], syntax: TreeSyntax): void {
   const firstFlat = open.findIndex((section) => isFlat(section, syntax));
   if (firstFlat >= 0) open.length = firstFlat;
@@ -117,7 +117,8 @@ export function parseConfigTree(text: string, syntax: TreeSyntax): ConfigNode[] 
       continue;
     }
     if (matchesAny(syntax.ignored, trimmed)) {
-      if (indent === 0) closeFlat(open, syntax);
+      // At the margin it is a separator between top-level sections (IOS prints `!` there): nothing stays open.
+      if (indent === 0) open.length = 0;
       continue;
     }
     if (matchesAny(syntax.sectionEnds, trimmed)) {
@@ -142,7 +143,11 @@ export function parseConfigTree(text: string, syntax: TreeSyntax): ConfigNode[] 
       list.push(node);
       byText?.set(trimmed, node);
     }
-    open.push({ node, indent, flat: undefined, bodySeen: false, byText: undefined, ordered: undefined });
+    // An indented line with nothing open (IOS 12.0 printed some `interface` blocks one space in, after
+    // a `!`) is typed at the top by a switch, its body with it: read as a flat section until the next
+    // `!` or blank line, or as an ordinary one if its body is indented further.
+    const stray = parent === undefined && indent > 0;
+    open.push({ node, indent, flat: stray ? true : undefined, bodySeen: false, byText: undefined, ordered: undefined });
   }
   return roots;
 }

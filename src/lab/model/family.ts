@@ -22,6 +22,8 @@ export interface SectionKind {
   keywords?: readonly string[];
   /** Sections that may be opened inside this one. */
   sections: readonly SectionOpener[];
+  /** How the switch prints a keyword of this section, where not as listed (FSOS 1.x shows `VLAN` in its VLAN database, however it was typed). */
+  printedKeywords?: Readonly<Record<string, string>>;
   /** A typed line that leaves this section (and only this one), as IOS's `exit-address-family`. */
   exit?: string;
   /** Printed after the section's lines, as IOS prints ` exit-address-family`. */

@@ -41,7 +41,7 @@ export function resolveIn(
   if (section.keywords !== undefined) {
     const resolved = resolveKeyword(first.text, section.keywords);
     if (resolved === undefined || resolved === 'ambiguous') return resolved;
-    keyword = resolved;
+    keyword = section.printedKeywords?.[resolved] ?? resolved;
   }
   // The switch keeps the spacing inside a command as typed (IOS aligns `deny   ip` in ACLs, `match ip precedence 2  3`).
   const text = `${keyword}${line.slice(first.start + first.text.length).trimEnd()}`;

@@ -1,4 +1,4 @@
-import type { FamilyGrammar, SectionKind } from '../family.js';
+import type { FamilyGrammar, SectionKind, SectionOpener } from '../family.js';
 import { COMMON_NEGATIONS, freeSection, freeSections, negations, GLOBAL_WORDS, INTERFACE_WORDS, LINE_WORDS, QOS_OPENERS, QOS_SECTIONS } from './common.js';
 
 const FS_TOP_ORDER = [
@@ -6,9 +6,17 @@ const FS_TOP_ORDER = [
   'snmp-server', 'spanning-tree', 'vlan', 'interface', 'router', 'line', 'banner',
 ];
 
+/** Where a family keeps its VLANs: the section that opens them and what it takes. */
+interface VlanSections {
+  opener: SectionOpener;
+  kind: SectionKind;
+}
+
 /** Where the FS families keep VLANs: one `vlan database` section, or a `vlan N` section each. */
-const VLAN_DATABASE = { opener: { kind: 'vlan-db', opens: /^vlan database$/ }, kind: { prompt: 'vlan', keywords: ['vlan'], sections: [] } };
-const VLAN_BLOCKS = {
+const VLAN_DATABASE: VlanSections = { opener: { kind: 'vlan-db', opens: /^vlan database$/ }, kind: { prompt: 'vlan', keywords: ['vlan'], sections: [] } };
+/** FSOS 1.x lists its VLAN database entries as `VLAN 10 name DMZ`, whichever way the command was typed. */
+const FSOS1_VLAN_DATABASE: VlanSections = { ...VLAN_DATABASE, kind: { ...VLAN_DATABASE.kind, printedKeywords: { vlan: 'VLAN' } } };
+const VLAN_BLOCKS: VlanSections = {
   opener: { kind: 'vlan', opens: /^vlan \d+$/ },
   kind: { prompt: 'vlan', keywords: ['name', 'state', 'shutdown', 'mtu'], sections: [] },
 };
@@ -16,7 +24,7 @@ const VLAN_BLOCKS = {
 /** The sections the three FS families share, with what each adds. */
 function fsSections(family: {
   globalWords: readonly string[];
-  vlans: typeof VLAN_DATABASE | typeof VLAN_BLOCKS;
+  vlans: VlanSections;
   interfaceWords: readonly string[];
   /** Sections whose lines the lab takes as written. */
   freeOpeners: readonly RegExp[];
@@ -67,7 +75,7 @@ export const fsos1Grammar: FamilyGrammar = {
   interfaceKind: 'interface',
   sections: fsSections({
     globalWords: ['dhcpv6', 'mvr', 'network-access', 'port-security', 'authentication', 'upgrade', 'jumbo'],
-    vlans: VLAN_DATABASE,
+    vlans: FSOS1_VLAN_DATABASE,
     interfaceWords: ['capabilities', 'dhcpv6', 'transceiver-monitor', 'network-access', 'discard'],
     freeOpeners: [],
   }),
