@@ -19,6 +19,8 @@ export class FakeSwitch {
   macs: MacEntry[] = [];
   reject?: string;
   unreachable = false;
+  /** Replies to exec commands other than the config and LLDP/MAC shows (`show version`); any other command is rejected. */
+  replies = new Map<string, string>();
   /** What the running config becomes after a push (the test's intended config). */
   afterPush?: string;
   /** Opened sessions wait for this before answering `show running-config`. */
@@ -72,6 +74,11 @@ export class FakeNetwork implements DeviceConnector {
     let closed = false;
     const session: SessionLike = {
       hostname: () => device.hostname,
+      run: (command) => {
+        const reply = device.replies.get(command);
+        if (reply !== undefined) return Promise.resolve(reply);
+        return Promise.reject(new DeviceError('rejected', `${device.hostname} rejected "${command}"`, { command, deviceMessage: "% Invalid input detected at '^' marker." }));
+      },
       runningConfig: async () => {
         if (device.gate !== undefined) await device.gate;
         return device.running;

@@ -114,6 +114,7 @@ class SessionCounter implements DeviceConnector {
     let closed = false;
     return {
       hostname: () => session.hostname(),
+      run: (command) => session.run(command),
       runningConfig: () => session.runningConfig(),
       configure: (lines) => session.configure(lines),
       save: () => session.save(),

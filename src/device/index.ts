@@ -6,3 +6,4 @@ export { DeviceSession, legacyAlgorithms, type DeviceTarget, type SessionDeps } 
 export { parseLldpNeighbors, parseMacTable, canonicalPort, type LldpNeighbor, type MacEntry } from './parsers.js';
 export { backoffDelay, withRetries, DEFAULT_BACKOFF, type BackoffOptions } from './retry.js';
 export { limit, KeyedLock, type Limiter } from './concurrency.js';
+export { readFacts, type DeviceFacts, type FactPattern, type FactsCommand, type FactSource, type FactsSession, type FamilyFacts } from './facts.js';

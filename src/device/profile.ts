@@ -1,4 +1,5 @@
 import type { TreeSyntax } from '../config/tree.js';
+import type { FamilyFacts } from './facts.js';
 
 /**
  * What a session needs to know about one CLI family. A profile is data: the
@@ -115,6 +116,8 @@ export interface Profile {
   showRunning: string;
   showLldp: string;
   showMacTable: string;
+  /** How serial, model and OS version are read (readFacts); the generic profile knows every family's. */
+  facts: readonly FamilyFacts[];
   /** How `show running-config` nests sections. */
   tree: TreeSyntax;
   remediation: RemediationRules;

@@ -108,6 +108,7 @@ export class JobDeadline {
     this.closers.add(close);
     return {
       hostname: () => session.hostname(),
+      run: (command) => this.within(() => session.run(command)),
       runningConfig: () => this.within(() => session.runningConfig()),
       configure: (lines) => this.within(() => session.configure(lines)),
       save: () => this.within(() => session.save()),

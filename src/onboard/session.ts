@@ -5,6 +5,8 @@ import type { Credentials, Site } from '../inventory/index.js';
 /** What onboarding uses of a device session; DeviceSession provides it, tests pass fakes. */
 export interface SessionLike {
   hostname(): string;
+  /** One exec-mode command's output (readFacts, firmware steps); a rejected command throws DeviceError('rejected'). */
+  run(command: string): Promise<string>;
   runningConfig(): Promise<string>;
   configure(lines: string[]): Promise<void>;
   save(): Promise<void>;

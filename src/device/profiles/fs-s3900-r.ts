@@ -1,4 +1,5 @@
 import type { Profile } from '../profile.js';
+import { FSOS2_FACTS } from './facts.js';
 import { IOS_LIKE_REMEDIATION, iosLikeTree } from './remediation.js';
 import { BARE_UNKNOWN_COMMAND, COMMON_SECRET_MASKS, MORE_PAGER, PERCENT_ERRORS } from './common.js';
 
@@ -24,6 +25,7 @@ export const fsS3900R: Profile = {
   showRunning: 'show running-config',
   showLldp: 'show lldp neighbors',
   showMacTable: 'show mac address-table',
+  facts: [FSOS2_FACTS],
   tree: iosLikeTree(VOLATILE_LINES),
   remediation: IOS_LIKE_REMEDIATION,
 };

@@ -1,4 +1,5 @@
 import type { Profile } from '../profile.js';
+import { FSOS1_FACTS } from './facts.js';
 import { IOS_LIKE_REMEDIATION, iosLikeTree } from './remediation.js';
 import { COMMON_SECRET_MASKS, EDGECORE_PAGERS, MORE_PAGER, PAREN_CONFIG_PROMPT, PAREN_MODE_PROMPT, PERCENT_ERRORS } from './common.js';
 
@@ -26,6 +27,7 @@ export const fsS3900: Profile = {
   showRunning: 'show running-config',
   showLldp: 'show lldp neighbor',
   showMacTable: 'show mac-address-table',
+  facts: [FSOS1_FACTS],
   tree: iosLikeTree(VOLATILE_LINES, { flatSections: [/^interface ethernet\s/] }),
   remediation: IOS_LIKE_REMEDIATION,
 };

@@ -1,4 +1,5 @@
 import type { Profile } from '../profile.js';
+import { NETWORK_OS_FACTS } from './facts.js';
 import { IOS_LIKE_REMEDIATION, iosLikeTree } from './remediation.js';
 import { COMMON_SECRET_MASKS, MORE_PAGER, PAREN_CONFIG_PROMPT, PAREN_MODE_PROMPT, PERCENT_ERRORS } from './common.js';
 
@@ -22,6 +23,7 @@ export const fsS5850: Profile = {
   showRunning: 'show running-config',
   showLldp: 'show lldp neighbor brief',
   showMacTable: 'show mac address-table',
+  facts: [NETWORK_OS_FACTS],
   tree: iosLikeTree(VOLATILE_LINES),
   remediation: IOS_LIKE_REMEDIATION,
 };

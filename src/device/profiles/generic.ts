@@ -1,4 +1,5 @@
 import type { Profile } from '../profile.js';
+import { ANY_FAMILY_FACTS } from './facts.js';
 import { IOS_LIKE_REMEDIATION, iosLikeTree } from './remediation.js';
 import {
   BARE_UNKNOWN_COMMAND,
@@ -32,6 +33,7 @@ export const generic: Profile = {
   showRunning: 'show running-config',
   showLldp: 'show lldp neighbors',
   showMacTable: 'show mac address-table',
+  facts: ANY_FAMILY_FACTS,
   tree: iosLikeTree(VOLATILE_LINES),
   remediation: IOS_LIKE_REMEDIATION,
 };
