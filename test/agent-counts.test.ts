@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Lab, type LabSwitchSpec } from '../src/lab/index.js';
 import { onramp, pidOf, ROOT, scratch, waitFor } from './agent-cli.js';
+import { writeLabSite } from './support/lab-site.js';
 
 // The counts of `onramp agent status` come from the running agent, not from its log file.
 const PASSWORD = 'lab-secret-pw';
@@ -51,20 +51,7 @@ void test('agent status counts survive a rotation of the agent log and a restart
   const dir = scratch(t);
   const lab = await Lab.start({ switches, keyDir: join(dir, 'keys') });
   t.after(() => lab.stop());
-  const device = (name: string, baseline: string): string =>
-    `  - { hostname: ${name}, model: fs-s5850, ip: ${lab.get(name).address}, baseline: ${baseline}, vars: { mgmtIp: 10.77.0.10, uplinkPort: eth-0-1 } }\n`;
-  await mkdir(join(dir, 'sites', 'hq'), { recursive: true });
-  await writeFile(join(dir, 'sites', 'hq', 'site.yaml'), `name: hq
-subnets: [127.77.0.0/16]
-credentials: { username: admin, passwordEnv: ONRAMP_HQ_PASSWORD }
-ssh: { port: ${String(lab.port)}, timeoutMs: 5000, retries: 0, hostKeys: pin }
-policy: { onDrift: report, recheckAfter: 1h }
-vars: { location: hq, mgmtVlan: 77, mgmtMask: 255.255.255.0, vlans: [{ id: 10, name: users }, { id: 77, name: mgmt }] }
-devices:
-${device('FS-S5850-CORE1', 'FS-S5850-CORE1.cfg')}${device('FS-S5850-SRV', 'FS-S5850-SRV.cfg')}${device('FS-S5850-DOWN', 'DOWN.cfg')}`);
-  await writeFile(join(dir, 'sites', 'hq', 'FS-S5850-CORE1.cfg'), CORE1);
-  await writeFile(join(dir, 'sites', 'hq', 'FS-S5850-SRV.cfg'), SRV);
-  await writeFile(join(dir, 'sites', 'hq', 'DOWN.cfg'), DOWN);
+  await writeLabSite(dir, lab, { 'FS-S5850-CORE1': CORE1, 'FS-S5850-SRV': SRV, 'FS-S5850-DOWN': DOWN });
   const rules = join(dir, 'check.rules');
   writeFileSync(rules, 'type=Single\nptype=RegExp\npattern=please check (\\S+)\ndesc=check $1\naction=check $1\n');
   const input = join(dir, 'requests.log');

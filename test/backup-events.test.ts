@@ -9,7 +9,8 @@ import { Events, silentLogger } from '../src/log/index.js';
 import { historyCommand, statusCommand } from '../src/onboard/commands.js';
 import { BackupStore, createOnboarder, readStatus, type Onboarder } from '../src/onboard/index.js';
 import { StateStore } from '../src/state/index.js';
-import { memoryLogger, tempDir, waitFor, writeTree, type LogRecord } from './onboard-fakes.js';
+import { memoryLogger, tempDir, waitFor, type LogRecord } from './onboard-fakes.js';
+import { writeLabSite } from './support/lab-site.js';
 
 // A config-change syslog line, through the shipped rules and the engine, to a backup of a lab switch over SSH.
 const PASSWORD = 'lab-secret-pw';
@@ -37,20 +38,7 @@ before(async () => {
   const { dir, remove } = await tempDir('onramp-backup-events-');
   cleanup = remove;
   lab = await Lab.start({ switches, keyDir: join(dir, 'keys') });
-  const device = (name: string): string =>
-    `  - { hostname: ${name}, model: fs-s5850, ip: ${lab.get(name).address}, baseline: ${name}.cfg, vars: { mgmtIp: 10.77.0.10, uplinkPort: eth-0-1 } }\n`;
-  await writeTree(dir, {
-    'sites/hq/site.yaml': `name: hq
-subnets: [127.77.0.0/16]
-credentials: { username: admin, passwordEnv: ONRAMP_HQ_PASSWORD }
-ssh: { port: ${String(lab.port)}, timeoutMs: 5000, retries: 0, hostKeys: pin }
-policy: { onDrift: report, recheckAfter: 1h }
-vars: { location: hq, mgmtVlan: 77, mgmtMask: 255.255.255.0, vlans: [{ id: 10, name: users }, { id: 77, name: mgmt }] }
-devices:
-${device('FS-S5850-CORE1')}${device('FS-S5850-SRV')}`,
-    'sites/hq/FS-S5850-CORE1.cfg': CORE1,
-    'sites/hq/FS-S5850-SRV.cfg': SRV,
-  });
+  await writeLabSite(dir, lab, { 'FS-S5850-CORE1': CORE1, 'FS-S5850-SRV': SRV });
   const memory = memoryLogger();
   records = memory.records;
   stateDir = join(dir, 'state');

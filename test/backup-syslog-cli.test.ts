@@ -2,11 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { Lab, type LabSwitchSpec } from '../src/lab/index.js';
 import { onramp, readOr, ROOT, scratch, waitFor } from './agent-cli.js';
+import { writeLabSite } from './support/lab-site.js';
 import { sendUdp } from './support/syslog-send.js';
 
 // Config-change syslog to a stored backup through the shipped command: listener, rules, scheduler, SSH, backup store, status, history.
@@ -49,21 +49,9 @@ void test('syslog config changes (RFC 3164 over UDP, RFC 5424 over TCP, the IOS 
   const dir = scratch(t);
   const lab = await Lab.start({ switches, keyDir: join(dir, 'keys') });
   t.after(() => lab.stop());
-  const device = (name: string): string =>
-    `  - { hostname: ${name}, model: fs-s5850, ip: ${lab.get(name).address}, baseline: ${name}.cfg, vars: { mgmtIp: 10.77.0.10, uplinkPort: eth-0-1 } }\n`;
-  await mkdir(join(dir, 'sites', 'hq'), { recursive: true });
-  await writeFile(join(dir, 'sites', 'hq', 'site.yaml'), `name: hq
-subnets: [127.77.0.0/16]
-credentials: { username: admin, passwordEnv: ONRAMP_HQ_PASSWORD }
-ssh: { port: ${String(lab.port)}, timeoutMs: 5000, retries: 0, hostKeys: pin }
-policy: { onDrift: report, recheckAfter: 1h }
-vars: { location: hq, mgmtVlan: 77, mgmtMask: 255.255.255.0, vlans: [{ id: 10, name: users }, { id: 77, name: mgmt }] }
-devices:
-${device('FS-S5850-CORE1')}${device('FS-S5850-SRV')}${device('FS-S5850-EDGE')}`);
-  await writeFile(join(dir, 'sites', 'hq', 'FS-S5850-CORE1.cfg'), CORE1);
-  await writeFile(join(dir, 'sites', 'hq', 'FS-S5850-SRV.cfg'), SRV);
   // A baseline names its own device: one that named another would rename the switch.
-  await writeFile(join(dir, 'sites', 'hq', 'FS-S5850-EDGE.cfg'), SRV.replaceAll('FS-S5850-SRV', 'FS-S5850-EDGE'));
+  const EDGE = SRV.replaceAll('FS-S5850-SRV', 'FS-S5850-EDGE');
+  await writeLabSite(dir, lab, { 'FS-S5850-CORE1': CORE1, 'FS-S5850-SRV': SRV, 'FS-S5850-EDGE': EDGE });
   const input = join(dir, 'dhcpd.log');
   writeFileSync(input, '');
   const log = join(dir, 'onramp.log');
