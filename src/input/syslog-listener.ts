@@ -1,4 +1,5 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import type { EventEmitter } from 'node:events';
 import { createServer, isIPv6, type Server, type Socket } from 'node:net';
 import { Events, Tally, type Logger } from '../log/index.js';
 import { LineSplitter } from './line-splitter.js';
@@ -132,8 +133,20 @@ abstract class Listener implements SyslogSource {
     );
   }
 
-  protected failedToListen(err: unknown): Error {
-    return new Error(`cannot listen on ${this.name}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  /**
+   * Binds through `bind`, failing start on an error before it is bound; errors after that are
+   * logged, since a listener outlives a bad datagram or connection.
+   */
+  protected async bindOrFail(emitter: EventEmitter, bind: (bound: () => void) => void, kind: string): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      emitter.once('error', (err: unknown) => {
+        reject(new Error(`cannot listen on ${this.name}: ${err instanceof Error ? err.message : String(err)}`, { cause: err }));
+      });
+      bind(resolve);
+    });
+    emitter.on('error', (err: unknown) => {
+      this.options.logger.warn({ path: this.name, err }, `syslog ${kind} error`);
+    });
   }
 }
 
@@ -153,17 +166,7 @@ class UdpListener extends Listener {
       if (message.length > this.maxLineBytes) this.reject(message.length, `${peer.address}:${String(peer.port)}`);
       else this.deliver(message, peer.address);
     });
-    await new Promise<void>((resolve, reject) => {
-      socket.once('error', (err) => {
-        reject(this.failedToListen(err));
-      });
-      socket.bind(this.url.port, this.url.host, () => {
-        resolve();
-      });
-    });
-    socket.on('error', (err) => {
-      this.options.logger.warn({ path: this.name, err }, 'syslog socket error');
-    });
+    await this.bindOrFail(socket, (bound) => socket.bind(this.url.port, this.url.host, bound), 'socket');
     this.socket = socket;
     this.listening();
   }
@@ -190,17 +193,7 @@ class TcpListener extends Listener {
       this.accept(socket);
     });
     server.maxConnections = this.options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', (err) => {
-        reject(this.failedToListen(err));
-      });
-      server.listen(this.url.port, this.url.host, () => {
-        resolve();
-      });
-    });
-    server.on('error', (err) => {
-      this.options.logger.warn({ path: this.name, err }, 'syslog server error');
-    });
+    await this.bindOrFail(server, (bound) => server.listen(this.url.port, this.url.host, bound), 'server');
     this.server = server;
     this.listening();
   }
