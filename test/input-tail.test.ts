@@ -165,7 +165,8 @@ void test('restart resumes at the saved position: nothing repeated, nothing skip
   assert.ok(second.events.some((e) => e.event === 'input.opened'));
 });
 
-void test('rotated while stopped: the rotated file is drained from the saved offset first', async (t) => {
+/** A first run that reads a fresh log's ten lines from the start, keeps its position in a state folder, and stops. */
+async function stoppedAfterTenLines(t: TestContext): Promise<{ path: string; state: StateStore }> {
   const dir = scratch(t);
   const path = join(dir, 'dhcpd.log');
   const state = new StateStore(join(dir, 'state'));
@@ -174,6 +175,11 @@ void test('rotated while stopped: the rotated file is drained from the saved off
   await first.tail.start();
   await waitFor('first run', () => first.lines.length === 10);
   await first.tail.stop();
+  return { path, state };
+}
+
+void test('rotated while stopped: the rotated file is drained from the saved offset first', async (t) => {
+  const { path, state } = await stoppedAfterTenLines(t);
   appendFileSync(path, numbered(10, 15));
   renameSync(path, `${path}.1`);
   renameSync(`${path}.1`, `${path}.2`); // rotated twice over: found by its inode
@@ -186,14 +192,7 @@ void test('rotated while stopped: the rotated file is drained from the saved off
 });
 
 void test('copytruncated while stopped: the rest comes from path.1', async (t) => {
-  const dir = scratch(t);
-  const path = join(dir, 'dhcpd.log');
-  const state = new StateStore(join(dir, 'state'));
-  writeFileSync(path, numbered(0, 10));
-  const first = follow(t, path, { positions: new PositionStore(state) });
-  await first.tail.start();
-  await waitFor('first run', () => first.lines.length === 10);
-  await first.tail.stop();
+  const { path, state } = await stoppedAfterTenLines(t);
   appendFileSync(path, numbered(10, 15));
   copyFileSync(path, `${path}.1`);
   writeFileSync(path, numbered(15, 40));
