@@ -31,6 +31,11 @@ export class BackupStore implements VersionStore {
 
   /** Returns the version written, or undefined when the config has not changed since the last one. */
   async save(host: string, maskedConfig: string, nowMs: number, trigger: BackupTrigger = { kind: 'event' }): Promise<BackupVersion | undefined> {
+    // Under the index's lock: two processes saving versions of one device each keep theirs.
+    return this.state.exclusive(['backups', host, 'index.json'], () => this.saveLocked(host, maskedConfig, nowMs, trigger));
+  }
+
+  private async saveLocked(host: string, maskedConfig: string, nowMs: number, trigger: BackupTrigger): Promise<BackupVersion | undefined> {
     const versions = await this.list(host);
     const sha256 = createHash('sha256').update(maskedConfig).digest('hex');
     const latest = versions.at(-1);

@@ -79,8 +79,9 @@ function ownerName(owner: HostKeyOwner): string {
  * is provisioned), never by address: a device keeps its pin when DHCP moves
  * it, and a replaced switch on an old address is not mistaken for it. The
  * file is re-read on every call so that `onramp hostkeys accept` in another
- * process takes effect at once; writes are serialised in this process so two
- * first connections cannot lose each other's pin.
+ * process takes effect at once; each change is read, made and written under
+ * the file's lock, so two first connections (in one process or two) cannot
+ * lose each other's pin.
  */
 export class HostKeyStore {
   private queue: Promise<unknown> = Promise.resolve();
@@ -201,13 +202,13 @@ export class HostKeyStore {
   }
 
   private update<T>(change: (pins: PinFile) => T): Promise<T> {
-    const next = this.queue.then(async () => {
+    const next = this.queue.then(() => this.state.exclusive(FILE, async () => {
       const pins = await this.read();
       const before = JSON.stringify(pins);
       const result = change(pins);
       if (JSON.stringify(pins) !== before) await this.state.writeJson(FILE, pins);
       return result;
-    });
+    }));
     this.queue = next.catch(() => undefined);
     return next;
   }

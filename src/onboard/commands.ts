@@ -61,6 +61,7 @@ async function withOnboarder(options: CliOptions, work: (onboarder: Onboarder) =
       state: new StateStore(text(options, 'state', 'state')),
       logger: loggerFor(options),
       concurrency: 1,
+      schedulesBackups: false,
       ...(typeof options.backupsKeep === 'number' ? { backupsKeep: options.backupsKeep } : {}),
       locks: waitingLocks(options),
       ...backups,

@@ -26,6 +26,8 @@ export interface CreateOnboarderOptions {
   backups?: BackupsLocation;
   /** `--backups-remote`: where the git store pushes. */
   backupsRemote?: string;
+  /** False for a one-shot command: no rule schedules backups there. */
+  schedulesBackups?: boolean;
 }
 
 /**
@@ -44,6 +46,7 @@ export async function createOnboarder(options: CreateOnboarderOptions): Promise<
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.backupsKeep === undefined ? {} : { backupsKeep: options.backupsKeep }),
     ...(options.locks === undefined ? {} : { locks: options.locks }),
+    ...(options.schedulesBackups === undefined ? {} : { schedulesBackups: options.schedulesBackups }),
     ...(options.backups === undefined ? {} : { backups: await openBackupsForWriting(options.state, {
       location: options.backups, logger: options.logger,
       ...(options.backupsKeep === undefined ? {} : { keep: options.backupsKeep }),

@@ -38,11 +38,13 @@ export class LearnedBook {
   constructor(private readonly state: StateStore) {}
 
   record(entry: LearnedDevice): Promise<void> {
-    this.writing = this.writing.then(async () => {
+    // Under the file's lock: a one-shot `provision` and the daemon may each learn a switch at once.
+    const next = this.writing.then(() => this.state.exclusive(LEARNED_FILE, async () => {
       const learned = await this.state.readJson<Record<string, LearnedDevice>>(LEARNED_FILE, {});
       learned[entry.hostname.toLowerCase()] = entry;
       await this.state.writeJson(LEARNED_FILE, learned);
-    });
-    return this.writing;
+    }));
+    this.writing = next.catch(() => undefined);
+    return next;
   }
 }

@@ -42,6 +42,8 @@ export interface OnboarderOptions {
   locks?: LockPolicy;
   /** The pins the connector checks host keys against; default the state directory's. */
   hostKeys?: HostKeyStore;
+  /** Whether rules may schedule backups (the daemon; default): execution ids are then taken ahead (see ExecutionCounter). */
+  schedulesBackups?: boolean;
 }
 
 /** Option-82 data a lease may carry (the engine's sink call has no room for it; onboardLease has). */
@@ -106,7 +108,7 @@ export class Onboarder implements NativeActionSink {
     const status = new StatusBook(options.state);
     await status.load();
     const executions = new ExecutionCounter(options.state, options.logger);
-    await executions.load();
+    await executions.load({ reserve: options.schedulesBackups !== false });
     return new Onboarder(options, status, executions);
   }
 

@@ -76,12 +76,20 @@ export async function readStatus(state: StateStore): Promise<DeviceStatus[]> {
   return Object.values(file).sort((a, b) => a.device.localeCompare(b.device));
 }
 
+/** One update of the status file: applied to this process's copy at once, and to the file as it is on disk. */
+type StatusChange = (entries: StatusFile) => void;
+
 /**
- * The status file, held in memory and written after each change. Writes are
- * chained so that jobs finishing together cannot interleave their updates.
+ * The status file. This process's copy answers get() and all() at once;
+ * every change is also applied to the file as it is on disk, under the
+ * file's lock, so that the daemon and a one-shot command recording at the
+ * same moment both keep their update. Changes are written in the order
+ * they were made.
  */
 export class StatusBook {
   private entries: StatusFile = {};
+  /** Changes made here and not yet on disk, oldest first. */
+  private readonly pending: StatusChange[] = [];
   private writing: Promise<void> = Promise.resolve();
 
   constructor(private readonly state: StateStore) {}
@@ -101,15 +109,16 @@ export class StatusBook {
   /** Records an outcome; resolves once it is on disk. */
   record(status: DeviceStatus): Promise<void> {
     const key = status.device.toLowerCase();
-    // A later check or provisioning does not hide the last backup execution, nor a check the last plan,
-    // nor any outcome the last lease refused for this device.
-    const execution = status.execution ?? this.entries[key]?.execution;
-    const plan = status.plan ?? this.entries[key]?.plan;
-    const refusedLease = status.refusedLease ?? this.entries[key]?.refusedLease;
-    this.entries[key] = {
-      ...status, ...(execution === undefined ? {} : { execution }), ...(plan === undefined ? {} : { plan }), ...(refusedLease === undefined ? {} : { refusedLease }),
-    };
-    return this.persist();
+    return this.change((entries) => {
+      // A later check or provisioning does not hide the last backup execution, nor a check the last plan,
+      // nor any outcome the last lease refused for this device.
+      const execution = status.execution ?? entries[key]?.execution;
+      const plan = status.plan ?? entries[key]?.plan;
+      const refusedLease = status.refusedLease ?? entries[key]?.refusedLease;
+      entries[key] = {
+        ...status, ...(execution === undefined ? {} : { execution }), ...(plan === undefined ? {} : { plan }), ...(refusedLease === undefined ? {} : { refusedLease }),
+      };
+    });
   }
 
   /**
@@ -118,17 +127,34 @@ export class StatusBook {
    */
   noteRefusedLease(device: string, site: string, lease: RefusedLease): Promise<void> {
     const key = device.toLowerCase();
-    const current = this.entries[key];
-    this.entries[key] = current === undefined
-      ? { device, site, lastEvent: Events.identityMismatch, action: 'report', result: 'skipped', time: lease.time, refusedLease: lease }
-      : { ...current, refusedLease: lease };
-    return this.persist();
+    return this.change((entries) => {
+      const current = entries[key];
+      entries[key] = current === undefined
+        ? { device, site, lastEvent: Events.identityMismatch, action: 'report', result: 'skipped', time: lease.time, refusedLease: lease }
+        : { ...current, refusedLease: lease };
+    });
   }
 
-  private persist(): Promise<void> {
-    const snapshot = { ...this.entries };
-    this.writing = this.writing.then(() => this.state.writeJson(STATUS_FILE, snapshot));
-    return this.writing;
+  private change(change: StatusChange): Promise<void> {
+    change(this.entries);
+    this.pending.push(change);
+    const write = async (): Promise<void> => {
+      try {
+        await this.state.exclusive(STATUS_FILE, async () => {
+          const onDisk = await this.state.readJson<StatusFile>(STATUS_FILE, {});
+          change(onDisk);
+          await this.state.writeJson(STATUS_FILE, onDisk);
+          // What other processes recorded shows here too; what this one has not written yet stays on top.
+          for (const later of this.pending.slice(1)) later(onDisk);
+          this.entries = onDisk;
+        });
+      } finally {
+        this.pending.shift();
+      }
+    };
+    const next = this.writing.then(write);
+    this.writing = next.catch(() => undefined);
+    return next;
   }
 
   flushed(): Promise<void> {

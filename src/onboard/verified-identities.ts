@@ -18,8 +18,8 @@ type IdentityFile = Record<string, VerifiedIdentity>;
 /**
  * The last verified address and MAC of each known device (state/identities.json).
  * Re-read on every call, so that `onramp devices move` run beside the
- * appliance takes effect at its next lease; writes in this process are
- * serialised.
+ * appliance takes effect at its next lease; every change is read, made and
+ * written under the file's lock, so no process's update is lost.
  */
 export class VerifiedIdentities {
   private queue: Promise<unknown> = Promise.resolve();
@@ -57,10 +57,10 @@ export class VerifiedIdentities {
 
   /** `change` says whether it changed anything worth writing. */
   private update(change: (file: IdentityFile) => boolean): Promise<void> {
-    const next = this.queue.then(async () => {
+    const next = this.queue.then(() => this.state.exclusive(FILE, async () => {
       const file = await this.read();
       if (change(file)) await this.state.writeJson(FILE, file);
-    });
+    }));
     this.queue = next.catch(() => undefined);
     return next;
   }

@@ -22,8 +22,10 @@ function eventLine(value: string): boolean {
 /** Writes the jobs a stop left; none leaves the file as it is (an earlier stop's jobs may still be in it). */
 export async function saveQueue(state: StateStore, jobs: readonly QueuedWork[]): Promise<void> {
   if (jobs.length === 0) return;
-  const earlier = await readQueue(state);
-  await state.writeJson(QUEUE_FILE, { jobs: [...earlier.jobs, ...jobs] });
+  await state.exclusive(QUEUE_FILE, async () => {
+    const earlier = await readQueue(state);
+    await state.writeJson(QUEUE_FILE, { jobs: [...earlier.jobs, ...jobs] });
+  });
 }
 
 /**
@@ -32,9 +34,11 @@ export async function saveQueue(state: StateStore, jobs: readonly QueuedWork[]):
  * another version) is passed over and reported.
  */
 export async function takeQueue(state: StateStore): Promise<{ jobs: QueuedWork[]; invalid: number }> {
-  const queue = await readQueue(state);
-  await state.remove(QUEUE_FILE);
-  return queue;
+  return state.exclusive(QUEUE_FILE, async () => {
+    const queue = await readQueue(state);
+    await state.remove(QUEUE_FILE);
+    return queue;
+  });
 }
 
 async function readQueue(state: StateStore): Promise<{ jobs: QueuedWork[]; invalid: number }> {

@@ -1,16 +1,26 @@
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { join, dirname } from 'node:path';
+import { mkdir, open, readFile, realpath, rename, rm } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { lock } from '../lock/index.js';
 import { assertSafeName } from './names.js';
+
+/** Temp files are named by process and write: unique among the writers of one state directory. */
+let writes = 0;
+
+/** The lock kind of state files being read, changed and written back. */
+const STATE_LOCK = 'state';
+// An update holds its file for the milliseconds of a read and a write; this only bounds a wait behind a stuck process.
+const UPDATE_WAIT_MS = 30_000;
 
 /**
  * The state directory (offsets, device status, host keys, backups). It is the
  * only module that touches those files: everything is written atomically
  * (temp file, fsync, rename, fsync of the directory) so a crash or kill -9
- * leaves either the old or the new version, never a torn file.
+ * leaves either the old or the new version, never a torn file, and a reader
+ * always reads one whole version however many processes write. A file
+ * several processes change (the daemon, an agent, a one-shot command) is
+ * changed inside exclusive(), so no process writes back a copy that misses
+ * another's update.
  */
-/** Temp files are named by process and write: unique among the writers of one state directory. */
-let writes = 0;
-
 export class StateStore {
   readonly root: string;
 
@@ -76,6 +86,24 @@ export class StateStore {
     await syncDir(dir);
   }
 
+  /**
+   * Runs `work` (read, change, write back `segments`) holding that file's
+   * lock, shared by every onramp process of the machine and freed when the
+   * holder exits however it exits (src/lock).
+   */
+  async exclusive<T>(segments: string[], work: () => Promise<T>): Promise<T> {
+    const file = this.path(...segments);
+    // One file is one lock whichever path names the state directory (relative, through a symlink).
+    const root = resolve(this.root);
+    const key = join(await realpath(root).catch(() => root), ...segments);
+    const held = await lock(STATE_LOCK, key, `updating ${file}`, { waitMs: UPDATE_WAIT_MS });
+    try {
+      return await work();
+    } finally {
+      await held.release();
+    }
+  }
+
   async remove(segments: string[]): Promise<void> {
     await rm(this.path(...segments), { force: true, recursive: true });
   }
@@ -91,3 +119,4 @@ async function syncDir(dir: string): Promise<void> {
     await handle.close();
   }
 }
+
