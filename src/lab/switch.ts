@@ -8,7 +8,7 @@ import ssh2, {
 } from 'ssh2';
 import type { Logger } from '../log/index.js';
 import { CliSession, type CliIo, type CliSwitch } from './cli.js';
-import { renderBody, RunningConfig } from './model/index.js';
+import { loginAccepted, renderBody, RunningConfig, usernameLines, type FactoryAccount } from './model/index.js';
 import { ephemeralHostKey, persistentHostKey, type HostKey, type HostKeyType } from './host-keys.js';
 import { canonicalMac, serialFor, type PersonalityDef, type SwitchFacts } from './personality.js';
 import { macTableOf, neighboursOf, type TopologyNode } from './topology.js';
@@ -54,6 +54,8 @@ function acknowledge(accept: (() => void) | undefined): void {
 export class EmulatedSwitch implements LabSwitch, CliSwitch, TopologyNode {
   readonly model: RunningConfig;
   readonly mac: string;
+  /** Its spec's login and the `username` lines it was built with: the login works until a pushed config changes them. */
+  private readonly account: FactoryAccount;
   readonly enableSecret: string | undefined;
   readonly slowMs: number;
   port = 0;
@@ -89,6 +91,7 @@ export class EmulatedSwitch implements LabSwitch, CliSwitch, TopologyNode {
         ? personality.factoryBody(spec.hostname, spec.username, spec.password)
         : personality.stripFrame(spec.runningConfig.split(/\r?\n/));
     this.model = RunningConfig.parse(body);
+    this.account = { username: spec.username, password: spec.password, lines: usernameLines(this.model.nodes) };
     this.hostKey('ed25519');
     if (this.faultSet.has('legacy-algorithms')) this.hostKey('rsa');
   }
@@ -314,10 +317,11 @@ export class EmulatedSwitch implements LabSwitch, CliSwitch, TopologyNode {
     });
   }
 
+  /** Logins are checked against the running config's `username` lines, so a pushed password takes over from the factory one. */
   private authenticate(ctx: AuthContext): void {
     const methods: ('password' | 'keyboard-interactive')[] = ['password', 'keyboard-interactive'];
     const valid = (password: string | undefined): boolean =>
-      !this.faultSet.has('wrong-password') && ctx.username === this.spec.username && password === this.spec.password;
+      !this.faultSet.has('wrong-password') && password !== undefined && loginAccepted(this.model.nodes, this.account, ctx.username, password);
     if (ctx.method === 'password') {
       if (valid(ctx.password)) ctx.accept();
       else ctx.reject(methods);

@@ -5,3 +5,4 @@ export type { FamilyGrammar } from './family.js';
 export { renderBody } from './render.js';
 export { RunningConfig } from './running-config.js';
 export type { Frame } from './sections.js';
+export { loginAccepted, usernameLines, type FactoryAccount } from './logins.js';
