@@ -194,6 +194,30 @@ program
     process.exitCode = await sitesCheckCommand(dir, options.templates);
   });
 
+const portmap = program.command('portmap').description("a site's port map as CSV, for a spreadsheet");
+portmap
+  .command('import')
+  .description("replace SITE's port map with the rows of FILE; every bad row is reported and nothing is written unless all are valid")
+  .argument('<site>', 'site name (or its folder name)')
+  .argument('<file>', 'CSV: a header row (uplink device, uplink port, mac, serial, circuit id, remote id, hostname, model, profile, vars), one row per switch')
+  .option('--sites <dir>', 'site folders', 'baselines')
+  .option('--templates <dir>', 'handlebars templates, one per model', 'templates')
+  .option('--dry-run', 'validate only; leave the site file as it is')
+  .action(async (site: string, file: string, options: { sites: string; templates: string; dryRun?: boolean }) => {
+    const { portmapImportCommand } = await import('./portmap/command.js');
+    process.exitCode = await portmapImportCommand(site, file, options);
+  });
+portmap
+  .command('export')
+  .description("SITE's port map as CSV, to FILE or stdout")
+  .argument('<site>', 'site name (or its folder name)')
+  .argument('[file]', 'where to write it (default: stdout)')
+  .option('--sites <dir>', 'site folders', 'baselines')
+  .action(async (site: string, file: string | undefined, options: { sites: string }) => {
+    const { portmapExportCommand } = await import('./portmap/command.js');
+    process.exitCode = await portmapExportCommand(site, file, options);
+  });
+
 commonOptions(
   program
     .command('hostkeys')

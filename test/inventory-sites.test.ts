@@ -109,8 +109,28 @@ portmap:
     /:7: devices\[1\]\.hostname: core1 is already defined at .*:6/,
     /:8: devices\[2\]\.hostname: missing/,
     /:10: portmap\[0\]\.uplink\.device: NOPE is not a device of this site/,
-    /:11: portmap\[1\]: needs at least one of uplink, mac, circuitId, remoteId/,
+    /:11: portmap\[1\]: needs at least one of uplink, mac, serial, circuitId, remoteId/,
     /:12: portmap\[2\]\.hostname: "\.\.\/etc" is not a valid hostname/,
+  ];
+  for (const pattern of expect) assert.ok(lines.some((line) => pattern.test(line)), `${pattern} not in:\n${lines.join('\n')}`);
+});
+
+void test('a duplicate MAC or serial is named at its own line when an invalid entry comes before it', () => {
+  const lines = siteProblemsOf(`name: hq
+subnets: [10.77.0.0/24]
+credentials: { username: admin, passwordEnv: P }
+factoryCredentials: { username: admin, passwordEnv: F }
+portmap:
+  - { mac: "aa:bb:cc:00:00:01", serial: SN1, hostname: ACC1, model: fs-s3900 }
+  - { mac: "aa:bb:cc:00:00:09", hostname: "bad name", model: fs-s3900 }
+  - { mac: "aa:bb:cc:00:00:02", hostname: ACC2, model: fs-s3900 }
+  - { mac: "aa:bb:cc:00:00:01", serial: sn1, hostname: ACC3, model: fs-s3900 }
+  - { serial: "SN 2", hostname: ACC4, model: fs-s3900 }
+`);
+  const expect = [
+    /site\.yaml:9: portmap\[3\]\.mac: MAC aa:bb:cc:00:00:01 is already mapped to ACC1 at \/sites\/hq\/site\.yaml:6$/,
+    /site\.yaml:9: portmap\[3\]\.serial: serial sn1 is already mapped to ACC1 at \/sites\/hq\/site\.yaml:6$/,
+    /site\.yaml:10: portmap\[4\]\.serial: "SN 2" is not a serial number/,
   ];
   for (const pattern of expect) assert.ok(lines.some((line) => pattern.test(line)), `${pattern} not in:\n${lines.join('\n')}`);
 });

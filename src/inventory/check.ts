@@ -7,7 +7,7 @@ import { addressingProblems } from './addressing.js';
 import { CredentialError, resolveCredentials } from './credentials.js';
 import { formatProblem, SiteFileError } from './errors.js';
 import { intendedExpectations } from './baselines.js';
-import { loadInventory } from './load.js';
+import { loadInventory, type SiteOverlay } from './load.js';
 import { templateVars } from './inventory.js';
 import { templatePath } from './models.js';
 import type { Credentials, CredentialRef, Site } from './types.js';
@@ -49,11 +49,11 @@ function credentialProblems(site: Site): { errors: string[]; warnings: string[] 
  * `onramp sites check`: the site files validate, baselines exist, and the
  * template of every device and port map entry renders with its variables.
  */
-export async function checkSites(baselinesDir: string, templatesDir: string): Promise<SitesCheckReport> {
+export async function checkSites(baselinesDir: string, templatesDir: string, overlay?: SiteOverlay): Promise<SitesCheckReport> {
   const report: SitesCheckReport = { sites: 0, devices: 0, portmap: 0, errors: [], warnings: [] };
   let inventory;
   try {
-    inventory = await loadInventory(baselinesDir, templatesDir);
+    inventory = await loadInventory(baselinesDir, templatesDir, overlay);
   } catch (err) {
     if (!(err instanceof SiteFileError)) throw err;
     report.errors.push(...err.problems.map(formatProblem));

@@ -1,12 +1,14 @@
 export type {
   ComplianceFeature, ComplianceScope, CredentialRef, Credentials, GuardRailClass, IgnoredLine, IntendedSource, OnFailure,
-  NotifyHook, NotifyTarget, SecretRef, WebhookFormat, PortmapEntry, Site, SiteDevice, SitePolicy, SshSettings, Subnet, TemplateVars, Uplink,
+  NotifyHook, NotifyTarget, SecretRef, WebhookFormat, PortmapEntry, Site, SiteDevice, SitePolicy, SourcePosition, SshSettings, Subnet,
+  TemplateVars, Uplink,
 } from './types.js';
 export { DEFAULT_MAX_CHANGE_RATIO, GUARD_RAIL_CLASSES } from './types.js';
 export { SiteFileError, formatProblem, type SiteProblem } from './errors.js';
 export { CredentialError, resolveCredentials, resolveHookSecret, resolveWebhookUrl } from './credentials.js';
 export { Inventory, templateVars, type DeviceRef, type PortmapRef } from './inventory.js';
-export { loadInventory, loadSite, parseSite, siteFiles, SITE_FILE } from './load.js';
+export { loadInventory, loadSite, parseSite, siteFiles, SITE_FILE, type SiteOverlay } from './load.js';
+export type { Origins } from './validate.js';
 export { profileForModel, templatePath } from './models.js';
 export { parseDuration } from './durations.js';
 export { canonicalMac, DEFAULT_JOB_TIMEOUT_MS } from './validate.js';

@@ -6,9 +6,19 @@ import { loadBaselines } from './baselines.js';
 import { SiteFileError, type SiteProblem } from './errors.js';
 import { Inventory } from './inventory.js';
 import type { Site } from './types.js';
-import { SiteValidator } from './validate.js';
+import { SiteValidator, type Origins } from './validate.js';
 
 export const SITE_FILE = 'site.yaml';
+
+/**
+ * A site file's text to validate in place of what is on disk (a port map
+ * import checks its result before writing it), and where its parts came from.
+ */
+export interface SiteOverlay {
+  file: string;
+  text: string;
+  origins?: Origins;
+}
 
 /** Parses and validates one site file; throws SiteFileError listing every problem. */
 export async function loadSite(file: string): Promise<Site> {
@@ -22,7 +32,7 @@ export async function loadSite(file: string): Promise<Site> {
   return parseSite(path, text);
 }
 
-export function parseSite(file: string, text: string): Site {
+export function parseSite(file: string, text: string, origins?: Origins): Site {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -33,7 +43,7 @@ export function parseSite(file: string, text: string): Site {
     }));
   }
   const dir = resolve(file, '..');
-  const validator = new SiteValidator(file, dir, doc, lines, existsSync);
+  const validator = new SiteValidator(file, dir, doc, lines, existsSync, origins);
   const site = validator.validate();
   if (site === undefined) throw new SiteFileError(validator.problems);
   return site;
@@ -59,13 +69,15 @@ export async function siteFiles(baselinesDir: string): Promise<string[]> {
  * validated. All files are validated before anything is thrown, so one run
  * reports every problem of every file.
  */
-export async function loadInventory(baselinesDir: string, templatesDir: string): Promise<Inventory> {
+export async function loadInventory(baselinesDir: string, templatesDir: string, overlay?: SiteOverlay): Promise<Inventory> {
   const files = await siteFiles(baselinesDir);
   const problems: SiteProblem[] = [];
   const sites: Site[] = [];
   for (const file of files) {
     try {
-      sites.push(await loadSite(file));
+      sites.push(overlay !== undefined && resolve(overlay.file) === file
+        ? parseSite(file, overlay.text, overlay.origins)
+        : await loadSite(file));
     } catch (err) {
       if (!(err instanceof SiteFileError)) throw err;
       problems.push(...err.problems);
@@ -90,7 +102,7 @@ function crossSiteProblems(sites: Site[]): SiteProblem[] {
       const key = entry.hostname.toLowerCase();
       const owner = hosts.get(key);
       if (owner !== undefined && owner !== site) {
-        const problem: SiteProblem = { file: site.file, path: 'hostname', message: `${entry.hostname} is also defined in ${owner.file}` };
+        const problem: SiteProblem = { file: entry.source.file, path: 'hostname', message: `${entry.hostname} is also defined in ${owner.file}` };
         if (entry.source.line !== undefined) problem.line = entry.source.line;
         problems.push(problem);
       }

@@ -114,6 +114,8 @@ export interface Uplink {
 export interface PortmapEntry {
   uplink?: Uplink;
   mac?: string;
+  /** The serial number the switch reports in `show version`. */
+  serial?: string;
   circuitId?: string;
   remoteId?: string;
   hostname: string;

@@ -11,11 +11,22 @@ import { notifyHooks } from './validate-notify.js';
 import {
   DEFAULT_MAX_CHANGE_RATIO, GUARD_RAIL_CLASSES,
   type CredentialRef, type GuardRailClass, type IntendedSource, type PortmapEntry, type Site, type SiteDevice, type SitePolicy,
-  type SshSettings, type Subnet, type TemplateVars, type Uplink,
+  type SourcePosition, type SshSettings, type Subnet, type TemplateVars, type Uplink,
 } from './types.js';
 
 export type Path = (string | number)[];
+
+/**
+ * Where a part of a generated site file was really written: the port map
+ * imported from a CSV file names its rows, so that a problem in an entry is
+ * reported at the row's line. Undefined: the site file's own line.
+ */
+export type Origins = (path: readonly (string | number)[]) => SourcePosition | undefined;
 type Plain = Record<string, unknown>;
+interface Indexed<T> {
+  value: T;
+  index: number;
+}
 
 /** Keys that would put a secret into the site file itself. */
 const INLINE_SECRET_KEYS = new Set(['password', 'secret', 'enablesecret', 'enablepassword', 'passphrase', 'privatekey']);
@@ -29,7 +40,9 @@ const INTENDED_SOURCES: readonly IntendedSource[] = ['baseline', 'template'];
 /** Long enough for a slow switch to take a full template line by line; short enough that a stuck one frees its slot. */
 export const DEFAULT_JOB_TIMEOUT_MS = 5 * 60_000;
 const DEVICE_KEYS = ['hostname', 'model', 'profile', 'ip', 'mac', 'baseline', 'intended', 'vars'];
-const PORTMAP_KEYS = ['uplink', 'mac', 'circuitId', 'remoteId', 'hostname', 'model', 'profile', 'vars'];
+const PORTMAP_KEYS = ['uplink', 'mac', 'serial', 'circuitId', 'remoteId', 'hostname', 'model', 'profile', 'vars'];
+/** Serial numbers as switches print them; nothing that could be mistaken for another field or a path. */
+const SERIAL = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 export function formatPath(path: Path): string {
   return path.reduce<string>((text, seg) => (typeof seg === 'number' ? `${text}[${seg}]` : text === '' ? seg : `${text}.${seg}`), '');
@@ -62,6 +75,7 @@ export class SiteValidator {
     private readonly doc: Document,
     private readonly lines: LineCounter,
     private readonly fileExists: (path: string) => boolean,
+    private readonly origins: Origins = () => undefined,
   ) {}
 
   private lineOf(path: Path): number | undefined {
@@ -86,8 +100,10 @@ export class SiteValidator {
   }
 
   problem(path: Path, message: string, line = this.lineOf(path)): void {
-    const problem: SiteProblem = { file: this.file, path: formatPath(path), message };
-    if (line !== undefined) problem.line = line;
+    const origin = this.origins(path);
+    const problem: SiteProblem = { file: origin?.file ?? this.file, path: formatPath(path), message };
+    const at = origin === undefined ? line : origin.line;
+    if (at !== undefined) problem.line = at;
     this.problems.push(problem);
   }
 
@@ -317,7 +333,16 @@ export class SiteValidator {
     return mac;
   }
 
-  source(path: Path): { file: string; line?: number } {
+  private serial(value: unknown, path: Path): string | undefined {
+    const raw = this.string(value, path, false);
+    if (raw === undefined || SERIAL.test(raw)) return raw;
+    this.problem(path, `${JSON.stringify(raw)} is not a serial number (letters, digits, '.', '_', '-'; at most 64)`);
+    return undefined;
+  }
+
+  source(path: Path): SourcePosition {
+    const origin = this.origins(path);
+    if (origin !== undefined) return origin;
     const line = this.lineOf(path);
     return line === undefined ? { file: this.file } : { file: this.file, line };
   }
@@ -333,17 +358,18 @@ export class SiteValidator {
 
   private portmapEntry(value: unknown, index: number): PortmapEntry | undefined {
     const path: Path = ['portmap', index];
-    const map = this.map(value, path, 'a port map mapping (uplink | mac | circuitId | remoteId, hostname, model)');
+    const map = this.map(value, path, 'a port map mapping (uplink | mac | serial | circuitId | remoteId, hostname, model)');
     if (map === undefined) return undefined;
     this.keys(map, path, PORTMAP_KEYS);
     const hostname = this.safeName(map.hostname, [...path, 'hostname'], 'hostname');
     const model = this.safeName(map.model, [...path, 'model'], 'model name');
     const uplink = map.uplink === undefined ? undefined : this.uplink(map.uplink, [...path, 'uplink']);
     const mac = this.mac(map.mac, [...path, 'mac']);
+    const serial = this.serial(map.serial, [...path, 'serial']);
     const circuitId = this.string(map.circuitId, [...path, 'circuitId'], false);
     const remoteId = this.string(map.remoteId, [...path, 'remoteId'], false);
-    if (map.uplink === undefined && map.mac === undefined && circuitId === undefined && remoteId === undefined) {
-      this.problem(path, 'needs at least one of uplink, mac, circuitId, remoteId to recognise the switch');
+    if (map.uplink === undefined && map.mac === undefined && map.serial === undefined && circuitId === undefined && remoteId === undefined) {
+      this.problem(path, 'needs at least one of uplink, mac, serial, circuitId, remoteId to recognise the switch');
     }
     const vars = this.vars(map.vars, [...path, 'vars']);
     if (hostname === undefined || model === undefined) return undefined;
@@ -352,12 +378,14 @@ export class SiteValidator {
     };
     if (uplink !== undefined) entry.uplink = uplink;
     if (mac !== undefined) entry.mac = mac;
+    if (serial !== undefined) entry.serial = serial;
     if (circuitId !== undefined) entry.circuitId = circuitId;
     if (remoteId !== undefined) entry.remoteId = remoteId;
     return entry;
   }
 
-  private list<T>(value: unknown, key: string, each: (item: unknown, index: number) => T | undefined): T[] {
+  /** The valid items of a list, each with its index in the file (an invalid item before it must not shift what later problems name). */
+  private list<T>(value: unknown, key: string, each: (item: unknown, index: number) => T | undefined): Indexed<T>[] {
     if (value === undefined || value === null) return [];
     if (!Array.isArray(value)) {
       this.problem([key], 'expected a list');
@@ -365,20 +393,25 @@ export class SiteValidator {
     }
     return value.flatMap((item, index) => {
       const parsed = each(item, index);
-      return parsed === undefined ? [] : [parsed];
+      return parsed === undefined ? [] : [{ value: parsed, index }];
     });
   }
 
-  private uniqueNames(devices: SiteDevice[], portmap: PortmapEntry[]): void {
+  private where(path: Path): string {
+    const at = this.source(path);
+    return `${at.file}:${at.line ?? '?'}`;
+  }
+
+  private uniqueNames(devices: Indexed<SiteDevice>[], portmap: Indexed<PortmapEntry>[]): void {
     const seen = new Map<string, string>();
     const check = (hostname: string, path: Path): void => {
       const key = hostname.toLowerCase();
       const earlier = seen.get(key);
       if (earlier !== undefined) this.problem([...path, 'hostname'], `${hostname} is already defined at ${earlier}`);
-      else seen.set(key, `${this.file}:${this.lineOf(path) ?? '?'}`);
+      else seen.set(key, this.where(path));
     };
-    devices.forEach((device, index) => { check(device.hostname, ['devices', index]); });
-    portmap.forEach((entry, index) => { check(entry.hostname, ['portmap', index]); });
+    for (const { value, index } of devices) check(value.hostname, ['devices', index]);
+    for (const { value, index } of portmap) check(value.hostname, ['portmap', index]);
     // A MAC names one switch: a device's, or the factory switch a port map entry becomes.
     const macs = new Map<string, string>();
     const uniqueMac = (mac: string | undefined, path: Path, what: string): void => {
@@ -387,14 +420,23 @@ export class SiteValidator {
       if (earlier !== undefined) this.problem([...path, 'mac'], `MAC ${mac} is already ${earlier}`);
       else macs.set(mac, what);
     };
-    devices.forEach((device, index) => { uniqueMac(device.mac, ['devices', index], `the MAC of devices[${index}]`); });
-    portmap.forEach((entry, index) => { uniqueMac(entry.mac, ['portmap', index], `mapped by portmap[${index}]`); });
-    portmap.forEach((entry, index) => {
-      if (entry.uplink === undefined) return;
-      if (!seen.has(entry.uplink.device.toLowerCase())) {
-        this.problem(['portmap', index, 'uplink', 'device'], `${entry.uplink.device} is not a device of this site`);
+    for (const { value, index } of devices) uniqueMac(value.mac, ['devices', index], `the MAC of devices[${index}]`);
+    for (const { value, index } of portmap) {
+      uniqueMac(value.mac, ['portmap', index], `mapped to ${value.hostname} at ${this.where(['portmap', index])}`);
+    }
+    const serials = new Map<string, string>();
+    for (const { value, index } of portmap) {
+      if (value.serial === undefined) continue;
+      const key = value.serial.toLowerCase();
+      const earlier = serials.get(key);
+      if (earlier !== undefined) this.problem(['portmap', index, 'serial'], `serial ${value.serial} is already mapped to ${earlier}`);
+      else serials.set(key, `${value.hostname} at ${this.where(['portmap', index])}`);
+    }
+    for (const { value, index } of portmap) {
+      if (value.uplink !== undefined && !seen.has(value.uplink.device.toLowerCase())) {
+        this.problem(['portmap', index, 'uplink', 'device'], `${value.uplink.device} is not a device of this site`);
       }
-    });
+    }
   }
 
   validate(): Site | undefined {
@@ -413,12 +455,14 @@ export class SiteValidator {
     const siteIntended = root.intended === undefined ? undefined : this.intended(root.intended, ['intended'], 'baseline');
     const concurrency = this.integer(root.concurrency, ['concurrency'], 4, 1, 1024);
     const vars = this.vars(root.vars, ['vars']);
-    const devices = this.list(root.devices, 'devices', (item, index) => this.device(item, index, siteIntended));
-    const portmap = this.list(root.portmap, 'portmap', (item, index) => this.portmapEntry(item, index));
+    const indexedDevices = this.list(root.devices, 'devices', (item, index) => this.device(item, index, siteIntended));
+    const indexedPortmap = this.list(root.portmap, 'portmap', (item, index) => this.portmapEntry(item, index));
+    const devices = indexedDevices.map((item) => item.value);
+    const portmap = indexedPortmap.map((item) => item.value);
     if (portmap.length > 0 && root.factoryCredentials === undefined) {
       this.problem([], 'a port map needs factoryCredentials to log in to factory switches');
     }
-    this.uniqueNames(devices, portmap);
+    this.uniqueNames(indexedDevices, indexedPortmap);
     const notify = notifyHooks(this, root.notify);
     if (this.problems.length > 0 || name === undefined || credentials === undefined) return undefined;
     const site: Site = {
