@@ -156,11 +156,16 @@ export class Onboarder implements NativeActionSink {
     this.scheduleCheck(ref, {}, false);
   }
 
-  /** Sink: `provision IP NAME`. */
+  /** Sink: `provision IP NAME`, IP within the subnets of NAME's site (a lease there). */
   provision(ip: string, name: string): void {
     const site = this.inventory.findDevice(name)?.site ?? this.inventory.findPortmapEntry(name)?.site;
     if (site === undefined || !isIPv4(ip)) {
       this.reportUnknown(name, ip);
+      return;
+    }
+    if (this.inventory.siteForIp(ip) !== site) {
+      const reason = `${ip} is not in the subnets of site ${site.name}`;
+      this.logger.warn({ event: Events.identityMismatch, device: name, ip, site: site.name, result: 'skipped', reasons: [reason] }, `${reason}; ${name} is not provisioned there, nothing sent`);
       return;
     }
     this.submit(name.toLowerCase(), site, { kind: 'provision', ip, name }, async () =>
@@ -244,7 +249,14 @@ export class Onboarder implements NativeActionSink {
     this.logger.info({ event: Events.jobsSaved, jobs, count: jobs.length }, `${String(jobs.length)} job(s) not done written to ${this.state.path('queue.json')}; they run at the next start`);
   }
 
-  /** At start: queues again the jobs the last stop wrote down. */
+  /**
+   * At start: queues again the jobs the last stop wrote down. The file is
+   * not proof of anything: each job goes through the same checks as when it
+   * first came (a check's lease through the identity gate, a provisioning
+   * address through the site's subnets, a backup's address to its device),
+   * and one that names no device of the inventory, or fails a check, is
+   * passed over and reported.
+   */
   async resumeQueued(): Promise<void> {
     const { jobs, invalid } = await takeQueue(this.state);
     if (invalid > 0) this.logger.warn({ event: Events.jobsResumed, invalid }, `${String(invalid)} entry(ies) of ${this.state.path('queue.json')} are not jobs; passed over`);
@@ -253,13 +265,22 @@ export class Onboarder implements NativeActionSink {
     for (const job of jobs) this.resume(job);
   }
 
+  private passOver(job: QueuedWork, reason: string): void {
+    this.logger.warn({ event: Events.jobsResumed, job, result: 'skipped', reason }, `queued job passed over: ${reason}`);
+  }
+
   private resume(job: QueuedWork): void {
     switch (job.kind) {
       case 'check': {
         const ref = this.inventory.findDevice(job.device);
-        // A lease already admitted before the stop is not judged again, nor held back by the renewal window.
-        if (ref === undefined) this.reportUnknown(job.device, job.ip, job.mac);
-        else this.scheduleCheck(ref, { ...(job.ip === undefined ? {} : { ip: job.ip }), ...(job.mac === undefined ? {} : { mac: job.mac }) }, false);
+        if (ref === undefined) {
+          this.passOver(job, `${job.device} is not in the inventory`);
+          return;
+        }
+        // Its lease is judged again, as when it came: the file says what the lease was, not that it may be the device.
+        // Not held back by the renewal window: it was due when the stop came.
+        if (job.ip !== undefined && job.mac !== undefined) this.admit(ref, { ip: job.ip, mac: job.mac }, false);
+        else this.scheduleCheck(ref, {}, false);
         return;
       }
       case 'factory': {
@@ -273,9 +294,13 @@ export class Onboarder implements NativeActionSink {
         this.provision(job.ip, job.name);
         return;
       case 'backup': {
-        const ref = this.findHost(job.device);
-        if (ref === undefined) this.reportUnknown(job.device);
-        else this.queueBackup(ref, job.execution, job.ip, job.line);
+        // As the rule that scheduled it named the device: by the address when it gave one, which must still be this device's.
+        const ref = this.findHost(job.ip ?? job.device);
+        if (ref?.device.hostname.toLowerCase() !== job.device.toLowerCase()) {
+          this.passOver(job, job.ip === undefined ? `${job.device} is not in the inventory` : `${job.ip} is not where ${job.device} is configured or was last seen`);
+          return;
+        }
+        this.queueBackup(ref, job.execution, job.ip, job.line);
         return;
       }
     }
@@ -358,10 +383,10 @@ export class Onboarder implements NativeActionSink {
     });
   }
 
-  /** A lease naming a known device goes through the gate first; leases are judged in the order they came. */
-  private admit(ref: DeviceRef, lease: LeaseSeen): void {
+  /** A lease naming a known device goes through the gate first; leases are judged in the order they came. `renewal`: subject to the renewal window. */
+  private admit(ref: DeviceRef, lease: LeaseSeen, renewal = true): void {
     this.admitting = this.admitting.then(async () => {
-      if (await this.gate.admits(ref, lease)) this.scheduleCheck(ref, lease, true);
+      if (await this.gate.admits(ref, lease)) this.scheduleCheck(ref, lease, renewal);
     }).catch((err: unknown) => {
       this.logger.error({ err, device: ref.device.hostname, ip: lease.ip }, 'lease identity could not be judged; nothing sent');
     });

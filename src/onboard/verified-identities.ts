@@ -17,8 +17,8 @@ type IdentityFile = Record<string, VerifiedIdentity>;
 
 /**
  * The last verified address and MAC of each known device (state/identities.json).
- * Re-read on every call, so that `onramp devices move` run beside the
- * appliance takes effect at its next lease; every change is read, made and
+ * Looked at again on every call (parsed again when it changed), so that
+ * `onramp devices move` run beside the appliance takes effect at its next lease; every change is read, made and
  * written under the file's lock, so no process's update is lost.
  */
 export class VerifiedIdentities {
@@ -26,8 +26,9 @@ export class VerifiedIdentities {
 
   constructor(private readonly state: StateStore) {}
 
+  /** Read for every lease of a known device: parsed again only when the file changed. */
   async get(hostname: string): Promise<VerifiedIdentity | undefined> {
-    return (await this.read())[hostname.toLowerCase()];
+    return (await this.state.readJsonShared<IdentityFile>(FILE, {}))[hostname.toLowerCase()];
   }
 
   /** After a session whose host key matched and whose login worked; a MAC not given is kept when the address is the same. */

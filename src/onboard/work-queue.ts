@@ -58,13 +58,14 @@ function isQueuedWork(value: unknown): value is QueuedWork {
   const relay = (text: string): boolean => RELAY_ID.test(text);
   switch (job.kind) {
     case 'check':
-      return required('device', isSafeName) && optional('ip', isIPv4) && optional('mac', mac);
+      // A lease's check has both; a rule's `check HOST`, neither.
+      return required('device', isSafeName) && optional('ip', isIPv4) && optional('mac', mac) && (job.ip === undefined) === (job.mac === undefined);
     case 'factory':
       return required('ip', isIPv4) && required('mac', mac) && optional('circuitId', relay) && optional('remoteId', relay);
     case 'provision':
       return required('ip', isIPv4) && required('name', isSafeName);
     case 'backup':
-      return required('device', isSafeName) && optional('ip', isIPv4) && optional('line', eventLine) && Number.isSafeInteger(job.execution);
+      return required('device', isSafeName) && optional('ip', isIPv4) && optional('line', eventLine) && Number.isSafeInteger(job.execution) && (job.execution as number) > 0;
     default:
       return false;
   }

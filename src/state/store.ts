@@ -1,4 +1,4 @@
-import { mkdir, open, readFile, realpath, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { lock } from '../lock/index.js';
 import { assertSafeName } from './names.js';
@@ -23,6 +23,8 @@ const UPDATE_WAIT_MS = 30_000;
  */
 export class StateStore {
   readonly root: string;
+  /** readJsonShared's values, by path, with the file version each was read from. */
+  private readonly shared = new Map<string, { version: string; value: unknown }>();
 
   constructor(root: string) {
     this.root = root;
@@ -48,6 +50,30 @@ export class StateStore {
     } catch (err) {
       throw new Error(`${this.path(...segments)}: not valid JSON (${(err as Error).message})`, { cause: err });
     }
+  }
+
+  /**
+   * As readJson, for a file read far more often than it changes (on every
+   * lease): it is parsed again only when it is another version of the file
+   * (a write renames a new file over it), which costs one stat. The value
+   * is shared by every call until then: callers must not change it.
+   */
+  async readJsonShared<T>(segments: string[], fallback: T): Promise<T> {
+    const path = this.path(...segments);
+    let version: string;
+    try {
+      const stats = await stat(path, { bigint: true });
+      version = `${String(stats.ino)}:${String(stats.size)}:${String(stats.mtimeNs)}:${String(stats.ctimeNs)}`;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      this.shared.delete(path);
+      return fallback;
+    }
+    const known = this.shared.get(path);
+    if (known?.version === version) return known.value as T;
+    const value = await this.readJson(segments, fallback);
+    this.shared.set(path, { version, value });
+    return value;
   }
 
   async writeJson(segments: string[], value: unknown): Promise<void> {
