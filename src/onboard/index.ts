@@ -6,7 +6,9 @@ export { BackupStore, DEFAULT_BACKUPS_KEEP, type BackupVersion } from '../backup
 export { identify, samePort, sameSystem, type IdentityOutcome, type IdentityProbe, type IdentitySource, type FactoryLease } from './identity.js';
 export { JobScheduler, type SubmitResult } from './scheduler.js';
 export { sshConnector, targetFor, type DeviceConnector, type SessionLike } from './session.js';
-export { DeviceWork, type Outcome, type CheckOutcome, type ProvisionOutcome } from './work.js';
+export { DeviceWork, type CheckOutcome, type ProvisionOutcome } from './work.js';
+export { FactoryWork } from './factory-work.js';
+export type { Outcome } from './job-base.js';
 export { restoreLearned, type LearnedDevice } from './learned.js';
 export { VerifiedIdentities, type VerifiedIdentity } from './verified-identities.js';
 export { judgeLease, type LeaseJudgement, type LeaseSeen } from './lease-identity.js';

@@ -18,7 +18,9 @@ import type { DeviceConnector } from './session.js';
 import { StatusBook } from './status.js';
 import { VerifiedIdentities } from './verified-identities.js';
 import { saveQueue, takeQueue, type QueuedWork } from './work-queue.js';
-import { DeviceWork, SETTLED, type Outcome } from './work.js';
+import { FactoryWork } from './factory-work.js';
+import { SETTLED, type Outcome, type WorkDeps } from './job-base.js';
+import { DeviceWork } from './work.js';
 
 export const DEFAULT_CONCURRENCY = 8;
 const FACTORY_HOSTNAME = 'switch';
@@ -61,6 +63,7 @@ export interface LeaseExtras {
 export class Onboarder implements NativeActionSink {
   readonly status: StatusBook;
   readonly work: DeviceWork;
+  readonly factory: FactoryWork;
   private readonly scheduler: JobScheduler<QueuedWork>;
   private readonly state: StateStore;
   /** Aborted by stop(): from then on no job starts, and one not yet pushing ends `deferred`. */
@@ -88,12 +91,14 @@ export class Onboarder implements NativeActionSink {
     this.executions = executions;
     const identities = new VerifiedIdentities(options.state);
     this.gate = new LeaseGate({ identities, status, logger: options.logger, state: options.state, sitesDir: options.inventory.baselinesDir, now: this.now });
-    this.work = new DeviceWork({
+    const deps: WorkDeps = {
       inventory: options.inventory, logger: options.logger, connector: options.connector, status,
       backups: options.backups ?? new BackupStore(options.state, options.backupsKeep), learned: new LearnedBook(options.state),
       identities, hostKeys: options.hostKeys ?? new HostKeyStore(options.state), now: this.now,
       ...(options.locks === undefined ? {} : { locks: options.locks }), stopping: this.stopping.signal,
-    });
+    };
+    this.work = new DeviceWork(deps);
+    this.factory = new FactoryWork(deps);
     this.scheduler = new JobScheduler(options.concurrency ?? DEFAULT_CONCURRENCY, (err, key) => {
       this.logger.error({ err, device: key }, 'job failed unexpectedly');
     });
@@ -439,7 +444,7 @@ export class Onboarder implements NativeActionSink {
       this.admit(ref, { ip: lease.ip, mac: lease.mac });
       return;
     }
-    this.submit(`mac ${lease.mac}`, site, { kind: 'factory', ...lease }, () => this.work.provisionFactory(site, lease, { dryRun: this.dryRun }));
+    this.submit(`mac ${lease.mac}`, site, { kind: 'factory', ...lease }, () => this.factory.provisionFactory(site, lease, { dryRun: this.dryRun }));
   }
 }
 
