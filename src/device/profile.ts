@@ -12,6 +12,12 @@ export interface SecretMask {
   replace: string;
 }
 
+/** A question a command may ask, and what to answer; '' answers with Enter. */
+export interface DialogueAnswer {
+  prompt: RegExp;
+  answer: string;
+}
+
 export interface SaveSpec {
   command: string;
   /** Questions the switch may ask before saving, answered in any order; '' answers with Enter. */
@@ -89,6 +95,50 @@ export interface RemediationRules {
   sectionExits: readonly { match: RegExp; under?: RegExp; exit: string }[];
 }
 
+/** Where a fact in a profile comes from, in VENDORS.md's terms: a named source, or an inference. */
+export interface StepSource {
+  kind: 'sourced' | 'inferred';
+  /** The source, or what the inference rests on. */
+  note: string;
+}
+
+/**
+ * One step of an OS upgrade, as data. `command` may hold placeholders,
+ * filled from the image before it is typed: `{url}`, `{scheme}`, `{host}`,
+ * `{port}`, `{path}` (the URL's path without its leading `/`), `{file}` (the
+ * image's name on the switch), `{sha256}`, `{md5}`, `{version}`. The same
+ * placeholders work in the answers.
+ */
+export interface UpgradeStep {
+  /** Exec-mode commands, or with `config` the lines typed in config mode. */
+  commands: readonly string[];
+  config?: boolean;
+  /** Questions the step may ask, answered in any order. */
+  confirm?: readonly DialogueAnswer[];
+  /** When set, the step's output must match it. */
+  success?: RegExp;
+  /** Output that fails the step besides the profile's error markers (`Error`, `Failed`). */
+  failure?: RegExp;
+  /** Silence tolerated while the step runs: a download prints nothing for minutes. */
+  timeoutMs: number;
+  source: StepSource;
+}
+
+/**
+ * How a family installs a new OS image: fetch it from a URL, check its hash
+ * where the OS can, select it for the next boot where that is a step of its
+ * own, reload. Each step says where its facts come from.
+ */
+export interface UpgradeSteps {
+  fetch: UpgradeStep;
+  verify?: UpgradeStep;
+  boot?: UpgradeStep;
+  reload: UpgradeStep;
+}
+
+export const UPGRADE_STEP_NAMES = ['fetch', 'verify', 'boot', 'reload'] as const;
+export type UpgradeStepName = (typeof UPGRADE_STEP_NAMES)[number];
+
 export interface Profile {
   name: string;
   /**
@@ -121,4 +171,6 @@ export interface Profile {
   /** How `show running-config` nests sections. */
   tree: TreeSyntax;
   remediation: RemediationRules;
+  /** How an OS upgrade is done; absent: a site names the steps (`firmware.<model>.steps`). */
+  upgrade?: UpgradeSteps;
 }

@@ -6,7 +6,7 @@ import { sshChannel } from './channel.js';
 import { DeviceError, isDeviceError } from './errors.js';
 import type { HostKeyOwner, HostKeyStore } from './hostkeys.js';
 import { parseLldpNeighbors, parseMacTable, type LldpNeighbor, type MacEntry } from './parsers.js';
-import type { Profile } from './profile.js';
+import type { DialogueAnswer, Profile } from './profile.js';
 import { DEFAULT_BACKOFF, withRetries, type BackoffOptions } from './retry.js';
 import { CliShell, maskCommand, type Channel, type Reply } from './shell.js';
 
@@ -42,8 +42,14 @@ export interface SessionDeps {
 const PTY = { term: 'vt100', cols: 511, rows: 48, width: 0, height: 0 };
 /** How many `exit`s it may take to get from a deep sub-mode back to exec mode. */
 const MAX_CONFIG_DEPTH = 8;
-/** How many questions a save may ask before it counts as a dialogue we do not understand. */
-const MAX_SAVE_QUESTIONS = 5;
+/** How many questions one command may ask before it counts as a dialogue we do not understand. */
+const MAX_QUESTIONS = 8;
+
+/** What an exec-mode command with questions printed, and whether the device ended the session on it (a reload). */
+export interface DialogueOutcome {
+  output: string;
+  closed: boolean;
+}
 
 /** Algorithms old switches still insist on; appended, so modern ones keep priority. */
 export function legacyAlgorithms(): Algorithms {
@@ -234,23 +240,55 @@ export class DeviceSession {
   save(): Promise<void> {
     return this.serialised(async () => {
       const spec = this.target.profile.save;
-      const confirm = spec.confirm ?? [];
-      const questions = confirm.map((c) => c.prompt);
-      let reply: Reply = await this.shell.send(spec.command, { questions });
-      const output = [...reply.lines];
-      for (let asked = 0; reply.match.kind === 'question'; asked++) {
-        if (asked >= MAX_SAVE_QUESTIONS) throw new DeviceError('protocol', `"${spec.command}" keeps asking questions`, { command: spec.command });
-        const answer = confirm[reply.match.index]?.answer ?? '';
-        reply = await this.shell.send(answer, { questions });
-        output.push(...reply.lines);
-      }
-      const text = output.join('\n');
+      const text = await this.converse(spec.command, spec.confirm ?? []);
       this.throwOnError(spec.command, text);
       if (spec.success && !spec.success.test(text)) {
         throw new DeviceError('rejected', `${this.name()}: "${spec.command}" did not report success`, { command: spec.command, deviceMessage: lastLine(text) });
       }
       this.logger.debug('configuration saved');
     });
+  }
+
+  /**
+   * An exec-mode command that may ask questions (a copy, a reload), each
+   * answered from `answers` in whatever order they come, with `timeoutMs`
+   * of silence tolerated per reply. A device that closes the session on it
+   * is not an error here: `closed` says so, and the caller knows whether
+   * that was the point. An error marker in the output throws DeviceError('rejected').
+   */
+  dialogue(command: string, answers: readonly DialogueAnswer[], timeoutMs: number): Promise<DialogueOutcome> {
+    return this.serialised(async () => {
+      let text: string;
+      try {
+        text = await this.converse(command, answers, timeoutMs);
+      } catch (err) {
+        if (!isDeviceError(err, 'closed')) throw err;
+        return { output: err instanceof DialogueClosedError ? err.output : '', closed: true };
+      }
+      this.throwOnError(command, text);
+      return { output: text, closed: false };
+    });
+  }
+
+  /** Sends `command` and answers its questions until the prompt comes back; the output, questions included. */
+  private async converse(command: string, answers: readonly DialogueAnswer[], timeoutMs?: number): Promise<string> {
+    const questions = answers.map((a) => a.prompt);
+    const output: string[] = [];
+    const options = { questions, ...(timeoutMs === undefined ? {} : { timeoutMs }) };
+    try {
+      let reply: Reply = await this.shell.send(command, options);
+      output.push(...reply.lines);
+      for (let asked = 0; reply.match.kind === 'question'; asked++) {
+        if (asked >= MAX_QUESTIONS) throw new DeviceError('protocol', `"${maskCommand(command, this.target.profile)}" keeps asking questions`, { command });
+        const answer = answers[reply.match.index]?.answer ?? '';
+        reply = await this.shell.send(answer, options);
+        output.push(...reply.lines);
+      }
+    } catch (err) {
+      if (isDeviceError(err, 'closed')) throw new DialogueClosedError(err, output.join('\n'));
+      throw err;
+    }
+    return output.join('\n');
   }
 
   lldpNeighbors(): Promise<LldpNeighbor[]> {
@@ -354,6 +392,13 @@ async function verifyHostKey(target: DeviceTarget, hostKeys: HostKeyStore, logge
     `${device} at ${target.host}:${target.port} presented host key ${verdict.fingerprint}, not the pinned ${verdict.pinned}; refusing to log in. If the switch was replaced, check the key on its console and run: ${verdict.acceptCommand}`,
     { hostKey: { seen: verdict.fingerprint, pinned: verdict.pinned, acceptCommand: verdict.acceptCommand } },
   );
+}
+
+/** The device closed the session in the middle of a dialogue; what it printed before is kept. */
+class DialogueClosedError extends DeviceError {
+  constructor(closed: DeviceError, readonly output: string) {
+    super('closed', closed.message, { cause: closed });
+  }
 }
 
 function connectError(err: unknown, target: DeviceTarget): DeviceError {

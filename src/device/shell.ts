@@ -38,6 +38,8 @@ export interface SendOptions {
   secret?: boolean;
   /** Hostnames that may appear in the next prompt besides the current one. */
   newHosts?: string[];
+  /** Silence tolerated for this reply, when it differs from the session's (a download, a hash of an image). */
+  timeoutMs?: number;
 }
 
 interface Waiter {
@@ -102,10 +104,10 @@ export class CliShell {
    * back a second time.
    */
   async waitForFirstPrompt(): Promise<PromptMatch> {
-    const first = await this.wait('the first prompt', () => this.matchPrompt(this.screen.currentLine(), true));
+    const first = await this.wait('the first prompt', this.timeoutMs, () => this.matchPrompt(this.screen.currentLine(), true));
     this.screen.take();
     this.write('\n');
-    const confirmed = await this.wait('the prompt again', () => this.matchPrompt(this.screen.currentLine(), true));
+    const confirmed = await this.wait('the prompt again', this.timeoutMs, () => this.matchPrompt(this.screen.currentLine(), true));
     if (confirmed.match.kind !== 'prompt' || first.match.kind !== 'prompt') {
       throw new DeviceError('protocol', 'no prompt after login');
     }
@@ -125,7 +127,7 @@ export class CliShell {
     this.write(command + '\n');
     const accepted = new Set([this.host ?? '', ...(options.newHosts ?? [])]);
     const questions = options.questions ?? [];
-    const reply = await this.wait(options.secret === true ? 'a reply' : `the reply to "${maskCommand(command, this.profile)}"`, () => {
+    const reply = await this.wait(options.secret === true ? 'a reply' : `the reply to "${maskCommand(command, this.profile)}"`, options.timeoutMs ?? this.timeoutMs, () => {
       const line = this.screen.currentLine();
       const index = questions.findIndex((q) => q.test(line));
       if (index >= 0) return { kind: 'question', index, line };
@@ -160,10 +162,9 @@ export class CliShell {
     this.channel.write(data);
   }
 
-  private wait(what: string, match: (line: string) => LineMatch | undefined): Promise<Reply> {
+  private wait(what: string, timeoutMs: number, match: (line: string) => LineMatch | undefined): Promise<Reply> {
     if (this.closed) return Promise.reject(this.closedError(what));
     return new Promise<Reply>((resolve, reject) => {
-      const timeoutMs = this.timeoutMs;
       this.waiter = { match, resolve, reject, timeoutMs, what, timer: this.startTimer(what, timeoutMs) };
       this.evaluate();
     });

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { loadBaselines } from './baselines.js';
 import { SiteFileError, type SiteProblem } from './errors.js';
+import { firmwareImageProblems } from './firmware-images.js';
 import { Inventory } from './inventory.js';
 import type { Site } from './types.js';
 import { SiteValidator, type Origins } from './validate.js';
@@ -86,6 +87,7 @@ export async function loadInventory(baselinesDir: string, templatesDir: string, 
   problems.push(...crossSiteProblems(sites));
   const baselines = await loadBaselines(sites);
   problems.push(...baselines.problems);
+  problems.push(...await firmwareImageProblems(sites));
   if (problems.length > 0) throw new SiteFileError(problems);
   return new Inventory(sites, resolve(baselinesDir), resolve(templatesDir), baselines.texts);
 }

@@ -1,3 +1,5 @@
+import type { UpgradeStepName, UpgradeSteps } from '../device/index.js';
+
 /**
  * The parsed, validated shape of `baselines/<site>/site.yaml`. Everything
  * here has passed validation: names are safe as file names, subnets parse,
@@ -133,6 +135,28 @@ export interface Subnet {
   line?: number;
 }
 
+/** Where a model's OS image is: a URL the switch fetches, or a file of the site folder that onramp serves. */
+export type FirmwareImage =
+  | { kind: 'url'; url: string }
+  /** `name` is what the switch asks for; nothing else is ever served. */
+  | { kind: 'file'; path: string; name: string };
+
+/** `firmware.<model>`: the OS version a model must run, and how a factory switch on another one is upgraded. */
+export interface FirmwareTarget {
+  model: string;
+  version: string;
+  image: FirmwareImage;
+  /** Lower-case hex. */
+  sha256: string;
+  /** The profile's steps with the site's overrides of inferred ones applied. */
+  steps: UpgradeSteps;
+  /** The steps the site overrode, for the log and `sites check`. */
+  overridden: UpgradeStepName[];
+  /** How long a reloaded switch has to come back (a DHCPACK, or SSH answering). */
+  returnTimeoutMs: number;
+  source: SourcePosition;
+}
+
 export interface Site {
   name: string;
   /** Folder holding site.yaml and the baselines. */
@@ -151,6 +175,8 @@ export interface Site {
   portmap: PortmapEntry[];
   /** `notify:` hooks, in file order; none when absent. */
   notify: NotifyHook[];
+  /** `firmware:` by model; empty when absent. */
+  firmware: FirmwareTarget[];
 }
 
 /** How a webhook's body is shaped: onramp's own JSON, or a Slack- or Teams-compatible incoming-webhook message. */

@@ -1,11 +1,12 @@
 import { setImmediate as tick, setTimeout as delay } from 'node:timers/promises';
+import { UpgradeCommands, type UpgradeSwitch } from './cli-upgrade.js';
 import { applyConfigLine, type ConfigOutcome, type RunningConfig } from './model/index.js';
 import { matchCommand, splitWords, type MatchResult } from './grammar.js';
 import type { ExecAction, ExecCommand, Mode, PersonalityDef, SwitchFacts } from './personality.js';
 import type { LabFault } from './types.js';
 
 /** The switch as one CLI session sees it. */
-export interface CliSwitch {
+export interface CliSwitch extends UpgradeSwitch {
   readonly personality: PersonalityDef;
   readonly model: RunningConfig;
   readonly enableSecret: string | undefined;
@@ -61,6 +62,7 @@ export class CliSession {
   private skipLf = false;
   private wake: (() => void) | undefined;
   private echo = '';
+  private readonly upgrade: UpgradeCommands;
 
   constructor(
     private readonly sw: CliSwitch,
@@ -69,6 +71,16 @@ export class CliSession {
   ) {
     this.mode = sw.personality.startsPrivileged ? { level: 'exec' } : { level: 'user' };
     this.rows = options.rows;
+    this.upgrade = new UpgradeCommands(sw, {
+      ask: (question) => this.ask(question),
+      print: (lines) => this.lines(lines),
+      invalid: (column) => this.error({ kind: 'invalid', column }, 0, ''),
+      end: () => {
+        this.closed = true;
+        this.io.close();
+        throw new SessionClosed();
+      },
+    });
   }
 
   feed(data: string): void {
@@ -143,6 +155,7 @@ export class CliSession {
   }
 
   private async configLine(line: string, mode: Mode & { level: 'config' }, promptLength: number): Promise<void> {
+    if (mode.path.length === 0 && (await this.upgrade.bootConfigLine(line, promptLength))) return;
     const outcome: ConfigOutcome = applyConfigLine(line, mode.path, this.sw.model, this.sw.personality, (l) =>
       this.sw.rejects(l),
     );
@@ -246,7 +259,30 @@ export class CliSession {
         this.closed = true;
         this.io.close();
         throw new SessionClosed();
+      case 'copy-image':
+        await this.upgrade.copy(args.url ?? '', args.dest ?? '', 0);
+        return;
+      case 'copy-image-dialogue':
+        await this.upgrade.copyDialogue();
+        return;
+      case 'verify-image':
+        await this.upgrade.verify(args.file ?? '', args.hash);
+        return;
+      case 'boot-system':
+        await this.upgrade.selectBoot(args.file ?? '', 0);
+        return;
+      case 'reload':
+        await this.upgrade.reload();
+        return;
     }
+  }
+
+  /** A question and its answer, as the copy and reload dialogues ask them. */
+  private async ask(question: string): Promise<string | null> {
+    await this.send(question);
+    const answer = await this.readLine(this.options.interactive ? 'echo' : 'silent');
+    if (answer !== null) this.sw.log(answer);
+    return answer;
   }
 
   private async showRunning(): Promise<void> {

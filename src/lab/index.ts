@@ -1,4 +1,5 @@
-export { Lab, LabSpecError, labAddress, type LabOptions } from './lab.js';
+export { Lab, LabSpecError, labAddress, DEFAULT_RELOAD_MS, type LabOptions } from './lab.js';
+export { labImage, readLabImage, type LabImageInfo } from './firmware.js';
 export {
   LAB_FAULTS,
   PERSONALITIES,

@@ -14,7 +14,13 @@ export interface LabOptions {
   logger?: Logger;
   /** Reply delay of the `slow` fault, ms (default 1500). */
   slowMs?: number;
+  /** How long a reload keeps a switch down, ms, unless its spec says (default 3000). */
+  reloadMs?: number;
+  /** Told each time a switch has booted after a reload and listens again (the demo writes its DHCPACK). */
+  onBoot?: (sw: LabSwitch) => void;
 }
+
+export const DEFAULT_RELOAD_MS = 3000;
 
 /** 127.77.0.1, 127.77.0.2, … then 127.77.1.1 after 254 switches. */
 export function labAddress(index: number): string {
@@ -44,6 +50,7 @@ function validate(specs: LabSwitchSpec[]): void {
     } catch (error) {
       throw new LabSpecError(`${where}: ${(error as Error).message}`);
     }
+    if (spec.reloadMs !== undefined && (!Number.isInteger(spec.reloadMs) || spec.reloadMs < 0)) throw new LabSpecError(`${where}: reloadMs must be a whole number of ms`);
     for (const fault of spec.faults ?? []) {
       if (!LAB_FAULTS.includes(fault)) throw new LabSpecError(`${where}: unknown fault ${JSON.stringify(fault)}`);
     }
@@ -85,7 +92,10 @@ export class Lab {
       return labAddress(next++);
     };
     const members: EmulatedSwitch[] = [];
-    const context = { keyDir: options.keyDir, logger, slowMs: options.slowMs ?? 1500, nodes: () => members };
+    const context = {
+      keyDir: options.keyDir, logger, slowMs: options.slowMs ?? 1500, reloadMs: options.reloadMs ?? DEFAULT_RELOAD_MS, nodes: () => members,
+      ...(options.onBoot === undefined ? {} : { onBoot: options.onBoot }),
+    };
     for (const spec of options.switches) {
       members.push(new EmulatedSwitch(spec, spec.address ?? allocate(), personality(spec.personality), context));
     }

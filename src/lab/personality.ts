@@ -19,7 +19,16 @@ export type ExecAction =
   | { do: 'copy-save' }
   | { do: 'enable' }
   | { do: 'disable' }
-  | { do: 'logout' };
+  | { do: 'logout' }
+  /** `copy URL DEST`: an image fetched over HTTP into flash. */
+  | { do: 'copy-image' }
+  /** `copy http file`: the same, as an FSOS 1.x question-and-answer dialogue. */
+  | { do: 'copy-image-dialogue' }
+  /** `verify /md5 FILE [HASH]`. */
+  | { do: 'verify-image' }
+  /** An exec-mode `boot system FILE`. */
+  | { do: 'boot-system' }
+  | { do: 'reload' };
 
 export interface ExecCommand {
   action: ExecAction;
@@ -43,6 +52,10 @@ export interface MacEntry {
 /** What show commands print about a switch. */
 export interface SwitchFacts {
   hostname: string;
+  /** The OS version running now. */
+  version: string;
+  /** The image the switch booted, when it booted one it fetched. */
+  bootedFile?: string;
   mac: string;
   serial: string;
   uptimeSeconds: number;
@@ -58,6 +71,36 @@ export interface RenderContext {
   lastChange: Date;
   savedAt?: Date;
   now: Date;
+}
+
+/** A question `reload` asks before it goes ahead. */
+export interface ReloadQuestion {
+  text: string;
+  /** Asked only when the running config has changes not saved (IOS). */
+  onlyWhenUnsaved?: boolean;
+  /** Answers that go on; anything else cancels the reload. */
+  proceed: RegExp;
+  /** Answers that save the running config first. */
+  save?: RegExp;
+}
+
+/** How a family installs an OS image: the device side of a profile's upgrade steps. */
+export interface UpgradeBehaviour {
+  /** What a switch of this family runs out of the box. */
+  defaultVersion: string;
+  /** The flash file a `copy URL DEST` or boot line names (`flash:FILE`, `flash:/boot/FILE`, `opcode:FILE`); undefined when DEST names none. */
+  flashFile(dest: string): string | undefined;
+  /** Config-mode lines selecting the next boot image (first capture: where, for flashFile) and clearing the choice. */
+  bootConfig?: RegExp;
+  clearBootConfig?: RegExp;
+  /** The question a URL copy asks about the file name (IOS). */
+  copyQuestion?(file: string): string;
+  copyDone(url: string, bytes: number): string[];
+  copyFailed(url: string, reason: string): string[];
+  /** The image is checked as it is written and a bad one refused (FSOS); IOS copies whatever came, and `verify` or the boot finds out. */
+  checksOnCopy: boolean;
+  reloadQuestions: readonly ReloadQuestion[];
+  reloadNotice: string[];
 }
 
 export type InterfaceParse = { name: string } | { invalidWord: number } | { incomplete: true };
@@ -97,6 +140,7 @@ export interface PersonalityDef {
   stripFrame(lines: string[]): string[];
   render(body: string[], ctx: RenderContext): string[];
   showVersion(facts: SwitchFacts): string[];
+  upgrade: UpgradeBehaviour;
   showSystem?(facts: SwitchFacts): string[];
   showLldp(facts: SwitchFacts, detail: boolean): string[];
   showMac(facts: SwitchFacts): string[];

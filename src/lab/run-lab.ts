@@ -69,7 +69,7 @@ function secret(
  * Reads a topology file:
  * `{ port?, switches: [{ hostname, personality, mac, username?, password | passwordEnv | passwordFile,
  *   enableSecret | enableSecretEnv | enableSecretFile?, address?, uplink?: { device, port, localPort },
- *   faults?: [...], rejectPattern?, runningConfigFile? }] }`.
+ *   faults?: [...], rejectPattern?, runningConfigFile?, version?, reloadMs? }] }`.
  */
 export function loadTopology(file: string, fallbackPassword: () => { value: string; source: string }): Topology {
   const doc: unknown = parseYaml(readFileSync(file, 'utf8'));
@@ -109,6 +109,9 @@ export function loadTopology(file: string, fallbackPassword: () => { value: stri
     const configFile = str(entry.runningConfigFile, file, `${path}.runningConfigFile`, false);
     const address = str(entry.address, file, `${path}.address`, false);
     const rejectPattern = str(entry.rejectPattern, file, `${path}.rejectPattern`, false);
+    const version = str(entry.version, file, `${path}.version`, false);
+    const reloadMs = entry.reloadMs;
+    if (reloadMs !== undefined && (typeof reloadMs !== 'number' || !Number.isInteger(reloadMs) || reloadMs < 0)) fail(file, `${path}.reloadMs`, 'expected a whole number of ms');
     return {
       hostname,
       personality,
@@ -120,6 +123,8 @@ export function loadTopology(file: string, fallbackPassword: () => { value: stri
       ...(address !== undefined ? { address } : {}),
       ...(uplink ? { uplink } : {}),
       ...(rejectPattern !== undefined ? { rejectPattern } : {}),
+      ...(version !== undefined ? { version } : {}),
+      ...(typeof reloadMs === 'number' ? { reloadMs } : {}),
       ...(configFile !== undefined ? { runningConfig: readFileSync(resolve(dirname(file), configFile), 'utf8') } : {}),
     };
   });

@@ -9,6 +9,7 @@ import ssh2, {
 import type { Logger } from '../log/index.js';
 import { CliSession, type CliIo, type CliSwitch } from './cli.js';
 import { loginAccepted, renderBody, RunningConfig, usernameLines, type FactoryAccount } from './model/index.js';
+import { LabFlash, readLabImage } from './firmware.js';
 import { ephemeralHostKey, persistentHostKey, type HostKey, type HostKeyType } from './host-keys.js';
 import { canonicalMac, serialFor, type PersonalityDef, type SwitchFacts } from './personality.js';
 import { macTableOf, neighboursOf, type TopologyNode } from './topology.js';
@@ -23,7 +24,11 @@ export interface SwitchContext {
   keyDir: string;
   logger: Logger;
   slowMs: number;
+  /** How long a reload keeps a switch down, ms, unless its spec says otherwise. */
+  reloadMs: number;
   nodes(): TopologyNode[];
+  /** Told each time a switch has booted again after a reload. */
+  onBoot?: (sw: LabSwitch) => void;
 }
 
 const IDENT: Record<PersonalityDef['name'], string> = {
@@ -52,7 +57,8 @@ function acknowledge(accept: (() => void) | undefined): void {
 
 /** One emulated switch: its state, its CLI and its own SSH listener. */
 export class EmulatedSwitch implements LabSwitch, CliSwitch, TopologyNode {
-  readonly model: RunningConfig;
+  model: RunningConfig;
+  readonly flash = new LabFlash();
   readonly mac: string;
   /** Its spec's login and the `username` lines it was built with: the login works until a pushed config changes them. */
   private readonly account: FactoryAccount;
@@ -65,7 +71,13 @@ export class EmulatedSwitch implements LabSwitch, CliSwitch, TopologyNode {
   private commands: string[] = [];
   private lastChange = new Date();
   private savedAt: Date | undefined;
-  private readonly bootTime = Date.now() - 3 * 86400_000 - 4 * 3600_000;
+  private bootTime = Date.now() - 3 * 86400_000 - 4 * 3600_000;
+  private osVersion: string;
+  private bootedFile: string | undefined;
+  private unsaved = false;
+  private rebooting = false;
+  private reloadCount = 0;
+  private bootTimer: NodeJS.Timeout | undefined;
   private readonly keys = new Map<string, HostKey>();
   private readonly sshServers = new Map<string, SshServer>();
   private readonly sockets = new Set<Socket>();
@@ -92,6 +104,7 @@ export class EmulatedSwitch implements LabSwitch, CliSwitch, TopologyNode {
         : personality.stripFrame(spec.runningConfig.split(/\r?\n/));
     this.model = RunningConfig.parse(body);
     this.account = { username: spec.username, password: spec.password, lines: usernameLines(this.model.nodes) };
+    this.osVersion = spec.version ?? personality.upgrade.defaultVersion;
     this.hostKey('ed25519');
     if (this.faultSet.has('legacy-algorithms')) this.hostKey('rsa');
   }
@@ -150,6 +163,26 @@ export class EmulatedSwitch implements LabSwitch, CliSwitch, TopologyNode {
     return this.mostLoggedIn;
   }
 
+  version(): string {
+    return this.osVersion;
+  }
+
+  flashFiles(): string[] {
+    return this.flash.names();
+  }
+
+  bootFile(): string | undefined {
+    return this.flash.bootFile();
+  }
+
+  reloads(): number {
+    return this.reloadCount;
+  }
+
+  isUp(): boolean {
+    return !this.rebooting;
+  }
+
   // ---- CliSwitch ----
 
   hasFault(fault: LabFault): boolean {
@@ -164,6 +197,8 @@ export class EmulatedSwitch implements LabSwitch, CliSwitch, TopologyNode {
     const nodes = this.context.nodes();
     return {
       hostname: this.hostname(),
+      version: this.osVersion,
+      ...(this.bootedFile === undefined ? {} : { bootedFile: this.bootedFile }),
       mac: this.mac,
       serial: serialFor(this.mac, 'CG0000N'),
       uptimeSeconds: Math.floor((Date.now() - this.bootTime) / 1000),
@@ -192,10 +227,71 @@ export class EmulatedSwitch implements LabSwitch, CliSwitch, TopologyNode {
     this.savedAt = new Date();
     this.startup = this.runningConfig();
     this.saveCount++;
+    this.unsaved = false;
   }
 
   configChanged(): void {
     this.lastChange = new Date();
+    this.unsaved = true;
+  }
+
+  hasUnsavedChanges(): boolean {
+    return this.unsaved;
+  }
+
+  /**
+   * `reload` went ahead: every session ends and the listener closes as the
+   * OS goes down; after the reload time the switch boots the selected image
+   * (a sound one for this family; otherwise the one it ran), with its saved
+   * config or, never saved, its factory one, and listens again. With the
+   * `stuck-in-boot` fault it never comes back.
+   */
+  reload(): void {
+    if (this.rebooting) return;
+    this.rebooting = true;
+    this.reloadCount++;
+    this.context.logger.debug({ switch: this.spec.hostname }, 'lab switch reloading');
+    // After the reloading session has written its last words.
+    setImmediate(() => {
+      for (const session of this.sessions) session.endInput();
+      for (const socket of this.sockets) socket.destroy();
+      this.sockets.clear();
+      this.listening = this.listening.catch(() => undefined).then(() => this.applyListening());
+      if (this.faultSet.has('stuck-in-boot') || this.stopped) return;
+      this.bootTimer = setTimeout(() => {
+        this.bootTimer = undefined;
+        this.boot();
+      }, this.spec.reloadMs ?? this.context.reloadMs);
+    });
+  }
+
+  private boot(): void {
+    const file = this.flash.bootFile();
+    const image = file === undefined ? undefined : this.flash.get(file);
+    const info = image === undefined ? undefined : readLabImage(image);
+    if (info !== undefined && 'version' in info && info.personality === this.personality.name) {
+      this.osVersion = info.version;
+      this.bootedFile = file;
+    }
+    const startup = this.startupLines();
+    const body = startup.length === 0
+      ? this.personality.factoryBody(this.spec.hostname, this.spec.username, this.spec.password)
+      : this.personality.stripFrame(startup);
+    this.model = RunningConfig.parse(body);
+    this.bootTime = Date.now();
+    this.lastChange = new Date();
+    this.unsaved = false;
+    this.rebooting = false;
+    this.listening = this.listening
+      .catch(() => undefined)
+      .then(() => this.applyListening())
+      .then(() => {
+        this.context.logger.debug({ switch: this.spec.hostname, version: this.osVersion }, 'lab switch booted');
+        this.context.onBoot?.(this);
+      })
+      .catch((error: unknown) => {
+        this.context.logger.warn({ err: error, switch: this.spec.hostname }, 'lab switch could not listen after its reload');
+      });
   }
 
   log(line: string): void {
@@ -214,6 +310,7 @@ export class EmulatedSwitch implements LabSwitch, CliSwitch, TopologyNode {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.bootTimer !== undefined) clearTimeout(this.bootTimer);
     await this.listening.catch(() => undefined);
     await this.closeListener();
     for (const session of this.sessions) session.endInput();
@@ -222,7 +319,7 @@ export class EmulatedSwitch implements LabSwitch, CliSwitch, TopologyNode {
   }
 
   private async applyListening(): Promise<void> {
-    const wanted = !this.stopped && !this.faultSet.has('refuse');
+    const wanted = !this.stopped && !this.rebooting && !this.faultSet.has('refuse');
     if (wanted && this.listener === undefined) {
       const listener = createServer((socket) => {
         this.accept(socket);

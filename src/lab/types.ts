@@ -11,7 +11,9 @@ export type LabFault =
   | 'paging-stuck'
   | 'banner'
   | 'legacy-algorithms'
-  | 'reject-config';
+  | 'reject-config'
+  /** A reload never ends: the switch stays down (a bad boot, a console waiting for someone). */
+  | 'stuck-in-boot';
 
 export const LAB_FAULTS: readonly LabFault[] = [
   'refuse',
@@ -23,6 +25,7 @@ export const LAB_FAULTS: readonly LabFault[] = [
   'banner',
   'legacy-algorithms',
   'reject-config',
+  'stuck-in-boot',
 ];
 
 export interface LabUplink {
@@ -49,6 +52,10 @@ export interface LabSwitchSpec {
   faults?: LabFault[];
   /** With the `reject-config` fault: config lines matching this regex are rejected. Default `snmp-server`. */
   rejectPattern?: string;
+  /** The OS version it runs at start; default the personality's. */
+  version?: string;
+  /** How long a reload keeps it down, ms; default the lab's. */
+  reloadMs?: number;
 }
 
 export interface LabSwitch {
@@ -76,4 +83,13 @@ export interface LabSwitch {
   sessionsOpen(): number;
   /** The most SSH connections that were logged in at the same moment, since the switch was created. */
   mostSessionsAtOnce(): number;
+  /** The OS version it runs now (`show version`). */
+  version(): string;
+  /** Image files in its flash, and the one selected for the next boot. */
+  flashFiles(): string[];
+  bootFile(): string | undefined;
+  /** Reloads begun since the switch was created. */
+  reloads(): number;
+  /** False from a reload until the switch has booted and listens again. */
+  isUp(): boolean;
 }

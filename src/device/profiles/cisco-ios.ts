@@ -1,6 +1,7 @@
 import type { Profile } from '../profile.js';
 import { IOS_FACTS } from './facts.js';
 import { IOS_LIKE_REMEDIATION, iosLikeTree } from './remediation.js';
+import { IOS_UPGRADE } from './upgrade.js';
 import { COMMON_SECRET_MASKS, MORE_PAGER, PAREN_CONFIG_PROMPT, PAREN_MODE_PROMPT, PERCENT_ERRORS } from './common.js';
 
 const VOLATILE_LINES = [
@@ -36,4 +37,5 @@ export const ciscoIos: Profile = {
   facts: [IOS_FACTS],
   tree: iosLikeTree(VOLATILE_LINES),
   remediation: IOS_LIKE_REMEDIATION,
+  upgrade: IOS_UPGRADE,
 };

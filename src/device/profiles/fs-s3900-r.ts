@@ -1,6 +1,7 @@
 import type { Profile } from '../profile.js';
 import { FSOS2_FACTS } from './facts.js';
 import { IOS_LIKE_REMEDIATION, iosLikeTree } from './remediation.js';
+import { FSOS2_UPGRADE } from './upgrade.js';
 import { BARE_UNKNOWN_COMMAND, COMMON_SECRET_MASKS, MORE_PAGER, PERCENT_ERRORS } from './common.js';
 
 const VOLATILE_LINES = [/^Building configuration\.\.\.$/, /^Current configuration:$/, /^!version /];
@@ -28,4 +29,5 @@ export const fsS3900R: Profile = {
   facts: [FSOS2_FACTS],
   tree: iosLikeTree(VOLATILE_LINES),
   remediation: IOS_LIKE_REMEDIATION,
+  upgrade: FSOS2_UPGRADE,
 };

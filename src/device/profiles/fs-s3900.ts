@@ -1,6 +1,7 @@
 import type { Profile } from '../profile.js';
 import { FSOS1_FACTS } from './facts.js';
 import { IOS_LIKE_REMEDIATION, iosLikeTree } from './remediation.js';
+import { FSOS1_UPGRADE } from './upgrade.js';
 import { COMMON_SECRET_MASKS, EDGECORE_PAGERS, MORE_PAGER, PAREN_CONFIG_PROMPT, PAREN_MODE_PROMPT, PERCENT_ERRORS } from './common.js';
 
 const VOLATILE_LINES = [/^Building running configuration\. Please wait\.\.\.$/];
@@ -30,4 +31,5 @@ export const fsS3900: Profile = {
   facts: [FSOS1_FACTS],
   tree: iosLikeTree(VOLATILE_LINES, { flatSections: [/^interface ethernet\s/] }),
   remediation: IOS_LIKE_REMEDIATION,
+  upgrade: FSOS1_UPGRADE,
 };

@@ -1,6 +1,7 @@
 import type { Profile } from '../profile.js';
 import { NETWORK_OS_FACTS } from './facts.js';
 import { IOS_LIKE_REMEDIATION, iosLikeTree } from './remediation.js';
+import { NETWORKOS_UPGRADE } from './upgrade.js';
 import { COMMON_SECRET_MASKS, MORE_PAGER, PAREN_CONFIG_PROMPT, PAREN_MODE_PROMPT, PERCENT_ERRORS } from './common.js';
 
 const VOLATILE_LINES = [/^Building configuration\.\.\.$/];
@@ -26,4 +27,5 @@ export const fsS5850: Profile = {
   facts: [NETWORK_OS_FACTS],
   tree: iosLikeTree(VOLATILE_LINES),
   remediation: IOS_LIKE_REMEDIATION,
+  upgrade: NETWORKOS_UPGRADE,
 };

@@ -1,6 +1,7 @@
 import { caretLine, dottedMac, pad, serialFor, stripCommon, uptimeWords, type PersonalityDef } from '../personality.js';
 import { ciscoStylePrompt, commonExecCommands, exec, parseTypedInterface } from './common.js';
 import { ciscoIosGrammar } from '../model/families/cisco-ios.js';
+import { IOS_BEHAVIOUR, IOS_COMMANDS } from './upgrade.js';
 
 const ABBREVIATIONS: [RegExp, string][] = [
   [/^TenGigabitEthernet/, 'Te'],
@@ -65,6 +66,7 @@ export const ciscoIos: PersonalityDef = {
     ...exec('show lldp neighbors', { do: 'lldp', detail: false }, true),
     ...exec('show lldp neighbors detail', { do: 'lldp', detail: true }, true),
     ...exec('show mac address-table', { do: 'mac' }, true),
+    ...IOS_COMMANDS,
   ],
   pager: { text: ' --More-- ', allKey: false },
   invalid: (column) => [caretLine(column), "% Invalid input detected at '^' marker.", ''],
@@ -142,13 +144,14 @@ export const ciscoIos: PersonalityDef = {
     const bytes = config.reduce((n, l) => n + l.length + 1, 0);
     return ['Building configuration...', '', `Current configuration : ${bytes} bytes`, ...config];
   },
+  upgrade: IOS_BEHAVIOUR,
   showVersion: (f) => [
-    'Cisco IOS Software, C2960X Software (C2960X-UNIVERSALK9-M), Version 15.2(7)E4, RELEASE SOFTWARE (fc2)',
+    `Cisco IOS Software, C2960X Software (C2960X-UNIVERSALK9-M), Version ${f.version}, RELEASE SOFTWARE (fc2)`,
     'Technical Support: http://www.cisco.com/techsupport',
     'Copyright (c) 1986-2021 by Cisco Systems, Inc.',
     '',
     `${f.hostname} uptime is ${uptimeWords(f.uptimeSeconds)}`,
-    'System image file is "flash:c2960x-universalk9-mz.152-7.E4.bin"',
+    `System image file is "flash:${f.bootedFile ?? 'c2960x-universalk9-mz.152-7.E4.bin'}"`,
     '',
     'cisco WS-C2960X-24TS-L (APM86XXX) processor (revision B0) with 524288K bytes of memory.',
     `Processor board ID ${serialFor(f.mac, 'FOC')}`,

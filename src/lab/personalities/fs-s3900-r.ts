@@ -1,6 +1,7 @@
 import { caretLine, dottedMac, pad, serialFor, stripCommon, type PersonalityDef } from '../personality.js';
 import { commonExecCommands, exec, parseTypedInterface } from './common.js';
 import { fsos2Grammar } from '../model/families/fs.js';
+import { FSOS2_BEHAVIOUR, FSOS2_COMMANDS } from './upgrade.js';
 
 const SHORT: [RegExp, string][] = [
   [/^TGigaEthernet/, 'tg'],
@@ -62,6 +63,7 @@ export const fsS3900R: PersonalityDef = {
     ...exec('show lldp neighbors|neighbor', { do: 'lldp', detail: false }, true),
     ...exec('show lldp neighbors|neighbor detail', { do: 'lldp', detail: true }),
     ...exec('show mac address-table', { do: 'mac' }),
+    ...FSOS2_COMMANDS,
   ],
   pager: { text: ' --More-- ', allKey: false },
   invalid: (column) => [caretLine(column), 'Unknown command'],
@@ -113,13 +115,14 @@ export const fsS3900R: PersonalityDef = {
     '!',
     'end',
   ],
+  upgrade: FSOS2_BEHAVIOUR,
   showVersion: (f) => [
     'Fiberstore Co., Limited Internetwork Operating System Software',
-    'S3900-24F4S-R Series Software, Version 2.2.0E Build 97109, RELEASE SOFTWARE',
+    `S3900-24F4S-R Series Software, Version ${f.version}, RELEASE SOFTWARE`,
     'Copyright (c) 2021 by FS.COM All Rights Reserved',
     'ROM: System Bootstrap, Version 0.1.4,hardware version:A',
     `Serial num:${serialFor(f.mac, 'CG0000N')}, ID num:20000000001`,
-    'System image file is "switch.bin"',
+    `System image file is "${f.bootedFile ?? 'switch.bin'}"`,
     'FS S3900-24F4S-R RISC',
     `Base ethernet MAC Address: ${f.mac}`,
     `${f.hostname} uptime is ${uptime(f.uptimeSeconds)}, The current time: ${clock(f.now)}`,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { caretLine, dashedMac, pad, serialFor, stripCommon, type PersonalityDef } from '../personality.js';
 import { ciscoStylePrompt, commonExecCommands, exec, parseTypedInterface } from './common.js';
 import { fsos1Grammar } from '../model/families/fs.js';
+import { FSOS1_BEHAVIOUR, FSOS1_COMMANDS } from './upgrade.js';
 
 /** `ethernet 1/1` → `Eth 1/ 1`, as FSOS 1.x tables print ports. */
 function showPort(name: string): string {
@@ -26,6 +27,7 @@ export const fsS3900: PersonalityDef = {
     ...exec('show lldp info remote-device', { do: 'lldp', detail: false }),
     ...exec('show mac-address-table', { do: 'mac' }),
     ...exec('show system', { do: 'show-system' }, true),
+    ...FSOS1_COMMANDS,
   ],
   pager: { text: '--- [Space] Next page, [Enter] Next line, [A] All, Others to exit ---', allKey: true },
   invalid: (column) => [caretLine(column), "% Invalid input detected at '^' marker.", ''],
@@ -70,13 +72,14 @@ export const fsS3900: PersonalityDef = {
     'end',
     '!',
   ],
+  upgrade: FSOS1_BEHAVIOUR,
   showVersion: (f) => [
     'Unit 1 -----------------------------',
     ` Serial Number          : ${serialFor(f.mac, 'CG0000N')}`,
     ' Hardware Version       : 1.0',
     ' Number of Ports        : 28',
     ' Loader Version         : 1.4',
-    ' Operation Code Version : 1.7.3',
+    ` Operation Code Version : ${f.version}`,
   ],
   showSystem: (f) => [
     'System Description : S3900-24T4S',

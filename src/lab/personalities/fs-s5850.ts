@@ -9,6 +9,7 @@ import {
 } from '../personality.js';
 import { ciscoStylePrompt, commonExecCommands, exec, parseTypedInterface } from './common.js';
 import { networkOsGrammar } from '../model/families/fs.js';
+import { NETWORKOS_BEHAVIOUR, NETWORKOS_COMMANDS } from './upgrade.js';
 
 /** FS S5850/S5800, NetworkOS (Centec-derived): lands in `#`, `configure terminal`, `write`. */
 export const fsS5850: PersonalityDef = {
@@ -23,6 +24,7 @@ export const fsS5850: PersonalityDef = {
     ...exec('show lldp neighbor|neighbors [brief]', { do: 'lldp', detail: false }),
     ...exec('show lldp neighbor|neighbors detail', { do: 'lldp', detail: true }),
     ...exec('show mac address-table', { do: 'mac' }),
+    ...NETWORKOS_COMMANDS,
   ],
   pager: { text: ' --More-- ', allKey: false },
   invalid: (column) => [caretLine(column), "% Invalid input detected at '^' marker.", ''],
@@ -55,8 +57,9 @@ export const fsS5850: PersonalityDef = {
   ],
   stripFrame: (lines) => stripCommon(lines, [/^Building configuration/]),
   render: (body) => ['Building configuration...', ...body, '!', 'end'],
+  upgrade: NETWORKOS_BEHAVIOUR,
   showVersion: (f) => [
-    'FSOS Software, S5850, Version 7.2.2',
+    `FSOS Software, S5850, Version ${f.version}`,
     'Copyright (C) 2019 by FS.COM.  All rights reserved.',
     `${f.hostname} uptime is ${uptimeWords(f.uptimeSeconds)}`,
     'Hardware Type is 48S6Q',
