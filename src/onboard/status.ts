@@ -1,5 +1,6 @@
 import { Events, type Result } from '../log/index.js';
 import type { StateStore } from '../state/index.js';
+import { stateAfter, stateOf, type DeviceState } from './device-state.js';
 
 const STATUS_FILE = ['status.json'];
 
@@ -55,9 +56,11 @@ export interface DeviceStatus {
   lastEvent: string;
   action: Action;
   result: Result;
+  /** Where the device stands after this outcome (see DEVICE_STATES); absent in files written before it was recorded. */
+  state?: DeviceState;
   /** ISO time of the last outcome. */
   time: string;
-  /** ms since the epoch of the last completed check, for the renewal window. */
+  /** ms since the epoch of the last completed check, for the renewal window; kept when a later job fails. */
   checkedAt?: number;
   diff?: { added: number; removed: number };
   message?: string;
@@ -110,13 +113,17 @@ export class StatusBook {
   record(status: DeviceStatus): Promise<void> {
     const key = status.device.toLowerCase();
     return this.change((entries) => {
+      const previous = entries[key];
       // A later check or provisioning does not hide the last backup execution, nor a check the last plan,
-      // nor any outcome the last lease refused for this device.
-      const execution = status.execution ?? entries[key]?.execution;
-      const plan = status.plan ?? entries[key]?.plan;
-      const refusedLease = status.refusedLease ?? entries[key]?.refusedLease;
+      // nor any outcome the last lease refused for this device, nor a failure when it was last checked.
+      const execution = status.execution ?? previous?.execution;
+      const plan = status.plan ?? previous?.plan;
+      const refusedLease = status.refusedLease ?? previous?.refusedLease;
+      const checkedAt = status.checkedAt ?? previous?.checkedAt;
       entries[key] = {
-        ...status, ...(execution === undefined ? {} : { execution }), ...(plan === undefined ? {} : { plan }), ...(refusedLease === undefined ? {} : { refusedLease }),
+        ...status, state: stateAfter(previous === undefined ? undefined : stateOf(previous), status),
+        ...(checkedAt === undefined ? {} : { checkedAt }),
+        ...(execution === undefined ? {} : { execution }), ...(plan === undefined ? {} : { plan }), ...(refusedLease === undefined ? {} : { refusedLease }),
       };
     });
   }
@@ -130,7 +137,7 @@ export class StatusBook {
     return this.change((entries) => {
       const current = entries[key];
       entries[key] = current === undefined
-        ? { device, site, lastEvent: Events.identityMismatch, action: 'report', result: 'skipped', time: lease.time, refusedLease: lease }
+        ? { device, site, lastEvent: Events.identityMismatch, action: 'report', result: 'skipped', state: 'refused', time: lease.time, refusedLease: lease }
         : { ...current, refusedLease: lease };
     });
   }
