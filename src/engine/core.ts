@@ -46,6 +46,8 @@ export class EngineCore {
   readonly cfsets = new Map<string, RuleFile[]>();
   /** Each file's rule types in rule order, looked up once per load rather than per rule and event. */
   private readonly handlers = new Map<RuleFile, RuleTypeHandler[]>();
+  /** Events each rule matched since its rules were loaded, as SEC counts them for its dump. */
+  private readonly matchCounts = new Map<Rule, number>();
   /** Set once close() has waited for the children: nothing runs after it. */
   closed = false;
   /** The input of the event being matched; undefined between events and for synthetic ones. */
@@ -84,7 +86,17 @@ export class EngineCore {
   useRules(rules: RuleSet): void {
     if (rules.bufferSize() !== this.rules.bufferSize()) this.input = this.inputBufferFor(rules);
     this.rules = rules;
+    this.matchCounts.clear();
     this.indexFiles();
+  }
+
+  /** The rule types call it once an event matched `rule` (its pattern and context held). */
+  countMatch(rule: Rule): void {
+    this.matchCounts.set(rule, (this.matchCounts.get(rule) ?? 0) + 1);
+  }
+
+  matchesOf(rule: Rule): number {
+    return this.matchCounts.get(rule) ?? 0;
   }
 
   private indexFiles(): void {

@@ -3,9 +3,17 @@ import { EngineCore } from './core.js';
 import type { EngineOptions } from './engine-options.js';
 import { lineGateOf, type LineFilter } from './line-gate.js';
 import { ruleTypeOf, runCalendars } from './rule-types/index.js';
-import type { Rule, RuleFileSummary, RuleSet } from './rules.js';
+import type { Rule, RuleFileSummary, RuleSet, RuleType } from './rules.js';
 
 export type { EngineOptions, NativeActionSink } from './engine-options.js';
+
+/** How many events one rule matched. */
+export interface RuleMatches {
+  file: string;
+  line: number;
+  type: RuleType;
+  matches: number;
+}
 
 const FILE_CONTEXT_PREFIX = '_FILE_EVENT_';
 const SEC_INTERNAL_CONTEXT = 'SEC_INTERNAL_EVENT';
@@ -155,6 +163,14 @@ export class Engine {
   reopenOutputs(): void {
     this.core.outputs.reopen();
     if (this.options.intevents === true) this.internalEvent('SEC_LOGROTATE');
+  }
+
+  /** Events each rule matched since the rules were loaded (Options rules, which take none, left out). */
+  ruleMatches(): RuleMatches[] {
+    const core = this.core;
+    return core.rules.files.flatMap((f) => f.rules.filter((rule) => rule.type !== 'Options').map((rule) => ({
+      file: f.file, line: rule.line, type: rule.type, matches: core.matchesOf(rule),
+    })));
   }
 
   /** USR1: a readable account of the engine state, like SEC's dump file. */

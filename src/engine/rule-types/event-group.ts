@@ -19,6 +19,7 @@ export const eventGroup: RuleTypeHandler = {
       if (member === undefined) continue;
       const vars = core.matchRule(member.pattern, member.context);
       if (vars === null) continue;
+      core.countMatch(rule);
       countMember(core, file, rule, k, vars);
       return member.next;
     }

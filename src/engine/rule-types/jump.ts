@@ -10,6 +10,7 @@ export const jump: RuleTypeHandler = {
   match(core, _file, rule, index, trace) {
     const vars = core.matchRule(rule.pattern, rule.context);
     if (vars === null) return index + 1;
+    core.countMatch(rule);
     return runSets(core, rule, vars, trace) ? -1 : rule.next;
   },
   expire: noExpiry,

@@ -35,11 +35,15 @@ export const pairWithWindow: RuleTypeHandler = {
 function matchPair(core: EngineCore, file: RuleFile, rule: Rule, index: number): number {
   const vars = core.matchRule(rule.pattern, rule.context);
   if (vars !== null) {
+    core.countMatch(rule);
     startPair(core, file, rule, vars);
     return rule.next;
   }
   const ops = core.operations.forRule(rule);
-  if (ops !== undefined && ops.size > 0 && matchSecond(core, rule, ops)) return rule.next2;
+  if (ops !== undefined && ops.size > 0 && matchSecond(core, rule, ops)) {
+    core.countMatch(rule);
+    return rule.next2;
+  }
   return index + 1;
 }
 

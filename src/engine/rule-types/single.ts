@@ -9,6 +9,7 @@ export function singleMatch(act: (core: EngineCore, file: RuleFile, rule: Rule, 
   return (core, file, rule, index) => {
     const vars = core.matchRule(rule.pattern, rule.context);
     if (vars === null) return index + 1;
+    core.countMatch(rule);
     act(core, file, rule, vars);
     return rule.next;
   };
