@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { normaliseSecArgv } from './agent/sec-argv.js';
 import { ExitCode } from './exit-codes.js';
+import { VERSION } from './version.js';
 
 // Each command imports its module lazily: `onramp run` must not pay for the
 // lab's SSH server or handlebars at start-up, and start-up counts in every
@@ -21,7 +22,7 @@ const integer = (value: string): number => {
 
 const program = new Command('onramp')
   .description('DHCP network onboarding: SEC-compatible rules, switch drift checks and zero-touch provisioning')
-  .version('0.1.0')
+  .version(VERSION)
   .showHelpAfterError()
   .configureOutput({ outputError: (text, write) => { write(text); } })
   .exitOverride((err) => {

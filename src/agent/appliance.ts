@@ -1,10 +1,11 @@
 import { stat, writeFile } from 'node:fs/promises';
 import type { BackupsLocation } from '../backups/index.js';
 import { ExitCode } from '../exit-codes.js';
-import { createLogger, Events, type Logger } from '../log/index.js';
+import { createLogger, Events, tapLogLines, type Logger } from '../log/index.js';
 import { syslogStream, SyslogUnavailableError } from '../log/syslog.js';
 import { KeaLeaseFile } from '../dhcp/index.js';
-import { Engine, loadRules, readInputsInTurn, RuleLoadError, type RuleSet } from '../engine/index.js';
+import { Engine, loadRules, readInputsInTurn, RuleLoadError, type RuleMatches, type RuleSet } from '../engine/index.js';
+import type { Metrics } from '../metrics/index.js';
 import type { Onboarder } from '../onboard/index.js';
 import type { InputSource } from '../input/index.js';
 import { parseListenSpec, type InputRole, type ListenSpec } from '../input/roles.js';
@@ -12,6 +13,7 @@ import type { Notifier } from '../notify/index.js';
 import { StateStore } from '../state/index.js';
 import { WorkCounters } from './counters.js';
 import { detachSelf, isDetachedCopy, reportRunning, writePidFile } from './daemon.js';
+import { InputLineCounts } from './input-line-counts.js';
 import { pidFileHolder, releasePidFile } from './pid-file.js';
 import { lockInputs } from './input-locks.js';
 import { checkInputPaths, expandInputsByRole } from './inputs.js';
@@ -58,6 +60,8 @@ export interface ApplianceOptions {
   dryRun: boolean;
   pretty: boolean;
   logLevel: string;
+  /** Keep the Prometheus metrics (Appliance.metrics), for an HTTP server to serve. */
+  metrics?: boolean;
 }
 
 /**
@@ -236,6 +240,10 @@ export interface Appliance {
   dump(): string;
   /** SIGUSR2: reopen the files `write` actions append to, after a log rotation moved them. */
   reopenOutputs(): void;
+  /** Events each rule matched since the rules were loaded. */
+  ruleMatches(): RuleMatches[];
+  /** The Prometheus metrics, when started with `metrics`. */
+  readonly metrics: Metrics | undefined;
   /** Stops reading, lets device work in flight finish, flushes outputs. */
   stop(): Promise<void>;
 }
@@ -245,11 +253,21 @@ export interface Appliance {
  * validated here (SiteFileError) before any input is opened.
  */
 export async function startAppliance(
-  options: Pick<ApplianceOptions, 'inputs' | 'configInputs' | 'secInputs' | 'inputMayAppear' | 'follow' | 'fromStart' | 'intevents' | 'intcontexts' | 'jointBuffer' | 'bufferSize' | 'secShellCompat' | 'sitesDir' | 'templatesDir' | 'stateDir' | 'listenSyslog' | 'keaLeases' | 'backupsKeep' | 'backups' | 'backupsRemote' | 'concurrency' | 'dryRun'>,
+  options: Pick<ApplianceOptions, 'inputs' | 'configInputs' | 'secInputs' | 'inputMayAppear' | 'follow' | 'fromStart' | 'intevents' | 'intcontexts' | 'jointBuffer' | 'bufferSize' | 'secShellCompat' | 'sitesDir' | 'templatesDir' | 'stateDir' | 'listenSyslog' | 'keaLeases' | 'backupsKeep' | 'backups' | 'backupsRemote' | 'concurrency' | 'dryRun' | 'metrics'>,
   rules: RuleSet,
   logger: Logger,
 ): Promise<Appliance> {
   const state = new StateStore(options.stateDir);
+  const inputLines = new InputLineCounts();
+  // prom-client is loaded only when metrics are asked for; a scrape reads the parts below, all in memory.
+  const metrics = options.metrics === true
+    ? await import('../metrics/index.js').then(({ createMetrics, applianceSource }) => createMetrics(applianceSource({
+        onboarder: () => sink.onboarder,
+        inputLines: () => inputLines.all(),
+        ruleMatches: () => engine.ruleMatches(),
+      })))
+    : undefined;
+  const untapMetrics = metrics === undefined ? undefined : tapLogLines(logger, (line) => { metrics.observeLogLine(line); });
   // The device layer (SSH, templates, site files) is loaded only when a rule can reach it.
   const onboarderFor = async (ruleSet: RuleSet): Promise<Onboarder | undefined> =>
     ruleSet.usesNativeActions()
@@ -263,6 +281,7 @@ export async function startAppliance(
           backupsKeep: options.backupsKeep,
           ...(options.backups === undefined ? {} : { backups: options.backups }),
           ...(options.backupsRemote === undefined ? {} : { backupsRemote: options.backupsRemote }),
+          ...(metrics === undefined ? {} : { jobObserver: metrics.jobs }),
         })
       : undefined;
   const listeners = options.listenSyslog.map(listenSpec);
@@ -303,6 +322,7 @@ export async function startAppliance(
   // Leases are logged when the rules read them (ptype=DHCP); a plain SEC rule set pays nothing for the parsing.
   let leaseRules = rules.usesDhcpPatterns();
   const onLine = (line: string, source: string): void => {
+    if (metrics !== undefined) inputLines.add(source);
     if (leaseRules) logLease(line, source, keaLeases, logger);
     engine.processLine(line, source, contexts.get(source));
   };
@@ -360,6 +380,10 @@ export async function startAppliance(
     reopenOutputs() {
       engine.reopenOutputs();
     },
+    ruleMatches() {
+      return engine.ruleMatches();
+    },
+    metrics,
     async stop() {
       clearInterval(ticker);
       // First of all: no job, session or push starts from here on.
@@ -371,6 +395,7 @@ export async function startAppliance(
       await halted;
       await sink.close();
       await notifier?.close();
+      untapMetrics?.();
     },
   };
 

@@ -6,7 +6,7 @@ export type {
 export { DEFAULT_MAX_CHANGE_RATIO, GUARD_RAIL_CLASSES } from './types.js';
 export { SiteFileError, formatProblem, type SiteProblem } from './errors.js';
 export { CredentialError, resolveCredentials, resolveHookSecret, resolveWebhookUrl } from './credentials.js';
-export { Inventory, templateVars, type DeviceRef, type PortmapRef } from './inventory.js';
+export { Inventory, templateVars, type DeviceRef, type ExpectedDevice, type PortmapRef } from './inventory.js';
 export { loadInventory, loadSite, parseSite, siteFiles, SITE_FILE, type SiteOverlay } from './load.js';
 export type { Origins } from './validate.js';
 export { profileForModel, templatePath } from './models.js';

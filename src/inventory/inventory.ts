@@ -7,6 +7,13 @@ export interface DeviceRef {
   device: SiteDevice;
 }
 
+/** A device a site expects, by name and the profile it is spoken to with. */
+export interface ExpectedDevice {
+  site: string;
+  device: string;
+  profile: string;
+}
+
 export interface PortmapRef {
   site: Site;
   entry: PortmapEntry;
@@ -65,6 +72,21 @@ export class Inventory {
   devices(): DeviceRef[] {
     const configured = this.sites.flatMap((site) => site.devices.map((device) => ({ site, device })));
     return [...configured, ...this.learned.values()];
+  }
+
+  /** Every device a site expects: configured, learned, and the port map's switches still to come, each once. */
+  expectedDevices(): ExpectedDevice[] {
+    const seen = new Set<string>();
+    const expected: ExpectedDevice[] = [];
+    const add = (site: Site, hostname: string, profile: string): void => {
+      const key = hostname.toLowerCase();
+      if (seen.has(key)) return;
+      seen.add(key);
+      expected.push({ site: site.name, device: hostname, profile });
+    };
+    for (const { site, device } of this.devices()) add(site, device.hostname, device.profile);
+    for (const site of this.sites) for (const entry of site.portmap) add(site, entry.hostname, entry.profile);
+    return expected;
   }
 
   /** Records a device provisioned at run time; its next lease is an ordinary drift check. */

@@ -4,6 +4,7 @@ import { loadInventory } from '../inventory/index.js';
 import type { Logger } from '../log/index.js';
 import type { StateStore } from '../state/index.js';
 import type { LockPolicy } from './job-locks.js';
+import type { JobObserver } from './observed-work.js';
 import { restoreLearned } from './learned.js';
 import { Onboarder } from './onboarder.js';
 import { sshConnector, type DeviceConnector } from './session.js';
@@ -28,6 +29,8 @@ export interface CreateOnboarderOptions {
   backupsRemote?: string;
   /** False for a one-shot command: no rule schedules backups there. */
   schedulesBackups?: boolean;
+  /** Told of every check, provisioning and backup as it starts and ends (metrics). */
+  jobObserver?: JobObserver;
 }
 
 /**
@@ -47,6 +50,7 @@ export async function createOnboarder(options: CreateOnboarderOptions): Promise<
     ...(options.backupsKeep === undefined ? {} : { backupsKeep: options.backupsKeep }),
     ...(options.locks === undefined ? {} : { locks: options.locks }),
     ...(options.schedulesBackups === undefined ? {} : { schedulesBackups: options.schedulesBackups }),
+    ...(options.jobObserver === undefined ? {} : { jobObserver: options.jobObserver }),
     ...(options.backups === undefined ? {} : { backups: await openBackupsForWriting(options.state, {
       location: options.backups, logger: options.logger,
       ...(options.backupsKeep === undefined ? {} : { keep: options.backupsKeep }),

@@ -1,6 +1,8 @@
 export { Onboarder, exitCodeOf, DEFAULT_CONCURRENCY, type OnboarderOptions, type LeaseExtras } from './onboarder.js';
 export { createOnboarder, type CreateOnboarderOptions } from './create.js';
 export { readStatus, StatusBook, type DeviceStatus, type ExecutionStatus, type Action } from './status.js';
+export { DEVICE_STATES, stateAfter, stateOf, type DeviceState } from './device-state.js';
+export { ObservedFactoryWork, ObservedWork, type JobKind, type JobObserver, type JobReport } from './observed-work.js';
 export { ExecutionCounter } from './executions.js';
 export { BackupStore, DEFAULT_BACKUPS_KEEP, type BackupVersion } from '../backups/index.js';
 export { identify, samePort, sameSystem, type IdentityOutcome, type IdentityProbe, type IdentitySource, type FactoryLease } from './identity.js';

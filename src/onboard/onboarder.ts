@@ -3,7 +3,7 @@ import type { DhcpLease } from '../dhcp/index.js';
 import { HostKeyStore } from '../device/index.js';
 import type { NativeActionSink } from '../engine/index.js';
 import { ExitCode } from '../exit-codes.js';
-import { canonicalMac, type DeviceRef, type Inventory, type Site } from '../inventory/index.js';
+import { canonicalMac, type DeviceRef, type ExpectedDevice, type Inventory, type Site } from '../inventory/index.js';
 import { Events, type Logger } from '../log/index.js';
 import { isSafeName, type StateStore } from '../state/index.js';
 import { BackupStore, triggerOfLine, type VersionStore } from '../backups/index.js';
@@ -20,6 +20,7 @@ import { VerifiedIdentities } from './verified-identities.js';
 import { saveQueue, takeQueue, type QueuedWork } from './work-queue.js';
 import { FactoryWork } from './factory-work.js';
 import { SETTLED, type Outcome, type WorkDeps } from './job-base.js';
+import { ObservedFactoryWork, ObservedWork, type JobObserver } from './observed-work.js';
 import { DeviceWork } from './work.js';
 
 export const DEFAULT_CONCURRENCY = 8;
@@ -46,6 +47,8 @@ export interface OnboarderOptions {
   hostKeys?: HostKeyStore;
   /** Whether rules may schedule backups (the daemon; default): execution ids are then taken ahead (see ExecutionCounter). */
   schedulesBackups?: boolean;
+  /** Told of every check, provisioning and backup as it starts and ends (metrics). */
+  jobObserver?: JobObserver;
 }
 
 /** Option-82 data a lease may carry (the engine's sink call has no room for it; onboardLease has). */
@@ -97,8 +100,9 @@ export class Onboarder implements NativeActionSink {
       identities, hostKeys: options.hostKeys ?? new HostKeyStore(options.state), now: this.now,
       ...(options.locks === undefined ? {} : { locks: options.locks }), stopping: this.stopping.signal,
     };
-    this.work = new DeviceWork(deps);
-    this.factory = new FactoryWork(deps);
+    const observer = options.jobObserver;
+    this.work = observer === undefined ? new DeviceWork(deps) : new ObservedWork(deps, observer);
+    this.factory = observer === undefined ? new FactoryWork(deps) : new ObservedFactoryWork(deps, observer);
     this.scheduler = new JobScheduler(options.concurrency ?? DEFAULT_CONCURRENCY, (err, key) => {
       this.logger.error({ err, device: key }, 'job failed unexpectedly');
     });
@@ -107,6 +111,16 @@ export class Onboarder implements NativeActionSink {
   /** The sites as loaded: where notifications find their hooks. */
   get sites(): readonly Site[] {
     return this.inventory.sites;
+  }
+
+  /** Every device a site expects: configured, learned, and the port map's switches still to come. */
+  expectedDevices(): ExpectedDevice[] {
+    return this.inventory.expectedDevices();
+  }
+
+  /** Jobs waiting to start and jobs running, over all sites. */
+  get jobs(): { queued: number; running: number } {
+    return { queued: this.scheduler.queued, running: this.scheduler.active };
   }
 
   static async create(options: OnboarderOptions): Promise<Onboarder> {

@@ -66,6 +66,11 @@ export class JobScheduler<T = undefined> {
     return this.running;
   }
 
+  /** Jobs waiting to start, follow-ups included. */
+  get queued(): number {
+    return this.pending.length + this.followUps.size;
+  }
+
   /** Resolves when nothing is queued or running. */
   idle(): Promise<void> {
     if (this.running === 0 && this.pending.length === 0) return Promise.resolve();
