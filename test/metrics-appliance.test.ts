@@ -4,7 +4,7 @@ import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startAppliance } from '../src/agent/appliance.js';
 import { loadRules } from '../src/engine/index.js';
-import { Lab } from '../src/lab/index.js';
+import { Lab, type LabSwitchSpec } from '../src/lab/index.js';
 import { Events } from '../src/log/index.js';
 import { memoryLogger, tempDir } from './onboard-fakes.js';
 import { writeLabSite } from './support/lab-site.js';
@@ -16,6 +16,7 @@ process.env.ONRAMP_FACTORY_PASSWORD = PASSWORD;
 const ROOT = join(import.meta.dirname, '..');
 const CORE1 = await readFile(join(ROOT, 'baselines/hq/FS-S5850-CORE1.cfg'), 'utf8');
 const golden = (name: string): string => CORE1.replaceAll('FS-S5850-CORE1', name);
+const FACTORY_MAC = 'be:b5:de:01:12:a9';
 const MACS: Record<string, string> = { 'FS-S5850-OK': '00:aa:bb:00:09:01', 'FS-S5850-DRIFT': '00:aa:bb:00:09:02', 'FS-S5850-KEY': '00:aa:bb:00:09:03' };
 
 async function until(what: string, scrape: () => Promise<Exposition>, holds: (text: Exposition) => boolean, timeoutMs = 20_000): Promise<Exposition> {
@@ -32,16 +33,19 @@ void test('a running appliance: leases checked on the lab move the state gauges,
   const { dir, remove } = await tempDir('onramp-metrics-lab-');
   t.after(remove);
   const lab = await Lab.start({
-    switches: Object.entries(MACS).map(([hostname, mac]) => ({
-      hostname, personality: 'fs-s5850', mac, username: 'admin', password: PASSWORD,
-      runningConfig: hostname === 'FS-S5850-DRIFT' ? golden(hostname).replace('snmp-server location hq core room', 'snmp-server location elsewhere') : golden(hostname),
-    })),
+    switches: [
+      ...Object.entries(MACS).map(([hostname, mac]): LabSwitchSpec => ({
+        hostname, personality: 'fs-s5850', mac, username: 'admin', password: PASSWORD,
+        runningConfig: hostname === 'FS-S5850-DRIFT' ? golden(hostname).replace('snmp-server location hq core room', 'snmp-server location elsewhere') : golden(hostname),
+      })),
+      { hostname: 'Switch', personality: 'fs-s3900', mac: FACTORY_MAC, username: 'admin', password: PASSWORD },
+    ],
     keyDir: join(dir, 'keys'),
   });
   t.after(() => lab.stop());
   const sites = await writeLabSite(dir, lab, Object.fromEntries(Object.keys(MACS).map((name) => [name, golden(name)])), {
     factory: true,
-    extra: 'portmap:\n  - { mac: "be:b5:de:01:12:a9", hostname: FS-S3900-NEW, model: fs-s3900, vars: { mgmtIp: 10.77.0.29, uplinkPort: 1/25 } }\n',
+    extra: `portmap:\n  - { mac: "${FACTORY_MAC}", hostname: FS-S3900-NEW, model: fs-s3900, vars: { mgmtIp: 10.77.0.29, uplinkPort: 1/25 } }\n`,
   });
   const input = join(dir, 'dhcpd.log');
   await writeFile(input, '');
@@ -96,4 +100,13 @@ void test('a running appliance: leases checked on the lab move the state gauges,
   assert.equal(text.value('onramp_device_state', { device: 'FS-S5850-KEY', state: 'refused' }), 1);
   assert.equal(text.value('onramp_jobs_total', { kind: 'check', result: 'failed' }), 1, 'a check from the CLI path is counted too');
   assert.ok(text.value('onramp_device_last_check_success_timestamp_seconds', { device: 'FS-S5850-KEY' }) >= Math.floor(before), 'the refusal does not hide the last check');
+
+  // A factory switch on the port map's MAC: identified, provisioned, and it is that entry from then on.
+  await appendFile(input, `Dec  2 20:01:00 dhcpsrv dhcpd[812]: DHCPACK on ${lab.get('Switch').address} to ${FACTORY_MAC} (Switch) via eth1\n`);
+  text = await until('the provisioning to end', scrape, (now) => now.all('onramp_jobs_total', { kind: 'provision' }).length > 0, 60_000);
+  assert.equal(text.value('onramp_jobs_total', { kind: 'provision', result: 'provisioned' }), 1, JSON.stringify(text.all('onramp_jobs_total')));
+  assert.equal(text.value('onramp_provision_duration_seconds_count', { site: 'hq', result: 'provisioned' }), 1);
+  assert.equal(text.value('onramp_device_state', { device: 'FS-S3900-NEW', profile: 'fs-s3900', state: 'provisioned' }), 1);
+  assert.deepEqual(text.all('onramp_device_state', { device: `Switch ${FACTORY_MAC}` }), []);
+  assert.equal(text.value('onramp_rule_matches_total', { file: rulesFile, line: '12' }), 1, 'the factory-switch rule');
 });
