@@ -79,6 +79,7 @@ const run = program
   .option('--listen-syslog <url>', 'also read syslog from udp://HOST:PORT or tcp://HOST:PORT, [?role=config-change|lease|sec][&allow=CIDR,...] (repeatable)', collect, [])
   .option('--kea-leases <file>', "Kea's memfile lease CSV, for the hostnames Kea's log lines leave out")
   .option('--concurrency <n>', 'devices worked on at once', positive, 8)
+  .option('--stop-timeout <seconds>', "how long a stop may take, as the unit's TimeoutStopSec (a push that cannot finish within it is rolled back)", positive, 360)
   .option('--dry-run', 'decide and log, but never connect to a device');
 // SEC flags onramp accepts so existing start-up lines keep working, but whose
 // tuning has no counterpart here (onramp's I/O is event driven).

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_JOB_TIMEOUT_MS } from '../src/inventory/index.js';
+import { DEFAULT_STOP_TIMEOUT_MS } from '../src/onboard/index.js';
 import { hasCommand, requireSystem } from './support/system.js';
 import { alive, onramp, readOr, remember, ROOT, scratch, waitFor, writeRule } from './agent-cli.js';
 
@@ -72,10 +73,12 @@ void test('the unit runs as the onramp user, read-only but for its state and log
   assert.deepEqual(unitSetting('AmbientCapabilities', LOW_PORT), ['CAP_NET_BIND_SERVICE']);
 });
 
-void test('a stop waits longer than the default job timeout, so systemd never kills onramp mid-push', () => {
+void test('a stop waits longer than the default job timeout, and onramp plans its pushes for the time the unit gives a stop', () => {
   const [timeout] = unitSetting('TimeoutStopSec');
   assert.match(timeout ?? '', /^\d+$/, 'TimeoutStopSec in seconds');
   assert.ok(Number(timeout) * 1000 > DEFAULT_JOB_TIMEOUT_MS, `TimeoutStopSec=${timeout ?? '?'} > ${DEFAULT_JOB_TIMEOUT_MS / 1000} s`);
+  const stopTimeout = daemonArg('stop-timeout');
+  assert.equal(stopTimeout === undefined ? DEFAULT_STOP_TIMEOUT_MS : Number(stopTimeout) * 1000, Number(timeout) * 1000, "onramp's --stop-timeout is the unit's TimeoutStopSec");
 });
 
 void test('the package creates the onramp user the unit runs as', (t) => {

@@ -69,6 +69,31 @@ void test('a rejected line stops the push, leaves config mode, names the line an
   await session.close();
 });
 
+void test('a push its caller stops between two lines: the rest is not typed, config mode is left, and the error says how many were', async () => {
+  const { cli, session } = await attach({ dialect: 'fs-s5850', hostname: 'LAB', config: [] });
+  const asked: string[] = [];
+  const beforeLine = (index: number, total: number): boolean => {
+    asked.push(`${String(index)}/${String(total)}`);
+    return index < 2;
+  };
+  await assert.rejects(session.configure(['vlan 10', '!', 'vlan 20', 'vlan 30', 'vlan 40'], { beforeLine }), (err: unknown) => {
+    assert.ok(err instanceof DeviceError);
+    assert.equal(err.kind, 'interrupted');
+    assert.equal(err.applied, 2);
+    return true;
+  });
+  assert.deepEqual(asked, ['0/4', '1/4', '2/4'], 'asked before each line, `!` not counted');
+  assert.deepEqual(cli.config, ['vlan 10', 'vlan 20']);
+  assert.equal(cli.received.at(-1), 'end');
+  assert.equal(session.prompt, 'LAB#');
+  // Stopped before the first line, it does not even enter config mode.
+  const before = cli.received.length;
+  await assert.rejects(session.configure(['vlan 50'], { beforeLine: () => false }), { kind: 'interrupted', applied: 0 });
+  assert.equal(cli.received.length, before);
+  assert.equal(cli.saves, 0);
+  await session.close();
+});
+
 void test('fs-s3900: `configure`, `end`, and the save file-name question answered with Enter', async () => {
   const { cli, session } = await attach({ dialect: 'fs-s3900', hostname: 'LAB-S3900', config: ['hostname LAB-S3900'], pagingStuck: true, pageLines: 1 });
   await session.configure(['snmp-server location lab']);

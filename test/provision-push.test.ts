@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DeviceError, getProfile } from '../src/device/index.js';
+import { DeviceError, getProfile, type ConfigureOptions } from '../src/device/index.js';
 import { GUARD_RAIL_CLASSES } from '../src/inventory/index.js';
 import { Events } from '../src/log/index.js';
 import { planRemediation, provisionDevice, rollbackOfApplied, type ConfigSession, type GuardRailContext } from '../src/provision/index.js';
@@ -67,4 +67,83 @@ void test('a rollback the device rejects too is reported incomplete, and still n
   assert.equal(session.saves, 0);
   assert.ok(!outcome.ok && outcome.reason === 'rejected' && outcome.rollback?.complete === false);
   assert.equal(records.find((record) => record.event === Events.provisionRollback)?.result, 'failed');
+});
+
+/**
+ * A session that types lines one at a time, a few ms each, asking beforeLine first as DeviceSession
+ * does; `onLine` runs after each line typed (a stop coming mid-push).
+ */
+function pacedSession(onLine: (typed: number) => void): ConfigSession & { typed: string[]; pushes: string[][]; saves: number } {
+  const session = {
+    typed: [] as string[],
+    pushes: [] as string[][],
+    saves: 0,
+    runningConfig: () => Promise.resolve(RUNNING),
+    configure: async (lines: string[], options: ConfigureOptions = {}) => {
+      session.pushes.push(lines);
+      for (const [index, line] of lines.entries()) {
+        if (options.beforeLine?.(index, lines.length) === false) throw new DeviceError('interrupted', 'stopped', { applied: index });
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        session.typed.push(line);
+        onLine(session.typed.length);
+      }
+    },
+    save: () => {
+      session.saves++;
+      return Promise.resolve();
+    },
+  };
+  return session;
+}
+
+void test('a stop mid-push whose rest cannot fit in the stop time: stopped at the next line, the typed lines rolled back, nothing saved', async () => {
+  const stop = new AbortController();
+  const session = pacedSession((typed) => { if (typed === 2) stop.abort(); });
+  const { logger, records } = memoryLogger();
+  const outcome = await provisionDevice({ session, intended: INTENDED, profile, logger, fields, guard, stop: { signal: stop.signal, remainingMs: () => 1 } });
+  const plan = planRemediation(INTENDED, RUNNING, profile);
+  assert.ok(!outcome.ok && outcome.reason === 'stopped', JSON.stringify(outcome));
+  assert.equal(outcome.applied, 2);
+  assert.deepEqual(session.pushes, [[...plan.lines], rollbackOfApplied(plan, 2)]);
+  assert.equal(session.saves, 0);
+  assert.equal(outcome.rollback?.complete, true);
+  assert.deepEqual({ sent: outcome.estimate?.sent, total: outcome.estimate?.total, leftMs: outcome.estimate?.leftMs }, { sent: 2, total: plan.lines.length, leftMs: 1 });
+  const rollback = records.filter((record) => record.event === Events.provisionRollback);
+  assert.deepEqual(rollback.map((record) => [record.reason, record.result, record.saved]), [['stop', 'ok', false]]);
+});
+
+void test('a stop mid-push whose rest fits: the plan is finished, saved and verified', async () => {
+  const stop = new AbortController();
+  const session = pacedSession((typed) => { if (typed === 1) stop.abort(); });
+  session.runningConfig = () => Promise.resolve(session.saves === 0 ? RUNNING : INTENDED);
+  const { logger, records } = memoryLogger();
+  const outcome = await provisionDevice({ session, intended: INTENDED, profile, logger, fields, guard, stop: { signal: stop.signal, remainingMs: () => 60_000 } });
+  assert.ok(outcome.ok, JSON.stringify(outcome));
+  assert.equal(session.pushes.length, 1);
+  assert.equal(session.saves, 1);
+  assert.deepEqual(records.filter((record) => record.event === Events.provisionRollback), []);
+});
+
+void test('a stop that comes before the first line, with no line timed yet: the plan is judged at the command timeout, and nothing is typed', async () => {
+  const stop = new AbortController();
+  stop.abort();
+  const session = pacedSession(() => undefined);
+  const { logger } = memoryLogger();
+  const outcome = await provisionDevice({
+    session, intended: INTENDED, profile, logger, fields, guard, stop: { signal: stop.signal, remainingMs: () => 30_000 }, lineTimeoutMs: 20_000,
+  });
+  assert.ok(!outcome.ok && outcome.reason === 'stopped' && outcome.applied === 0 && outcome.rollback === undefined);
+  assert.deepEqual(session.typed, []);
+  assert.equal(session.saves, 0);
+});
+
+void test('onFailure: leave and a stop the rest cannot fit: stopped, left as it is, reported failed, nothing saved', async () => {
+  const stop = new AbortController();
+  const session = pacedSession((typed) => { if (typed === 1) stop.abort(); });
+  const { logger, records } = memoryLogger();
+  const outcome = await provisionDevice({ session, intended: INTENDED, profile, logger, fields, guard, onFailure: 'leave', stop: { signal: stop.signal, remainingMs: () => 0 } });
+  assert.ok(!outcome.ok && outcome.reason === 'stopped' && outcome.applied === 1 && outcome.rollback === undefined);
+  assert.equal(session.pushes.length, 1);
+  assert.equal(session.saves, 0);
+  assert.deepEqual(records.filter((record) => record.event === Events.provisionFailed).map((record) => [record.reason, record.saved]), [['stop', false]]);
 });

@@ -57,6 +57,8 @@ export interface ApplianceOptions {
   backups?: BackupsLocation;
   backupsRemote?: string;
   concurrency: number;
+  /** `--stop-timeout`: how long a stop may take (the unit's TimeoutStopSec); a push that cannot finish within it is rolled back. */
+  stopTimeoutMs?: number;
   dryRun: boolean;
   pretty: boolean;
   logLevel: string;
@@ -253,7 +255,7 @@ export interface Appliance {
  * validated here (SiteFileError) before any input is opened.
  */
 export async function startAppliance(
-  options: Pick<ApplianceOptions, 'inputs' | 'configInputs' | 'secInputs' | 'inputMayAppear' | 'follow' | 'fromStart' | 'intevents' | 'intcontexts' | 'jointBuffer' | 'bufferSize' | 'secShellCompat' | 'sitesDir' | 'templatesDir' | 'stateDir' | 'listenSyslog' | 'keaLeases' | 'backupsKeep' | 'backups' | 'backupsRemote' | 'concurrency' | 'dryRun' | 'metrics'>,
+  options: Pick<ApplianceOptions, 'inputs' | 'configInputs' | 'secInputs' | 'inputMayAppear' | 'follow' | 'fromStart' | 'intevents' | 'intcontexts' | 'jointBuffer' | 'bufferSize' | 'secShellCompat' | 'sitesDir' | 'templatesDir' | 'stateDir' | 'listenSyslog' | 'keaLeases' | 'backupsKeep' | 'backups' | 'backupsRemote' | 'concurrency' | 'stopTimeoutMs' | 'dryRun' | 'metrics'>,
   rules: RuleSet,
   logger: Logger,
 ): Promise<Appliance> {
@@ -277,6 +279,7 @@ export async function startAppliance(
           state,
           logger,
           concurrency: options.concurrency,
+          ...(options.stopTimeoutMs === undefined ? {} : { stopTimeoutMs: options.stopTimeoutMs }),
           dryRun: options.dryRun,
           backupsKeep: options.backupsKeep,
           ...(options.backups === undefined ? {} : { backups: options.backups }),

@@ -58,6 +58,7 @@ function toApplianceOptions(raw: Record<string, unknown>): ApplianceOptions | st
     keaLeases: text('keaLeases'),
     backupsKeep: typeof raw.backupsKeep === 'number' ? raw.backupsKeep : 50,
     concurrency: typeof raw.concurrency === 'number' ? raw.concurrency : 8,
+    ...(typeof raw.stopTimeout === 'number' ? { stopTimeoutMs: raw.stopTimeout * 1000 } : {}),
     dryRun: flag('dryRun'),
     pretty: flag('pretty'),
     logLevel: debug !== undefined && debug >= 6 ? 'debug' : (text('logLevel') ?? 'info'),

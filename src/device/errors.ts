@@ -1,4 +1,5 @@
-export type DeviceErrorKind = 'unreachable' | 'auth' | 'timeout' | 'hostkey-changed' | 'rejected' | 'closed' | 'protocol';
+/** `interrupted`: a push stopped between two lines because its caller said so (onramp is stopping). */
+export type DeviceErrorKind = 'unreachable' | 'auth' | 'timeout' | 'hostkey-changed' | 'rejected' | 'closed' | 'protocol' | 'interrupted';
 
 /** What a refused host key was, and how an operator accepts it if the switch was replaced. */
 export interface RefusedHostKey {
@@ -10,7 +11,7 @@ export interface RefusedHostKey {
 export interface DeviceErrorDetails {
   command?: string;
   deviceMessage?: string;
-  /** For a rejected config line: how many lines before it the device accepted. */
+  /** For a rejected config line (or a push interrupted): how many lines before it the device accepted. */
   applied?: number;
   hostKey?: RefusedHostKey;
   cause?: unknown;

@@ -38,6 +38,16 @@ export interface SessionDeps {
   backoff?: BackoffOptions;
 }
 
+/** How a caller steers a push line by line. */
+export interface ConfigureOptions {
+  /**
+   * Asked before line `index` (0-based, of `total`, blank and `!` lines not
+   * counted) is typed; false stops the push there: config mode is left and
+   * configure throws DeviceError('interrupted') with `applied: index`.
+   */
+  beforeLine?: (index: number, total: number) => boolean;
+}
+
 /** A terminal wide enough that no CLI wraps a config line. */
 const PTY = { term: 'vt100', cols: 511, rows: 48, width: 0, height: 0 };
 /** How many `exit`s it may take to get from a deep sub-mode back to exec mode. */
@@ -208,15 +218,20 @@ export class DeviceSession {
    * many lines it accepted before (`applied`). Blank and
    * `!` lines and a final `end` are skipped. Never saves.
    */
-  configure(lines: string[]): Promise<void> {
+  configure(lines: string[], options: ConfigureOptions = {}): Promise<void> {
     return this.serialised(async () => {
       const body = configBody(lines);
       const profile = this.target.profile;
+      if (body.length > 0 && options.beforeLine?.(0, body.length) === false) throw interrupted(0, body.length);
       await this.exec(profile.enterConfig);
       if (!profile.configPromptPattern.test(this.shell.prompt)) {
         throw new DeviceError('protocol', `"${profile.enterConfig}" did not lead to a config prompt (prompt is ${JSON.stringify(this.shell.prompt)})`);
       }
       for (const [i, line] of body.entries()) {
+        if (i > 0 && options.beforeLine?.(i, body.length) === false) {
+          await this.leaveConfigQuietly();
+          throw interrupted(i, body.length);
+        }
         const newHost = /^hostname\s+(\S+)$/.exec(line)?.[1];
         try {
           await this.exec(line, newHost === undefined ? [] : [newHost]);
@@ -415,6 +430,10 @@ function connectError(err: unknown, target: DeviceTarget): DeviceError {
     return new DeviceError('protocol', `${where}: ${e.message}${hint}`, { cause: err });
   }
   return new DeviceError('unreachable', `${where}: ${e.message}`, { cause: err });
+}
+
+function interrupted(applied: number, total: number): DeviceError {
+  return new DeviceError('interrupted', `push stopped before line ${String(applied + 1)} of ${String(total)}`, { applied });
 }
 
 function configBody(lines: string[]): string[] {

@@ -31,6 +31,8 @@ export interface CreateOnboarderOptions {
   schedulesBackups?: boolean;
   /** Told of every check, provisioning and backup as it starts and ends (metrics). */
   jobObserver?: JobObserver;
+  /** `--stop-timeout`: how long a stop may take. */
+  stopTimeoutMs?: number;
 }
 
 /**
@@ -51,6 +53,7 @@ export async function createOnboarder(options: CreateOnboarderOptions): Promise<
     ...(options.locks === undefined ? {} : { locks: options.locks }),
     ...(options.schedulesBackups === undefined ? {} : { schedulesBackups: options.schedulesBackups }),
     ...(options.jobObserver === undefined ? {} : { jobObserver: options.jobObserver }),
+    ...(options.stopTimeoutMs === undefined ? {} : { stopTimeoutMs: options.stopTimeoutMs }),
     ...(options.backups === undefined ? {} : { backups: await openBackupsForWriting(options.state, {
       location: options.backups, logger: options.logger,
       ...(options.backupsKeep === undefined ? {} : { keep: options.backupsKeep }),

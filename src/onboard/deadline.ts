@@ -110,7 +110,7 @@ export class JobDeadline {
       hostname: () => session.hostname(),
       run: (command) => this.within(() => session.run(command)),
       runningConfig: () => this.within(() => session.runningConfig()),
-      configure: (lines) => this.within(() => session.configure(lines)),
+      configure: (lines, options) => this.within(() => session.configure(lines, options)),
       save: () => this.within(() => session.save()),
       lldpNeighbors: () => this.within(() => session.lldpNeighbors()),
       macTable: () => this.within(() => session.macTable()),

@@ -111,7 +111,9 @@ export class FactoryWork extends JobBase {
     deadline.beginPush();
     const push = await provisionDevice({
       session, intended, profile, logger: this.logger, fields, announce: false, onFailure: site.policy.onFailure, guard: guardFor(site, lease.ip, 'provision'),
+      ...this.stopBudget(site),
     });
+    if (!push.ok && push.reason === 'stopped') return this.stoppedPush(push, factoryFields, 'provision');
     const plan = this.planRecord(push, profile);
     if (!push.ok && push.reason === 'refused') {
       await this.record(factoryFields, 'provision', Events.planRefused, 'failed', { plan, message: `${entry.hostname}: ${refusalMessage(push.refusals)}` });

@@ -1,4 +1,4 @@
-export { Onboarder, exitCodeOf, DEFAULT_CONCURRENCY, type OnboarderOptions, type LeaseExtras } from './onboarder.js';
+export { Onboarder, exitCodeOf, DEFAULT_CONCURRENCY, DEFAULT_STOP_TIMEOUT_MS, type OnboarderOptions, type LeaseExtras } from './onboarder.js';
 export { createOnboarder, type CreateOnboarderOptions } from './create.js';
 export { readStatus, StatusBook, type DeviceStatus, type ExecutionStatus, type Action } from './status.js';
 export { DEVICE_STATES, stateAfter, stateOf, type DeviceState } from './device-state.js';

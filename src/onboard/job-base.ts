@@ -4,7 +4,7 @@ import {
   type Credentials, type Inventory, type PortmapEntry, type Site, type SiteDevice,
 } from '../inventory/index.js';
 import { Events, type EventName, type Logger, type Result } from '../log/index.js';
-import { displayLines, renderTemplate, TemplateError, type PushOutcome, type Refusal } from '../provision/index.js';
+import { displayLines, renderTemplate, TemplateError, type PushOutcome, type Refusal, type StopBudget } from '../provision/index.js';
 import type { VersionStore } from '../backups/index.js';
 import { LockAbortedError, LockBusyError } from '../lock/index.js';
 import { JobDeadline, JobStoppedError, JobTimeoutError } from './deadline.js';
@@ -30,6 +30,8 @@ export interface WorkDeps {
   locks?: LockPolicy;
   /** Aborted when onramp stops: a job not yet pushing opens no session and begins no push, and ends `deferred`. */
   stopping?: AbortSignal;
+  /** Once stopping: ms left until onramp must have exited. A push whose rest does not fit is rolled back (StopPace). */
+  stopLeftMs?: () => number;
 }
 
 /**
@@ -65,6 +67,8 @@ export function refusedOutcome(refusals: readonly Refusal[]): Outcome {
 export function refusalMessage(refusals: readonly Refusal[]): string {
   return `plan refused: ${refusals.map((refusal) => `${refusal.class}: ${refusal.reason}`).join('; ')}`;
 }
+
+type StoppedPush = Extract<PushOutcome, { reason: 'stopped' }>;
 
 export function factoryKey(mac: string): string {
   return `Switch ${mac}`;
@@ -104,6 +108,35 @@ export class JobBase {
     const { stopping } = this.deps;
     const locks = new JobLocks({ ...this.deps.locks, ...(stopping === undefined ? {} : { signal: stopping }) }, what);
     return new JobDeadline(this.deps.connector, site.ssh.jobTimeoutMs, locks, stopping);
+  }
+
+  /** What a push needs of a stop: whether it came, and the time it leaves; and the longest a line may take. */
+  protected stopBudget(site: Site): { stop?: StopBudget; lineTimeoutMs: number } {
+    const { stopping, stopLeftMs } = this.deps;
+    return { lineTimeoutMs: site.ssh.timeoutMs, ...(stopping === undefined || stopLeftMs === undefined ? {} : { stop: { signal: stopping, remainingMs: stopLeftMs } }) };
+  }
+
+  /**
+   * A push a stop cut short because its rest would not fit in the stop's
+   * time: when nothing of it is left on the switch (not begun, or rolled
+   * back whole) it is put off to the next start like a job that had not
+   * begun; else it failed, and says so.
+   */
+  protected async stoppedPush(push: StoppedPush, fields: Fields, action: Action): Promise<Outcome> {
+    if (push.applied === 0 || push.rollback?.complete === true) {
+      this.logger.info(
+        { event: Events.jobDeferred, ...fields, action, applied: push.applied, estimate: push.estimate },
+        push.applied === 0
+          ? `${action} stopped before its first line: onramp is stopping and the plan would not fit in its time`
+          : `${action} stopped and its ${String(push.applied)} line(s) rolled back: onramp is stopping and the rest would not fit in its time`,
+      );
+      return 'deferred';
+    }
+    const message = push.rollback === undefined
+      ? `stopped by the stop after ${String(push.applied)} of ${String(push.lines.length)} line(s), left as it is; not saved`
+      : `stopped by the stop after ${String(push.applied)} line(s); the rollback was rejected part way; not saved`;
+    await this.record(fields, action, Events.provisionFailed, 'failed', { message });
+    return 'failed';
   }
 
   /** Logs and records a failure; returns its outcome. */

@@ -1,4 +1,5 @@
 import { isIPv4 } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import type { DhcpLease } from '../dhcp/index.js';
 import { HostKeyStore } from '../device/index.js';
 import type { NativeActionSink } from '../engine/index.js';
@@ -24,6 +25,10 @@ import { ObservedFactoryWork, ObservedWork, type JobObserver } from './observed-
 import { DeviceWork } from './work.js';
 
 export const DEFAULT_CONCURRENCY = 8;
+/** How long a stop may take, as the systemd unit's TimeoutStopSec=360 allows: a push that cannot finish within it is rolled back. */
+export const DEFAULT_STOP_TIMEOUT_MS = 360_000;
+/** Kept back from the stop's time for what follows the jobs (the queue and input positions written, the log flushed). */
+const STOP_MARGIN_MS = 5_000;
 const FACTORY_HOSTNAME = 'switch';
 
 export interface OnboarderOptions {
@@ -49,6 +54,8 @@ export interface OnboarderOptions {
   schedulesBackups?: boolean;
   /** Told of every check, provisioning and backup as it starts and ends (metrics). */
   jobObserver?: JobObserver;
+  /** How long a stop may take before the service manager kills onramp (`--stop-timeout`; default DEFAULT_STOP_TIMEOUT_MS). */
+  stopTimeoutMs?: number;
 }
 
 /** Option-82 data a lease may carry (the engine's sink call has no room for it; onboardLease has). */
@@ -71,6 +78,9 @@ export class Onboarder implements NativeActionSink {
   private readonly state: StateStore;
   /** Aborted by stop(): from then on no job starts, and one not yet pushing ends `deferred`. */
   private readonly stopping = new AbortController();
+  /** performance.now() by which the stop must be over; set by stop(). */
+  private stopDeadline = Infinity;
+  private readonly stopTimeoutMs: number;
   /** The jobs a stop left undone, written to the state directory by close(). */
   private readonly leftover: QueuedWork[] = [];
   private readonly logger: Logger;
@@ -92,6 +102,7 @@ export class Onboarder implements NativeActionSink {
     this.dryRun = options.dryRun ?? false;
     this.status = status;
     this.executions = executions;
+    this.stopTimeoutMs = options.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS;
     const identities = new VerifiedIdentities(options.state);
     this.gate = new LeaseGate({ identities, status, logger: options.logger, state: options.state, sitesDir: options.inventory.baselinesDir, now: this.now });
     const deps: WorkDeps = {
@@ -99,6 +110,7 @@ export class Onboarder implements NativeActionSink {
       backups: options.backups ?? new BackupStore(options.state, options.backupsKeep), learned: new LearnedBook(options.state),
       identities, hostKeys: options.hostKeys ?? new HostKeyStore(options.state), now: this.now,
       ...(options.locks === undefined ? {} : { locks: options.locks }), stopping: this.stopping.signal,
+      stopLeftMs: () => this.stopDeadline - performance.now(),
     };
     const observer = options.jobObserver;
     this.work = observer === undefined ? new DeviceWork(deps) : new ObservedWork(deps, observer);
@@ -250,10 +262,15 @@ export class Onboarder implements NativeActionSink {
   /**
    * SIGTERM/SIGINT: from now on no job starts and no session opens; a job
    * that has begun its push finishes it (save and verification, or
-   * rollback); one that has not is put off. Resolves when the running jobs
-   * have ended. What was left undone is written down by close().
+   * rollback) if the rest fits in the stop's time, and is rolled back if
+   * not; one that has not is put off. Resolves when the running jobs have
+   * ended. What was left undone is written down by close().
    */
   async stop(): Promise<void> {
+    if (!this.stopping.signal.aborted) {
+      // What follows the jobs needs its moment too: a tenth of a short stop, at most STOP_MARGIN_MS.
+      this.stopDeadline = performance.now() + this.stopTimeoutMs - Math.min(STOP_MARGIN_MS, this.stopTimeoutMs / 10);
+    }
     this.stopping.abort();
     this.leftover.push(...this.scheduler.stop());
     await this.idle();

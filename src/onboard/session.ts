@@ -1,4 +1,4 @@
-import { DeviceSession, type DeviceTarget, type HostKeyOwner, type HostKeyStore, type LldpNeighbor, type MacEntry, type Profile } from '../device/index.js';
+import { DeviceSession, type ConfigureOptions, type DeviceTarget, type HostKeyOwner, type HostKeyStore, type LldpNeighbor, type MacEntry, type Profile } from '../device/index.js';
 import type { Logger } from '../log/index.js';
 import type { Credentials, Site } from '../inventory/index.js';
 
@@ -8,7 +8,7 @@ export interface SessionLike {
   /** One exec-mode command's output (readFacts, firmware steps); a rejected command throws DeviceError('rejected'). */
   run(command: string): Promise<string>;
   runningConfig(): Promise<string>;
-  configure(lines: string[]): Promise<void>;
+  configure(lines: string[], options?: ConfigureOptions): Promise<void>;
   save(): Promise<void>;
   lldpNeighbors(): Promise<LldpNeighbor[]>;
   macTable(): Promise<MacEntry[]>;

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { maskSecrets, normaliseConfig, type ConfigDiff } from '../config/index.js';
 import { getProfile, type Profile } from '../device/index.js';
 import type { Credentials, DeviceRef } from '../inventory/index.js';
@@ -56,7 +57,9 @@ export class DeviceWork extends JobBase {
       const credentials = this.credentials(site);
       const intended = await this.intendedConfig(site, device, credentials);
       return await withSession(deadline.connector, targetFor(site, host, credentials, profile, deviceIdentity(device.hostname)), async (session) => {
+        const fetchStarted = performance.now();
         const running = await session.runningConfig();
+        const runningFetchMs = performance.now() - fetchStarted;
         await this.verifiedAt(device.hostname, host, options.mac);
         const { diff, features } = checkCompliance(intended, running, profile, device.hostname, site.compliance);
         const checkedAt = this.deps.now();
@@ -87,10 +90,11 @@ export class DeviceWork extends JobBase {
         phase = { action: 'remediate', failEvent: Events.provisionFailed };
         deadline.beginPush();
         const push = await provisionDevice({
-          session, intended, profile, logger: this.logger, fields, running, announce: false, onFailure: site.policy.onFailure,
-          guard, scope: site.compliance,
+          session, intended, profile, logger: this.logger, fields, running, runningFetchMs, announce: false, onFailure: site.policy.onFailure,
+          guard, scope: site.compliance, ...this.stopBudget(site),
           backup: async (text) => { await this.saveBackup(device.hostname, text, profile, fields, { kind: 'remediation', afterLease: options.mac !== undefined }); },
         });
+        if (!push.ok && push.reason === 'stopped') return { result: await this.stoppedPush(push, fields, 'remediate'), diff };
         const plan = this.planRecord(push, profile);
         if (!push.ok && push.reason === 'refused') {
           await this.record(fields, 'remediate', Events.planRefused, 'failed', { checkedAt, diff: summary, features, plan, message: refusalMessage(push.refusals) });
@@ -165,8 +169,11 @@ export class DeviceWork extends JobBase {
       const push = await withSession(deadline.connector, targetFor(site, ip, login, profile, deviceIdentity(entry.hostname)), async (session) => {
         await this.verifiedAt(entry.hostname, ip, undefined);
         deadline.beginPush();
-        return provisionDevice({ session, intended, profile, logger: this.logger, fields, onFailure: site.policy.onFailure, guard: guardFor(site, ip, 'provision') });
+        return provisionDevice({
+          session, intended, profile, logger: this.logger, fields, onFailure: site.policy.onFailure, guard: guardFor(site, ip, 'provision'), ...this.stopBudget(site),
+        });
       });
+      if (!push.ok && push.reason === 'stopped') return { result: await this.stoppedPush(push, fields, 'provision'), lines: [] };
       const plan = this.planRecord(push, profile);
       if (!push.ok && push.reason === 'refused') {
         await this.record(fields, 'provision', Events.planRefused, 'failed', { plan, message: refusalMessage(push.refusals) });

@@ -5,3 +5,4 @@ export { provisionDevice, displayLines, dryRunLines, type ConfigSession, type Pu
 export { checkGuardRails, describeChange, type GuardRailContext, type Refusal } from './guard-rails.js';
 export { checkCompliance, scopeConfig, type ComplianceReport, type FeatureCompliance } from './compliance.js';
 export { guardedPlan, logRefusals, maskedRefusals, planRefusals, type GuardedPlan } from './refusals.js';
+export type { StopBudget, StopEstimate } from './stop-pace.js';

@@ -1,20 +1,25 @@
+import { performance } from 'node:perf_hooks';
 import type { ConfigDiff } from '../config/index.js';
-import { isDeviceError, type Profile } from '../device/index.js';
+import { isDeviceError, type ConfigureOptions, type DeviceError, type Profile } from '../device/index.js';
 import { maskSecrets } from '../config/index.js';
 import type { ComplianceScope, OnFailure } from '../inventory/index.js';
 import { Events, type Logger } from '../log/index.js';
 import { compareConfigs } from './compare.js';
 import { scopeConfig } from './compliance.js';
 import type { GuardRailContext, Refusal } from './guard-rails.js';
-import { planRemediation, rollbackOfApplied } from './plan/index.js';
+import { planRemediation, rollbackOfApplied, type RemediationPlan } from './plan/index.js';
 import { guardedPlan, logRefusals, maskedRefusals } from './refusals.js';
+import { StopPace, type StopBudget, type StopEstimate } from './stop-pace.js';
 
 /** The part of a device session a push needs. */
 export interface ConfigSession {
   runningConfig(): Promise<string>;
-  configure(lines: string[]): Promise<void>;
+  configure(lines: string[], options?: ConfigureOptions): Promise<void>;
   save(): Promise<void>;
 }
+
+/** A line's longest time when a request gives none: the sites' default command timeout. */
+const DEFAULT_LINE_TIMEOUT_MS = 20_000;
 
 export interface PushRequest {
   session: ConfigSession;
@@ -36,6 +41,12 @@ export interface PushRequest {
   guard: GuardRailContext;
   /** The site's compliance features and ignored lines: the plan and the verification see only these. */
   scope?: ComplianceScope;
+  /** Once onramp is stopping, the push goes on only while the rest of its plan fits in the stop's time (StopPace); else it is rolled back. */
+  stop?: StopBudget;
+  /** The session's command timeout: the longest a line may take, for that estimate. */
+  lineTimeoutMs?: number;
+  /** How long fetching `running` took, for that estimate. */
+  runningFetchMs?: number;
 }
 
 /** After a rejected line: what was typed back, and whether the device took all of it. */
@@ -48,6 +59,8 @@ export type PushOutcome =
   | { ok: true; lines: string[] }
   | { ok: false; reason: 'rejected'; lines: string[]; command?: string; deviceMessage?: string; rollback?: RollbackReport }
   | { ok: false; reason: 'residual'; lines: string[]; diff: ConfigDiff }
+  /** onramp was stopping and the rest of the plan did not fit in its time: `applied` lines were typed, then rolled back as the site says; not saved. */
+  | { ok: false; reason: 'stopped'; lines: string[]; applied: number; estimate?: StopEstimate; rollback?: RollbackReport }
   /** Nothing was sent; the refusals' lines are masked. */
   | { ok: false; reason: 'refused'; lines: string[]; refusals: Refusal[] };
 
@@ -58,22 +71,42 @@ export function displayLines(lines: readonly string[], profile: Profile): string
 
 type Fields = PushRequest['fields'];
 
-/** Types the inverse of the applied prefix back; a line rejected on the way back stops it, and is reported. */
-async function rollBack(session: ConfigSession, lines: string[], profile: Profile, logger: Logger, fields: Fields): Promise<RollbackReport> {
+/** Why a push is being undone: a line the switch rejected, or a stop its plan could not wait for. */
+type RollbackReason = 'rejected' | 'stop';
+
+/** Types the inverse of the applied prefix back, never interrupted; a line rejected on the way back stops it, and is reported. */
+async function rollBack(session: ConfigSession, lines: string[], profile: Profile, logger: Logger, fields: Fields, reason: RollbackReason): Promise<RollbackReport> {
   const shown = displayLines(lines, profile);
   try {
     await session.configure(lines);
-    logger.warn({ event: Events.provisionRollback, ...fields, result: 'ok', commands: shown, saved: false }, `rolled back with ${lines.length} line(s); not saved`);
+    logger.warn({ event: Events.provisionRollback, ...fields, result: 'ok', reason, commands: shown, saved: false }, `rolled back with ${lines.length} line(s); not saved`);
     return { lines, complete: true };
   } catch (err) {
     if (!isDeviceError(err, 'rejected')) throw err;
     const command = err.command === undefined ? undefined : maskSecrets(err.command, profile);
     logger.error(
-      { event: Events.provisionRollback, ...fields, result: 'failed', commands: shown, command, deviceMessage: err.deviceMessage, saved: false },
+      { event: Events.provisionRollback, ...fields, result: 'failed', reason, commands: shown, command, deviceMessage: err.deviceMessage, saved: false },
       `rollback rejected at ${JSON.stringify(command ?? '?')}: ${err.deviceMessage ?? err.message}; not saved`,
     );
     return { lines, complete: false };
   }
+}
+
+/** A stop came and the rest of the plan could not fit in its time: the lines typed are undone as the site says, nothing is saved. */
+async function stoppedPush(request: PushRequest, plan: RemediationPlan, err: DeviceError, estimate: StopEstimate | undefined): Promise<PushOutcome> {
+  const { session, profile, logger, fields } = request;
+  const lines = [...plan.lines];
+  const applied = err.applied ?? 0;
+  const undo = request.onFailure === 'leave' ? [] : rollbackOfApplied(plan, applied);
+  const rollback = undo.length === 0 ? undefined : await rollBack(session, undo, profile, logger, fields, 'stop');
+  const outcome: PushOutcome = { ok: false, reason: 'stopped', lines, applied, ...(estimate === undefined ? {} : { estimate }), ...(rollback === undefined ? {} : { rollback }) };
+  if (applied > 0 && rollback === undefined) {
+    logger.error(
+      { event: Events.provisionFailed, ...fields, result: 'failed', reason: 'stop', applied, estimate, saved: false },
+      `onramp is stopping and the rest of the plan would not fit in its time: stopped after ${String(applied)} line(s), left as it is (policy.onFailure: leave); not saved`,
+    );
+  }
+  return outcome;
 }
 
 /**
@@ -87,7 +120,9 @@ async function rollBack(session: ConfigSession, lines: string[], profile: Profil
  */
 export async function provisionDevice(request: PushRequest): Promise<PushOutcome> {
   const { session, intended, profile, logger, fields } = request;
+  const fetchStarted = performance.now();
   const running = request.running ?? (await session.runningConfig());
+  const fetchMs = request.runningFetchMs ?? performance.now() - fetchStarted;
   const scoped = (text: string): string => (request.scope === undefined ? text : scopeConfig(text, profile, request.scope));
   const { plan, refusals } = guardedPlan(intended, running, profile, fields.device, request.guard, request.scope);
   const lines = [...plan.lines];
@@ -101,13 +136,15 @@ export async function provisionDevice(request: PushRequest): Promise<PushOutcome
     `pushing ${lines.length} line(s)`,
   );
   if (lines.length > 0) {
+    const pace = new StopPace(request.stop, request.lineTimeoutMs ?? DEFAULT_LINE_TIMEOUT_MS, fetchMs);
     try {
-      await session.configure(lines);
+      await session.configure(lines, { beforeLine: pace.beforeLine });
     } catch (err) {
+      if (isDeviceError(err, 'interrupted')) return await stoppedPush(request, plan, err, pace.estimate);
       if (!isDeviceError(err, 'rejected')) throw err;
       const command = err.command === undefined ? undefined : maskSecrets(err.command, profile);
       const undo = request.onFailure === 'leave' ? [] : rollbackOfApplied(plan, err.applied ?? lines.length);
-      const rollback = undo.length === 0 ? undefined : await rollBack(session, undo, profile, logger, fields);
+      const rollback = undo.length === 0 ? undefined : await rollBack(session, undo, profile, logger, fields, 'rejected');
       const afterwards = rollback === undefined ? 'left as it is' : rollback.complete ? 'rolled back' : 'rollback incomplete';
       logger.error(
         {
