@@ -11,6 +11,7 @@ import type { InputSource } from '../input/index.js';
 import { parseListenSpec, type InputRole, type ListenSpec } from '../input/roles.js';
 import type { Notifier } from '../notify/index.js';
 import { StateStore } from '../state/index.js';
+import { EventJournal } from '../journal/index.js';
 import { WorkCounters } from './counters.js';
 import { detachSelf, isDetachedCopy, reportRunning, writePidFile } from './daemon.js';
 import { InputLineCounts } from './input-line-counts.js';
@@ -20,6 +21,7 @@ import { checkInputPaths, expandInputsByRole } from './inputs.js';
 import { logLease } from './lease-log.js';
 import { ReloadableSink } from './reloadable-sink.js';
 import { RoleGate } from './role-gate.js';
+import { RuleStatsWriter, type RuleStats } from './rule-stats.js';
 
 export interface ApplianceOptions {
   conf: string[];
@@ -64,6 +66,11 @@ export interface ApplianceOptions {
   logLevel: string;
   /** Keep the Prometheus metrics (Appliance.metrics), for an HTTP server to serve. */
   metrics?: boolean;
+  /** `--http ADDR`: the web console, off unless given; with `--http-cert`/`--http-key` over TLS, users from `--users`. */
+  http?: string;
+  httpCert?: string;
+  httpKey?: string;
+  usersFile?: string;
 }
 
 /**
@@ -121,6 +128,18 @@ export async function runAppliance(options: ApplianceOptions): Promise<number> {
     await counters?.flush();
     return ExitCode.BadInput;
   }
+  let web: { close: () => Promise<void> } | undefined;
+  if (options.http !== undefined) {
+    try {
+      web = await openConsole(options, appliance, logger);
+    } catch (err) {
+      stopSignal.cancel();
+      process.stderr.write(`onramp run: ${err instanceof Error ? err.message : String(err)}\n`);
+      await appliance.stop();
+      await counters?.flush();
+      return ExitCode.BadInput;
+    }
+  }
   const reloader = new RuleReloader(() => loadRules(options.conf, { bufferSize: options.bufferSize }), appliance, logger);
   await reloader.loaded(rules);
   let reloads = Promise.resolve();
@@ -152,6 +171,7 @@ export async function runAppliance(options: ApplianceOptions): Promise<number> {
       process.off('SIGUSR1', dump);
       process.off('SIGUSR2', reopen);
       stopSignal.cancel();
+      await web?.close();
       await appliance.stop();
       await counters?.flush();
       return ExitCode.BadInput;
@@ -168,11 +188,25 @@ export async function runAppliance(options: ApplianceOptions): Promise<number> {
     process.off('SIGUSR2', reopen);
     stopSignal.cancel();
     await reloads;
+    // First: no action from the console starts once the stop has begun.
+    await web?.close();
     await appliance.stop();
     await counters?.flush();
     if (options.pidFile !== undefined) await releasePidFile(options.pidFile);
   }
   return ExitCode.Ok;
+}
+
+/** The web console inside the appliance; loaded only when asked for. */
+async function openConsole(options: ApplianceOptions, appliance: Appliance, logger: Logger): Promise<{ close: () => Promise<void> }> {
+  const { startApplianceConsole } = await import('../console/index.js');
+  return startApplianceConsole(appliance, {
+    http: options.http ?? '', stateDir: options.stateDir, sitesDir: options.sitesDir,
+    ...(options.httpCert === undefined ? {} : { httpCert: options.httpCert }),
+    ...(options.httpKey === undefined ? {} : { httpKey: options.httpKey }),
+    ...(options.usersFile === undefined ? {} : { usersFile: options.usersFile }),
+    ...(options.backups === undefined ? {} : { backups: options.backups }),
+  }, logger);
 }
 
 /** The structured log where the options send it; an Error when it cannot be opened (no syslog socket, an unwritable --log). */
@@ -224,6 +258,10 @@ function listenForStop(logger: Logger): { stopped: Promise<void>; cancel: () => 
 export interface Appliance {
   /** The onboarding scheduler, when the rules use native actions. */
   readonly onboarder: Onboarder | undefined;
+  /** The device events logged, as the state directory keeps them; listeners hear each as it comes. */
+  readonly journal: EventJournal;
+  /** The rule files loaded and how many events each rule matched. */
+  ruleStats(): RuleStats;
   /** Resolves when every input has ended (only happens without --tail). */
   readonly drained: Promise<void>;
   /**
@@ -270,6 +308,8 @@ export async function startAppliance(
       })))
     : undefined;
   const untapMetrics = metrics === undefined ? undefined : tapLogLines(logger, (line) => { metrics.observeLogLine(line); });
+  // First: it hears everything logged from here on, the jobs a stop left over included.
+  const journal = new EventJournal(state, logger);
   // The device layer (SSH, templates, site files) is loaded only when a rule can reach it.
   const onboarderFor = async (ruleSet: RuleSet): Promise<Onboarder | undefined> =>
     ruleSet.usesNativeActions()
@@ -322,6 +362,7 @@ export async function startAppliance(
     dhcpHostnames: keaLeases,
   });
   engine.start();
+  const ruleStats = new RuleStatsWriter(state, () => engine.ruleMatches(), logger);
   // Leases are logged when the rules read them (ptype=DHCP); a plain SEC rule set pays nothing for the parsing.
   let leaseRules = rules.usesDhcpPatterns();
   const onLine = (line: string, source: string): void => {
@@ -366,6 +407,10 @@ export async function startAppliance(
     get onboarder() {
       return sink.onboarder;
     },
+    journal,
+    ruleStats() {
+      return ruleStats.current();
+    },
     drained,
     reload(next: RuleSet) {
       return replaceRules(next, () => {
@@ -399,6 +444,8 @@ export async function startAppliance(
       await sink.close();
       await notifier?.close();
       untapMetrics?.();
+      await ruleStats.close();
+      await journal.close();
     },
   };
 
@@ -408,6 +455,7 @@ export async function startAppliance(
       await loadInventory(options.sitesDir, options.templatesDir);
     }
     restartEngine();
+    ruleStats.reloaded();
     leaseRules = next.usesDhcpPatterns();
     await sink.replace(async () => {
       try {

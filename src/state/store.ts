@@ -1,4 +1,4 @@
-import { mkdir, open, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
+import { appendFile, mkdir, open, readdir, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { lock } from '../lock/index.js';
 import { assertSafeName } from './names.js';
@@ -128,6 +128,42 @@ export class StateStore {
     } finally {
       await held.release();
     }
+  }
+
+  /**
+   * Appends to a log-like file (JSON lines), creating it readable by its
+   * owner only. Not atomic: a crash may leave a torn last line, which its
+   * reader counts and skips.
+   */
+  async appendText(segments: string[], text: string): Promise<void> {
+    const target = this.path(...segments);
+    await mkdir(dirname(target), { recursive: true, mode: 0o700 });
+    await appendFile(target, text, { encoding: 'utf8', mode: 0o600 });
+  }
+
+  /** The names in a folder; none when it does not exist. */
+  async list(segments: string[]): Promise<string[]> {
+    try {
+      return await readdir(this.path(...segments));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+  }
+
+  /** Size in bytes; 0 when the file does not exist. */
+  async size(segments: string[]): Promise<number> {
+    try {
+      return (await stat(this.path(...segments))).size;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+      throw err;
+    }
+  }
+
+  /** Renames a file within the state directory, replacing `to`. */
+  async move(from: string[], to: string[]): Promise<void> {
+    await rename(this.path(...from), this.path(...to));
   }
 
   async remove(segments: string[]): Promise<void> {
