@@ -20,6 +20,10 @@ const integer = (value: string): number => {
   return n;
 };
 
+function optionalText<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
+  return value === undefined ? {} : ({ [key]: value } as Partial<Record<K, string>>);
+}
+
 const program = new Command('onramp')
   .description('DHCP network onboarding: SEC-compatible rules, switch drift checks and zero-touch provisioning')
   .version(VERSION)
@@ -80,7 +84,11 @@ const run = program
   .option('--kea-leases <file>', "Kea's memfile lease CSV, for the hostnames Kea's log lines leave out")
   .option('--concurrency <n>', 'devices worked on at once', positive, 8)
   .option('--stop-timeout <seconds>', "how long a stop may take, as the unit's TimeoutStopSec (a push that cannot finish within it is rolled back)", positive, 360)
-  .option('--dry-run', 'decide and log, but never connect to a device');
+  .option('--dry-run', 'decide and log, but never connect to a device')
+  .option('--http <addr>', 'serve the web console and API at [ADDRESS:]PORT (127.0.0.1 when only a port is given)')
+  .option('--http-cert <file>', 'with --http: TLS certificate (PEM)')
+  .option('--http-key <file>', 'with --http: TLS private key (PEM, mode 0600)')
+  .option('--users <file>', 'console users (default STATE/users.json)');
 // SEC flags onramp accepts so existing start-up lines keep working, but whose
 // tuning has no counterpart here (onramp's I/O is event driven).
 for (const flag of ['input-timeout', 'timeout-script', 'reopen-timeout', 'check-timeout', 'poll-timeout',
@@ -164,6 +172,43 @@ commonOptions(
   const { statusCommand } = await import('./onboard/commands.js');
   process.exitCode = await statusCommand(options);
 });
+
+commonOptions(
+  program
+    .command('console')
+    .description('the web console and API, read-only, on a state directory, without running the appliance')
+    .option('--http <addr>', '[ADDRESS:]PORT to serve at (127.0.0.1 when only a port is given)', '127.0.0.1:8080')
+    .option('--http-cert <file>', 'TLS certificate (PEM)')
+    .option('--http-key <file>', 'TLS private key (PEM, mode 0600)')
+    .option('--users <file>', 'console users (default STATE/users.json)')
+    .option('--agent <name>', "the state of this agent"),
+).action(async (options: Record<string, unknown>) => {
+  const { consoleCommand } = await import('./console/console-command.js');
+  process.exitCode = await consoleCommand(options);
+});
+
+program
+  .command('users')
+  .description('console users: add NAME --role operator|viewer (password from stdin, --password-file or --password-env), list, remove NAME')
+  .argument('<action>', 'add | list | remove')
+  .argument('[name]', 'user name')
+  .addOption(new Option('--role <role>', 'what the user may do').choices(['viewer', 'operator']).default('viewer'))
+  .option('--password-file <file>', 'read the password from this file (mode 0600), first line')
+  .option('--password-env <var>', 'read the password from this environment variable')
+  .option('--users <file>', 'the users file (default STATE/users.json)')
+  .option('--state <dir>', 'state directory', 'state')
+  .action(async (action: string, name: string | undefined, options: Record<string, unknown>) => {
+    const { usersCommand, readPassword } = await import('./console/users-command.js');
+    const str = (key: string): string | undefined => (typeof options[key] === 'string' ? options[key] : undefined);
+    process.exitCode = await usersCommand(action, name, {
+      ...optionalText('role', str('role')), ...optionalText('passwordFile', str('passwordFile')), ...optionalText('passwordEnv', str('passwordEnv')),
+      ...optionalText('users', str('users')), ...optionalText('state', str('state')),
+    }, {
+      out: (text) => process.stdout.write(text),
+      err: (text) => process.stderr.write(text),
+      stdin: readPassword,
+    });
+  });
 
 const rules = program.command('rules').description('validate and try SEC rule files');
 rules

@@ -30,6 +30,9 @@ function toApplianceOptions(raw: Record<string, unknown>): ApplianceOptions | st
   }
   const backups = backupsFlags(raw);
   if (typeof backups === 'string') return backups;
+  const http = text('http');
+  if (http === undefined && (text('httpCert') !== undefined || text('httpKey') !== undefined)) return '--http-cert and --http-key need --http ADDR';
+  if ((text('httpCert') === undefined) !== (text('httpKey') === undefined)) return '--http-cert and --http-key go together: give both for TLS, or neither';
   return {
     ...backups,
     conf,
@@ -62,5 +65,13 @@ function toApplianceOptions(raw: Record<string, unknown>): ApplianceOptions | st
     dryRun: flag('dryRun'),
     pretty: flag('pretty'),
     logLevel: debug !== undefined && debug >= 6 ? 'debug' : (text('logLevel') ?? 'info'),
+    ...(http === undefined ? {} : { http }),
+    ...optional('httpCert', text('httpCert')),
+    ...optional('httpKey', text('httpKey')),
+    ...optional('usersFile', text('users')),
   };
+}
+
+function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
+  return value === undefined ? {} : ({ [key]: value } as Partial<Record<K, string>>);
 }

@@ -49,6 +49,8 @@ export const Events = {
   notifyFailed: 'notify.failed',
   /** Notifications beyond a hook's rate limit, dropped; `count` as above. */
   notifyDropped: 'notify.dropped',
+  /** The web console answers at `url` (`onramp run --http`, `onramp console`). */
+  consoleListening: 'console.listening',
   ruleError: 'rule.error',
   ruleLogonly: 'rule.logonly',
 } as const;

@@ -48,28 +48,39 @@ export async function hostkeysCommand(action: string, host: string | undefined, 
 }
 
 async function accept(store: HostKeyStore, host: string | undefined, options: CliOptions, io: CommandIo): Promise<number> {
-  const given = options.fingerprint;
-  if (typeof given !== 'string' || !isFingerprint(given)) {
-    io.err(`hostkeys accept: --fingerprint SHA256:… is required (the fingerprint the hostkey.changed event shows, checked on the switch's console), got ${JSON.stringify(typeof given === 'string' ? given.slice(0, 80) : '')}\n`);
+  const accepted = await acceptHostKey(store, host, options.fingerprint, () => loadKnownNames(options));
+  if ('error' in accepted) {
+    io.err(`hostkeys accept: ${accepted.error}\n`);
     return ExitCode.BadInput;
   }
-  const owner = await ownerOf(host, options);
-  if (typeof owner === 'string') {
-    io.err(`hostkeys accept: ${owner}\n`);
-    return ExitCode.BadInput;
-  }
-  await store.accept(owner, given);
-  const name = owner.kind === 'device' ? owner.name : `factory switch ${owner.mac}`;
-  io.out(`${name}: pinned ${given}; a switch showing any other key is refused\n`);
+  io.out(`${accepted.message}\n`);
   return ExitCode.Ok;
 }
 
+/**
+ * Pins exactly the key with `fingerprint` for HOST, a factory MAC or a name
+ * among `knownNames` (devices, port map entries): any other key is refused
+ * from then on. What `hostkeys accept` and the console's accept both do.
+ */
+export async function acceptHostKey(
+  store: HostKeyStore, host: string | undefined, fingerprint: unknown, knownNames: () => Promise<string[] | string>,
+): Promise<{ message: string } | { error: string }> {
+  if (typeof fingerprint !== 'string' || !isFingerprint(fingerprint)) {
+    return { error: `--fingerprint SHA256:… is required (the fingerprint the hostkey.changed event shows, checked on the switch's console), got ${JSON.stringify(typeof fingerprint === 'string' ? fingerprint.slice(0, 80) : '')}` };
+  }
+  const owner = await ownerOf(host, knownNames);
+  if (typeof owner === 'string') return { error: owner };
+  await store.accept(owner, fingerprint);
+  const name = owner.kind === 'device' ? owner.name : `factory switch ${owner.mac}`;
+  return { message: `${name}: pinned ${fingerprint}; a switch showing any other key is refused` };
+}
+
 /** A factory MAC, or a hostname the sites (or a provisioned switch) know; anything else is a mistake worth stopping. */
-async function ownerOf(host: string | undefined, options: CliOptions): Promise<HostKeyOwner | string> {
+async function ownerOf(host: string | undefined, knownNames: () => Promise<string[] | string>): Promise<HostKeyOwner | string> {
   const mac = host === undefined ? undefined : canonicalMac(host);
   if (mac !== undefined) return { kind: 'factory', mac };
   if (host === undefined || !isSafeName(host)) return `expected a device name or a factory MAC, got ${JSON.stringify((host ?? '').slice(0, 80))}`;
-  const names = await loadKnownNames(options);
+  const names = await knownNames();
   if (typeof names === 'string') return names;
   const known = names.find((name) => name.toLowerCase() === host.toLowerCase());
   return known === undefined ? `${host} is not a device or port map entry of any site` : { kind: 'device', name: known };

@@ -14,3 +14,4 @@ export type { Outcome } from './job-base.js';
 export { restoreLearned, type LearnedDevice } from './learned.js';
 export { VerifiedIdentities, type VerifiedIdentity } from './verified-identities.js';
 export { judgeLease, type LeaseJudgement, type LeaseSeen } from './lease-identity.js';
+export { acceptHostKey } from './hostkeys-command.js';
