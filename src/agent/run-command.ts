@@ -65,7 +65,8 @@ function toApplianceOptions(raw: Record<string, unknown>): ApplianceOptions | st
     dryRun: flag('dryRun'),
     pretty: flag('pretty'),
     logLevel: debug !== undefined && debug >= 6 ? 'debug' : (text('logLevel') ?? 'info'),
-    ...(http === undefined ? {} : { http }),
+    // The console serves /metrics: the appliance keeps them only then.
+    ...(http === undefined ? {} : { http, metrics: true }),
     ...optional('httpCert', text('httpCert')),
     ...optional('httpKey', text('httpKey')),
     ...optional('usersFile', text('users')),

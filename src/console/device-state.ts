@@ -1,10 +1,8 @@
 import { Events } from '../log/index.js';
-import type { DeviceStatus } from '../onboard/index.js';
+import type { DeviceState } from '../onboard/index.js';
 import type { JournalEntry } from '../journal/index.js';
 
-/** Where a device stands, as the site page shows it (PRODUCT.md "Console"). */
-export const DEVICE_STATES = ['waiting', 'leased', 'identified', 'provisioning', 'provisioned', 'ok', 'drift', 'failed', 'refused', 'unknown'] as const;
-export type DeviceState = (typeof DEVICE_STATES)[number];
+export { DEVICE_STATES, stateOf, type DeviceState } from '../onboard/index.js';
 
 /** The overview's buckets. */
 export type StateBucket = 'ok' | 'drift' | 'provisioning' | 'failed' | 'unknown';
@@ -24,7 +22,6 @@ export function bucketOf(state: DeviceState): StateBucket {
     case 'refused':
       return 'failed';
     case 'waiting':
-    case 'unknown':
       return 'unknown';
   }
 }
@@ -35,7 +32,11 @@ const FAILURES: ReadonlySet<string> = new Set([
   Events.checkFailed, Events.provisionFailed, Events.unreachable, Events.identityUnknown, Events.identityAmbiguous, Events.identityConflict,
 ]);
 
-/** The state an event puts its device in; undefined for an event that does not move it. */
+/**
+ * The state a journal event puts its device in, as soon as it is logged
+ * (the status book records it when the job ends); undefined for an event
+ * that does not move it.
+ */
 export function stateAfter(entry: JournalEntry): DeviceState | undefined {
   const { event, result } = entry;
   if (REFUSALS.has(event)) return entry.details?.dryRun === true ? undefined : 'refused';
@@ -56,24 +57,5 @@ export function stateAfter(entry: JournalEntry): DeviceState | undefined {
       return 'drift';
     default:
       return undefined;
-  }
-}
-
-/** The state a status record says, for a device the journal has nothing newer about. */
-export function stateOfStatus(status: DeviceStatus): DeviceState {
-  if (REFUSALS.has(status.lastEvent)) return 'refused';
-  switch (status.result) {
-    case 'ok':
-    case 'remediated':
-      return 'ok';
-    case 'provisioned':
-      return 'provisioned';
-    case 'drift':
-      return 'drift';
-    case 'failed':
-    case 'unreachable':
-      return 'failed';
-    case 'skipped':
-      return 'unknown';
   }
 }

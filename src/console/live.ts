@@ -1,7 +1,6 @@
 import type { BackupsLocation } from '../backups/index.js';
 import type { Logger } from '../log/index.js';
 import { StateStore } from '../state/index.js';
-import type { MetricsSource } from './metrics-route.js';
 import { HttpSetupError, parseHttpAddress, startConsole, type RunningConsole } from './server.js';
 import { liveSource, type LiveAppliance } from './source.js';
 import { usersFileOf } from './users-command.js';
@@ -14,7 +13,6 @@ export interface ApplianceConsoleOptions {
   stateDir: string;
   sitesDir: string;
   backups?: BackupsLocation;
-  metrics?: MetricsSource;
 }
 
 /** `onramp run --http`: the console inside the appliance, acting through its onboarder. */
@@ -29,7 +27,7 @@ export async function startApplianceConsole(appliance: LiveAppliance, options: A
   try {
     return await startConsole({
       address, source, logger, usersFile: options.usersFile ?? usersFileOf({ state: options.stateDir }),
-      ...(tls === undefined ? {} : { tls }), ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
+      ...(tls === undefined ? {} : { tls }),
     });
   } catch (err) {
     await source.close();

@@ -3,7 +3,7 @@ import { subnetContains, type PortmapEntry, type Site } from '../inventory/index
 import { Events } from '../log/index.js';
 import type { JournalEntry } from '../journal/index.js';
 import type { DeviceStatus } from '../onboard/index.js';
-import { bucketOf, stateOfStatus, type DeviceState } from './device-state.js';
+import { bucketOf, stateOf, type DeviceState } from './device-state.js';
 import type { JournalIndex, LiveState } from './journal-index.js';
 import type {
   Counts, DeviceDetail, DeviceRow, Drift, EventView, FactoryRow, PortRow, SiteDetail, SiteSummary,
@@ -32,7 +32,7 @@ function standing(live: LiveState | undefined, status: DeviceStatus | undefined)
   }
   if (status === undefined) return undefined;
   return {
-    state: stateOfStatus(status), since: status.time, lastEvent: status.lastEvent, ...(status.message === undefined ? {} : { message: firstLine(status.message) }),
+    state: stateOf(status), since: status.time, lastEvent: status.lastEvent, ...(status.message === undefined ? {} : { message: firstLine(status.message) }),
   };
 }
 
@@ -118,7 +118,7 @@ export class ConsoleModel {
       : undefined;
     if (status === undefined && found === undefined && mapped === undefined && this.journal.timeline(key, 1).length === 0) return undefined;
     const hostname = found?.device.hostname ?? mapped?.entry.hostname ?? status?.device ?? name;
-    const now = standing(this.journal.state(key), status) ?? { state: mapped === undefined ? 'unknown' : 'waiting' };
+    const now = standing(this.journal.state(key), status) ?? { state: 'waiting' as const };
     const identity = await this.source.identity(hostname);
     const pins = await this.source.hostKeys();
     const pin = pins.find((candidate) => candidate.owner.toLowerCase() === key);
@@ -159,7 +159,7 @@ export class ConsoleModel {
   }
 
   private row(device: string, site: Site | undefined, model: string | undefined, status: DeviceStatus | undefined, ip?: string): DeviceRow {
-    const now = standing(this.journal.state(device.toLowerCase()), status) ?? { state: 'unknown' as const };
+    const now = standing(this.journal.state(device.toLowerCase()), status) ?? { state: 'waiting' as const };
     const address = status?.ip ?? ip;
     return {
       device,

@@ -14,12 +14,12 @@ const VersionId = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$', d
 export const StateSchema = Type.Unsafe<DeviceState>({
   type: 'string',
   enum: [...DEVICE_STATES],
-  description: 'waiting: expected, not seen; leased: a lease came, work under way; identified: a factory switch was placed on the port map; provisioning: its config is being pushed; provisioned; ok; drift; failed; refused: stopped by a safety check (host key, guard rails, identity); unknown: seen, never worked on',
+  description: 'waiting: expected, never seen; leased: seen, no verdict yet; identified: a factory switch recognised as this port map entry; provisioning: its config is being pushed; provisioned; ok; drift; failed; refused: stopped by a safety check (guard rails, host key, identity)',
 });
 
 export const CountsSchema = Type.Object({
   ok: Type.Integer(), drift: Type.Integer(), provisioning: Type.Integer(), failed: Type.Integer(), unknown: Type.Integer(),
-}, { description: 'switches per state bucket: ok (ok, provisioned), drift, provisioning (leased, identified, provisioning), failed (failed, refused), unknown (waiting, unknown)' });
+}, { description: 'switches per state bucket: ok (ok, provisioned), drift, provisioning (leased, identified, provisioning), failed (failed, refused), unknown (waiting)' });
 
 export const SiteSummarySchema = Type.Object({
   name: Type.String(),
@@ -129,7 +129,7 @@ export const RuleStatsSchema = Type.Object({
   loadedAt: Type.Optional(Iso),
   files: Type.Array(Type.Object({
     file: Type.String(),
-    rules: Type.Array(Type.Object({ line: Type.Integer(), type: Type.String(), desc: Type.String(), matches: Type.Integer() })),
+    rules: Type.Array(Type.Object({ line: Type.Integer(), type: Type.String(), matches: Type.Integer() })),
   })),
 });
 

@@ -6,7 +6,7 @@ import type { Logger } from '../log/index.js';
 import { Events } from '../log/index.js';
 import { registerApi } from './api-routes.js';
 import { Auth } from './auth.js';
-import { registerMetrics, type MetricsSource } from './metrics-route.js';
+import { registerMetrics } from './metrics-route.js';
 import { ConsoleModel } from './model.js';
 import { registerPages } from './page-routes.js';
 import { HttpProblem, STATUS_NAMES, type ProblemStatus } from './problem.js';
@@ -37,8 +37,6 @@ export interface ConsoleOptions {
   logger: Logger;
   /** --http-cert / --http-key: PEM files; both or neither. */
   tls?: { certFile: string; keyFile: string };
-  /** `/metrics`, when the appliance has metrics to serve. */
-  metrics?: MetricsSource;
   /** For tests: a login throttle or session store with other limits or clocks. */
   throttle?: LoginThrottle;
   sessions?: Sessions;
@@ -135,7 +133,7 @@ export async function buildConsole(options: Omit<ConsoleOptions, 'address'>): Pr
   registerPages(app, model, auth);
   registerApi(app, model, auth);
   registerEvents(app, options.source.journal);
-  registerMetrics(app, options.metrics);
+  registerMetrics(app, options.source.metrics);
   app.get('/api/v1/openapi.json', (_request, reply) => reply.type('application/json').send(app.swagger()));
   return app;
 }

@@ -8,6 +8,7 @@ import type { Logger } from '../log/index.js';
 import { readStatus, restoreLearned, VerifiedIdentities, type DeviceStatus, type Onboarder, type VerifiedIdentity } from '../onboard/index.js';
 import type { StateStore } from '../state/index.js';
 import { applianceActions, readOnlyActions, type ConsoleActions } from './actions.js';
+import type { MetricsEndpoint } from './metrics-route.js';
 import { JournalIndex } from './journal-index.js';
 
 /** Everything the pages and the API read, and the actions they may take. */
@@ -22,6 +23,8 @@ export interface ConsoleSource {
   identity(hostname: string): Promise<VerifiedIdentity | undefined>;
   backups(): Promise<VersionStore>;
   ruleStats(): Promise<RuleStats | undefined>;
+  /** What `/metrics` serves. */
+  readonly metrics: MetricsEndpoint | undefined;
   close(): Promise<void>;
 }
 
@@ -29,6 +32,7 @@ export interface ConsoleSource {
 export interface LiveAppliance {
   readonly onboarder: Onboarder | undefined;
   readonly journal: EventJournal;
+  readonly metrics: MetricsEndpoint | undefined;
   ruleStats(): RuleStats;
 }
 
@@ -68,6 +72,7 @@ export async function liveSource(appliance: LiveAppliance, options: { state: Sta
     sites: () => appliance.onboarder?.sites ?? [],
     statuses: async () => appliance.onboarder?.status.all() ?? readStatus(options.state),
     ruleStats: () => Promise.resolve(appliance.ruleStats()),
+    metrics: appliance.metrics,
     close: () => {
       stop();
       return Promise.resolve();
@@ -95,6 +100,8 @@ export async function stateSource(options: {
     },
   });
   await follower.start();
+  const { createMetrics, stateDirSource } = await import('../metrics/index.js');
+  const metrics = createMetrics(stateDirSource({ state: options.state, expected: () => inventory.expectedDevices() }));
   return {
     mode: 'read-only',
     ...common({ state: options.state, backups: options.backups, journal }),
@@ -102,6 +109,7 @@ export async function stateSource(options: {
     sites: () => inventory.sites,
     statuses: () => readStatus(options.state),
     ruleStats: () => readRuleStats(options.state),
+    metrics,
     close: () => follower.stop(),
   };
 }

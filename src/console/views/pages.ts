@@ -161,7 +161,7 @@ export const RULES = `<h1>Rules</h1>
   <table class="rules">
     <thead><tr><th>line</th><th>rule</th><th>matched</th></tr></thead>
     <tbody>
-    {{#each rules}}<tr><td>{{line}}</td><td>{{type}}<br><small>{{desc}}</small></td><td class="num">{{matches}}</td></tr>{{/each}}
+    {{#each rules}}<tr><td>{{line}}</td><td>{{type}}</td><td class="num">{{matches}}</td></tr>{{/each}}
     </tbody>
   </table>
 </section>
