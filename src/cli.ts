@@ -156,6 +156,7 @@ commonOptions(
     .description('list the saved versions of a device, or diff two of them')
     .argument('<host>')
     .option('--diff <versions...>', 'two version ids to compare')
+    .option('--rollback <version>', 'print the lines that undo the push made from this version (secrets masked)')
     .option('--agent <name>', "the backups of this agent's state"),
 ).action(async (host: string, options: Record<string, unknown>) => {
   const { historyCommand } = await import('./onboard/commands.js');

@@ -4,12 +4,13 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseConfigTree, sameConfig, type ConfigNode } from '../src/config/index.js';
 import { getProfile } from '../src/device/index.js';
-import { Lab, type LabSwitchSpec } from '../src/lab/index.js';
+import { applyConfigCommands, Lab, type LabSwitchSpec } from '../src/lab/index.js';
 import { Events } from '../src/log/index.js';
-import { createOnboarder, type Onboarder } from '../src/onboard/index.js';
+import { BackupStore, createOnboarder, type Onboarder } from '../src/onboard/index.js';
 import { StateStore } from '../src/state/index.js';
 import { CORPUS_DIR } from './support/config-corpus.js';
 import { memoryLogger, tempDir, writeTree, type LogRecord } from './onboard-fakes.js';
+import { onramp } from './agent-cli.js';
 
 // Remediation over real SSH on lab switches playing a real IOS config with BGP address families:
 // a change three levels deep, a line the switch rejects in the middle of a plan, and a plan the
@@ -64,6 +65,7 @@ let lab: Lab;
 let onboarder: Onboarder;
 let records: LogRecord[];
 let cleanup: () => Promise<void>;
+let stateDir: string;
 
 before(async () => {
   const { dir, remove } = await tempDir('onramp-remediate-e2e-');
@@ -84,8 +86,9 @@ ${devices.join('')}`,
   await writeTree(dir, files);
   const memory = memoryLogger();
   records = memory.records;
+  stateDir = join(dir, 'state');
   onboarder = await createOnboarder({
-    sitesDir: join(dir, 'sites'), templatesDir: join(ROOT, 'templates'), state: new StateStore(join(dir, 'state')), logger: memory.logger,
+    sitesDir: join(dir, 'sites'), templatesDir: join(ROOT, 'templates'), state: new StateStore(stateDir), logger: memory.logger,
   });
 });
 
@@ -119,6 +122,31 @@ void test('a change three levels deep (router bgp > address-family ipv4 > networ
   assert.ok(childrenAt(treeOf(sw.runningConfig()), ['router bgp 65503', 'address-family ipv4']).includes(NETWORK), sw.runningConfig());
   assert.equal(sw.saves(), 1);
   assert.ok(sameConfig(treeOf(sw.startupConfig()), treeOf(BASELINES[THREE_DEEP] ?? ''), PROFILE.tree), 'the saved config is the baseline');
+});
+
+void test('the rollback of that remediation is kept beside its pre-push backup; history shows it, and typed back it gives the router its config from before', async () => {
+  const backups = new BackupStore(new StateStore(stateDir));
+  const prePush = (await backups.list(THREE_DEEP)).at(-1);
+  assert.ok(prePush !== undefined, 'the running config was backed up before the push');
+  assert.equal(last(Events.backupSaved, THREE_DEEP).rollbackBeside, prePush.id);
+  const rollback = await backups.readRollback(THREE_DEEP, prePush.id);
+  assert.ok(rollback !== undefined && rollback.includes(`no ${NETWORK}`), JSON.stringify(rollback));
+
+  const listed = onramp(['history', THREE_DEEP, `--state=${stateDir}`]);
+  assert.equal(listed.code, 0, listed.stderr);
+  assert.match(listed.stdout, new RegExp(`^${prePush.id} .*\\(rollback kept\\)$`, 'm'));
+  const printed = onramp(['history', THREE_DEEP, '--rollback', prePush.id, `--state=${stateDir}`]);
+  assert.equal(printed.code, 0, printed.stderr);
+  assert.deepEqual(printed.stdout.trimEnd().split('\n'), rollback);
+  const none = onramp(['history', THREE_DEEP, '--rollback', '20000101T000000Z', `--state=${stateDir}`]);
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /no rollback kept beside version "20000101T000000Z" of R-BGP-AF/);
+
+  // An operator types the printed lines in config mode: the router is as it was before the push.
+  const sw = lab.get(THREE_DEEP);
+  const undone = applyConfigCommands(sw.runningConfig(), rollback, 'cisco-ios');
+  assert.equal(undone.rejected, undefined);
+  assert.ok(sameConfig(treeOf(undone.config), treeOf(runningOf(THREE_DEEP)), PROFILE.tree), undone.config);
 });
 
 void test('a line rejected in the middle of the plan: what was typed before it is rolled back, nothing is saved, both are reported', async () => {

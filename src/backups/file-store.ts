@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { diffConfigs } from '../config/index.js';
-import type { StateStore } from '../state/index.js';
+import { isSafeName, type StateStore } from '../state/index.js';
 import { describeCause } from './trigger.js';
-import type { BackupTrigger, BackupVersion, VersionStore } from './types.js';
+import { rollbackLines, rollbackText, type BackupTrigger, type BackupVersion, type VersionStore } from './types.js';
 
 /** Versions kept per device unless the site or the command says otherwise. */
 export const DEFAULT_BACKUPS_KEEP = 50;
@@ -13,8 +13,10 @@ function versionId(ms: number): string {
 
 /**
  * Saved running configs, secrets masked, in state/backups/<host>/<id>.cfg
- * with an index.json listing them oldest first. A config equal to the latest
- * version is not stored again; beyond `keep` versions the oldest are pruned.
+ * with an index.json listing them oldest first, and beside a version the
+ * rollback of a push made from it (<id>.rollback). A config equal to the
+ * latest version is not stored again; beyond `keep` versions the oldest are
+ * pruned, their rollbacks with them.
  */
 export class BackupStore implements VersionStore {
   constructor(private readonly state: StateStore, private readonly keep = DEFAULT_BACKUPS_KEEP) {
@@ -27,6 +29,20 @@ export class BackupStore implements VersionStore {
 
   async read(host: string, id: string): Promise<string | undefined> {
     return this.state.readText(['backups', host, `${id}.cfg`]);
+  }
+
+  async saveRollback(host: string, id: string, maskedLines: readonly string[]): Promise<void> {
+    // Under the index's lock, so a version being pruned cannot get a rollback it no longer has.
+    await this.state.exclusive(['backups', host, 'index.json'], async () => {
+      if (!(await this.list(host)).some((version) => version.id === id)) throw new Error(`${host} has no backup version ${id} to keep a rollback beside`);
+      await this.state.writeText(['backups', host, `${id}.rollback`], rollbackText(maskedLines));
+    });
+  }
+
+  async readRollback(host: string, id: string): Promise<string[] | undefined> {
+    if (!isSafeName(host) || !isSafeName(id)) return undefined;
+    const text = await this.state.readText(['backups', host, `${id}.rollback`]);
+    return text === undefined ? undefined : rollbackLines(text);
   }
 
   /** Returns the version written, or undefined when the config has not changed since the last one. */
@@ -50,7 +66,10 @@ export class BackupStore implements VersionStore {
     const pruned = all.slice(0, Math.max(0, all.length - this.keep));
     // The index drops them first, so it never lists a file that is gone.
     await this.state.writeJson(['backups', host, 'index.json'], all.slice(pruned.length));
-    for (const old of pruned) await this.state.remove(['backups', host, `${old.id}.cfg`]);
+    for (const old of pruned) {
+      await this.state.remove(['backups', host, `${old.id}.cfg`]);
+      await this.state.remove(['backups', host, `${old.id}.rollback`]);
+    }
     return version;
   }
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { appendFile, mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, realpath, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { diffConfigs } from '../config/index.js';
 import { lock } from '../lock/index.js';
@@ -8,7 +8,7 @@ import { assertSafeName, isSafeName } from '../state/index.js';
 import { git } from './git.js';
 import type { BackupPusher } from './push.js';
 import { describeCause, describeTrigger } from './trigger.js';
-import type { BackupTrigger, BackupVersion, VersionStore } from './types.js';
+import { rollbackLines, rollbackText, type BackupTrigger, type BackupVersion, type VersionStore } from './types.js';
 import { plainToken } from './who-changed.js';
 
 const COMMIT_ID = /^[0-9a-f]{7,40}$/;
@@ -17,6 +17,8 @@ const COMMITTER = ['-c', 'user.name=onramp', '-c', 'user.email=onramp@localhost'
 const WRITER_WAIT_MS = 60_000;
 /** Per device, the versions committed, one JSON line each: listing a history reads this, not the whole log. */
 const HISTORY_DIR = 'onramp-history';
+/** Per device and version, the rollback of a push made from it: kept with the history index, in the repository's own folder. */
+const ROLLBACK_DIR = 'onramp-rollback';
 
 function authorOf(trigger: BackupTrigger): string {
   const user = trigger.kind === 'config-change' ? plainToken(trigger.change.user) : undefined;
@@ -49,6 +51,22 @@ export class GitBackupStore implements VersionStore {
     // Only the device's own versions: any other commit id would show the file as it stood then, under a false name.
     if (!(await this.list(host)).some((version) => version.id === id)) return undefined;
     return git(this.dir, ['show', `${id}:${host}.cfg`]).catch(() => undefined);
+  }
+
+  async saveRollback(host: string, id: string, maskedLines: readonly string[]): Promise<void> {
+    assertSafeName(host);
+    if (!COMMIT_ID.test(id) || !(await this.list(host)).some((version) => version.id === id)) throw new Error(`${host} has no backup version ${id} to keep a rollback beside`);
+    await mkdir(join(this.dir, '.git', ROLLBACK_DIR, host), { recursive: true });
+    // Written whole or not at all: a reader never finds half a rollback.
+    const file = this.rollbackFile(host, id);
+    await writeFile(`${file}.tmp`, rollbackText(maskedLines), { mode: 0o600 });
+    await rename(`${file}.tmp`, file);
+  }
+
+  async readRollback(host: string, id: string): Promise<string[] | undefined> {
+    if (!isSafeName(host) || !COMMIT_ID.test(id)) return undefined;
+    const text = await readFile(this.rollbackFile(host, id), 'utf8').catch(() => undefined);
+    return text === undefined ? undefined : rollbackLines(text);
   }
 
   async save(host: string, maskedConfig: string, nowMs: number, trigger: BackupTrigger = { kind: 'event' }): Promise<BackupVersion | undefined> {
@@ -96,6 +114,10 @@ export class GitBackupStore implements VersionStore {
       const [id = '', time = '', subject = ''] = line.split('\x1f');
       return { id, time: new Date(time).toISOString(), cause: subject.replace(`${host}: `, '') };
     });
+  }
+
+  private rollbackFile(host: string, id: string): string {
+    return join(this.dir, '.git', ROLLBACK_DIR, host, `${id}.txt`);
   }
 
   private historyFile(host: string): string {

@@ -23,4 +23,21 @@ export interface VersionStore {
   read(host: string, id: string): Promise<string | undefined>;
   /** Returns the version written, or undefined when the config has not changed since the last one. */
   save(host: string, maskedConfig: string, nowMs: number, trigger?: BackupTrigger): Promise<BackupVersion | undefined>;
+  /**
+   * Keeps, beside version `id` of `host`, the lines that undo a push made
+   * from it (as typed in config mode, secrets masked), for an operator to
+   * read and type again; a later push from the same version replaces them.
+   */
+  saveRollback(host: string, id: string, maskedLines: readonly string[]): Promise<void>;
+  /** The lines kept beside version `id` by saveRollback, if any. */
+  readRollback(host: string, id: string): Promise<string[] | undefined>;
+}
+
+/** A rollback as stored: one line as typed per line, a final newline. */
+export function rollbackText(lines: readonly string[]): string {
+  return lines.map((line) => `${line}\n`).join('');
+}
+
+export function rollbackLines(text: string): string[] {
+  return text.split('\n').filter((line) => line !== '');
 }

@@ -5,7 +5,7 @@ import { ExitCode } from '../exit-codes.js';
 import { SiteFileError } from '../inventory/index.js';
 import { createLogger, type Logger } from '../log/index.js';
 import { isSafeName, StateStore } from '../state/index.js';
-import { backupsFlags, openBackupsForReading } from '../backups/index.js';
+import { backupsFlags, openBackupsForReading, type VersionStore } from '../backups/index.js';
 import { createOnboarder } from './create.js';
 import type { LockPolicy } from './job-locks.js';
 import type { Onboarder } from './onboarder.js';
@@ -113,7 +113,7 @@ export function backupCommand(host: string, options: CliOptions): Promise<number
   return withOnboarder(options, (onboarder) => onboarder.backupHost(host));
 }
 
-/** `onramp history HOST [--diff A B]`: saved versions, or the diff of two. */
+/** `onramp history HOST [--diff A B | --rollback ID]`: saved versions, the diff of two, or the rollback kept beside one. */
 export async function historyCommand(host: string, options: CliOptions): Promise<number> {
   if (!isSafeName(host)) {
     process.stderr.write(`not a device name: ${JSON.stringify(host.slice(0, 80))}\n`);
@@ -130,6 +130,7 @@ export async function historyCommand(host: string, options: CliOptions): Promise
     return ExitCode.BadInput;
   }
   const backups = await openBackupsForReading(new StateStore(state.dir), flags.backups);
+  if (typeof options.rollback === 'string') return printRollback(backups, host, options.rollback);
   const versions = await backups.list(host);
   const wanted = options.diff;
   if (Array.isArray(wanted)) {
@@ -148,7 +149,21 @@ export async function historyCommand(host: string, options: CliOptions): Promise
     return ExitCode.Ok;
   }
   if (versions.length === 0) process.stdout.write(`no backups of ${host}\n`);
-  for (const version of versions) process.stdout.write(`${version.id}  ${version.time}${version.cause === undefined ? '' : `  ${version.cause}`}\n`);
+  for (const version of versions) {
+    const rollback = (await backups.readRollback(host, version.id)) === undefined ? '' : '  (rollback kept)';
+    process.stdout.write(`${version.id}  ${version.time}${version.cause === undefined ? '' : `  ${version.cause}`}${rollback}\n`);
+  }
+  return ExitCode.Ok;
+}
+
+/** `--rollback ID`: the lines that undo the push made from version ID, as typed in config mode (secrets masked). */
+async function printRollback(backups: VersionStore, host: string, id: string): Promise<number> {
+  const lines = isSafeName(id) ? await backups.readRollback(host, id) : undefined;
+  if (lines === undefined) {
+    process.stderr.write(`no rollback kept beside version ${JSON.stringify(id.slice(0, 80))} of ${host}; \`onramp history ${host}\` marks the versions that have one\n`);
+    return ExitCode.BadInput;
+  }
+  for (const line of lines) process.stdout.write(`${line}\n`);
   return ExitCode.Ok;
 }
 

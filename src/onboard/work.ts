@@ -29,15 +29,25 @@ export interface ProvisionOutcome {
  * one status record; errors do not escape.
  */
 export class DeviceWork extends JobBase {
-  private async saveBackup(host: string, running: string, profile: Profile, fields: Fields, trigger: BackupTrigger): Promise<BackupVersion | undefined> {
+  /**
+   * Saves the running config as a version (unless it is the latest one
+   * already); with `rollback`, the inverse of the push about to be made from
+   * it is kept beside that version, masked like it.
+   */
+  private async saveBackup(
+    host: string, running: string, profile: Profile, fields: Fields, trigger: BackupTrigger, rollback?: readonly string[],
+  ): Promise<BackupVersion | undefined> {
     const masked = maskSecrets(normaliseConfig(running, profile), profile);
     const version = await this.deps.backups.save(host, masked, this.deps.now(), trigger);
+    const from = version ?? (await this.deps.backups.list(host)).at(-1);
+    if (rollback !== undefined && from !== undefined) await this.deps.backups.saveRollback(host, from.id, displayLines(rollback, profile));
+    const kept = rollback === undefined || from === undefined ? {} : { rollbackBeside: from.id };
     if (version === undefined) {
       // A scheduled backup always ends in one event its execution can be found by; a remediation's is routine.
       const level = fields.execution === undefined ? 'debug' : 'info';
-      this.logger[level]({ event: Events.backupSaved, ...fields, result: 'skipped' }, 'running config unchanged since the last backup');
+      this.logger[level]({ event: Events.backupSaved, ...fields, result: 'skipped', ...kept }, 'running config unchanged since the last backup');
     } else {
-      this.logger.info({ event: Events.backupSaved, ...fields, result: 'ok', version: version.id, cause: version.cause }, `backup ${version.id} saved: ${version.cause ?? ''}`);
+      this.logger.info({ event: Events.backupSaved, ...fields, result: 'ok', version: version.id, cause: version.cause, ...kept }, `backup ${version.id} saved: ${version.cause ?? ''}`);
     }
     return version;
   }
@@ -92,7 +102,9 @@ export class DeviceWork extends JobBase {
         const push = await provisionDevice({
           session, intended, profile, logger: this.logger, fields, running, runningFetchMs, announce: false, onFailure: site.policy.onFailure,
           guard, scope: site.compliance, ...this.stopBudget(site),
-          backup: async (text) => { await this.saveBackup(device.hostname, text, profile, fields, { kind: 'remediation', afterLease: options.mac !== undefined }); },
+          backup: async (text, rollback) => {
+            await this.saveBackup(device.hostname, text, profile, fields, { kind: 'remediation', afterLease: options.mac !== undefined }, rollback);
+          },
         });
         if (!push.ok && push.reason === 'stopped') return { result: await this.stoppedPush(push, fields, 'remediate'), diff };
         const plan = this.planRecord(push, profile);

@@ -31,8 +31,8 @@ export interface PushRequest {
   fields: { device: string; ip?: string; site: string };
   /** The running config, when the caller has fetched it already. */
   running?: string;
-  /** Called with the running config before anything is changed. */
-  backup?: (running: string) => Promise<void>;
+  /** Called before anything is changed, with the running config and the plan's inverse (what undoes the whole push, unmasked). */
+  backup?: (running: string, rollback: readonly string[]) => Promise<void>;
   /** Log `device.provision.done` on success; off when the caller verifies further before announcing. */
   announce?: boolean;
   /** The site's `policy.onFailure`; rollback when absent. */
@@ -130,7 +130,7 @@ export async function provisionDevice(request: PushRequest): Promise<PushOutcome
     logRefusals(logger, fields, refusals, profile);
     return { ok: false, reason: 'refused', lines, refusals: maskedRefusals(refusals, profile) };
   }
-  if (request.backup !== undefined) await request.backup(running);
+  if (request.backup !== undefined) await request.backup(running, plan.rollback);
   logger.info(
     { event: Events.provisionStart, ...fields, lines: lines.length, commands: displayLines(lines, profile), rollback: displayLines(plan.rollback, profile) },
     `pushing ${lines.length} line(s)`,
