@@ -79,6 +79,8 @@ export class FakeNetwork implements DeviceConnector {
         if (reply !== undefined) return Promise.resolve(reply);
         return Promise.reject(new DeviceError('rejected', `${device.hostname} rejected "${command}"`, { command, deviceMessage: "% Invalid input detected at '^' marker." }));
       },
+      // An in-memory switch has no OS to upgrade: the firmware tests run against the lab.
+      dialogue: (command) => Promise.reject(new DeviceError('rejected', `${device.hostname} rejected "${command}"`, { command, deviceMessage: "% Invalid input detected at '^' marker." })),
       runningConfig: async () => {
         if (device.gate !== undefined) await device.gate;
         return device.running;

@@ -115,6 +115,7 @@ class SessionCounter implements DeviceConnector {
     return {
       hostname: () => session.hostname(),
       run: (command) => session.run(command),
+      dialogue: (command, answers, timeoutMs) => session.dialogue(command, answers, timeoutMs),
       runningConfig: () => session.runningConfig(),
       configure: (lines) => session.configure(lines),
       save: () => session.save(),

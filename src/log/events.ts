@@ -51,6 +51,14 @@ export const Events = {
   notifyDropped: 'notify.dropped',
   /** The web console answers at `url` (`onramp run --http`, `onramp console`). */
   consoleListening: 'console.listening',
+  /** A factory switch on another OS version than its site names for its model is being upgraded before its config. */
+  firmwareUpgradeStarted: 'device.firmware.upgrade.started',
+  /** It came back, proved to be the same switch, and runs the site's version. */
+  firmwareUpgradeDone: 'device.firmware.upgrade.done',
+  /** A step failed, the image was refused, or the switch did not come back in time or on the version: it is not provisioned. */
+  firmwareUpgradeFailed: 'device.firmware.upgrade.failed',
+  /** A known switch's check: whether it runs the version its site names for its model (report only). */
+  firmwareCompliance: 'device.firmware.compliance',
   ruleError: 'rule.error',
   ruleLogonly: 'rule.logonly',
 } as const;
@@ -58,6 +66,7 @@ export const Events = {
 /** The events a site's `notify:` hooks may name (PRODUCT.md "Notifications"). */
 export const NOTIFIABLE_EVENTS: readonly EventName[] = [
   Events.checkDrift, Events.provisionDone, Events.provisionFailed, Events.planRefused, Events.hostkeyChanged, Events.backupSaved,
+  Events.firmwareUpgradeDone, Events.firmwareUpgradeFailed,
 ];
 
 export type EventName = (typeof Events)[keyof typeof Events];

@@ -1,6 +1,7 @@
 import { openBackupsForWriting, type BackupsLocation } from '../backups/index.js';
 import { HostKeyStore } from '../device/index.js';
-import { loadInventory } from '../inventory/index.js';
+import { ImageServer, type ImageServerAddress } from '../firmware/index.js';
+import { loadInventory, SiteFileError, type Inventory } from '../inventory/index.js';
 import type { Logger } from '../log/index.js';
 import type { StateStore } from '../state/index.js';
 import type { LockPolicy } from './job-locks.js';
@@ -33,6 +34,22 @@ export interface CreateOnboarderOptions {
   jobObserver?: JobObserver;
   /** `--stop-timeout`: how long a stop may take. */
   stopTimeoutMs?: number;
+  /** `--firmware-http ADDR:PORT`: serve the sites' image files there. */
+  firmwareHttp?: ImageServerAddress;
+  /** A site image onramp must serve without `firmwareHttp` is a start-up error (the daemon), not a failed upgrade later. */
+  requireFirmwareHttp?: boolean;
+  /** `--firmware-timeout`: how long a reloaded switch has to come back, for every site. */
+  firmwareReturnTimeoutMs?: number;
+}
+
+/** With no image server, a site image that onramp would serve is a problem to stop at, at its line. */
+function unservedImages(inventory: Inventory): SiteFileError | undefined {
+  const problems = inventory.sites.flatMap((site) => site.firmware.flatMap((target) => target.image.kind !== 'file' ? [] : [{
+    file: site.file, path: `firmware.${target.model}.image`,
+    message: `${target.image.path} is served by onramp: give onramp run --firmware-http ADDR:PORT (the address switches fetch it from), or an http(s):// URL`,
+    ...(target.source.line === undefined ? {} : { line: target.source.line }),
+  }]));
+  return problems.length === 0 ? undefined : new SiteFileError(problems);
 }
 
 /**
@@ -44,21 +61,33 @@ export async function createOnboarder(options: CreateOnboarderOptions): Promise<
   await restoreLearned(options.state, inventory);
   const hostKeys = new HostKeyStore(options.state, options.sitesDir);
   const connector = options.connector ?? sshConnector({ hostKeys, logger: options.logger });
-  const onboarder = await Onboarder.create({
-    inventory, state: options.state, logger: options.logger, connector, hostKeys,
-    ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
-    ...(options.dryRun === undefined ? {} : { dryRun: options.dryRun }),
-    ...(options.now === undefined ? {} : { now: options.now }),
-    ...(options.backupsKeep === undefined ? {} : { backupsKeep: options.backupsKeep }),
-    ...(options.locks === undefined ? {} : { locks: options.locks }),
-    ...(options.schedulesBackups === undefined ? {} : { schedulesBackups: options.schedulesBackups }),
-    ...(options.jobObserver === undefined ? {} : { jobObserver: options.jobObserver }),
-    ...(options.stopTimeoutMs === undefined ? {} : { stopTimeoutMs: options.stopTimeoutMs }),
-    ...(options.backups === undefined ? {} : { backups: await openBackupsForWriting(options.state, {
-      location: options.backups, logger: options.logger,
-      ...(options.backupsKeep === undefined ? {} : { keep: options.backupsKeep }),
-      ...(options.backupsRemote === undefined ? {} : { remote: options.backupsRemote }),
-    }) }),
-  });
-  return onboarder;
+  if (options.requireFirmwareHttp === true && options.firmwareHttp === undefined) {
+    const unserved = unservedImages(inventory);
+    if (unserved !== undefined) throw unserved;
+  }
+  const imageServer = options.firmwareHttp === undefined ? undefined : await ImageServer.start(options.firmwareHttp, options.logger);
+  imageServer?.publish(inventory.sites);
+  try {
+    return await Onboarder.create({
+      inventory, state: options.state, logger: options.logger, connector, hostKeys,
+      ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+      ...(options.dryRun === undefined ? {} : { dryRun: options.dryRun }),
+      ...(options.now === undefined ? {} : { now: options.now }),
+      ...(options.backupsKeep === undefined ? {} : { backupsKeep: options.backupsKeep }),
+      ...(options.locks === undefined ? {} : { locks: options.locks }),
+      ...(options.schedulesBackups === undefined ? {} : { schedulesBackups: options.schedulesBackups }),
+      ...(options.jobObserver === undefined ? {} : { jobObserver: options.jobObserver }),
+      ...(options.stopTimeoutMs === undefined ? {} : { stopTimeoutMs: options.stopTimeoutMs }),
+      ...(options.backups === undefined ? {} : { backups: await openBackupsForWriting(options.state, {
+        location: options.backups, logger: options.logger,
+        ...(options.backupsKeep === undefined ? {} : { keep: options.backupsKeep }),
+        ...(options.backupsRemote === undefined ? {} : { remote: options.backupsRemote }),
+      }) }),
+      ...(imageServer === undefined ? {} : { imageServer }),
+      ...(options.firmwareReturnTimeoutMs === undefined ? {} : { firmwareReturnTimeoutMs: options.firmwareReturnTimeoutMs }),
+    });
+  } catch (err) {
+    await imageServer?.close();
+    throw err;
+  }
 }

@@ -33,7 +33,9 @@ export class JobStoppedError extends Error {
 export class JobDeadline {
   readonly connector: DeviceConnector;
   private readonly expiry: Promise<never>;
-  private readonly timer: NodeJS.Timeout;
+  private timer: NodeJS.Timeout;
+  private expiresAt: number;
+  private readonly expire: (err: JobTimeoutError) => void;
   private readonly closers = new Set<() => Promise<void>>();
   private expired = false;
 
@@ -52,12 +54,26 @@ export class JobDeadline {
     });
     // Only calls under way race the expiry; with none, its rejection is expected and unobserved.
     this.expiry.catch(() => undefined);
-    this.timer = setTimeout(() => {
-      this.expired = true;
-      expire(new JobTimeoutError(timeoutMs));
-      for (const close of this.closers) closeInBackground(close);
-    }, timeoutMs);
+    this.expire = expire;
+    this.expiresAt = Date.now() + timeoutMs;
+    this.timer = this.arm();
     this.connector = { open: (target) => this.open(inner, target) };
+  }
+
+  private arm(): NodeJS.Timeout {
+    return setTimeout(() => {
+      this.expired = true;
+      this.expire(new JobTimeoutError(this.timeoutMs));
+      for (const close of this.closers) closeInBackground(close);
+    }, Math.max(0, this.expiresAt - Date.now()));
+  }
+
+  /** Gives the job `ms` more (an OS upgrade: a download, a reload and the wait for the switch come before its config). */
+  extend(ms: number): void {
+    if (this.expired) return;
+    clearTimeout(this.timer);
+    this.expiresAt += ms;
+    this.timer = this.arm();
   }
 
   /** Called just before the job's push: throws JobStoppedError when onramp is stopping. */
@@ -109,6 +125,7 @@ export class JobDeadline {
     return {
       hostname: () => session.hostname(),
       run: (command) => this.within(() => session.run(command)),
+      dialogue: (command, answers, timeoutMs) => this.within(() => session.dialogue(command, answers, timeoutMs)),
       runningConfig: () => this.within(() => session.runningConfig()),
       configure: (lines, options) => this.within(() => session.configure(lines, options)),
       save: () => this.within(() => session.save()),

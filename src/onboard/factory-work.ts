@@ -3,9 +3,10 @@ import type { PortmapEntry, Site } from '../inventory/index.js';
 import { Events } from '../log/index.js';
 import { compareConfigs, provisionDevice } from '../provision/index.js';
 import { JobTimeoutError, type JobDeadline } from './deadline.js';
+import { FirmwareStage, type FirmwareResult } from './firmware-stage.js';
 import { guardFor } from './guard.js';
 import { identify, type FactoryLease, type IdentityProbe } from './identity.js';
-import { factoryKey, JobBase, refusalMessage, refusedOutcome, SETTLED, type Fields, type Outcome } from './job-base.js';
+import { factoryKey, JobBase, refusalMessage, refusedOutcome, SETTLED, type Fields, type Outcome, type WorkDeps } from './job-base.js';
 import { deviceIdentity, targetFor, withSession, type SessionLike } from './session.js';
 import type { DeviceStatus } from './status.js';
 
@@ -16,6 +17,13 @@ import type { DeviceStatus } from './status.js';
  * not escape.
  */
 export class FactoryWork extends JobBase {
+  private readonly firmware: FirmwareStage;
+
+  constructor(deps: WorkDeps) {
+    super(deps);
+    this.firmware = new FirmwareStage(deps.firmware, deps.logger, deps.now);
+  }
+
   /** A port map hostname already held by a live switch other than `mac`. */
   private holder(hostname: string, mac: string): DeviceStatus | undefined {
     const status = this.deps.status.get(hostname);
@@ -39,11 +47,13 @@ export class FactoryWork extends JobBase {
       open = undefined;
       if (current !== undefined) await current.session.close();
     };
-    const factorySession = async (profile: Profile): Promise<SessionLike> => {
+    // After an OS upgrade the session is a new one, and the switch may be back at another address.
+    const factorySession = async (profile: Profile, after?: { ip: string }): Promise<SessionLike> => {
       if (options.dryRun === true) throw new Error('dry run: not connecting');
-      if (open?.profile.name === profile.name) return open.session;
+      const ip = after?.ip ?? lease.ip;
+      if (after === undefined && open?.profile.name === profile.name) return open.session;
       await closeOpen();
-      const session = await deadline.connector.open(targetFor(site, lease.ip, this.factoryCredentials(site), profile, { kind: 'factory', mac: lease.mac }));
+      const session = await deadline.connector.open(targetFor(site, ip, this.factoryCredentials(site), profile, { kind: 'factory', mac: lease.mac }));
       open = { session, profile };
       return session;
     };
@@ -100,14 +110,20 @@ export class FactoryWork extends JobBase {
   }
 
   private async provisionIdentified(
-    site: Site, entry: PortmapEntry, lease: FactoryLease, factorySession: (profile: Profile) => Promise<SessionLike>, deadline: JobDeadline,
+    site: Site, entry: PortmapEntry, factoryLease: FactoryLease, factorySession: (profile: Profile, after?: { ip: string }) => Promise<SessionLike>, deadline: JobDeadline,
     factoryFields: Fields,
   ): Promise<Outcome> {
-    const fields: Fields = { device: entry.hostname, ip: lease.ip, site: site.name, mac: lease.mac };
     const profile = getProfile(entry.profile);
     const credentials = this.credentials(site);
     const intended = await this.intendedConfig(site, entry, credentials);
-    const session = await factorySession(profile);
+    // Its OS first: on another version than the site names for its model, it is upgraded and back before its config.
+    const os = await this.firmware.run({
+      site, entry, lease: factoryLease, session: await factorySession(profile), deadline, credentials: this.factoryCredentials(site), fields: factoryFields,
+    });
+    if (os.kind === 'failed') return this.firmwareFailed(factoryFields, os);
+    const lease: FactoryLease = os.kind === 'upgraded' ? { ...factoryLease, ip: os.ip } : factoryLease;
+    const fields: Fields = { device: entry.hostname, ip: lease.ip, site: site.name, mac: lease.mac };
+    const session = os.kind === 'upgraded' ? await factorySession(profile, { ip: lease.ip }) : await factorySession(profile);
     deadline.beginPush();
     const push = await provisionDevice({
       session, intended, profile, logger: this.logger, fields, announce: false, onFailure: site.policy.onFailure, guard: guardFor(site, lease.ip, 'provision'),
@@ -141,8 +157,14 @@ export class FactoryWork extends JobBase {
     await this.verifiedAt(entry.hostname, lease.ip, lease.mac);
     this.logger.info({ event: Events.provisionDone, ...fields, result: 'provisioned', lines: push.lines.length }, `provisioned as ${entry.hostname}, saved, verified with site credentials`);
     const checkedAt = this.deps.now();
-    await this.record(fields, 'provision', Events.provisionDone, 'provisioned', { checkedAt });
+    await this.record(fields, 'provision', Events.provisionDone, 'provisioned', { checkedAt, ...(os.firmware === undefined ? {} : { firmware: os.firmware }) });
     await this.record(factoryFields, 'provision', Events.provisionDone, 'provisioned', { message: `became ${entry.hostname}` });
     return 'provisioned';
+  }
+
+  /** The OS upgrade failed or could not begin: reported, and the switch is not provisioned. */
+  private async firmwareFailed(fields: Fields, os: Extract<FirmwareResult, { kind: 'failed' }>): Promise<Outcome> {
+    await this.record(fields, 'provision', Events.firmwareUpgradeFailed, 'failed', { message: os.message, firmware: os.firmware });
+    return 'failed';
   }
 }

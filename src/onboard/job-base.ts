@@ -10,6 +10,7 @@ import { LockAbortedError, LockBusyError } from '../lock/index.js';
 import { JobDeadline, JobStoppedError, JobTimeoutError } from './deadline.js';
 import { JobLocks, type LockPolicy } from './job-locks.js';
 import { learnedToDevice, type LearnedBook } from './learned.js';
+import type { FirmwareDeps } from './firmware-stage.js';
 import type { DeviceConnector } from './session.js';
 import type { Action, DeviceStatus, PlanRecord, StatusBook } from './status.js';
 import type { VerifiedIdentities } from './verified-identities.js';
@@ -32,6 +33,8 @@ export interface WorkDeps {
   stopping?: AbortSignal;
   /** Once stopping: ms left until onramp must have exited. A push whose rest does not fit is rolled back (StopPace). */
   stopLeftMs?: () => number;
+  /** Image check and server, and the lease watch for switches reloading into a new OS. */
+  firmware: FirmwareDeps;
 }
 
 /**

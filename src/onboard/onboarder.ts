@@ -20,6 +20,8 @@ import { StatusBook } from './status.js';
 import { VerifiedIdentities } from './verified-identities.js';
 import { saveQueue, takeQueue, type QueuedWork } from './work-queue.js';
 import { FactoryWork } from './factory-work.js';
+import { ReturnWatch } from './return-watch.js';
+import { ImageChecker, type ImageServer } from '../firmware/index.js';
 import { SETTLED, type Outcome, type WorkDeps } from './job-base.js';
 import { ObservedFactoryWork, ObservedWork, type JobObserver } from './observed-work.js';
 import { DeviceWork } from './work.js';
@@ -56,6 +58,10 @@ export interface OnboarderOptions {
   jobObserver?: JobObserver;
   /** How long a stop may take before the service manager kills onramp (`--stop-timeout`; default DEFAULT_STOP_TIMEOUT_MS). */
   stopTimeoutMs?: number;
+  /** Serves the sites' image files (`--firmware-http`); closed with the onboarder. */
+  imageServer?: ImageServer;
+  /** `--firmware-timeout`: how long a reloaded switch has to come back, whatever its site says. */
+  firmwareReturnTimeoutMs?: number;
 }
 
 /** Option-82 data a lease may carry (the engine's sink call has no room for it; onboardLease has). */
@@ -93,6 +99,9 @@ export class Onboarder implements NativeActionSink {
   private readonly gate: LeaseGate;
   /** Leases of known devices waiting for their identity to be judged, in arrival order. */
   private admitting: Promise<void> = Promise.resolve();
+  /** Switches reloading into a new OS, waiting for their next lease. */
+  private readonly returns = new ReturnWatch();
+  private readonly imageServer: ImageServer | undefined;
 
   private constructor(options: OnboarderOptions, status: StatusBook, executions: ExecutionCounter) {
     this.logger = options.logger;
@@ -111,7 +120,13 @@ export class Onboarder implements NativeActionSink {
       identities, hostKeys: options.hostKeys ?? new HostKeyStore(options.state), now: this.now,
       ...(options.locks === undefined ? {} : { locks: options.locks }), stopping: this.stopping.signal,
       stopLeftMs: () => this.stopDeadline - performance.now(),
+      firmware: {
+        checker: new ImageChecker(this.now), returns: this.returns,
+        ...(options.imageServer === undefined ? {} : { server: options.imageServer }),
+        ...(options.firmwareReturnTimeoutMs === undefined ? {} : { returnTimeoutMs: options.firmwareReturnTimeoutMs }),
+      },
     };
+    this.imageServer = options.imageServer;
     const observer = options.jobObserver;
     this.work = observer === undefined ? new DeviceWork(deps) : new ObservedWork(deps, observer);
     this.factory = observer === undefined ? new FactoryWork(deps) : new ObservedFactoryWork(deps, observer);
@@ -153,6 +168,8 @@ export class Onboarder implements NativeActionSink {
       this.logger.warn({ event: Events.unknownDevice, ip: ip.slice(0, 64), result: 'skipped' }, 'lease refused: address, MAC or hostname not valid');
       return;
     }
+    // A switch reloading into a new OS: its job is waiting for exactly this lease.
+    if (this.returns.leaseSeen(lease.mac, ip)) return;
     if (hostname.toLowerCase() === FACTORY_HOSTNAME) {
       this.onboardFactory(lease);
       return;
@@ -279,6 +296,7 @@ export class Onboarder implements NativeActionSink {
   /** Waits for the jobs to end; after a stop, writes the jobs left undone to the state directory for the next start. */
   async close(): Promise<void> {
     await this.idle();
+    await this.imageServer?.close();
     if (!this.stopping.signal.aborted || this.leftover.length === 0) return;
     const jobs = this.leftover.splice(0);
     await saveQueue(this.state, jobs);

@@ -1,4 +1,4 @@
-import { DeviceSession, type ConfigureOptions, type DeviceTarget, type HostKeyOwner, type HostKeyStore, type LldpNeighbor, type MacEntry, type Profile } from '../device/index.js';
+import { DeviceSession, type ConfigureOptions, type DeviceTarget, type DialogueAnswer, type DialogueOutcome, type HostKeyOwner, type HostKeyStore, type LldpNeighbor, type MacEntry, type Profile } from '../device/index.js';
 import type { Logger } from '../log/index.js';
 import type { Credentials, Site } from '../inventory/index.js';
 
@@ -7,6 +7,8 @@ export interface SessionLike {
   hostname(): string;
   /** One exec-mode command's output (readFacts, firmware steps); a rejected command throws DeviceError('rejected'). */
   run(command: string): Promise<string>;
+  /** An exec command that asks questions (an image copy, a reload); see DeviceSession.dialogue. */
+  dialogue(command: string, answers: readonly DialogueAnswer[], timeoutMs: number): Promise<DialogueOutcome>;
   runningConfig(): Promise<string>;
   configure(lines: string[], options?: ConfigureOptions): Promise<void>;
   save(): Promise<void>;

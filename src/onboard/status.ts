@@ -47,6 +47,16 @@ export interface RefusedLease {
   reasons: string[];
 }
 
+/** The OS version a switch was found on, against the one its site names for its model. */
+export interface FirmwareStatus {
+  /** As the switch reported it; absent when it could not be read. */
+  running?: string;
+  wanted: string;
+  compliant: boolean;
+  /** The version it ran before onramp upgraded it. */
+  upgradedFrom?: string;
+}
+
 /** What `onramp status` shows for one device. */
 export interface DeviceStatus {
   device: string;
@@ -69,6 +79,7 @@ export interface DeviceStatus {
   /** Compliance features of the last check: which match the intended config and which do not. */
   features?: { name: string; compliant: boolean }[];
   refusedLease?: RefusedLease;
+  firmware?: FirmwareStatus;
 }
 
 export type StatusFile = Record<string, DeviceStatus>;

@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { digestBytes } from '../src/firmware/index.js';
+import { Lab, labImage, type LabSwitchSpec } from '../src/lab/index.js';
+import { Events } from '../src/log/index.js';
+import { createOnboarder, readStatus, type Onboarder } from '../src/onboard/index.js';
+import { StateStore } from '../src/state/index.js';
+import { memoryLogger, tempDir, writeTree, type LogRecord } from './onboard-fakes.js';
+
+// Firmware at first boot, end to end over SSH on the lab: the site names 1.7.6 for fs-s3900; the lab's factory S3900s run 1.7.3.
+const PASSWORD = 'fw-e2e-pw';
+process.env.ONRAMP_FW_PASSWORD = PASSWORD;
+const ROOT = join(import.meta.dirname, '..');
+const WANTED = '1.7.6';
+const IMAGE = labImage('fs-s3900', WANTED, 256 * 1024);
+const SHA = digestBytes(IMAGE).sha256;
+const OTHER_IMAGE = labImage('fs-s3900', '1.7.9');
+const RELOAD_MS = 1500;
+
+const factory = (hostname: string, mac: string, address: string, extra: Partial<LabSwitchSpec> = {}): LabSwitchSpec => ({
+  hostname, personality: 'fs-s3900', mac, address, username: 'admin', password: PASSWORD, ...extra,
+});
+const switches: LabSwitchSpec[] = [
+  factory('UPGRADE', 'be:b5:de:0f:00:01', '127.77.41.10'),
+  factory('CURRENT', 'be:b5:de:0f:00:02', '127.77.41.11', { version: WANTED }),
+  factory('BADHASH', 'be:b5:de:0f:00:03', '127.77.42.10'),
+  factory('NORETURN', 'be:b5:de:0f:00:04', '127.77.43.10', { faults: ['stuck-in-boot'] }),
+];
+
+let lab: Lab;
+let onboarder: Onboarder;
+let records: LogRecord[];
+let state: StateStore;
+let mirror: Server;
+let mirrorPort = 0;
+let cleanup: () => Promise<void>;
+
+function site(name: string, subnet: string, firmware: string, entries: [string, string][]): string {
+  return `name: ${name}
+subnets: [${subnet}]
+credentials: { username: admin, passwordEnv: ONRAMP_FW_PASSWORD }
+factoryCredentials: { username: admin, passwordEnv: ONRAMP_FW_PASSWORD }
+ssh: { port: ${lab.port}, timeoutMs: 4000, retries: 0, hostKeys: pin }
+vars: { location: lab, mgmtVlan: 77, mgmtMask: 255.255.255.0, vlans: [{ id: 77, name: mgmt }] }
+firmware:
+  fs-s3900: ${firmware}
+portmap:
+${entries.map(([mac, hostname], i) => `  - { mac: "${mac}", hostname: ${hostname}, model: fs-s3900, vars: { mgmtIp: 10.77.0.${String(30 + i)}, uplinkPort: 1/25 } }`).join('\n')}
+`;
+}
+
+function events(event: string, device?: string): LogRecord[] {
+  return records.filter((r) => r.event === event && (device === undefined || r.device === device));
+}
+
+before(async () => {
+  const { dir, remove } = await tempDir('onramp-fw-e2e-');
+  cleanup = remove;
+  // A mirror whose image is not the one the site names: a wrong file, or a tampered one.
+  mirror = createServer((_req, res) => { res.end(OTHER_IMAGE); });
+  await new Promise<void>((resolve) => mirror.listen(0, '127.0.0.1', resolve));
+  const address = mirror.address();
+  mirrorPort = typeof address === 'object' && address !== null ? address.port : 0;
+  lab = await Lab.start({
+    switches, keyDir: join(dir, 'keys'), reloadMs: RELOAD_MS,
+    // The switch's fresh DHCPACK after its reload, as the DHCP server would log it.
+    onBoot: (sw) => { onboarder.onboard(sw.address, sw.spec.mac, 'Switch'); },
+  });
+  await writeTree(dir, {
+    'sites/a/site.yaml': site('a', '127.77.41.0/24', `{ version: ${WANTED}, image: s3900-${WANTED}.bix, sha256: ${SHA} }`, [['be:b5:de:0f:00:01', 'ACC-UPGRADED'], ['be:b5:de:0f:00:02', 'ACC-CURRENT']]),
+    'sites/b/site.yaml': site('b', '127.77.42.0/24', `{ version: ${WANTED}, image: "http://127.0.0.1:${String(mirrorPort)}/s3900-${WANTED}.bix", sha256: ${SHA} }`, [['be:b5:de:0f:00:03', 'ACC-BADHASH']]),
+    'sites/c/site.yaml': site('c', '127.77.43.0/24', `{ version: ${WANTED}, image: s3900-${WANTED}.bix, sha256: ${SHA}, returnTimeout: 4s }`, [['be:b5:de:0f:00:04', 'ACC-NORETURN']]),
+  });
+  await writeFile(join(dir, 'sites/a/s3900-1.7.6.bix'), IMAGE);
+  await writeFile(join(dir, 'sites/c/s3900-1.7.6.bix'), IMAGE);
+  const memory = memoryLogger();
+  records = memory.records;
+  state = new StateStore(join(dir, 'state'));
+  onboarder = await createOnboarder({
+    sitesDir: join(dir, 'sites'), templatesDir: join(ROOT, 'templates'), state, logger: memory.logger, firmwareHttp: { host: '127.0.0.1', port: 0 },
+  });
+});
+
+after(async () => {
+  await onboarder.close();
+  await lab.stop();
+  await new Promise<void>((resolve) => mirror.close(() => { resolve(); }));
+  await cleanup();
+});
+
+void test('a factory switch on another version is upgraded first, comes back with a fresh DHCPACK, is checked, then provisioned', async () => {
+  const sw = lab.get('UPGRADE');
+  onboarder.onboard(sw.address, sw.spec.mac, 'Switch');
+  await onboarder.idle();
+  assert.equal(sw.reloads(), 1);
+  assert.equal(sw.version(), WANTED);
+  assert.deepEqual(sw.flashFiles(), [`s3900-${WANTED}.bix`]);
+  const log = sw.commandLog();
+  const reload = log.indexOf('reload');
+  const firstConfig = log.indexOf('hostname ACC-UPGRADED');
+  assert.ok(reload >= 0 && firstConfig > reload, 'the OS was upgraded before the config was pushed');
+  assert.equal(sw.hostname(), 'ACC-UPGRADED');
+  assert.equal(sw.saves(), 1);
+  const started = events(Events.firmwareUpgradeStarted).find((r) => r.mac === sw.spec.mac);
+  assert.equal(started?.from, '1.7.3');
+  assert.equal(started.to, WANTED);
+  const done = events(Events.firmwareUpgradeDone).find((r) => r.mac === sw.spec.mac);
+  assert.equal(done?.result, 'ok');
+  assert.ok(records.some((r) => typeof r.msg === 'string' && r.msg.startsWith('DHCPACK: the switch is back') && r.mac === sw.spec.mac), 'its next DHCPACK was the sign it was back');
+  assert.equal(events(Events.provisionDone, 'ACC-UPGRADED').at(-1)?.result, 'provisioned');
+  const status = (await readStatus(state)).find((s) => s.device === 'ACC-UPGRADED');
+  assert.deepEqual(status?.firmware, { running: WANTED, wanted: WANTED, compliant: true, upgradedFrom: '1.7.3' });
+});
+
+void test('a factory switch already on the version is provisioned without an upgrade', async () => {
+  const sw = lab.get('CURRENT');
+  onboarder.onboard(sw.address, sw.spec.mac, 'Switch');
+  await onboarder.idle();
+  assert.equal(sw.reloads(), 0);
+  assert.equal(sw.flashFiles().length, 0);
+  assert.equal(events(Events.provisionDone, 'ACC-CURRENT').at(-1)?.result, 'provisioned');
+  assert.equal(events(Events.firmwareCompliance).find((r) => r.mac === sw.spec.mac)?.result, 'ok');
+});
+
+void test('an image that is not the one the site names is refused: nothing fetched, nothing booted, the switch not provisioned', async () => {
+  const sw = lab.get('BADHASH');
+  onboarder.onboard(sw.address, sw.spec.mac, 'Switch');
+  await onboarder.idle();
+  const failed = events(Events.firmwareUpgradeFailed).find((r) => r.mac === sw.spec.mac);
+  assert.match(String(failed?.msg), /has SHA-256 [0-9a-f]{64}, not the/);
+  assert.equal(failed?.reason, 'hash-mismatch');
+  assert.equal(sw.reloads(), 0);
+  assert.equal(sw.bootFile(), undefined);
+  assert.deepEqual(sw.flashFiles(), []);
+  assert.ok(!sw.commandLog().some((line) => line.startsWith('copy')), 'the switch was never told to fetch it');
+  assert.equal(sw.hostname(), 'BADHASH', 'no config was pushed');
+  const status = (await readStatus(state)).find((s) => s.mac === sw.spec.mac);
+  assert.equal(status?.result, 'failed');
+  assert.equal(status.lastEvent, Events.firmwareUpgradeFailed);
+});
+
+void test('a switch that does not come back in time is reported and not provisioned', async () => {
+  const sw = lab.get('NORETURN');
+  onboarder.onboard(sw.address, sw.spec.mac, 'Switch');
+  await onboarder.idle();
+  assert.equal(sw.reloads(), 1);
+  assert.equal(sw.isUp(), false);
+  const failed = events(Events.firmwareUpgradeFailed).find((r) => r.mac === sw.spec.mac);
+  assert.equal(failed?.reason, 'no-return');
+  assert.match(failed.msg, /did not come back within 4 s of its reload/);
+  assert.equal(events(Events.provisionDone, 'ACC-NORETURN').length, 0);
+  const status = (await readStatus(state)).find((s) => s.mac === sw.spec.mac);
+  assert.equal(status?.result, 'failed');
+  assert.match(String(status.message), /did not come back/);
+});
