@@ -1,7 +1,8 @@
 import { Counter, Gauge, Registry } from 'prom-client';
-import { DEVICE_STATES, type DeviceState } from '../onboard/device-state.js';
+import type { DeviceState } from '../onboard/device-state.js';
 import type { JobObserver } from '../onboard/observed-work.js';
 import { VERSION } from '../version.js';
+import { deviceFamiliesText } from './device-text.js';
 import { LogEventCounts } from './event-counts.js';
 import { JOB_KINDS, JobStats } from './job-stats.js';
 import type { DeviceSample, MetricsSource } from './source.js';
@@ -35,20 +36,6 @@ export function createMetrics(source: MetricsSource): Metrics {
 
   const jobs = new JobStats(registry);
   const events = new LogEventCounts(registry);
-
-  // Filled together: one pass over the devices feeds both families at each scrape.
-  const deviceState = new Gauge({
-    name: 'onramp_device_state',
-    help: `1 for the state each device is in, 0 for the others (${DEVICE_STATES.join(', ')}).`,
-    labelNames: ['site', 'device', 'profile', 'state'],
-    registers: [registry],
-  });
-  const lastCheck = new Gauge({
-    name: 'onramp_device_last_check_success_timestamp_seconds',
-    help: 'When each device was last checked to the end (whatever the check found), in seconds since the epoch.',
-    labelNames: ['site', 'device', 'profile'],
-    registers: [registry],
-  });
 
   if (source.jobQueue !== undefined) {
     // Only a running appliance has a queue; a console reading a state directory does not say there is none.
@@ -98,25 +85,14 @@ export function createMetrics(source: MetricsSource): Metrics {
     });
   }
 
-  const sampleDevices = async (): Promise<void> => {
-    deviceState.reset();
-    lastCheck.reset();
-    for (const sample of await source.devices()) {
-      const { site, device, profile } = sample;
-      const current = liveState(sample, jobs);
-      for (const state of DEVICE_STATES) deviceState.set({ site, device, profile, state }, state === current ? 1 : 0);
-      if (sample.lastCheckSuccess !== undefined) lastCheck.set({ site, device, profile }, sample.lastCheckSuccess / 1000);
-    }
-  };
-
   return {
     jobs,
     observeLogLine(line) {
       events.observe(line);
     },
     async render() {
-      await sampleDevices();
-      return { contentType: registry.contentType, body: await registry.metrics() };
+      const devices = deviceFamiliesText(await source.devices(), (sample) => liveState(sample, jobs));
+      return { contentType: registry.contentType, body: `${await registry.metrics()}\n${devices}` };
     },
   };
 }
