@@ -29,7 +29,7 @@ async function until(what: string, scrape: () => Promise<Exposition>, holds: (te
   }
 }
 
-void test('a running appliance: leases checked on the lab move the state gauges, and jobs, lines, rule matches and host-key refusals are counted', async (t) => {
+void test('a running appliance: leases checked on the lab move the state gauges, and jobs, lines, rule matches and host-key refusals are counted', { timeout: 180_000 }, async (t) => {
   const { dir, remove } = await tempDir('onramp-metrics-lab-');
   t.after(remove);
   const lab = await Lab.start({
