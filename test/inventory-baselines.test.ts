@@ -49,7 +49,7 @@ void test('baselines are validated when the sites load: every problem names the 
   await withSite({
     'site.yaml': SITE,
     'CORE1.cfg': GOOD.replace('hostname CORE1', 'hostname CORE9'),
-    'CORE2.cfg': GOOD.replace('hostname CORE1', 'hostname CORE2').replace('username admin', 'username ops').replace('privilege 4', 'privilege 4 {{x}}'),
+    'CORE2.cfg': GOOD.replace('hostname CORE1', 'hostname CORE2').replace('10.77.0.10', '10.77.0.11').replace('username admin', 'username ops').replace('privilege 4', 'privilege 4 {{x}}'),
   }, async (dir) => {
     await assert.rejects(loadInventory(dir, join(dir, 'templates')), (err: unknown) => {
       assert.ok(err instanceof SiteFileError);
@@ -64,6 +64,37 @@ void test('baselines are validated when the sites load: every problem names the 
     const report = await checkSites(dir, join(dir, 'templates'));
     assert.equal(report.errors.length, 3, 'sites check reports them too');
   });
+});
+
+void test('the management address: a baseline that gives the subnet of the device\'s ip: another address, or shuts the interface carrying it, is refused at load with its line', async () => {
+  const copied = GOOD.replace('hostname CORE1', 'hostname CORE2');
+  const shut = GOOD.replace(' ip address 10.77.0.10 255.255.255.0\n', ' ip address 10.77.0.10 255.255.255.0\n shutdown\n');
+  await withSite({ 'site.yaml': SITE, 'CORE1.cfg': shut, 'CORE2.cfg': copied }, async (dir) => {
+    await assert.rejects(loadInventory(dir, join(dir, 'templates')), (err: unknown) => {
+      assert.ok(err instanceof SiteFileError);
+      assert.deepEqual(err.message.split('\n'), [
+        `${join(dir, 'hq', 'CORE1.cfg')}:8: baseline of CORE1: interface vlan77 carries 10.77.0.10, the address onramp reaches the device at (its ip: in the site), and is shut down`,
+        `${join(dir, 'hq', 'CORE2.cfg')}:8: baseline of CORE2: interface vlan77 has ip address 10.77.0.10 255.255.255.0: the address onramp reaches the device at (10.77.0.11, its ip: in the site) is in that subnet but set nowhere; pushing this would change it`,
+      ]);
+      return true;
+    });
+  });
+  // Where the config cannot tell (reached through NAT or another port, an address from DHCP, the device's ip: dhcp),
+  // or the site lets plans move the management address, it loads.
+  const elsewhere = GOOD.replace('10.77.0.10 255.255.255.0', '192.168.5.1 255.255.255.0').replace('hostname CORE1', 'hostname CORE2');
+  const fromDhcp = GOOD.replace(' ip address 10.77.0.10 255.255.255.0', ' ip address dhcp');
+  for (const [site, core1, core2] of [
+    [SITE, fromDhcp, elsewhere],
+    [SITE.replace('devices:', 'policy: { allow: [mgmt-address] }\ndevices:'), shut, copied],
+    [SITE.replace('ip: 10.77.0.10 }', 'ip: dhcp }').replace('ip: 10.77.0.11 }', 'ip: dhcp }'), shut, copied],
+  ] as const) {
+    await withSite({ 'site.yaml': site, 'CORE1.cfg': core1, 'CORE2.cfg': core2 }, async (dir) => {
+      const inventory = await loadInventory(dir, join(dir, 'templates'));
+      assert.equal(inventory.devices().length, 2);
+    });
+  }
+  // The address on the interface, as a /len or a mask, with or without a secondary beside it: nothing to say.
+  assert.deepEqual(intendedProblems('hostname CORE1\ninterface vlan77\n ip address 10.77.0.10/24\n ip address 10.78.0.1/24 secondary\n', syntax, { hostname: 'CORE1', mgmtAddress: '10.77.0.10' }), []);
 });
 
 void test('a site that allows login-user may keep a baseline without the login user; intended: template ignores the file', async () => {

@@ -1,4 +1,5 @@
 import { configProblems } from './check.js';
+import { managementProblems } from './management.js';
 import { parseConfigTree, type TreeSyntax } from './tree.js';
 
 /** What onramp needs to find in a golden config before it may push it to a device. */
@@ -7,6 +8,8 @@ export interface IntendedExpectations {
   hostname: string;
   /** The account onramp logs in with; absent when the site lets a plan change it (`policy.allow: [login-user]`). */
   loginUser?: string;
+  /** The address onramp reaches the device at (the site's `ip:`); absent when unknown or the site lets a plan change it. */
+  mgmtAddress?: string;
 }
 
 export interface IntendedProblem {
@@ -31,8 +34,10 @@ function lineOf(lines: readonly string[], text: string): number | undefined {
  * Why a baseline or rendered template cannot be a device's golden config:
  * what makes any config unusable (configProblems), template markers left
  * in it, nothing to configure, a
- * hostname other than the device's (or none), or no line for the user onramp
- * logs in with (pushing it would delete the account). Empty: it may be used.
+ * hostname other than the device's (or none), no line for the user onramp
+ * logs in with (pushing it would delete the account), or an address onramp
+ * reaches the device at that it would take away (managementProblems).
+ * Empty: it may be used.
  */
 export function intendedProblems(text: string, syntax: TreeSyntax, expect: IntendedExpectations): IntendedProblem[] {
   const problems: IntendedProblem[] = configProblems(text);
@@ -61,6 +66,14 @@ export function intendedProblems(text: string, syntax: TreeSyntax, expect: Inten
     const user = new RegExp(`^username\\s+${escapeRegExp(expect.loginUser)}(?:\\s|$)`);
     if (!tree.some((node) => user.test(node.text))) {
       problems.push({ message: `no username ${expect.loginUser} line: onramp logs in as ${expect.loginUser}, and pushing this would remove the account` });
+    }
+  }
+  if (expect.mgmtAddress !== undefined) {
+    for (const { message, text } of managementProblems(tree, expect.mgmtAddress)) {
+      const problem: IntendedProblem = { message };
+      const line = lines.findIndex((raw) => raw.trim().replace(/\s+/g, ' ') === text);
+      if (line >= 0) problem.line = line + 1;
+      problems.push(problem);
     }
   }
   return problems;

@@ -91,7 +91,7 @@ export async function checkSites(baselinesDir: string, templatesDir: string, ove
         const rendered = renderTemplateText(source, templateVars(site, entry, { ...PLACEHOLDER, username: site.credentials.username }), file);
         // Where the template is the golden config, it must pass what a baseline passes, or every push of it is refused.
         if (needsTemplate) {
-          for (const problem of intendedProblems(rendered, getProfile(entry.profile).tree, intendedExpectations(site, entry.hostname))) {
+          for (const problem of intendedProblems(rendered, getProfile(entry.profile).tree, intendedExpectations(site, entry))) {
             report.errors.push(`${where} (${entry.hostname}): ${file} renders a config with ${problem.message}`);
           }
         }
