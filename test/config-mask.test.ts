@@ -63,3 +63,20 @@ void test('masking twice changes nothing more', () => {
   const once = maskSecrets(FORMS.map(([l]) => l).join('\n'), profile);
   assert.equal(maskSecrets(once, profile), once);
 });
+
+void test('the no form of a secret line, as a plan or its rollback types it, is masked too', () => {
+  const lines = [
+    'no snmp-server community hq-ro-s3cret ro',
+    'no snmp-server host 10.0.0.9 traps version 2c trap-s3cret',
+    'no tacacs-server host 10.0.0.7 key tacacs-s3cret',
+    'no snmp-server user ops g1 v3 priv aes256-c auth sha256 7 AAAA1111 BBBB2222',
+    ' no username admin password 0 user-s3cret',
+  ];
+  for (const profile of ['generic', 'fs-s5850', 'fs-s3900', 'fs-s3900-r', 'cisco-ios']) {
+    const masked = maskSecrets(lines.join('\n'), getProfile(profile));
+    for (const secret of ['hq-ro-s3cret', 'trap-s3cret', 'tacacs-s3cret', 'AAAA1111', 'BBBB2222', 'user-s3cret']) {
+      assert.ok(!masked.includes(secret), `${profile}: ${secret} in\n${masked}`);
+    }
+    assert.match(masked, /^no snmp-server community <secret hidden> ro$/m);
+  }
+});

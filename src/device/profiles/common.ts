@@ -43,16 +43,16 @@ export const COMMON_SECRET_MASKS: SecretMask[] = [
   // key-string under a key chain, plain or typed
   { pattern: /\b(key-string(?: \d)?) (?!<secret hidden>|\d <secret hidden>)\S+.*$/gm, replace: `$1 ${HIDDEN}` },
   // tacacs-server/radius-server key in plain text
-  { pattern: /^(\s*(?:tacacs-server|radius-server)\b.*\bkey) (?!<secret hidden>|\d )\S+.*$/gm, replace: `$1 ${HIDDEN}` },
-  // snmp-server community NAME ro, snmp-server community 7 HEX RO ACL
-  { pattern: /^(\s*snmp-server community(?: \d)?) (?!<secret hidden>|\d <secret hidden>)\S+/gm, replace: `$1 ${HIDDEN}` },
+  { pattern: /^(\s*(?:no )?(?:tacacs-server|radius-server)\b.*\bkey) (?!<secret hidden>|\d )\S+.*$/gm, replace: `$1 ${HIDDEN}` },
+  // snmp-server community NAME ro, snmp-server community 7 HEX RO ACL; each also as the `no` line of a plan's rollback
+  { pattern: /^(\s*(?:no )?snmp-server community(?: \d)?) (?!<secret hidden>|\d <secret hidden>)\S+/gm, replace: `$1 ${HIDDEN}` },
   // snmp-server host A.B.C.D [traps|informs] [version 1|2c|3 auth|noauth|priv] COMMUNITY …
   {
-    pattern: /^(\s*snmp-server host \S+(?: (?:traps|informs))?(?: version (?:1|2c|3 (?:auth|noauth|priv)))?) (?!<secret hidden>|traps\b|informs\b|version\b)\S+/gm,
+    pattern: /^(\s*(?:no )?snmp-server host \S+(?: (?:traps|informs))?(?: version (?:1|2c|3 (?:auth|noauth|priv)))?) (?!<secret hidden>|traps\b|informs\b|version\b)\S+/gm,
     replace: `$1 ${HIDDEN}`,
   },
   // BDCOM: snmp-server user U G v3 priv aes256-c auth sha256 7 HEX HEX
-  { pattern: /^(\s*snmp-server user \S+ \S+ v3\b.*\bauth \S+ \d) (?!<secret hidden>)\S+ \S+/gm, replace: `$1 ${HIDDEN} ${HIDDEN}` },
+  { pattern: /^(\s*(?:no )?snmp-server user \S+ \S+ v3\b.*\bauth \S+ \d) (?!<secret hidden>)\S+ \S+/gm, replace: `$1 ${HIDDEN} ${HIDDEN}` },
   // Cisco: snmp-server user U G v3 auth sha PASS priv aes 128 PASS; also the Edgecore usm-user line and its
   // wrapped continuation line `priv aes128 HEX`
   {
