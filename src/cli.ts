@@ -27,6 +27,8 @@ function optionalText<K extends string>(key: K, value: string | undefined): Part
 const program = new Command('onramp')
   .description('DHCP network onboarding: SEC-compatible rules, switch drift checks and zero-touch provisioning')
   .version(VERSION)
+  // The program's own options (--version) come before a command: `restore --version V` is the command's.
+  .enablePositionalOptions()
   .showHelpAfterError()
   .configureOutput({ outputError: (text, write) => { write(text); } })
   .exitOverride((err) => {
@@ -148,6 +150,19 @@ commonOptions(
 ).action(async (host: string, options: Record<string, unknown>) => {
   const { backupCommand } = await import('./onboard/commands.js');
   process.exitCode = await backupCommand(host, options);
+});
+
+commonOptions(
+  program
+    .command('restore')
+    .description('push a saved version back to the device, through the planner, guard rails and rollback (a site with backups.restorable keeps the copies it needs)')
+    .argument('<host>', 'hostname from the inventory, or an IP address')
+    .requiredOption('--version <id>', 'the version, as onramp history lists it')
+    .option('--dry-run', 'print the lines the restore would type, change nothing')
+    .option(...WAIT_OPTION),
+).action(async (host: string, options: Record<string, unknown>) => {
+  const { restoreCommand } = await import('./onboard/commands.js');
+  process.exitCode = await restoreCommand(host, options);
 });
 
 commonOptions(

@@ -1,11 +1,12 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BackupPusher, GitBackupStore, parseChangeAuthor, type BackupTrigger } from '../src/backups/index.js';
-import { silentLogger } from '../src/log/index.js';
+import { Events, silentLogger } from '../src/log/index.js';
+import { memoryLogger } from './onboard-fakes.js';
 
 const T0 = Date.parse('2026-11-23T11:00:00Z');
 
@@ -112,6 +113,34 @@ void test('git store: a push to a remote that is missing is retried with backoff
   await until('the push to land', () => remoteHead() === head);
   await pusher.idle();
   assert.equal(remoteHead(), head);
+});
+
+void test('git store: a remote that goes down is retried while saves go on, and gets every version once it is back', async (t) => {
+  const root = scratch(t);
+  const dir = join(root, 'repo');
+  const remote = join(root, 'remote.git');
+  const away = join(root, 'remote-away.git');
+  execFileSync('git', ['init', '--quiet', '--bare', remote]);
+  const { logger, records } = memoryLogger();
+  const pusher = new BackupPusher(dir, `file://${remote}`, logger, { firstMs: 20, maxMs: 80 });
+  const store = new GitBackupStore(dir, pusher);
+  const remoteHead = (): string => { try { return gitOut(remote, 'rev-parse', 'refs/heads/main').trim(); } catch { return ''; } };
+  const head = (): string => gitOut(dir, 'rev-parse', 'HEAD').trim();
+  const failures = (): number[] => records.filter((record) => record.event === Events.backupPushFailed).map((record) => Number(record.retryInMs));
+  await store.save('CORE1', 'vlan 1\n', T0, { kind: 'manual' });
+  await until('the first push', () => remoteHead() === head());
+  await pusher.idle();
+  renameSync(remote, away);
+  const started = Date.now();
+  await store.save('CORE1', 'vlan 2\n', T0 + 1000, { kind: 'manual' });
+  await store.save('CORE1', 'vlan 3\n', T0 + 2000, { kind: 'manual' });
+  assert.ok(Date.now() - started < 5000, 'saves do not wait for the remote');
+  await until('pushes to fail while it is down', () => failures().length >= 3);
+  assert.deepEqual(failures().slice(0, 3), [20, 40, 80], 'doubling pauses');
+  renameSync(away, remote);
+  await until('the versions saved while it was down to land', () => remoteHead() === head());
+  await pusher.idle();
+  assert.equal(gitOut(remote, 'rev-list', '--count', 'refs/heads/main').trim(), '3');
 });
 
 void test('git store: a remote that git could read as an option is refused', () => {

@@ -452,7 +452,11 @@ export async function startAppliance(
   async function replaceRules(next: RuleSet, restartEngine: () => void): Promise<void> {
     if (next.usesNativeActions()) {
       const { loadInventory } = await import('../inventory/index.js');
-      await loadInventory(options.sitesDir, options.templatesDir);
+      const { backupKeys, siteRemote } = await import('../backups/index.js');
+      // What creating the onboarder would refuse is refused here, so the configuration in force stays.
+      const inventory = await loadInventory(options.sitesDir, options.templatesDir);
+      backupKeys(inventory.sites);
+      siteRemote(inventory.sites);
     }
     restartEngine();
     ruleStats.reloaded();

@@ -1,5 +1,5 @@
 import { parseBackupsLocation, type BackupsLocation } from './open.js';
-import { assertRemote } from './push.js';
+import { assertRemote } from './remote.js';
 
 export interface BackupsFlags {
   backups?: BackupsLocation;

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { appendFile, mkdir, readFile, realpath, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { appendFile, mkdir, readdir, readFile, realpath, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { diffConfigs } from '../config/index.js';
 import { lock } from '../lock/index.js';
 import { assertSafeName, isSafeName } from '../state/index.js';
-import { git } from './git.js';
+import { git, type LockRetry } from './git.js';
 import type { BackupPusher } from './push.js';
 import { describeCause, describeTrigger } from './trigger.js';
 import { rollbackLines, rollbackText, type BackupTrigger, type BackupVersion, type VersionStore } from './types.js';
@@ -19,6 +19,11 @@ const WRITER_WAIT_MS = 60_000;
 const HISTORY_DIR = 'onramp-history';
 /** Per device and version, the rollback of a push made from it: kept with the history index, in the repository's own folder. */
 const ROLLBACK_DIR = 'onramp-rollback';
+/**
+ * Per device and version, the sealed unmasked config of a restorable site.
+ * Inside .git and never added: no commit holds it, so no push or clone takes it away.
+ */
+const SEALED_DIR = 'onramp-restorable';
 
 function authorOf(trigger: BackupTrigger): string {
   const user = trigger.kind === 'config-change' ? plainToken(trigger.change.user) : undefined;
@@ -37,7 +42,11 @@ function bodyOf(trigger: BackupTrigger): string[] {
  * index lock is never contended and no commit takes in another's file.
  */
 export class GitBackupStore implements VersionStore {
-  constructor(readonly dir: string, private readonly pusher?: BackupPusher) {}
+  constructor(readonly dir: string, private readonly pusher?: BackupPusher, private readonly lockRetry?: LockRetry) {}
+
+  private git(args: readonly string[], env: Record<string, string> = {}): Promise<string> {
+    return git(this.dir, args, env, this.lockRetry);
+  }
 
   async list(host: string): Promise<BackupVersion[]> {
     if (!isSafeName(host)) return [];
@@ -50,7 +59,7 @@ export class GitBackupStore implements VersionStore {
     if (!isSafeName(host) || !COMMIT_ID.test(id)) return undefined;
     // Only the device's own versions: any other commit id would show the file as it stood then, under a false name.
     if (!(await this.list(host)).some((version) => version.id === id)) return undefined;
-    return git(this.dir, ['show', `${id}:${host}.cfg`]).catch(() => undefined);
+    return this.git(['show', `${id}:${host}.cfg`]).catch(() => undefined);
   }
 
   async saveRollback(host: string, id: string, maskedLines: readonly string[]): Promise<void> {
@@ -69,14 +78,31 @@ export class GitBackupStore implements VersionStore {
     return text === undefined ? undefined : rollbackLines(text);
   }
 
-  async save(host: string, maskedConfig: string, nowMs: number, trigger: BackupTrigger = { kind: 'event' }): Promise<BackupVersion | undefined> {
+  async readSealed(host: string, id: string): Promise<string | undefined> {
+    if (!isSafeName(host) || !COMMIT_ID.test(id)) return undefined;
+    if (!(await this.list(host)).some((version) => version.id === id)) return undefined;
+    return readFile(this.sealedFile(host, id), 'utf8').catch(() => undefined);
+  }
+
+  async restorable(host: string): Promise<Set<string>> {
+    if (!isSafeName(host)) return new Set();
+    const files = await readdir(join(this.dir, '.git', SEALED_DIR, host)).catch(() => []);
+    return new Set(files.filter((file) => file.endsWith('.sealed')).map((file) => file.slice(0, -'.sealed'.length)));
+  }
+
+  async save(
+    host: string, maskedConfig: string, nowMs: number, trigger: BackupTrigger = { kind: 'event' }, sealed?: string,
+  ): Promise<BackupVersion | undefined> {
     assertSafeName(host);
     await mkdir(this.dir, { recursive: true });
     const held = await lock('backups', await realpath(this.dir), `backup ${host}`, { waitMs: WRITER_WAIT_MS });
     let version: BackupVersion | undefined;
     try {
-      if (!existsSync(join(this.dir, '.git'))) await git(this.dir, ['init', '--quiet', '--initial-branch=main']);
+      if (!existsSync(join(this.dir, '.git'))) await this.git(['init', '--quiet', '--initial-branch=main']);
       version = await this.commit(host, maskedConfig, nowMs, trigger);
+      // Unchanged but for its secrets: the latest version now restores what the switch has.
+      const id = version?.id ?? (sealed === undefined ? undefined : (await this.list(host)).at(-1)?.id);
+      if (sealed !== undefined && id !== undefined) await this.writeSealed(host, id, sealed);
     } finally {
       await held.release();
     }
@@ -91,14 +117,20 @@ export class GitBackupStore implements VersionStore {
     const diff = diffConfigs(previous ?? '', maskedConfig, { expected: 'previous', actual: 'new' });
     const cause = describeCause(trigger, diff.added, diff.removed);
     await writeFile(join(this.dir, file), maskedConfig, { mode: 0o600 });
-    if (previous === undefined) await git(this.dir, ['add', '--', file]);
     const date = `@${String(Math.floor(nowMs / 1000))} +0000`;
-    await git(
-      this.dir,
-      [...COMMITTER, 'commit', '--quiet', '--no-verify', `--author=${authorOf(trigger)}`, `--date=${date}`, '-m', `${host}: ${cause}`, ...bodyOf(trigger), '--', file],
-      { GIT_COMMITTER_DATE: date },
-    );
-    const id = (await git(this.dir, ['rev-parse', '--short=12', 'HEAD'])).trim();
+    try {
+      if (previous === undefined) await this.git(['add', '--', file]);
+      await this.git(
+        [...COMMITTER, 'commit', '--quiet', '--no-verify', `--author=${authorOf(trigger)}`, `--date=${date}`, '-m', `${host}: ${cause}`, ...bodyOf(trigger), '--', file],
+        { GIT_COMMITTER_DATE: date },
+      );
+    } catch (err) {
+      // The work tree must say what the last commit says, or the next save of this config would find it "unchanged".
+      if (previous === undefined) await rm(join(this.dir, file), { force: true });
+      else await writeFile(join(this.dir, file), previous, { mode: 0o600 });
+      throw err;
+    }
+    const id = (await this.git(['rev-parse', '--short=12', 'HEAD'])).trim();
     const version: BackupVersion = {
       id, time: new Date(nowMs).toISOString(), sha256: createHash('sha256').update(maskedConfig).digest('hex'), cause,
     };
@@ -109,11 +141,25 @@ export class GitBackupStore implements VersionStore {
 
   /** A repository onramp did not write (a clone) has no history index: the log says it, more slowly. */
   private async listFromLog(host: string): Promise<BackupVersion[]> {
-    const out = await git(this.dir, ['log', '--reverse', '--format=%h%x1f%aI%x1f%s', '--abbrev=12', '--', `${host}.cfg`]).catch(() => '');
+    const out = await this.git(['log', '--reverse', '--format=%h%x1f%aI%x1f%s', '--abbrev=12', '--', `${host}.cfg`]).catch(() => '');
     return out.split('\n').filter((line) => line !== '').map((line) => {
       const [id = '', time = '', subject = ''] = line.split('\x1f');
       return { id, time: new Date(time).toISOString(), cause: subject.replace(`${host}: `, '') };
     });
+  }
+
+  private sealedFile(host: string, id: string): string {
+    return join(this.dir, '.git', SEALED_DIR, host, `${id}.sealed`);
+  }
+
+  private async writeSealed(host: string, id: string, sealed: string): Promise<void> {
+    const file = this.sealedFile(host, id);
+    await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+    const temp = `${file}.${String(process.pid)}.tmp`;
+    // A temp file a crash left behind would keep its own mode through writeFile.
+    await rm(temp, { force: true });
+    await writeFile(temp, sealed, { mode: 0o600 });
+    await rename(temp, file);
   }
 
   private rollbackFile(host: string, id: string): string {

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { SiteFileError, type Site } from '../inventory/index.js';
 import type { Logger } from '../log/index.js';
 import type { StateStore } from '../state/index.js';
 import { BackupStore } from './file-store.js';
@@ -40,4 +41,21 @@ export async function openBackupsForWriting(state: StateStore, settings: Backups
 export async function openBackupsForReading(state: StateStore, named: BackupsLocation | undefined): Promise<VersionStore> {
   const location = named ?? await state.readJson<BackupsLocation>(WHERE_FILE, { store: 'file' });
   return location.store === 'git' ? new GitBackupStore(location.dir) : new BackupStore(state);
+}
+
+/**
+ * The remote the sites name for the git store (`backups.remote`). The store
+ * is one repository with one remote: sites naming different ones are a
+ * site file problem, not a choice onramp makes for them.
+ */
+export function siteRemote(sites: readonly Site[]): string | undefined {
+  const naming = sites.filter((site) => site.backups.remote !== undefined);
+  const remotes = [...new Set(naming.map((site) => site.backups.remote))];
+  if (remotes.length > 1) {
+    throw new SiteFileError(naming.map((site) => ({
+      file: site.file, path: 'backups.remote',
+      message: `the git backup store is one repository pushed to one remote, and the sites name ${remotes.join(' and ')}: name the same one (or give --backups-remote)`,
+    })));
+  }
+  return remotes[0];
 }

@@ -1,5 +1,6 @@
 import { Events, type Logger } from '../log/index.js';
 import { git } from './git.js';
+import { assertRemote } from './remote.js';
 
 export interface PushBackoff {
   firstMs: number;
@@ -7,13 +8,6 @@ export interface PushBackoff {
 }
 
 const DEFAULT_BACKOFF: PushBackoff = { firstMs: 1000, maxMs: 5 * 60_000 };
-
-/** ssh://, file://, or scp-like user@host:path; nothing that git could read as an option. */
-const REMOTE = /^(?:(?:ssh|file):\/\/[^\s]+|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\s-][^\s]*)$/;
-
-export function assertRemote(url: string): void {
-  if (!REMOTE.test(url)) throw new Error(`not a git remote onramp pushes to: ${JSON.stringify(url.slice(0, 200))} (expected ssh://…, file://… or user@host:path)`);
-}
 
 function pause(ms: number): Promise<void> {
   return new Promise((resolve) => {

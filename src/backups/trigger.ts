@@ -18,6 +18,7 @@ export function describeTrigger(trigger: BackupTrigger): string {
     }
     case 'manual': return 'manual';
     case 'remediation': return trigger.afterLease === true ? 'remediation after DHCPACK' : 'remediation';
+    case 'restore': return `before restore of ${trigger.version}`;
     case 'event': return 'scheduled';
   }
 }

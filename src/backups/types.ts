@@ -6,6 +6,8 @@ export type BackupTrigger =
   | { kind: 'config-change'; change: ChangeAuthor }
   | { kind: 'manual' }
   | { kind: 'remediation'; afterLease?: boolean }
+  /** The running config as it was just before `onramp restore` pushed version `version` back. */
+  | { kind: 'restore'; version: string }
   | { kind: 'event' };
 
 export interface BackupVersion {
@@ -21,8 +23,17 @@ export interface VersionStore {
   /** Oldest first. */
   list(host: string): Promise<BackupVersion[]>;
   read(host: string, id: string): Promise<string | undefined>;
-  /** Returns the version written, or undefined when the config has not changed since the last one. */
-  save(host: string, maskedConfig: string, nowMs: number, trigger?: BackupTrigger): Promise<BackupVersion | undefined>;
+  /**
+   * Returns the version written, or undefined when the config has not changed since the last one.
+   * `sealed` (a site with `backups.restorable`) is the encrypted unmasked config, kept in a 0600 file
+   * beside the version; when only secrets changed (the masked text is the same) it replaces the latest
+   * version's, so that version restores what the switch has now.
+   */
+  save(host: string, maskedConfig: string, nowMs: number, trigger?: BackupTrigger, sealed?: string): Promise<BackupVersion | undefined>;
+  /** The sealed unmasked copy of a version, or undefined when only the masked one was kept. */
+  readSealed(host: string, id: string): Promise<string | undefined>;
+  /** The ids of the versions of `host` that have a sealed copy. */
+  restorable(host: string): Promise<Set<string>>;
   /**
    * Keeps, beside version `id` of `host`, the lines that undo a push made
    * from it (as typed in config mode, secrets masked), for an operator to

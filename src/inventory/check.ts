@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { BackupKeyError, siteBackupKey } from '../backups/index.js';
 import { intendedProblems } from '../config/index.js';
 import { getProfile } from '../device/index.js';
 import { renderTemplateText, TemplateError } from '../provision/render.js';
@@ -73,6 +74,16 @@ export async function checkSites(baselinesDir: string, templatesDir: string, ove
     const credentials = credentialProblems(site);
     report.errors.push(...credentials.errors);
     report.warnings.push(...credentials.warnings);
+    if (site.backups.restorable) {
+      try {
+        siteBackupKey(site);
+      } catch (err) {
+        if (!(err instanceof BackupKeyError)) throw err;
+        // Not set here is what the service may still have; set and not a key fails wherever it runs.
+        const unset = process.env[site.backups.keyEnv] === undefined || process.env[site.backups.keyEnv] === '';
+        (unset ? report.warnings : report.errors).push(`${site.file}: backups.restorable: ${err.message}`);
+      }
+    }
     const entries = [
       ...site.devices.map((device, index) => ({ entry: device, path: `devices[${index}]`, needsTemplate: device.intended === 'template' })),
       ...site.portmap.map((entry, index) => ({ entry, path: `portmap[${index}]`, needsTemplate: true })),

@@ -1,6 +1,6 @@
 export type {
   ComplianceFeature, ComplianceScope, CredentialRef, Credentials, GuardRailClass, IgnoredLine, IntendedSource, OnFailure,
-  FirmwareImage, FirmwareTarget, NotifyHook, NotifyTarget, SecretRef, WebhookFormat, PortmapEntry, Site, SiteDevice, SitePolicy, SourcePosition, SshSettings, Subnet,
+  FirmwareImage, FirmwareTarget, NotifyHook, NotifyTarget, SecretRef, WebhookFormat, PortmapEntry, Site, SiteBackups, SiteDevice, SitePolicy, SourcePosition, SshSettings, Subnet,
   TemplateVars, Uplink,
 } from './types.js';
 export { DEFAULT_MAX_CHANGE_RATIO, GUARD_RAIL_CLASSES } from './types.js';
@@ -9,6 +9,7 @@ export { CredentialError, resolveCredentials, resolveHookSecret, resolveWebhookU
 export { Inventory, templateVars, type DeviceRef, type ExpectedDevice, type PortmapRef } from './inventory.js';
 export { loadInventory, loadSite, parseSite, siteFiles, SITE_FILE, type SiteOverlay } from './load.js';
 export type { Origins } from './validate.js';
+export { DEFAULT_BACKUP_KEY_ENV } from './validate-backups.js';
 export { profileForModel, templatePath } from './models.js';
 export { parseDuration } from './durations.js';
 export { canonicalMac, DEFAULT_JOB_TIMEOUT_MS } from './validate.js';

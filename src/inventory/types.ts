@@ -157,6 +157,16 @@ export interface FirmwareTarget {
   source: SourcePosition;
 }
 
+/** `backups:` of a site. */
+export interface SiteBackups {
+  /** Keep an encrypted unmasked copy of each version, so that `onramp restore` can push it back. */
+  restorable: boolean;
+  /** The environment variable holding the key of those copies. */
+  keyEnv: string;
+  /** Where the git backup store pushes (ssh://, file:// or user@host:path). */
+  remote?: string;
+}
+
 export interface Site {
   name: string;
   /** Folder holding site.yaml and the baselines. */
@@ -177,6 +187,7 @@ export interface Site {
   notify: NotifyHook[];
   /** `firmware:` by model; empty when absent. */
   firmware: FirmwareTarget[];
+  backups: SiteBackups;
 }
 
 /** How a webhook's body is shaped: onramp's own JSON, or a Slack- or Teams-compatible incoming-webhook message. */

@@ -8,6 +8,7 @@ import { profileForModel } from './models.js';
 import { parseSubnet } from './subnets.js';
 import { complianceScope } from './validate-compliance.js';
 import { firmwareTargets } from './validate-firmware.js';
+import { siteBackups } from './validate-backups.js';
 import { notifyHooks } from './validate-notify.js';
 import {
   DEFAULT_MAX_CHANGE_RATIO, GUARD_RAIL_CLASSES,
@@ -33,7 +34,7 @@ interface Indexed<T> {
 const INLINE_SECRET_KEYS = new Set(['password', 'secret', 'enablesecret', 'enablepassword', 'passphrase', 'privatekey']);
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-const ROOT_KEYS = ['name', 'subnets', 'credentials', 'factoryCredentials', 'ssh', 'policy', 'compliance', 'intended', 'concurrency', 'vars', 'devices', 'portmap', 'notify', 'firmware'];
+const ROOT_KEYS = ['name', 'subnets', 'credentials', 'factoryCredentials', 'ssh', 'policy', 'compliance', 'intended', 'concurrency', 'vars', 'devices', 'portmap', 'notify', 'firmware', 'backups'];
 const CREDENTIAL_KEYS = ['username', 'passwordEnv', 'passwordFile', 'enableSecretEnv', 'enableSecretFile'];
 const SSH_KEYS = ['port', 'timeoutMs', 'jobTimeoutMs', 'retries', 'hostKeys', 'legacyAlgorithms'];
 const POLICY_KEYS = ['onDrift', 'recheckAfter', 'allow', 'maxChangeRatio', 'onFailure'];
@@ -467,9 +468,10 @@ export class SiteValidator {
     this.uniqueNames(indexedDevices, indexedPortmap);
     const notify = notifyHooks(this, root.notify);
     const firmware = firmwareTargets(this, root.firmware, this.dir, [...devices, ...portmap]);
+    const backups = siteBackups(this, root.backups);
     if (this.problems.length > 0 || name === undefined || credentials === undefined) return undefined;
     const site: Site = {
-      name, dir: this.dir, file: this.file, subnets, credentials, ssh, policy, compliance, concurrency, vars, devices, portmap, notify, firmware,
+      name, dir: this.dir, file: this.file, subnets, credentials, ssh, policy, compliance, concurrency, vars, devices, portmap, notify, firmware, backups,
     };
     if (factoryCredentials !== undefined) site.factoryCredentials = factoryCredentials;
     return site;

@@ -72,4 +72,4 @@ export const NOTIFIABLE_EVENTS: readonly EventName[] = [
 export type EventName = (typeof Events)[keyof typeof Events];
 
 /** How an event that ends a piece of work turned out. */
-export type Result = 'ok' | 'drift' | 'remediated' | 'provisioned' | 'failed' | 'unreachable' | 'skipped';
+export type Result = 'ok' | 'drift' | 'remediated' | 'provisioned' | 'restored' | 'failed' | 'unreachable' | 'skipped';

@@ -113,6 +113,22 @@ export function backupCommand(host: string, options: CliOptions): Promise<number
   return withOnboarder(options, (onboarder) => onboarder.backupHost(host));
 }
 
+/** `onramp restore HOST --version V [--dry-run]`: the version pushed back (or, dry, the lines that would be). */
+export function restoreCommand(host: string, options: CliOptions): Promise<number> {
+  const version = text(options, 'version', '');
+  if (!isSafeName(version)) {
+    process.stderr.write(`--version: not a version id: ${JSON.stringify(version.slice(0, 80))} (onramp history ${host} lists them)\n`);
+    return Promise.resolve(ExitCode.BadInput);
+  }
+  return withOnboarder(options, async (onboarder) => {
+    const dryRun = flag(options, 'dryRun');
+    const { exitCode, lines, message } = await onboarder.restoreHost(host, version, { dryRun });
+    if (dryRun) for (const line of lines) process.stdout.write(`${line}\n`);
+    if (message !== undefined) (exitCode === ExitCode.Ok ? process.stdout : process.stderr).write(`${message}\n`);
+    return exitCode;
+  });
+}
+
 /** `onramp history HOST [--diff A B | --rollback ID]`: saved versions, the diff of two, or the rollback kept beside one. */
 export async function historyCommand(host: string, options: CliOptions): Promise<number> {
   if (!isSafeName(host)) {
@@ -149,9 +165,11 @@ export async function historyCommand(host: string, options: CliOptions): Promise
     return ExitCode.Ok;
   }
   if (versions.length === 0) process.stdout.write(`no backups of ${host}\n`);
+  const restorable = await backups.restorable(host);
   for (const version of versions) {
     const rollback = (await backups.readRollback(host, version.id)) === undefined ? '' : '  (rollback kept)';
-    process.stdout.write(`${version.id}  ${version.time}${version.cause === undefined ? '' : `  ${version.cause}`}${rollback}\n`);
+    const sealed = restorable.has(version.id) ? '  [restorable]' : '';
+    process.stdout.write(`${version.id}  ${version.time}${version.cause === undefined ? '' : `  ${version.cause}`}${rollback}${sealed}\n`);
   }
   return ExitCode.Ok;
 }

@@ -1,4 +1,4 @@
-import { openBackupsForWriting, type BackupsLocation } from '../backups/index.js';
+import { openBackupsForWriting, siteRemote, type BackupsLocation } from '../backups/index.js';
 import { HostKeyStore } from '../device/index.js';
 import { ImageServer, type ImageServerAddress } from '../firmware/index.js';
 import { loadInventory, SiteFileError, type Inventory } from '../inventory/index.js';
@@ -26,7 +26,7 @@ export interface CreateOnboarderOptions {
   locks?: LockPolicy;
   /** `--backups`: the state directory's files (default) or a git repository. */
   backups?: BackupsLocation;
-  /** `--backups-remote`: where the git store pushes. */
+  /** `--backups-remote`: where the git store pushes; default the sites' `backups.remote`. */
   backupsRemote?: string;
   /** False for a one-shot command: no rule schedules backups there. */
   schedulesBackups?: boolean;
@@ -59,6 +59,10 @@ function unservedImages(inventory: Inventory): SiteFileError | undefined {
 export async function createOnboarder(options: CreateOnboarderOptions): Promise<Onboarder> {
   const inventory = await loadInventory(options.sitesDir, options.templatesDir);
   await restoreLearned(options.state, inventory);
+  const remote = options.backupsRemote ?? siteRemote(inventory.sites);
+  if (options.backups?.store !== 'git' && options.backupsRemote === undefined && remote !== undefined) {
+    options.logger.warn({ remote }, 'backups.remote names a git remote, but backups are in the state directory (give --backups git:DIR): nothing is pushed');
+  }
   const hostKeys = new HostKeyStore(options.state, options.sitesDir);
   const connector = options.connector ?? sshConnector({ hostKeys, logger: options.logger });
   if (options.requireFirmwareHttp === true && options.firmwareHttp === undefined) {
@@ -81,7 +85,7 @@ export async function createOnboarder(options: CreateOnboarderOptions): Promise<
       ...(options.backups === undefined ? {} : { backups: await openBackupsForWriting(options.state, {
         location: options.backups, logger: options.logger,
         ...(options.backupsKeep === undefined ? {} : { keep: options.backupsKeep }),
-        ...(options.backupsRemote === undefined ? {} : { remote: options.backupsRemote }),
+        ...(remote === undefined ? {} : { remote }),
       }) }),
       ...(imageServer === undefined ? {} : { imageServer }),
       ...(options.firmwareReturnTimeoutMs === undefined ? {} : { firmwareReturnTimeoutMs: options.firmwareReturnTimeoutMs }),

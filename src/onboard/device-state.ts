@@ -26,7 +26,9 @@ export function stateAfter(previous: DeviceState | undefined, status: DeviceStat
       return status.action === 'backup' ? (previous ?? 'leased') : 'ok';
     case 'drift':
       return 'drift';
+    // A saved version pushed back (restored) is, like a provisioning, the config onramp was asked to make it.
     case 'provisioned':
+    case 'restored':
       return 'provisioned';
     case 'failed':
     case 'unreachable':

@@ -5,7 +5,8 @@ import {
 } from '../inventory/index.js';
 import { Events, type EventName, type Logger, type Result } from '../log/index.js';
 import { displayLines, renderTemplate, TemplateError, type PushOutcome, type Refusal, type StopBudget } from '../provision/index.js';
-import type { VersionStore } from '../backups/index.js';
+import { sealedCopy, type BackupKey, type BackupTrigger, type BackupVersion, type VersionStore } from '../backups/index.js';
+import { maskSecrets, normaliseConfig } from '../config/index.js';
 import { LockAbortedError, LockBusyError } from '../lock/index.js';
 import { JobDeadline, JobStoppedError, JobTimeoutError } from './deadline.js';
 import { JobLocks, type LockPolicy } from './job-locks.js';
@@ -21,6 +22,8 @@ export interface WorkDeps {
   connector: DeviceConnector;
   status: StatusBook;
   backups: VersionStore;
+  /** By site name, the key of each site with `backups.restorable`. */
+  backupKeys: ReadonlyMap<string, BackupKey>;
   learned: LearnedBook;
   /** Where each device was last verified: the address it is worked on at when no lease names one. */
   identities: VerifiedIdentities;
@@ -53,7 +56,7 @@ export interface Fields {
 }
 
 /** Results after which a renewal inside the window needs no new check. */
-export const SETTLED: readonly Outcome[] = ['ok', 'drift', 'remediated', 'provisioned'];
+export const SETTLED: readonly Outcome[] = ['ok', 'drift', 'remediated', 'provisioned', 'restored'];
 
 /** Failures of the link itself: the device could not be reached or stopped answering. Auth, protocol and rejections are answers. */
 const LINK_FAILURES: readonly DeviceErrorKind[] = ['unreachable', 'closed', 'timeout'];
@@ -218,6 +221,32 @@ export class JobBase {
       if (baseline !== undefined) return baseline;
     }
     return renderTemplate(this.deps.inventory.templatesDir, entry.model, templateVars(site, entry, credentials));
+  }
+
+  /**
+   * Saves the running config as a version (unless it is the latest one
+   * already), masked, and for a site with `backups.restorable` with its
+   * sealed unmasked copy; with `rollback`, the inverse of the push about to
+   * be made from it is kept beside that version, masked like it.
+   */
+  protected async saveBackup(
+    site: Site, host: string, running: string, profile: Profile, fields: Fields, trigger: BackupTrigger, rollback?: readonly string[],
+  ): Promise<BackupVersion | undefined> {
+    const unmasked = normaliseConfig(running, profile);
+    const masked = maskSecrets(unmasked, profile);
+    const sealed = sealedCopy(site, this.deps.backupKeys, host, unmasked, masked);
+    const version = await this.deps.backups.save(host, masked, this.deps.now(), trigger, sealed);
+    const from = version ?? (await this.deps.backups.list(host)).at(-1);
+    if (rollback !== undefined && from !== undefined) await this.deps.backups.saveRollback(host, from.id, displayLines(rollback, profile));
+    const kept = rollback === undefined || from === undefined ? {} : { rollbackBeside: from.id };
+    if (version === undefined) {
+      // A scheduled backup always ends in one event its execution can be found by; a remediation's is routine.
+      const level = fields.execution === undefined ? 'debug' : 'info';
+      this.logger[level]({ event: Events.backupSaved, ...fields, result: 'skipped', ...kept }, 'running config unchanged since the last backup');
+    } else {
+      this.logger.info({ event: Events.backupSaved, ...fields, result: 'ok', version: version.id, cause: version.cause, ...kept }, `backup ${version.id} saved: ${version.cause ?? ''}`);
+    }
+    return version;
   }
 
   /** Where a device is worked on when no lease or operator names the address: where it was last verified, else the site's `ip:`. */

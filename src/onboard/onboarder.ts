@@ -7,7 +7,7 @@ import { ExitCode } from '../exit-codes.js';
 import { canonicalMac, type DeviceRef, type ExpectedDevice, type Inventory, type Site } from '../inventory/index.js';
 import { Events, type Logger } from '../log/index.js';
 import { isSafeName, type StateStore } from '../state/index.js';
-import { BackupStore, triggerOfLine, type VersionStore } from '../backups/index.js';
+import { BackupStore, backupKeys, triggerOfLine, type BackupKey, type VersionStore } from '../backups/index.js';
 import { ExecutionCounter } from './executions.js';
 import type { FactoryLease } from './identity.js';
 import { LearnedBook } from './learned.js';
@@ -24,6 +24,7 @@ import { ReturnWatch } from './return-watch.js';
 import { ImageChecker, type ImageServer } from '../firmware/index.js';
 import { SETTLED, type Outcome, type WorkDeps } from './job-base.js';
 import { ObservedFactoryWork, ObservedWork, type JobObserver } from './observed-work.js';
+import { RestoreWork } from './restore-work.js';
 import { DeviceWork } from './work.js';
 
 export const DEFAULT_CONCURRENCY = 8;
@@ -48,6 +49,8 @@ export interface OnboarderOptions {
   backupsKeep?: number;
   /** Where backups go; default the state directory's files. */
   backups?: VersionStore;
+  /** The keys of restorable sites; default each site's environment variable (a restorable site without one stops creation). */
+  backupKeys?: ReadonlyMap<string, BackupKey>;
   /** How jobs wait for a switch another onramp process holds. */
   locks?: LockPolicy;
   /** The pins the connector checks host keys against; default the state directory's. */
@@ -80,6 +83,7 @@ export class Onboarder implements NativeActionSink {
   readonly status: StatusBook;
   readonly work: DeviceWork;
   readonly factory: FactoryWork;
+  private readonly restoring: RestoreWork;
   private readonly scheduler: JobScheduler<QueuedWork>;
   private readonly state: StateStore;
   /** Aborted by stop(): from then on no job starts, and one not yet pushing ends `deferred`. */
@@ -103,7 +107,7 @@ export class Onboarder implements NativeActionSink {
   private readonly returns = new ReturnWatch();
   private readonly imageServer: ImageServer | undefined;
 
-  private constructor(options: OnboarderOptions, status: StatusBook, executions: ExecutionCounter) {
+  private constructor(options: OnboarderOptions, status: StatusBook, executions: ExecutionCounter, keys: ReadonlyMap<string, BackupKey>) {
     this.logger = options.logger;
     this.state = options.state;
     this.inventory = options.inventory;
@@ -116,7 +120,7 @@ export class Onboarder implements NativeActionSink {
     this.gate = new LeaseGate({ identities, status, logger: options.logger, state: options.state, sitesDir: options.inventory.baselinesDir, now: this.now });
     const deps: WorkDeps = {
       inventory: options.inventory, logger: options.logger, connector: options.connector, status,
-      backups: options.backups ?? new BackupStore(options.state, options.backupsKeep), learned: new LearnedBook(options.state),
+      backups: options.backups ?? new BackupStore(options.state, options.backupsKeep), backupKeys: keys, learned: new LearnedBook(options.state),
       identities, hostKeys: options.hostKeys ?? new HostKeyStore(options.state), now: this.now,
       ...(options.locks === undefined ? {} : { locks: options.locks }), stopping: this.stopping.signal,
       stopLeftMs: () => this.stopDeadline - performance.now(),
@@ -130,6 +134,7 @@ export class Onboarder implements NativeActionSink {
     const observer = options.jobObserver;
     this.work = observer === undefined ? new DeviceWork(deps) : new ObservedWork(deps, observer);
     this.factory = observer === undefined ? new FactoryWork(deps) : new ObservedFactoryWork(deps, observer);
+    this.restoring = new RestoreWork(deps);
     this.scheduler = new JobScheduler(options.concurrency ?? DEFAULT_CONCURRENCY, (err, key) => {
       this.logger.error({ err, device: key }, 'job failed unexpectedly');
     });
@@ -151,11 +156,13 @@ export class Onboarder implements NativeActionSink {
   }
 
   static async create(options: OnboarderOptions): Promise<Onboarder> {
+    // First: a restorable site without its key is a site file problem, reported before any state is touched.
+    const keys = options.backupKeys ?? backupKeys(options.inventory.sites);
     const status = new StatusBook(options.state);
     await status.load();
     const executions = new ExecutionCounter(options.state, options.logger);
     await executions.load({ reserve: options.schedulesBackups !== false });
-    return new Onboarder(options, status, executions);
+    return new Onboarder(options, status, executions, keys);
   }
 
   /** Sink: a lease-granting DHCPACK. */
@@ -417,6 +424,19 @@ export class Onboarder implements NativeActionSink {
     return exitCodeOf(result);
   }
 
+  /** `onramp restore HOST --version V [--dry-run]`: 0 restored (or the plan shown), 2 unknown host or a version that cannot be restored, 3 refused or failed. */
+  async restoreHost(host: string, version: string, options: { dryRun?: boolean } = {}): Promise<{ exitCode: number; lines: string[]; message?: string }> {
+    const ref = this.findHost(host);
+    if (ref === undefined) {
+      this.reportUnknown(host);
+      await this.status.flushed();
+      return { exitCode: ExitCode.BadInput, lines: [], message: `${host} is not a device of any site` };
+    }
+    const outcome = await this.restoring.restore(ref, version, { ...(isIPv4(host) ? { ip: host } : {}), ...(options.dryRun === true ? { dryRun: true } : {}) });
+    await this.status.flushed();
+    return { exitCode: exitCodeOf(outcome.result), lines: outcome.lines, ...(outcome.message === undefined ? {} : { message: outcome.message }) };
+  }
+
   /** Queues `job`, described by `work`; a job a stop puts off, or that comes after the stop, is kept for the next start. */
   private submit(key: string, site: Site, work: QueuedWork, job: () => Promise<Outcome>): boolean {
     const result = this.scheduler.submit(key, site.name, site.concurrency, async () => {
@@ -503,6 +523,7 @@ export function exitCodeOf(result: Outcome): number {
     case 'ok':
     case 'remediated':
     case 'provisioned':
+    case 'restored':
     case 'skipped':
       return ExitCode.Ok;
     case 'drift':

@@ -4,7 +4,7 @@ import { stateAfter, stateOf, type DeviceState } from './device-state.js';
 
 const STATUS_FILE = ['status.json'];
 
-export type Action = 'check' | 'remediate' | 'provision' | 'identify' | 'backup' | 'report';
+export type Action = 'check' | 'remediate' | 'provision' | 'identify' | 'backup' | 'report' | 'restore';
 
 /** The last scheduled backup of a device. */
 export interface ExecutionStatus {

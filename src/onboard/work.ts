@@ -1,10 +1,10 @@
 import { performance } from 'node:perf_hooks';
-import { maskSecrets, normaliseConfig, type ConfigDiff } from '../config/index.js';
-import { getProfile, type Profile } from '../device/index.js';
+import type { ConfigDiff } from '../config/index.js';
+import { getProfile } from '../device/index.js';
 import type { Credentials, DeviceRef } from '../inventory/index.js';
 import { Events, type EventName } from '../log/index.js';
 import { checkCompliance, displayLines, dryRunLines, guardedPlan, logRefusals, provisionDevice } from '../provision/index.js';
-import type { BackupTrigger, BackupVersion } from '../backups/index.js';
+import type { BackupTrigger } from '../backups/index.js';
 import { guardFor } from './guard.js';
 import { JobBase, refusalMessage, refusedOutcome, type Fields, type Outcome } from './job-base.js';
 import { deviceIdentity, targetFor, withSession } from './session.js';
@@ -29,29 +29,6 @@ export interface ProvisionOutcome {
  * one status record; errors do not escape.
  */
 export class DeviceWork extends JobBase {
-  /**
-   * Saves the running config as a version (unless it is the latest one
-   * already); with `rollback`, the inverse of the push about to be made from
-   * it is kept beside that version, masked like it.
-   */
-  private async saveBackup(
-    host: string, running: string, profile: Profile, fields: Fields, trigger: BackupTrigger, rollback?: readonly string[],
-  ): Promise<BackupVersion | undefined> {
-    const masked = maskSecrets(normaliseConfig(running, profile), profile);
-    const version = await this.deps.backups.save(host, masked, this.deps.now(), trigger);
-    const from = version ?? (await this.deps.backups.list(host)).at(-1);
-    if (rollback !== undefined && from !== undefined) await this.deps.backups.saveRollback(host, from.id, displayLines(rollback, profile));
-    const kept = rollback === undefined || from === undefined ? {} : { rollbackBeside: from.id };
-    if (version === undefined) {
-      // A scheduled backup always ends in one event its execution can be found by; a remediation's is routine.
-      const level = fields.execution === undefined ? 'debug' : 'info';
-      this.logger[level]({ event: Events.backupSaved, ...fields, result: 'skipped', ...kept }, 'running config unchanged since the last backup');
-    } else {
-      this.logger.info({ event: Events.backupSaved, ...fields, result: 'ok', version: version.id, cause: version.cause, ...kept }, `backup ${version.id} saved: ${version.cause ?? ''}`);
-    }
-    return version;
-  }
-
   /** Fetch, normalise, diff against the baseline; remediate when asked or when the site says so, or with `dryRun` only plan it. */
   async check(ref: DeviceRef, options: { ip?: string; mac?: string; remediate?: boolean; dryRun?: boolean } = {}): Promise<CheckOutcome> {
     const { site, device } = ref;
@@ -103,7 +80,7 @@ export class DeviceWork extends JobBase {
           session, intended, profile, logger: this.logger, fields, running, runningFetchMs, announce: false, onFailure: site.policy.onFailure,
           guard, scope: site.compliance, ...this.stopBudget(site),
           backup: async (text, rollback) => {
-            await this.saveBackup(device.hostname, text, profile, fields, { kind: 'remediation', afterLease: options.mac !== undefined }, rollback);
+            await this.saveBackup(site, device.hostname, text, profile, fields, { kind: 'remediation', afterLease: options.mac !== undefined }, rollback);
           },
         });
         if (!push.ok && push.reason === 'stopped') return { result: await this.stoppedPush(push, fields, 'remediate'), diff };
@@ -140,7 +117,7 @@ export class DeviceWork extends JobBase {
       const version = await withSession(deadline.connector, target, async (session) => {
         const running = await session.runningConfig();
         await this.verifiedAt(device.hostname, host, undefined);
-        return this.saveBackup(device.hostname, running, profile, fields, options.trigger ?? { kind: 'event' });
+        return this.saveBackup(site, device.hostname, running, profile, fields, options.trigger ?? { kind: 'event' });
       });
       const message = version === undefined ? 'unchanged' : `version ${version.id}${version.cause === undefined ? '' : `: ${version.cause}`}`;
       const extra: Partial<DeviceStatus> = { message };
