@@ -9,9 +9,9 @@ import type { OrderRule, RemediationRules } from '../profile.js';
 
 /**
  * Interface names (any case) created in config, not built in: VLAN, loopback, aggregate, tunnel,
- * dialer… (`Null0` and the management port are built in, like the front ports).
+ * dialer, IOS-XE's VirtualPortGroup… (`Null0` and the management port are built in, like the front ports).
  */
-const LOGICAL_INTERFACE = 'vlan|loopback|port-channel|port-aggregator|agg|tunnel|bvi|bdi|nve|dialer|virtual-template';
+const LOGICAL_INTERFACE = 'vlan|loopback|port-channel|port-aggregator|agg|tunnel|bvi|bdi|nve|dialer|virtual-template|virtualportgroup';
 
 /**
  * Interfaces that exist in hardware, whatever the family calls them: an

@@ -26,11 +26,13 @@ export function iosTime(d: Date): string {
 }
 
 const SLOT_PORT = /^\d{1,2}(?:\/\d{1,3}){1,3}(?:\.\d{1,5})?$/;
+/** Slot/port, or the bare port number of IOS-XE virtual routers (CSR1000v, Catalyst 8000v: `GigabitEthernet4`). */
+const PORT = /^\d{1,2}(?:(?:\/\d{1,3}){1,3})?(?:\.\d{1,5})?$/;
 const NUMBER = /^\d{1,5}(?:\.\d{1,5})?$/;
 
 /** IOS, IOS-XE and NX-OS interface types, in the order an abbreviation is tried. */
 const IOS_INTERFACES = [
-  { name: 'GigabitEthernet', numbers: SLOT_PORT },
+  { name: 'GigabitEthernet', numbers: PORT },
   { name: 'FastEthernet', numbers: SLOT_PORT },
   { name: 'TenGigabitEthernet', numbers: SLOT_PORT },
   { name: 'TwentyFiveGigE', numbers: SLOT_PORT },
@@ -48,6 +50,7 @@ const IOS_INTERFACES = [
   { name: 'Dialer', numbers: NUMBER },
   { name: 'Virtual-Template', numbers: NUMBER },
   { name: 'BVI', numbers: NUMBER },
+  { name: 'VirtualPortGroup', numbers: /^\d{1,2}$/ },
   { name: 'mgmt', numbers: /^\d$/ },
   { name: 'nve', numbers: /^\d$/ },
 ];

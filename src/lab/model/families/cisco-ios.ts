@@ -15,7 +15,7 @@ export const ciscoIosGrammar: FamilyGrammar = {
         'dial-peer', 'dialer-list', 'evpn', 'event', 'fabric', 'feature', 'hardware', 'hw-module', 'icam', 'kron',
         'login', 'memory', 'mls', 'mpls', 'multilink', 'network-clock-participate', 'nv', 'object-group', 'parser',
         'password', 'platform', 'power', 'redundancy', 'rmon', 'scheduler', 'security', 'snmp', 'spd', 'stack-mac',
-        'switch', 'transceiver', 'vdc', 'vpdn', 'vrf', 'vstack', 'vtp',
+        'switch', 'transceiver', 'vdc', 'virtual-service', 'vpdn', 'vrf', 'vstack', 'vtp',
       ],
       sections: [
         { kind: 'vlan', opens: /^vlan \d+$/ },
@@ -27,6 +27,8 @@ export const ciscoIosGrammar: FamilyGrammar = {
         { kind: 'archive', opens: /^archive$/ },
         { kind: 'vrf', opens: /^vrf (?:context|definition)\b/ },
         { kind: 'evpn', opens: /^evpn$/ },
+        // IOS-XE: a hosted service (`virtual-service csr_mgmt`), its vNIC a mode of its own (`vnic gateway VirtualPortGroup0`).
+        { kind: 'virtual-service', opens: /^virtual-service\b/ },
         ...freeSections('sub', [
           /^route-map\b/, /^ip dhcp pool\b/, /^ip sla(?: monitor)? \d+$/, /^aaa (?:group )?server\b/, /^radius server\b/,
           /^key chain\b/, /^spanning-tree mst configuration$/, /^control-plane\b/, /^redundancy$/, /^vdc\b/,
@@ -46,11 +48,15 @@ export const ciscoIosGrammar: FamilyGrammar = {
       ],
       sections: [
         { kind: 'service-instance', opens: /^service instance \d+\b/ },
+        { kind: 'xconnect', opens: /^xconnect\b/ },
         { kind: 'sub', opens: /^pvc\b/ },
         { kind: 'sub', opens: /^member vni\b/ },
       ],
     },
-    'service-instance': freeSection('if-srv'),
+    // An EVC service instance; its pseudowire (`xconnect PEER VCID encapsulation mpls`) opens a mode for its `mtu`, backup peer…
+    'service-instance': freeSection('if-srv', [{ kind: 'xconnect', opens: /^xconnect\b/ }]),
+    xconnect: freeSection('if-xconn'),
+    'virtual-service': freeSection('virt-serv', [{ kind: 'sub', opens: /^vnic\b/ }]),
     vlan: { prompt: 'vlan', keywords: ['name', 'state', 'shutdown', 'mtu', 'vn-segment', 'remote-span', 'private-vlan'], sections: [] },
     line: { prompt: 'line', keywords: LINE_WORDS, sections: [] },
     // EIGRP named mode: router eigrp NAME → address-family … autonomous-system N → af-interface / topology.
