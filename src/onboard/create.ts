@@ -3,7 +3,7 @@ import { HostKeyStore } from '../device/index.js';
 import { ImageServer, type ImageServerAddress } from '../firmware/index.js';
 import { loadInventory, SiteFileError, type Inventory } from '../inventory/index.js';
 import type { Logger } from '../log/index.js';
-import type { StateStore } from '../state/index.js';
+import type { SharedStore, StateStore } from '../state/index.js';
 import type { LockPolicy } from './job-locks.js';
 import type { JobObserver } from './observed-work.js';
 import { restoreLearned } from './learned.js';
@@ -14,6 +14,8 @@ export interface CreateOnboarderOptions {
   sitesDir: string;
   templatesDir: string;
   state: StateStore;
+  /** Where the state appliances share is kept; default `state`. */
+  store?: SharedStore;
   logger: Logger;
   concurrency?: number;
   dryRun?: boolean;
@@ -58,12 +60,13 @@ function unservedImages(inventory: Inventory): SiteFileError | undefined {
  */
 export async function createOnboarder(options: CreateOnboarderOptions): Promise<Onboarder> {
   const inventory = await loadInventory(options.sitesDir, options.templatesDir);
-  await restoreLearned(options.state, inventory);
+  const store = options.store ?? options.state;
+  await restoreLearned(store, inventory);
   const remote = options.backupsRemote ?? siteRemote(inventory.sites);
   if (options.backups?.store !== 'git' && options.backupsRemote === undefined && remote !== undefined) {
     options.logger.warn({ remote }, 'backups.remote names a git remote, but backups are in the state directory (give --backups git:DIR): nothing is pushed');
   }
-  const hostKeys = new HostKeyStore(options.state, options.sitesDir);
+  const hostKeys = new HostKeyStore(store, options.sitesDir);
   const connector = options.connector ?? sshConnector({ hostKeys, logger: options.logger });
   if (options.requireFirmwareHttp === true && options.firmwareHttp === undefined) {
     const unserved = unservedImages(inventory);
@@ -73,7 +76,7 @@ export async function createOnboarder(options: CreateOnboarderOptions): Promise<
   imageServer?.publish(inventory.sites);
   try {
     return await Onboarder.create({
-      inventory, state: options.state, logger: options.logger, connector, hostKeys,
+      inventory, state: options.state, store, logger: options.logger, connector, hostKeys,
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
       ...(options.dryRun === undefined ? {} : { dryRun: options.dryRun }),
       ...(options.now === undefined ? {} : { now: options.now }),

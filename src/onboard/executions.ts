@@ -1,9 +1,9 @@
 import type { Logger } from '../log/index.js';
-import type { StateStore } from '../state/index.js';
+import { singleRecordFile, type Book, type SharedStore } from '../state/index.js';
 
-const EXECUTIONS_FILE = ['executions.json'];
 /** Ids a process takes for itself at a time. */
 const BLOCK = 100;
+const KEY = 'executions';
 
 interface ExecutionsFile {
   /** The highest id any process has handed out. */
@@ -11,6 +11,13 @@ interface ExecutionsFile {
   /** The highest id any process has taken for itself: the next process starts above it. */
   reserved?: number;
 }
+
+function isObject(raw: unknown): raw is Partial<ExecutionsFile> {
+  return typeof raw === 'object' && raw !== null && !Array.isArray(raw);
+}
+
+/** The one record of state/executions.json. */
+const EXECUTIONS_BOOK: Book<Partial<ExecutionsFile>> = { name: 'counters', file: 'executions.json', ...singleRecordFile(KEY, isObject) };
 
 /** The ids a process may hand out: `next` up to `limit`. */
 interface Block {
@@ -33,7 +40,7 @@ export class ExecutionCounter {
   private last = 0;
   private writing: Promise<void> = Promise.resolve();
 
-  constructor(private readonly state: StateStore, private readonly logger: Logger) {}
+  constructor(private readonly store: SharedStore, private readonly logger: Logger) {}
 
   /** Reads the counter; with `reserve`, takes the first block (a command that schedules no backup need not). */
   async load(options: { reserve?: boolean } = {}): Promise<void> {
@@ -80,7 +87,7 @@ export class ExecutionCounter {
         }
       })
       .catch((err: unknown) => {
-        this.logger.error({ err }, `execution counter not saved in ${this.state.path(...EXECUTIONS_FILE)}`);
+        this.logger.error({ err }, `execution counter not saved in ${this.store.where(EXECUTIONS_BOOK)}`);
       });
   }
 
@@ -96,17 +103,20 @@ export class ExecutionCounter {
   }
 
   private update(change: (file: ExecutionsFile) => ExecutionsFile): Promise<void> {
-    return this.state.exclusive(EXECUTIONS_FILE, async () => {
-      await this.state.writeJson(EXECUTIONS_FILE, change(await this.read()));
+    return this.store.edit(EXECUTIONS_BOOK, async (book) => {
+      book.set(KEY, change(this.valid(await book.get(KEY))));
     });
   }
 
   private async read(): Promise<ExecutionsFile> {
-    const file = await this.state.readJson<Partial<ExecutionsFile>>(EXECUTIONS_FILE, {});
+    return this.valid(await this.store.get(EXECUTIONS_BOOK, KEY));
+  }
+
+  private valid(file: Partial<ExecutionsFile> = {}): ExecutionsFile {
     const count = (key: keyof ExecutionsFile): number => {
       const value = file[key];
       if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0)) {
-        throw new Error(`${this.state.path(...EXECUTIONS_FILE)}: ${key}: expected a non-negative integer, got ${JSON.stringify(value)}`);
+        throw new Error(`${this.store.where(EXECUTIONS_BOOK)}: ${key}: expected a non-negative integer, got ${JSON.stringify(value)}`);
       }
       return value ?? 0;
     };

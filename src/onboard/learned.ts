@@ -1,7 +1,5 @@
 import type { Inventory, SiteDevice, TemplateVars } from '../inventory/index.js';
-import type { StateStore } from '../state/index.js';
-
-const LEARNED_FILE = ['learned.json'];
+import type { Book, SharedStore } from '../state/index.js';
 
 /** A switch provisioned from the port map, remembered across restarts. */
 export interface LearnedDevice {
@@ -15,9 +13,12 @@ export interface LearnedDevice {
   provisionedAt: string;
 }
 
+/** By lower-case hostname. */
+export const LEARNED_BOOK: Book<LearnedDevice> = { name: 'learned', file: 'learned.json' };
+
 /** Puts previously provisioned switches back into the inventory; entries of sites that no longer exist are skipped. */
-export async function restoreLearned(state: StateStore, inventory: Inventory): Promise<LearnedDevice[]> {
-  const learned = await state.readJson<Record<string, LearnedDevice>>(LEARNED_FILE, {});
+export async function restoreLearned(store: SharedStore, inventory: Inventory): Promise<LearnedDevice[]> {
+  const learned = await store.all(LEARNED_BOOK);
   const restored: LearnedDevice[] = [];
   for (const entry of Object.values(learned)) {
     const site = inventory.site(entry.site);
@@ -35,14 +36,12 @@ export function learnedToDevice(entry: LearnedDevice, file: string): SiteDevice 
 export class LearnedBook {
   private writing: Promise<void> = Promise.resolve();
 
-  constructor(private readonly state: StateStore) {}
+  constructor(private readonly store: SharedStore) {}
 
   record(entry: LearnedDevice): Promise<void> {
-    // Under the file's lock: a one-shot `provision` and the daemon may each learn a switch at once.
-    const next = this.writing.then(() => this.state.exclusive(LEARNED_FILE, async () => {
-      const learned = await this.state.readJson<Record<string, LearnedDevice>>(LEARNED_FILE, {});
-      learned[entry.hostname.toLowerCase()] = entry;
-      await this.state.writeJson(LEARNED_FILE, learned);
+    // Under the store's lock: a one-shot `provision` and the daemon may each learn a switch at once.
+    const next = this.writing.then(() => this.store.edit(LEARNED_BOOK, (book) => {
+      book.set(entry.hostname.toLowerCase(), entry);
     }));
     this.writing = next.catch(() => undefined);
     return next;

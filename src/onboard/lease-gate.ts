@@ -1,6 +1,6 @@
 import type { DeviceRef } from '../inventory/index.js';
 import { Events, type Logger } from '../log/index.js';
-import { locationFlags, type StateStore } from '../state/index.js';
+import { locationFlags, type SharedStore } from '../state/index.js';
 import { judgeLease, type LeaseSeen } from './lease-identity.js';
 import type { StatusBook } from './status.js';
 import type { VerifiedIdentities } from './verified-identities.js';
@@ -9,7 +9,7 @@ export interface LeaseGateDeps {
   identities: VerifiedIdentities;
   status: StatusBook;
   logger: Logger;
-  state: StateStore;
+  store: SharedStore;
   sitesDir: string;
   now: () => number;
 }
@@ -22,11 +22,11 @@ export interface LeaseGateDeps {
  * pin, no backup, no address or result.
  */
 export class LeaseGate {
-  /** `--sites`/`--state` of the command the event tells the operator to run. */
+  /** `--sites`/`--state`/`--store` of the command the event tells the operator to run. */
   private readonly locationFlags: string;
 
   constructor(private readonly deps: LeaseGateDeps) {
-    this.locationFlags = locationFlags({ state: deps.state.root, sites: deps.sitesDir });
+    this.locationFlags = locationFlags({ state: deps.store.root, sites: deps.sitesDir, ...(deps.store.url === undefined ? {} : { store: deps.store.url }) });
   }
 
   async admits(ref: DeviceRef, lease: LeaseSeen): Promise<boolean> {

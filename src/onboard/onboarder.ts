@@ -6,7 +6,7 @@ import type { NativeActionSink } from '../engine/index.js';
 import { ExitCode } from '../exit-codes.js';
 import { canonicalMac, type DeviceRef, type ExpectedDevice, type Inventory, type Site } from '../inventory/index.js';
 import { Events, type Logger } from '../log/index.js';
-import { isSafeName, type StateStore } from '../state/index.js';
+import { isSafeName, type SharedStore, type StateStore } from '../state/index.js';
 import { BackupStore, backupKeys, triggerOfLine, type BackupKey, type VersionStore } from '../backups/index.js';
 import { ExecutionCounter } from './executions.js';
 import type { FactoryLease } from './identity.js';
@@ -18,7 +18,7 @@ import { JobScheduler, type SubmitResult } from './scheduler.js';
 import type { DeviceConnector } from './session.js';
 import { StatusBook } from './status.js';
 import { VerifiedIdentities } from './verified-identities.js';
-import { saveQueue, takeQueue, type QueuedWork } from './work-queue.js';
+import { QUEUE_BOOK, saveQueue, takeQueue, type QueuedWork } from './work-queue.js';
 import { FactoryWork } from './factory-work.js';
 import { ReturnWatch } from './return-watch.js';
 import { ImageChecker, type ImageServer } from '../firmware/index.js';
@@ -36,7 +36,10 @@ const FACTORY_HOSTNAME = 'switch';
 
 export interface OnboarderOptions {
   inventory: Inventory;
+  /** This box's state directory. */
   state: StateStore;
+  /** Where the state appliances share is kept (status, identities, host keys, learned switches, counters, queue); default `state`. */
+  store?: SharedStore;
   logger: Logger;
   connector: DeviceConnector;
   /** Devices worked on at once, over all sites. */
@@ -85,7 +88,7 @@ export class Onboarder implements NativeActionSink {
   readonly factory: FactoryWork;
   private readonly restoring: RestoreWork;
   private readonly scheduler: JobScheduler<QueuedWork>;
-  private readonly state: StateStore;
+  private readonly store: SharedStore;
   /** Aborted by stop(): from then on no job starts, and one not yet pushing ends `deferred`. */
   private readonly stopping = new AbortController();
   /** performance.now() by which the stop must be over; set by stop(). */
@@ -109,19 +112,19 @@ export class Onboarder implements NativeActionSink {
 
   private constructor(options: OnboarderOptions, status: StatusBook, executions: ExecutionCounter, keys: ReadonlyMap<string, BackupKey>) {
     this.logger = options.logger;
-    this.state = options.state;
+    this.store = options.store ?? options.state;
     this.inventory = options.inventory;
     this.now = options.now ?? Date.now;
     this.dryRun = options.dryRun ?? false;
     this.status = status;
     this.executions = executions;
     this.stopTimeoutMs = options.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS;
-    const identities = new VerifiedIdentities(options.state);
-    this.gate = new LeaseGate({ identities, status, logger: options.logger, state: options.state, sitesDir: options.inventory.baselinesDir, now: this.now });
+    const identities = new VerifiedIdentities(this.store);
+    this.gate = new LeaseGate({ identities, status, logger: options.logger, store: this.store, sitesDir: options.inventory.baselinesDir, now: this.now });
     const deps: WorkDeps = {
       inventory: options.inventory, logger: options.logger, connector: options.connector, status,
-      backups: options.backups ?? new BackupStore(options.state, options.backupsKeep), backupKeys: keys, learned: new LearnedBook(options.state),
-      identities, hostKeys: options.hostKeys ?? new HostKeyStore(options.state), now: this.now,
+      backups: options.backups ?? new BackupStore(options.state, options.backupsKeep), backupKeys: keys, learned: new LearnedBook(this.store),
+      identities, hostKeys: options.hostKeys ?? new HostKeyStore(this.store), now: this.now,
       ...(options.locks === undefined ? {} : { locks: options.locks }), stopping: this.stopping.signal,
       stopLeftMs: () => this.stopDeadline - performance.now(),
       firmware: {
@@ -158,9 +161,10 @@ export class Onboarder implements NativeActionSink {
   static async create(options: OnboarderOptions): Promise<Onboarder> {
     // First: a restorable site without its key is a site file problem, reported before any state is touched.
     const keys = options.backupKeys ?? backupKeys(options.inventory.sites);
-    const status = new StatusBook(options.state);
+    const store = options.store ?? options.state;
+    const status = new StatusBook(store);
     await status.load();
-    const executions = new ExecutionCounter(options.state, options.logger);
+    const executions = new ExecutionCounter(store, options.logger);
     await executions.load({ reserve: options.schedulesBackups !== false });
     return new Onboarder(options, status, executions, keys);
   }
@@ -306,8 +310,8 @@ export class Onboarder implements NativeActionSink {
     await this.imageServer?.close();
     if (!this.stopping.signal.aborted || this.leftover.length === 0) return;
     const jobs = this.leftover.splice(0);
-    await saveQueue(this.state, jobs);
-    this.logger.info({ event: Events.jobsSaved, jobs, count: jobs.length }, `${String(jobs.length)} job(s) not done written to ${this.state.path('queue.json')}; they run at the next start`);
+    await saveQueue(this.store, jobs);
+    this.logger.info({ event: Events.jobsSaved, jobs, count: jobs.length }, `${String(jobs.length)} job(s) not done written to ${this.store.where(QUEUE_BOOK)}; they run at the next start`);
   }
 
   /**
@@ -319,8 +323,8 @@ export class Onboarder implements NativeActionSink {
    * passed over and reported.
    */
   async resumeQueued(): Promise<void> {
-    const { jobs, invalid } = await takeQueue(this.state);
-    if (invalid > 0) this.logger.warn({ event: Events.jobsResumed, invalid }, `${String(invalid)} entry(ies) of ${this.state.path('queue.json')} are not jobs; passed over`);
+    const { jobs, invalid } = await takeQueue(this.store);
+    if (invalid > 0) this.logger.warn({ event: Events.jobsResumed, invalid }, `${String(invalid)} entry(ies) of ${this.store.where(QUEUE_BOOK)} are not jobs; passed over`);
     if (jobs.length === 0) return;
     this.logger.info({ event: Events.jobsResumed, jobs, count: jobs.length }, `${String(jobs.length)} job(s) left by the last stop queued again`);
     for (const job of jobs) this.resume(job);

@@ -1,8 +1,11 @@
 import { Events, type Result } from '../log/index.js';
-import type { StateStore } from '../state/index.js';
+import type { Book, SharedStore } from '../state/index.js';
 import { stateAfter, stateOf, type DeviceState } from './device-state.js';
 
-const STATUS_FILE = ['status.json'];
+/** Device status by lower-case device name (or `switch …` for a switch not yet identified). */
+export const STATUS_BOOK: Book<DeviceStatus> = { name: 'status', file: 'status.json' };
+/** With a database, how often this process's copy takes in what others recorded (a state directory: after every write). */
+const SHARED_REFRESH_MS = 1000;
 
 export type Action = 'check' | 'remediate' | 'provision' | 'identify' | 'backup' | 'report' | 'restore';
 
@@ -82,34 +85,48 @@ export interface DeviceStatus {
   firmware?: FirmwareStatus;
 }
 
-export type StatusFile = Record<string, DeviceStatus>;
+type StatusEntries = Record<string, DeviceStatus>;
 
-/** Every device seen, keyed by lower-case name (or `mac-…` for a switch not yet identified). */
-export async function readStatus(state: StateStore): Promise<DeviceStatus[]> {
-  const file = await state.readJson<StatusFile>(STATUS_FILE, {});
-  return Object.values(file).sort((a, b) => a.device.localeCompare(b.device));
+/** Every device seen, sorted by name. */
+export async function readStatus(store: SharedStore): Promise<DeviceStatus[]> {
+  return Object.values(await store.all(STATUS_BOOK)).sort((a, b) => a.device.localeCompare(b.device));
 }
 
-/** One update of the status file: applied to this process's copy at once, and to the file as it is on disk. */
-type StatusChange = (entries: StatusFile) => void;
+/** One update of one device's status: applied to this process's copy at once, and to the store's record as it is then. */
+interface StatusChange {
+  key: string;
+  change: (current: DeviceStatus | undefined) => DeviceStatus;
+}
 
 /**
- * The status file. This process's copy answers get() and all() at once;
- * every change is also applied to the file as it is on disk, under the
- * file's lock, so that the daemon and a one-shot command recording at the
- * same moment both keep their update. Changes are written in the order
- * they were made.
+ * Device status. This process's copy answers get() and all() at once;
+ * every change is also applied to the store's record as it is, under its
+ * lock, so that the daemon and a one-shot command (or two appliances)
+ * recording at the same moment both keep their update. Changes are written
+ * in the order they were made; after a write the copy takes in what others
+ * recorded meanwhile.
  */
 export class StatusBook {
-  private entries: StatusFile = {};
-  /** Changes made here and not yet on disk, oldest first. */
+  private entries: StatusEntries = {};
+  /** Changes made here and not yet written, oldest first. */
   private readonly pending: StatusChange[] = [];
   private writing: Promise<void> = Promise.resolve();
+  private refreshing: Promise<void> | undefined;
+  private refreshedAt = 0;
 
-  constructor(private readonly state: StateStore) {}
+  constructor(private readonly store: SharedStore) {}
 
   async load(): Promise<void> {
-    this.entries = await this.state.readJson<StatusFile>(STATUS_FILE, {});
+    this.entries = await this.store.all(STATUS_BOOK);
+    this.refreshedAt = Date.now();
+  }
+
+  /** A device's status as the store has it now (another appliance may have recorded it since this copy was read). */
+  async latest(device: string): Promise<DeviceStatus | undefined> {
+    const key = device.toLowerCase();
+    const stored = await this.store.get(STATUS_BOOK, key);
+    if (stored !== undefined && !this.pending.some((change) => change.key === key)) this.entries[key] = structuredClone(stored);
+    return this.entries[key];
   }
 
   get(device: string): DeviceStatus | undefined {
@@ -122,16 +139,14 @@ export class StatusBook {
 
   /** Records an outcome; resolves once it is on disk. */
   record(status: DeviceStatus): Promise<void> {
-    const key = status.device.toLowerCase();
-    return this.change((entries) => {
-      const previous = entries[key];
+    return this.change(status.device.toLowerCase(), (previous) => {
       // A later check or provisioning does not hide the last backup execution, nor a check the last plan,
       // nor any outcome the last lease refused for this device, nor a failure when it was last checked.
       const execution = status.execution ?? previous?.execution;
       const plan = status.plan ?? previous?.plan;
       const refusedLease = status.refusedLease ?? previous?.refusedLease;
       const checkedAt = status.checkedAt ?? previous?.checkedAt;
-      entries[key] = {
+      return {
         ...status, state: stateAfter(previous === undefined ? undefined : stateOf(previous), status),
         ...(checkedAt === undefined ? {} : { checkedAt }),
         ...(execution === undefined ? {} : { execution }), ...(plan === undefined ? {} : { plan }), ...(refusedLease === undefined ? {} : { refusedLease }),
@@ -144,35 +159,47 @@ export class StatusBook {
    * change: address, MAC, result and check time stay what they were.
    */
   noteRefusedLease(device: string, site: string, lease: RefusedLease): Promise<void> {
-    const key = device.toLowerCase();
-    return this.change((entries) => {
-      const current = entries[key];
-      entries[key] = current === undefined
-        ? { device, site, lastEvent: Events.identityMismatch, action: 'report', result: 'skipped', state: 'refused', time: lease.time, refusedLease: lease }
-        : { ...current, refusedLease: lease };
-    });
+    return this.change(device.toLowerCase(), (current) => (current === undefined
+      ? { device, site, lastEvent: Events.identityMismatch, action: 'report', result: 'skipped', state: 'refused', time: lease.time, refusedLease: lease }
+      : { ...current, refusedLease: lease }));
   }
 
-  private change(change: StatusChange): Promise<void> {
-    change(this.entries);
-    this.pending.push(change);
+  private change(key: string, change: StatusChange['change']): Promise<void> {
+    this.entries[key] = change(this.entries[key]);
+    this.pending.push({ key, change });
     const write = async (): Promise<void> => {
       try {
-        await this.state.exclusive(STATUS_FILE, async () => {
-          const onDisk = await this.state.readJson<StatusFile>(STATUS_FILE, {});
-          change(onDisk);
-          await this.state.writeJson(STATUS_FILE, onDisk);
-          // What other processes recorded shows here too; what this one has not written yet stays on top.
-          for (const later of this.pending.slice(1)) later(onDisk);
-          this.entries = onDisk;
+        const stored = await this.store.edit(STATUS_BOOK, async (book) => {
+          const next = change(await book.get(key));
+          book.set(key, next);
+          return next;
         });
+        this.entries[key] = this.pending.slice(1).reduce((shown, later) => (later.key === key ? later.change(shown) : shown), stored);
       } finally {
         this.pending.shift();
       }
+      await this.refresh();
     };
     const next = this.writing.then(write);
     this.writing = next.catch(() => undefined);
     return next;
+  }
+
+  /** Takes in what other processes recorded; what this one has not written yet stays on top. */
+  private async refresh(): Promise<void> {
+    const every = this.store.url === undefined ? 0 : SHARED_REFRESH_MS;
+    if (this.refreshing !== undefined || Date.now() - this.refreshedAt < every) return;
+    this.refreshing = (async () => {
+      try {
+        const stored = await this.store.all(STATUS_BOOK);
+        this.refreshedAt = Date.now();
+        for (const { key, change } of this.pending) stored[key] = change(stored[key]);
+        this.entries = stored;
+      } finally {
+        this.refreshing = undefined;
+      }
+    })();
+    await this.refreshing;
   }
 
   flushed(): Promise<void> {

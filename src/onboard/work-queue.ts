@@ -1,6 +1,5 @@
 import { isIPv4 } from 'node:net';
-import type { StateStore } from '../state/index.js';
-import { isSafeName } from '../state/index.js';
+import { isSafeName, type Book, type SharedStore } from '../state/index.js';
 
 /** A device job as it is written down at a stop, to be queued again at the next start. */
 export type QueuedWork =
@@ -10,7 +9,17 @@ export type QueuedWork =
   /** `line`: the event that scheduled it, which says what triggered it and who made the change. */
   | { kind: 'backup'; device: string; execution: number; ip?: string; line?: string };
 
-const QUEUE_FILE = ['queue.json'];
+const JOBS = 'jobs';
+/** state/queue.json: `{ "jobs": [...] }`, no file when none are left. */
+export const QUEUE_BOOK: Book<unknown[]> = {
+  name: 'queue',
+  file: 'queue.json',
+  fromFile: (raw): Record<string, unknown[]> => {
+    const jobs = typeof raw === 'object' && raw !== null ? (raw as { jobs?: unknown }).jobs : undefined;
+    return Array.isArray(jobs) ? { [JOBS]: jobs as unknown[] } : {};
+  },
+  toFile: (records) => (records[JOBS] === undefined ? undefined : { jobs: records[JOBS] }),
+};
 const MAC = /^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$/;
 const RELAY_ID = /^[\x21-\x7e]{1,128}$/;
 const MAX_EVENT_LINE = 4096;
@@ -20,11 +29,11 @@ function eventLine(value: string): boolean {
 }
 
 /** Writes the jobs a stop left; none leaves the file as it is (an earlier stop's jobs may still be in it). */
-export async function saveQueue(state: StateStore, jobs: readonly QueuedWork[]): Promise<void> {
+export async function saveQueue(store: SharedStore, jobs: readonly QueuedWork[]): Promise<void> {
   if (jobs.length === 0) return;
-  await state.exclusive(QUEUE_FILE, async () => {
-    const earlier = await readQueue(state);
-    await state.writeJson(QUEUE_FILE, { jobs: [...earlier.jobs, ...jobs] });
+  await store.edit(QUEUE_BOOK, async (book) => {
+    // An earlier stop's entries are kept as they are, even those that are not jobs: they are reported when taken.
+    book.set(JOBS, [...(await book.get(JOBS) ?? []), ...jobs]);
   });
 }
 
@@ -33,19 +42,13 @@ export async function saveQueue(state: StateStore, jobs: readonly QueuedWork[]):
  * entry that is not a well-formed job (the file was edited, or written by
  * another version) is passed over and reported.
  */
-export async function takeQueue(state: StateStore): Promise<{ jobs: QueuedWork[]; invalid: number }> {
-  return state.exclusive(QUEUE_FILE, async () => {
-    const queue = await readQueue(state);
-    await state.remove(QUEUE_FILE);
-    return queue;
+export async function takeQueue(store: SharedStore): Promise<{ jobs: QueuedWork[]; invalid: number }> {
+  return store.edit(QUEUE_BOOK, async (book) => {
+    const entries = await book.get(JOBS) ?? [];
+    book.delete(JOBS);
+    const jobs = entries.filter(isQueuedWork);
+    return { jobs, invalid: entries.length - jobs.length };
   });
-}
-
-async function readQueue(state: StateStore): Promise<{ jobs: QueuedWork[]; invalid: number }> {
-  const file = await state.readJson<{ jobs?: unknown }>(QUEUE_FILE, {});
-  const entries: unknown[] = Array.isArray(file.jobs) ? file.jobs : [];
-  const jobs = entries.filter(isQueuedWork);
-  return { jobs, invalid: entries.length - jobs.length };
 }
 
 function isQueuedWork(value: unknown): value is QueuedWork {

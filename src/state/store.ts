@@ -1,7 +1,9 @@
 import { appendFile, mkdir, open, readdir, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { lock } from '../lock/index.js';
+import { fileOf, MemoryEdit, recordsOf } from './file-books.js';
 import { assertSafeName } from './names.js';
+import type { Book, BookEdit, SharedStore } from './shared.js';
 
 /** Temp files are named by process and write: unique among the writers of one state directory. */
 let writes = 0;
@@ -21,7 +23,7 @@ const UPDATE_WAIT_MS = 30_000;
  * changed inside exclusive(), so no process writes back a copy that misses
  * another's update.
  */
-export class StateStore {
+export class StateStore implements SharedStore {
   readonly root: string;
   /** readJsonShared's values, by path, with the file version each was read from. */
   private readonly shared = new Map<string, { version: string; value: unknown }>();
@@ -164,6 +166,33 @@ export class StateStore {
   /** Renames a file within the state directory, replacing `to`. */
   async move(from: string[], to: string[]): Promise<void> {
     await rename(this.path(...from), this.path(...to));
+  }
+
+  where<T>(book: Book<T>): string {
+    return this.path(book.file);
+  }
+
+  async get<T>(book: Book<T>, key: string): Promise<T | undefined> {
+    const records = recordsOf(book, await this.readJsonShared<unknown>([book.file], undefined));
+    return Object.hasOwn(records, key) ? records[key] : undefined;
+  }
+
+  async all<T>(book: Book<T>): Promise<Record<string, T>> {
+    return recordsOf(book, await this.readJson<unknown>([book.file], undefined));
+  }
+
+  /** The book's file is read, changed and written back under its lock; it is written only when something changed. */
+  edit<T, R>(book: Book<T>, work: (edit: BookEdit<T>) => Promise<R> | R): Promise<R> {
+    return this.exclusive([book.file], async () => {
+      const edit = new MemoryEdit(recordsOf(book, await this.readJson<unknown>([book.file], undefined)));
+      const result = await work(edit);
+      if (!edit.changed) return result;
+      const contents = fileOf(book, edit.records);
+      // A book whose file says nothing when empty (a queue taken) leaves no file.
+      if (contents === undefined) await this.remove([book.file]);
+      else await this.writeJson([book.file], contents);
+      return result;
+    });
   }
 
   async remove(segments: string[]): Promise<void> {
