@@ -1,16 +1,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hasMatchVars, substAction, substMatch, substMatchInAction, type MatchCache, type MatchVars } from '../src/engine/substitute.js';
+import { MapVars } from '../src/engine/match-vars.js';
+import { hasMatchVars, substAction, substMatch, substMatchInAction, type MatchCache } from '../src/engine/substitute.js';
 
-const vars: MatchVars = new Map<string, string | undefined>([
-  ['0', 'DHCPACK on 10.0.0.7 to 02:00:00:00:00:01'],
-  ['1', '10.0.0.7'],
-  ['2', '02:00:00:00:00:01'],
-  ['12', 'twelfth'],
-  ['host', 'Switch'],
-  ['3', undefined],
-]);
-const cache: MatchCache = new Map([['LEASE', new Map<string, string | undefined>([['ip', '10.0.0.9']])]]);
+const vars = new MapVars(
+  new Map([
+    ['0', 'DHCPACK on 10.0.0.7 to 02:00:00:00:00:01'],
+    ['1', '10.0.0.7'],
+    ['2', '02:00:00:00:00:01'],
+    ['12', 'twelfth'],
+    ['host', 'Switch'],
+    ['3', undefined],
+  ]),
+);
+const cache: MatchCache = new Map([['LEASE', new MapVars(new Map([['ip', '10.0.0.9']]))]]);
 
 void test('match variables as SEC substitutes them: numbers, braces, names, cache entries and escapes', () => {
   const cases: [string, string][] = [
@@ -36,7 +39,7 @@ void test("a Pair's first match goes into desc2 and action2 with the % token", (
 });
 
 void test('in action text a value keeps its %: the action-variable pass after it gives the value back, not %s or %SYS', () => {
-  const line = new Map<string, string | undefined>([['1', 'hello %SYS-5 %s world'], ['2', '100%%']]);
+  const line = new MapVars(new Map([['1', 'hello %SYS-5 %s world'], ['2', '100%%']]));
   const text = substMatchInAction('A:$1 B:%FOO C:%s D:$2', line);
   assert.equal(text, 'A:hello %%SYS-5 %%s world B:%FOO C:%s D:100%%%%');
   assert.equal(substAction(text, (name) => (name === 's' ? 'x' : undefined)), 'A:hello %SYS-5 %s world B: C:x D:100%%');

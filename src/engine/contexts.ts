@@ -1,4 +1,6 @@
 import type { Action } from './actions/parse.js';
+import { ownCopy } from './own-copy.js';
+import { RenewingMap } from './renewing-map.js';
 
 /** One SEC context; aliases share the same object. */
 export interface Context {
@@ -8,7 +10,8 @@ export interface Context {
   actions: Action[];
   desc: string;
   buffer: string[];
-  aliases: Set<string>;
+  /** Every name the context goes by, its first one included (a list: nearly always that one name). */
+  aliases: string[];
   deleting: boolean;
   internal: boolean;
 }
@@ -19,7 +22,8 @@ export interface Context {
  * looks at it, or at the next periodic sweep.
  */
 export class ContextStore {
-  private readonly table = new Map<string, Context>();
+  /** Contexts come and go with events, internal ones with every event: a RenewingMap. */
+  private readonly table = new RenewingMap<string, Context>();
 
   constructor(
     private readonly now: () => number,
@@ -77,17 +81,18 @@ export class ContextStore {
       existing.window = lifetime;
       existing.actions = actions;
       existing.desc = desc;
-      existing.buffer = [];
+      if (existing.buffer.length > 0) existing.buffer = [];
       return;
     }
-    this.table.set(name, {
-      time: this.now(), window: lifetime, actions, desc, buffer: [], aliases: new Set([name]), deleting: false, internal: false,
+    const own = ownCopy(name);
+    this.table.set(own, {
+      time: this.now(), window: lifetime, actions, desc, buffer: [], aliases: [own], deleting: false, internal: false,
     });
   }
 
   setInternal(name: string): void {
     this.table.set(name, {
-      time: this.now(), window: 0, actions: [], desc: '', buffer: [], aliases: new Set([name]), deleting: false, internal: true,
+      time: this.now(), window: 0, actions: [], desc: '', buffer: [], aliases: [name], deleting: false, internal: true,
     });
   }
 
@@ -112,14 +117,15 @@ export class ContextStore {
   alias(name: string, alias: string): void {
     const ctx = this.get(name);
     if (ctx === undefined || this.table.has(alias)) return;
-    ctx.aliases.add(alias);
-    this.table.set(alias, ctx);
+    const own = ownCopy(alias);
+    ctx.aliases.push(own);
+    this.table.set(own, ctx);
   }
 
   unalias(name: string): void {
     const ctx = this.table.get(name);
     if (ctx === undefined || ctx.deleting || ctx.internal) return;
-    ctx.aliases.delete(name);
+    ctx.aliases = ctx.aliases.filter((alias) => alias !== name);
     this.table.delete(name);
   }
 

@@ -14,10 +14,9 @@ import { Outputs } from './output.js';
 import { matchPattern, type Pattern } from './pattern.js';
 import { ruleTypeOf, type RuleTypeHandler } from './rule-types/index.js';
 import type { Rule, RuleFile, RuleSet } from './rules.js';
-import { substAction, substActionShell, substMatch, substMatchInAction, substMatchShell, type MatchCache, type MatchVars } from './substitute.js';
+import { NO_VARS, type MatchVars } from './match-vars.js';
+import { substAction, substActionShell, substMatch, substMatchInAction, substMatchShell, type MatchCache } from './substitute.js';
 import { actionVariable } from './variables.js';
-
-const NO_VALUES: MatchVars = new Map();
 
 /**
  * The state one event is matched against, and what rule types and actions
@@ -33,7 +32,8 @@ export class EngineCore {
   readonly contexts: ContextStore;
   readonly variables = new Map<string, string>();
   readonly operations = new OperationTable();
-  readonly cache: MatchCache = new Map();
+  /** This event's varmap entries: a new Map for each event that made some (Map.clear would link its old table to the new one, see RenewingMap). */
+  cache: MatchCache = new Map();
   readonly processes: Processes;
   readonly sockets: Sockets;
   /** Synthetic events waiting to be matched, each with its internal context. */
@@ -125,7 +125,7 @@ export class EngineCore {
     this.intContextName = intContext;
     if (intContext !== undefined) this.contexts.setInternal(intContext);
     this.input.push(line, source);
-    if (this.cache.size > 0) this.cache.clear();
+    if (this.cache.size > 0) this.cache = new Map();
     const files = this.mainFiles;
     for (let f = 0; f < files.length; f++) {
       if (this.runFile(files[f] as RuleFile, 0)) break;
@@ -177,19 +177,19 @@ export class EngineCore {
   holds(cond: ContextCondition | undefined, vars: MatchVars | null, expr?: ContextExpr): boolean {
     if (cond === undefined) return true;
     const e = expr ?? cond.expr;
-    if (vars !== null && vars.size > 0 && cond.volatile) {
+    if (vars !== null && !vars.empty && cond.volatile) {
       this.conditionVars = vars;
       try {
         return evalContext(e, this.contextExistsWithValues, this.cacheHasWithValues);
       } finally {
-        this.conditionVars = NO_VALUES;
+        this.conditionVars = NO_VARS;
       }
     }
     return this.holdsNow(e);
   }
 
   /** The values a volatile condition is evaluated with: one pair of lookups for every event, no closures per event. */
-  private conditionVars: MatchVars = NO_VALUES;
+  private conditionVars: MatchVars = NO_VARS;
   private readonly contextExistsWithValues = (name: string): boolean => this.contexts.exists(substMatch(name, this.conditionVars, this.cache));
   private readonly cacheHasWithValues = (name: string): boolean => this.cache.has(substMatch(name, this.conditionVars, this.cache));
 
@@ -211,23 +211,52 @@ export class EngineCore {
   }
 
   descFor(desc: string, vars: MatchVars): string {
-    return vars.size > 0 ? substMatch(desc, vars, this.cache) : desc;
+    return !vars.empty ? substMatch(desc, vars, this.cache) : desc;
   }
 
   /** Copies an action list with match variables substituted (SEC's copy_actionlist + subst_actionlist). */
   actionsFor(actions: Action[], volatile: boolean, vars: MatchVars, token: '$' | '%' = '$'): Action[] {
-    if (!volatile || vars.size === 0) return actions;
+    if (!volatile || vars.empty) return actions;
     return this.substActions(actions, vars, token);
   }
 
+  /**
+   * The list with match values in. What the values do not change is shared
+   * with the rule's own list rather than copied: an operation keeps its
+   * copies for its lifetime, and a Single rule makes them for every event.
+   */
   substActions(actions: Action[], vars: MatchVars, token: '$' | '%'): Action[] {
-    return actions.map((a) => ({
-      ...a,
-      args: a.args.map((arg, i) =>
-        i === a.shell && !this.compat ? substMatchShell(arg, vars, this.cache, token) : substMatchInAction(arg, vars, this.cache, token),
-      ),
-      lists: a.lists.map((l) => this.substActions(l, vars, token)),
-    }));
+    // Copies are made whole (slice) and then written into: no spare capacity kept for the operation's lifetime.
+    let out: Action[] | undefined;
+    for (let k = 0; k < actions.length; k++) {
+      const a = actions[k] as Action;
+      const copy = this.substOne(a, vars, token);
+      if (copy === a) continue;
+      out ??= actions.slice();
+      out[k] = copy;
+    }
+    return out ?? actions;
+  }
+
+  private substOne(a: Action, vars: MatchVars, token: '$' | '%'): Action {
+    let args: string[] | undefined;
+    for (let i = 0; i < a.args.length; i++) {
+      const arg = a.args[i] as string;
+      const value = i === a.shell && !this.compat ? substMatchShell(arg, vars, this.cache, token) : substMatchInAction(arg, vars, this.cache, token);
+      if (value === arg) continue;
+      args ??= a.args.slice();
+      args[i] = value;
+    }
+    let lists: Action[][] | undefined;
+    for (let i = 0; i < a.lists.length; i++) {
+      const list = a.lists[i] as Action[];
+      const copy = this.substActions(list, vars, token);
+      if (copy === list) continue;
+      lists ??= a.lists.slice();
+      lists[i] = copy;
+    }
+    if (args === undefined && lists === undefined) return a;
+    return { ...a, args: args ?? a.args, lists: lists ?? a.lists };
   }
 
   /** SEC's execute_actionlist; returns -1 for break, 0 for continue, 1 otherwise. */

@@ -1,6 +1,8 @@
 import type { Action } from './actions/parse.js';
 import type { ContextExpr } from './context-expr.js';
 import type { Pattern } from './pattern.js';
+import { ownCopy } from './own-copy.js';
+import { RenewingMap } from './renewing-map.js';
 import type { Rule, RuleFile } from './rules.js';
 
 /** One running correlation operation (SEC's %corr_list entry). */
@@ -19,7 +21,6 @@ export interface Operation {
   secondPass: boolean;
   pattern2: Pattern | undefined;
   context2: ContextExpr | undefined;
-  act2Copied: boolean;
   /** EventGroup: occurrence times per member pattern. */
   memberTimes: number[][];
   allTimes: number[];
@@ -30,18 +31,26 @@ export interface Operation {
   deleting: boolean;
 }
 
-/** Shared by operations that never record occurrence times (Pair, SingleWithSuppress): nothing to allocate per event. */
-const NO_TIMES: number[] = [];
+/**
+ * Shared by operations that never record occurrence times or actions (Pair,
+ * SingleWithSuppress) or no longer need them (a threshold reached): nothing
+ * to allocate per event. Never written into.
+ */
+export const NO_TIMES: number[] = [];
 const NO_TOKENS: string[] = [];
-const NO_ACTIONS: Action[] = [];
+export const NO_ACTIONS: Action[] = [];
 
-/** A new operation of `rule` keyed by `key`, its window starting `now`. */
-export function newOperation(rule: Rule, file: RuleFile, key: string, desc: string, action: Action[], action2: Action[], now: number): Operation {
+/** No EventGroup members: nothing to record per member. */
+const NO_MEMBERS: number[][] = [];
+
+/** A new operation of `rule` keyed by its description, its window starting `now`. */
+export function newOperation(rule: Rule, file: RuleFile, desc: string, action: Action[], action2: Action[], now: number): Operation {
+  const key = ownCopy(desc);
   return {
-    key: keep(key), rule, file, time: now, window: rule.window, desc, desc2: rule.desc2, action, action2,
+    key, rule, file, time: now, window: rule.window, desc: key, desc2: rule.desc2, action, action2,
     times: rule.type === 'SingleWithThreshold' || rule.type === 'SingleWith2Thresholds' ? [] : NO_TIMES,
-    suppress: false, secondPass: false, pattern2: undefined, context2: undefined, act2Copied: false,
-    memberTimes: rule.type === 'EventGroup' ? rule.members.map(() => []) : [],
+    suppress: false, secondPass: false, pattern2: undefined, context2: undefined,
+    memberTimes: rule.type === 'EventGroup' ? rule.members.map(() => []) : NO_MEMBERS,
     allTimes: rule.type === 'EventGroup' ? [] : NO_TIMES,
     egTokens: rule.type === 'EventGroup' ? [] : NO_TOKENS,
     slide: NO_ACTIONS,
@@ -50,23 +59,14 @@ export function newOperation(rule: Rule, file: RuleFile, key: string, desc: stri
 }
 
 /**
- * A fresh flat copy of a string that an operation keeps. Lookup keys are built
- * for every event and die at once; if the few that are kept came from the same
- * allocation site, V8 would pretenure that site and every throwaway key would
- * land in the old generation, growing the heap between full collections.
- */
-function keep(text: string): string {
-  return Buffer.from(text, 'latin1').toString('latin1');
-}
-
-/**
  * Correlation operations, one small map per rule keyed by the operation's
  * description. Pair operations come and go with every request/reply couple;
  * in one big shared map their churn would rehash the long-lived entries of
- * every other rule too.
+ * every other rule too. Each is a RenewingMap, since that churn is what it
+ * is made for.
  */
 export class OperationTable {
-  private readonly byRule = new Map<Rule, Map<string, Operation>>();
+  private readonly byRule = new Map<Rule, RenewingMap<string, Operation>>();
 
   get(rule: Rule, key: string): Operation | undefined {
     return this.byRule.get(rule)?.get(key);
@@ -79,7 +79,7 @@ export class OperationTable {
   set(rule: Rule, key: string, op: Operation): void {
     let ops = this.byRule.get(rule);
     if (ops === undefined) {
-      ops = new Map();
+      ops = new RenewingMap();
       this.byRule.set(rule, ops);
     }
     ops.set(key, op);
@@ -89,7 +89,7 @@ export class OperationTable {
     this.byRule.get(rule)?.delete(key);
   }
 
-  forRule(rule: Rule): Map<string, Operation> | undefined {
+  forRule(rule: Rule): RenewingMap<string, Operation> | undefined {
     return this.byRule.get(rule);
   }
 

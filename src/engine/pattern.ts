@@ -2,7 +2,8 @@ import { parseDhcpLine, type DhcpParseOptions } from '../dhcp/index.js';
 import { FieldError } from './errors.js';
 import { translatePerlRegex } from './perl-regex.js';
 import { requiredLiterals } from './required-literals.js';
-import { substSpecialChars, type MatchCache, type MatchVars } from './substitute.js';
+import { LeaseVars, MapVars, NO_VARS, RegexVars, type MatchVars } from './match-vars.js';
+import { substSpecialChars, type MatchCache } from './substitute.js';
 
 export type PatternKind = 'regexp' | 'nregexp' | 'substr' | 'nsubstr' | 'cached' | 'ncached' | 'tvalue' | 'dhcp';
 
@@ -34,8 +35,6 @@ export interface InputWindow {
   joined(lines: number): string;
   sources(lines: number): string;
 }
-
-const EMPTY: MatchVars = new Map();
 
 export function compileRegex(text: string, caseInsensitive = false): { regex: RegExp; literals: string[]; groupIndex: number[]; names: string[] } {
   const t = translatePerlRegex(text);
@@ -103,33 +102,13 @@ export function parseVarMap(text: string): VarMap {
   return { names, cacheAs };
 }
 
-/** "1", "2", …: the keys of numbered groups, made once rather than for every match. */
-const GROUP_KEYS = Array.from({ length: 100 }, (_, n) => String(n));
-
-function groupKey(n: number): string {
-  return GROUP_KEYS[n] ?? String(n);
+function regexVars(p: Pattern, m: RegExpExecArray, text: string, window: InputWindow, intContext: string | undefined): RegexVars {
+  return new RegexVars(p, m, text, inputSource(p, window), intContext);
 }
 
-function regexVars(p: Pattern, m: RegExpExecArray, text: string, window: InputWindow, intContext: string | undefined): MatchVars {
-  const vars: MatchVars = new Map();
-  const groups = m.groups;
-  if (groups !== undefined) {
-    for (const name of p.names) vars.set(name, groups[name]);
-  }
-  const count = p.groupIndex.length - 1;
-  if (count === 0) {
-    // Perl's list-context match without groups returns (1), so SEC's $1 is "1".
-    vars.set('1', '1');
-  } else {
-    for (let n = 1; n <= count; n++) vars.set(groupKey(n), m[p.groupIndex[n] ?? 0]);
-  }
-  vars.set('0', text);
-  vars.set('_inputsrc', p.lines === 1 ? (window.source ?? 'synthetic') : window.sources(p.lines));
-  vars.set('_intcontext', intContext);
-  if (p.varmap !== undefined) {
-    for (const [name, n] of p.varmap.names) vars.set(name, n <= count ? vars.get(groupKey(n)) : undefined);
-  }
-  return vars;
+/** $+{_inputsrc}: the input of the line, or of each line a multi-line pattern saw. */
+function inputSource(p: Pattern, window: InputWindow): string {
+  return p.lines === 1 ? (window.source ?? 'synthetic') : window.sources(p.lines);
 }
 
 /** Matches one pattern; the result is the match variables (possibly empty) or null when it does not match. */
@@ -147,35 +126,35 @@ export function matchPattern(
       const m = (p.regex as RegExp).exec(text);
       if (m === null) return null;
       const vars = regexVars(p, m, text, window, intContext);
-      if (p.varmap !== undefined) for (const name of p.varmap.cacheAs) cache.set(name, new Map(vars));
+      if (p.varmap !== undefined) for (const name of p.varmap.cacheAs) cache.set(name, vars);
       return vars;
     }
     case 'nregexp': {
       const text = p.lines === 1 ? window.line : window.joined(p.lines);
       if (containsAll(text, p.literals) && (p.regex as RegExp).test(text)) return null;
-      const source = p.lines === 1 ? (window.source ?? 'synthetic') : window.sources(p.lines);
-      return new Map([
-        ['0', text],
-        ['_inputsrc', source],
-        ['_intcontext', intContext],
-      ]);
+      return new MapVars(
+        new Map([
+          ['0', text],
+          ['_inputsrc', inputSource(p, window)],
+          ['_intcontext', intContext],
+        ]),
+      );
     }
     case 'substr': {
       const text = p.lines === 1 ? window.line : window.joined(p.lines);
-      return text.includes(p.text) ? EMPTY : null;
+      return text.includes(p.text) ? NO_VARS : null;
     }
     case 'nsubstr': {
       const text = p.lines === 1 ? window.line : window.joined(p.lines);
-      return text.includes(p.text) ? null : EMPTY;
+      return text.includes(p.text) ? null : NO_VARS;
     }
     case 'cached': {
-      const hit = cache.get(p.text);
-      return hit === undefined ? null : new Map(hit);
+      return cache.get(p.text) ?? null;
     }
     case 'ncached':
-      return cache.has(p.text) ? null : EMPTY;
+      return cache.has(p.text) ? null : NO_VARS;
     case 'tvalue':
-      return p.truth ? EMPTY : null;
+      return p.truth ? NO_VARS : null;
     case 'dhcp':
       return matchDhcp(p, window, cache, intContext, dhcp);
   }
@@ -190,16 +169,16 @@ function matchDhcp(p: Pattern, window: InputWindow, cache: MatchCache, intContex
   const host = lease.host ?? '';
   const m = (p.regex as RegExp).exec(host);
   if (m === null) return null;
-  const vars = regexVars(p, m, host, window, intContext);
-  vars.set('0', line);
-  vars.set('ip', lease.ip);
-  vars.set('mac', lease.mac);
-  vars.set('host', host);
-  vars.set('via', lease.via ?? '');
-  vars.set('server', lease.server);
-  vars.set('circuit', lease.circuitId ?? '');
-  vars.set('remote', lease.remoteId ?? '');
-  if (p.varmap !== undefined) for (const name of p.varmap.cacheAs) cache.set(name, new Map(vars));
+  const vars = new LeaseVars(regexVars(p, m, host, window, intContext), line, {
+    ip: lease.ip,
+    mac: lease.mac,
+    host,
+    via: lease.via ?? '',
+    server: lease.server,
+    circuit: lease.circuitId ?? '',
+    remote: lease.remoteId ?? '',
+  });
+  if (p.varmap !== undefined) for (const name of p.varmap.cacheAs) cache.set(name, vars);
   return vars;
 }
 

@@ -1,3 +1,5 @@
+import type { MatchVars } from './match-vars.js';
+
 /**
  * SEC's two substitution passes. Match variables ($1, $+{name}) are put into
  * the rule's strings when the rule matches; action-list variables (%s, %t,
@@ -5,7 +7,6 @@
  * for the spot it lands in (bare, inside '…' or inside "…"), so event data
  * stays one word of data whatever it contains.
  */
-export type MatchVars = Map<string, string | undefined>;
 
 /** Pattern-match cache (SEC's %pmatch_cache): varmap entries without a group number. */
 export type MatchCache = Map<string, MatchVars>;

@@ -1,8 +1,11 @@
 import { Events } from '../../log/events.js';
 import type { ActionFamily, ActionHandler } from './handler.js';
+import type { Action } from './parse.js';
 import { programOf } from './processes.js';
 
 const SECONDS = /^\s*0*([0-9]+)\s*$/;
+/** A context created without expiry actions: one empty list for all of them. */
+const NO_ACTIONS: Action[] = [];
 
 const createOrSet: ActionHandler = (core, a, desc, arg) => {
   const name = arg(0);
@@ -12,7 +15,7 @@ const createOrSet: ActionHandler = (core, a, desc, arg) => {
     return undefined;
   }
   if (a.kind === 'create') {
-    core.contexts.create(name, Number(lifetime[1]), a.lists[0] ?? [], desc);
+    core.contexts.create(name, Number(lifetime[1]), a.lists[0] ?? NO_ACTIONS, desc);
     return undefined;
   }
   const ctx = core.contexts.get(name);

@@ -2,7 +2,8 @@ import type { EngineCore } from '../core.js';
 import { newOperation, type Operation } from '../operations.js';
 import type { Pattern } from '../pattern.js';
 import type { Rule, RuleFile } from '../rules.js';
-import { substMatch, type MatchVars } from '../substitute.js';
+import type { MatchVars } from '../match-vars.js';
+import { substMatch } from '../substitute.js';
 import type { RuleTypeHandler } from './handler.js';
 
 /**
@@ -64,7 +65,7 @@ function countMember(core: EngineCore, file: RuleFile, rule: Rule, member: numbe
   op = core.operations.get(rule, desc);
   if (op === undefined) {
     op = newOperation(
-      rule, file, desc, desc,
+      rule, file, desc,
       core.actionsFor(rule.action.actions, rule.action.volatile, vars),
       core.actionsFor(rule.end.actions, rule.end.volatile, vars),
       now,
@@ -80,7 +81,7 @@ function countMember(core: EngineCore, file: RuleFile, rule: Rule, member: numbe
     op.memberTimes[member]?.push(now);
     op.allTimes.push(now);
     const token = rule.members[member]?.egToken;
-    if (rule.egPattern !== undefined && token !== undefined) op.egTokens.push(vars.size > 0 ? substMatch(token, vars, core.cache) : token);
+    if (rule.egPattern !== undefined && token !== undefined) op.egTokens.push(!vars.empty ? substMatch(token, vars, core.cache) : token);
   }
   const counts = rule.members[member]?.count;
   if (counts !== undefined && counts.actions.length > 0) {

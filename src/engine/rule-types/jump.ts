@@ -1,7 +1,7 @@
 import { Events } from '../../log/events.js';
 import type { EngineCore } from '../core.js';
 import type { Rule } from '../rules.js';
-import type { MatchVars } from '../substitute.js';
+import type { MatchVars } from '../match-vars.js';
 import { substMatch } from '../substitute.js';
 import { noExpiry, startWindowAt, type RuleTypeHandler } from './handler.js';
 
@@ -25,7 +25,7 @@ export const jump: RuleTypeHandler = {
 function runSets(core: EngineCore, rule: Rule, vars: MatchVars, trace: Set<string> | undefined): boolean {
   if (rule.cfset.length === 0) return false;
   const seen = trace ?? new Set<string>();
-  const sets = rule.constset || vars.size === 0 ? rule.cfset : rule.cfset.map((set) => substMatch(set, vars, core.cache));
+  const sets = rule.constset || vars.empty ? rule.cfset : rule.cfset.map((set) => substMatch(set, vars, core.cache));
   for (const set of sets) {
     if (seen.has(set)) {
       core.logger.warn({ event: Events.ruleError, file: rule.file, line: rule.line }, `jump loop through set ${set} skipped`);

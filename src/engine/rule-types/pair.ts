@@ -3,8 +3,10 @@ import { mapContextNames, type ContextExpr } from '../context-expr.js';
 import type { EngineCore } from '../core.js';
 import { newOperation, type Operation } from '../operations.js';
 import { compilePattern, type Pattern } from '../pattern.js';
+import type { RenewingMap } from '../renewing-map.js';
 import type { Rule, RuleFile } from '../rules.js';
-import { substMatch, type MatchVars } from '../substitute.js';
+import { mapValues, NO_VARS, type MatchVars } from '../match-vars.js';
+import { substMatch } from '../substitute.js';
 import { startWindowAt, type RuleTypeHandler } from './handler.js';
 
 /**
@@ -60,14 +62,13 @@ function startPair(core: EngineCore, file: RuleFile, rule: Rule, vars: MatchVars
   } else if (existing !== undefined && !(existing.window > 0 && now - existing.time > existing.window)) {
     return;
   }
-  const second = vars.size > 0 ? secondWithValues(core, rule, vars) : unchangedSecond(rule);
+  const second = !vars.empty ? secondWithValues(core, rule, vars) : unchangedSecond(rule);
   if (second === undefined) return;
-  const action = vars.size > 0 ? core.actionsFor(rule.action.actions, rule.action.volatile, vars) : rule.action.actions;
-  const op = newOperation(rule, file, desc, desc, action, second.action2, now);
+  const action = !vars.empty ? core.actionsFor(rule.action.actions, rule.action.volatile, vars) : rule.action.actions;
+  const op = newOperation(rule, file, desc, action, second.action2, now);
   op.desc2 = second.desc2;
   op.pattern2 = second.pattern2;
   op.context2 = second.context2;
-  op.act2Copied = second.act2Copied;
   core.operations.set(rule, op.key, op);
   if (rule.type === 'Pair') core.execute(action, desc);
 }
@@ -77,11 +78,10 @@ interface SecondHalf {
   desc2: string;
   action2: Operation['action2'];
   context2: ContextExpr | undefined;
-  act2Copied: boolean;
 }
 
 function unchangedSecond(rule: Rule): SecondHalf {
-  return { pattern2: rule.pattern2 as Pattern, desc2: rule.desc2, action2: rule.action2.actions, context2: rule.context2?.expr, act2Copied: false };
+  return { pattern2: rule.pattern2 as Pattern, desc2: rule.desc2, action2: rule.action2.actions, context2: rule.context2?.expr };
 }
 
 /**
@@ -96,8 +96,8 @@ function secondWithValues(core: EngineCore, rule: Rule, vars: MatchVars): Second
   const half = unchangedSecond(rule);
   const kind = pattern2.kind;
   if (kind === 'regexp' || kind === 'nregexp' || kind === 'cached' || kind === 'dhcp') {
-    if ((kind === 'regexp' || kind === 'nregexp') && /\$/.test(pattern2.text) && substMatch(pattern2.text, new Map(), core.cache) !== pattern2.text) {
-      const quoted = new Map([...vars].map(([k, v]) => [k, v === undefined ? undefined : quotemeta(v)]));
+    if ((kind === 'regexp' || kind === 'nregexp') && /\$/.test(pattern2.text) && substMatch(pattern2.text, NO_VARS, core.cache) !== pattern2.text) {
+      const quoted = mapValues(vars, quotemeta);
       try {
         half.pattern2 = { ...compilePattern(kind === 'regexp' ? 'RegExp' : 'NRegExp', substMatch(pattern2.text, quoted, core.cache)), lines: pattern2.lines, varmap: pattern2.varmap };
       } catch (err) {
@@ -105,28 +105,24 @@ function secondWithValues(core: EngineCore, rule: Rule, vars: MatchVars): Second
         return undefined;
       }
     }
-    const masked = new Map([...vars].map(([k, v]) => [k, v === undefined ? undefined : v.replaceAll('$', '$$$$')]));
+    const masked = mapValues(vars, (v) => v.replaceAll('$', '$$$$'));
     half.desc2 = substMatch(half.desc2, masked, core.cache, '%');
-    if (rule.action2.volatile) {
-      half.action2 = core.substActions(half.action2, masked, '%');
-      half.act2Copied = true;
-    }
+    if (rule.action2.volatile) half.action2 = core.substActions(half.action2, masked, '%');
     if (half.context2 !== undefined) half.context2 = mapContextNames(half.context2, (n) => substMatch(n, masked, core.cache, '%'));
     return half;
   }
   if (kind === 'substr' || kind === 'nsubstr') half.pattern2 = { ...pattern2, text: substMatch(pattern2.text, vars, core.cache) };
   half.desc2 = substMatch(half.desc2, vars, core.cache);
   half.action2 = core.actionsFor(half.action2, rule.action2.volatile, vars);
-  half.act2Copied = rule.action2.volatile;
   if (half.context2 !== undefined) half.context2 = mapContextNames(half.context2, (n) => substMatch(n, vars, core.cache));
   return half;
 }
 
 /** SEC's match_pair_operations: every operation whose second pattern the event matches ends; true when one ran action2. */
-function matchSecond(core: EngineCore, rule: Rule, ops: Map<string, Operation>): boolean {
+function matchSecond(core: EngineCore, rule: Rule, ops: RenewingMap<string, Operation>): boolean {
   let matched = false;
   const cond = rule.context2;
-  // Map iteration skips entries deleted on the way; actions cannot add to this map.
+  // Map iteration skips entries deleted on the way; actions cannot add to this map, so it is not renewed meanwhile.
   for (const op of ops.values()) {
     const vars = core.matchRule(op.pattern2, cond, op.context2 ?? cond?.expr);
     if (vars === null) continue;
@@ -135,7 +131,7 @@ function matchSecond(core: EngineCore, rule: Rule, ops: Map<string, Operation>):
       matched = true;
       let action2 = op.action2;
       let desc2 = op.desc2;
-      if (vars.size > 0) {
+      if (!vars.empty) {
         if (rule.action2.volatile) action2 = core.substActions(action2, vars, '$');
         desc2 = substMatch(desc2, vars, core.cache);
       }

@@ -1,7 +1,8 @@
 import { needsShell, splitArgs, type CommandPlan } from '../command.js';
 import type { EngineCore } from '../core.js';
 import type { Rule } from '../rules.js';
-import { substMatch, substMatchShell, type MatchVars } from '../substitute.js';
+import type { MatchVars } from '../match-vars.js';
+import { substMatch, substMatchShell } from '../substitute.js';
 import { noExpiry, startWindowAt, type RuleTypeHandler } from './handler.js';
 import { singleMatch } from './single.js';
 
@@ -38,9 +39,9 @@ function runScript(core: EngineCore, rule: Rule, vars: MatchVars): void {
 /** argv to run: split at load time (no shell), or a shell line with each value quoted for where it lands. */
 function commandFor(core: EngineCore, plan: CommandPlan, vars: MatchVars): string[] {
   if (core.compat) {
-    const line = vars.size > 0 ? substMatch(plan.template, vars, core.cache) : plan.template;
+    const line = !vars.empty ? substMatch(plan.template, vars, core.cache) : plan.template;
     return needsShell(line) ? ['/bin/sh', '-c', line] : splitArgs(line);
   }
-  if (plan.argv !== undefined) return vars.size > 0 ? plan.argv.map((a) => substMatch(a, vars, core.cache)) : plan.argv;
-  return ['/bin/sh', '-c', vars.size > 0 ? substMatchShell(plan.template, vars, core.cache, '$', false) : plan.template];
+  if (plan.argv !== undefined) return !vars.empty ? plan.argv.map((a) => substMatch(a, vars, core.cache)) : plan.argv;
+  return ['/bin/sh', '-c', !vars.empty ? substMatchShell(plan.template, vars, core.cache, '$', false) : plan.template];
 }

@@ -1,7 +1,7 @@
 import type { EngineCore } from '../core.js';
 import { newOperation, type Operation } from '../operations.js';
 import type { Rule, RuleFile } from '../rules.js';
-import type { MatchVars } from '../substitute.js';
+import type { MatchVars } from '../match-vars.js';
 import { noExpiry, startWindowAt, type RuleTypeHandler } from './handler.js';
 
 /** The event matched: `act` does what the rule type does, then the rule's continue value says where to go. */
@@ -39,7 +39,7 @@ export const singleWithSuppress: RuleTypeHandler = {
     const op = core.operations.get(rule, desc);
     if (op !== undefined && now - op.time <= op.window) return;
     const action = core.actionsFor(rule.action.actions, rule.action.volatile, vars);
-    const started = newOperation(rule, file, desc, desc, action, [], now);
+    const started = newOperation(rule, file, desc, action, [], now);
     core.operations.set(rule, started.key, started);
     core.execute(action, desc);
   }),

@@ -1,7 +1,7 @@
 import type { EngineCore } from '../core.js';
-import { newOperation, type Operation } from '../operations.js';
+import { newOperation, NO_ACTIONS, NO_TIMES, type Operation } from '../operations.js';
 import type { Rule, RuleFile } from '../rules.js';
-import type { MatchVars } from '../substitute.js';
+import type { MatchVars } from '../match-vars.js';
 import type { RuleTypeHandler } from './handler.js';
 import { singleMatch } from './single.js';
 
@@ -58,7 +58,7 @@ function currentOperation(
   const kept = core.operations.get(rule, desc);
   if (kept !== undefined) return { op: kept, created: false };
   const op = newOperation(
-    rule, file, desc, desc,
+    rule, file, desc,
     core.actionsFor(rule.action.actions, rule.action.volatile, vars),
     core.actionsFor(rule.action2.actions, rule.action2.volatile, vars),
     now,
@@ -75,7 +75,12 @@ function countOne(core: EngineCore, file: RuleFile, rule: Rule, vars: MatchVars)
   op.times.push(now);
   if (op.times.length < rule.thresh) return;
   op.suppress = true;
-  core.execute(op.action, desc);
+  const action = op.action;
+  // From here the operation only waits for its window to end with action2:
+  // what it counted and the action it ran are let go, as it lives on for the window.
+  op.times = NO_TIMES;
+  op.action = NO_ACTIONS;
+  core.execute(action, desc);
 }
 
 function countTwo(core: EngineCore, file: RuleFile, rule: Rule, vars: MatchVars): void {
@@ -90,7 +95,9 @@ function countTwo(core: EngineCore, file: RuleFile, rule: Rule, vars: MatchVars)
     op.window = rule.window2;
     op.times = [];
     op.time = now;
-    core.execute(op.action, desc);
+    const action = op.action;
+    op.action = NO_ACTIONS;
+    core.execute(action, desc);
     return;
   }
   // Second pass (SEC): more than thresh2 events in window2 slide the window to the oldest one left.
