@@ -1,4 +1,4 @@
-import { Events, tapLogLines, type Logger } from '../log/index.js';
+import { Events, lineNamesEvent, tapLogLines, type Logger } from '../log/index.js';
 import type { StateStore } from '../state/index.js';
 
 const COUNTERS_FILE = ['counters.json'];
@@ -6,6 +6,9 @@ const COUNTERS_FILE = ['counters.json'];
 const WRITE_DELAY_MS = 1000;
 const PINO_ERROR = 50;
 const CHECK_ENDS: ReadonlySet<string> = new Set([Events.checkOk, Events.checkDrift, Events.checkFailed]);
+/** The events that move a count: only their lines are parsed as they come. */
+const COUNTED: ReadonlySet<string> = new Set([...CHECK_ENDS, Events.provisionDone, Events.inputSenderRefused, Events.inputActionRefused]);
+const ERROR_LINE = /^\{"level":[5-9]\d\b/;
 
 /** What a running onramp has done, over all its runs: `onramp agent status` shows it. */
 export interface WorkCounts {
@@ -50,6 +53,8 @@ export class WorkCounters {
   private dirty = false;
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
+  /** The last line that carried an event, not read yet. */
+  private lastEventLine: string | undefined;
 
   private constructor(private readonly state: StateStore, private readonly counts: WorkCounts, private readonly logger: Logger) {}
 
@@ -60,28 +65,52 @@ export class WorkCounters {
     return counters;
   }
 
+  /**
+   * Most lines carry no event (or one that moves no count, such as the lease
+   * logged for every DHCPACK) and no error: they are not parsed. The last
+   * event line is kept as it is and read when the counts are saved.
+   */
   observe(line: string): void {
-    // Most lines carry neither an event nor an error: they are not parsed.
-    if (!line.includes('"event":') && !/^\{"level":[5-9]\d\b/.test(line)) return;
-    let entry: { level?: unknown; event?: unknown; time?: unknown; msg?: unknown; count?: unknown };
+    const error = ERROR_LINE.test(line);
+    const event = line.includes('"event":');
+    if (!error && !event) return;
+    if (event) this.lastEventLine = line;
+    if (error || lineNamesEvent(line, COUNTED)) this.count(line);
+    this.changed();
+  }
+
+  private count(line: string): void {
+    let entry: { level?: unknown; event?: unknown; count?: unknown };
     try {
       entry = JSON.parse(line) as typeof entry;
     } catch {
       return;
     }
     if (typeof entry.level === 'number' && entry.level >= PINO_ERROR) this.counts.errors++;
-    if (typeof entry.event === 'string') {
-      if (CHECK_ENDS.has(entry.event)) this.counts.checks++;
-      if (entry.event === Events.checkDrift) this.counts.drifts++;
-      if (entry.event === Events.provisionDone) this.counts.provisions++;
-      // These are logged a few times for many (see Tally): each line says how many it stands for.
-      const count = typeof entry.count === 'number' && Number.isSafeInteger(entry.count) && entry.count > 0 ? entry.count : 0;
-      if (entry.event === Events.inputSenderRefused) this.counts.dropped += count;
-      if (entry.event === Events.inputActionRefused) this.counts.refused += count;
-      const time = typeof entry.time === 'number' ? new Date(entry.time).toISOString() : new Date().toISOString();
-      this.counts.last = { time, event: entry.event, msg: typeof entry.msg === 'string' ? entry.msg : '' };
+    if (typeof entry.event !== 'string') return;
+    if (CHECK_ENDS.has(entry.event)) this.counts.checks++;
+    if (entry.event === Events.checkDrift) this.counts.drifts++;
+    if (entry.event === Events.provisionDone) this.counts.provisions++;
+    // These are logged a few times for many (see Tally): each line says how many it stands for.
+    const count = typeof entry.count === 'number' && Number.isSafeInteger(entry.count) && entry.count > 0 ? entry.count : 0;
+    if (entry.event === Events.inputSenderRefused) this.counts.dropped += count;
+    if (entry.event === Events.inputActionRefused) this.counts.refused += count;
+  }
+
+  /** The last event line read into `last`, once, when the counts are saved. */
+  private readLastEvent(): void {
+    const line = this.lastEventLine;
+    this.lastEventLine = undefined;
+    if (line === undefined) return;
+    let entry: { event?: unknown; time?: unknown; msg?: unknown };
+    try {
+      entry = JSON.parse(line) as typeof entry;
+    } catch {
+      return;
     }
-    this.changed();
+    if (typeof entry.event !== 'string') return;
+    const time = typeof entry.time === 'number' ? new Date(entry.time).toISOString() : new Date().toISOString();
+    this.counts.last = { time, event: entry.event, msg: typeof entry.msg === 'string' ? entry.msg : '' };
   }
 
   /** Writes what is not written yet. */
@@ -104,6 +133,7 @@ export class WorkCounters {
 
   private save(): void {
     this.dirty = false;
+    this.readLastEvent();
     const snapshot: WorkCounts = structuredClone(this.counts);
     this.writing = this.writing
       .then(() => this.state.writeJson(COUNTERS_FILE, snapshot))

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { resolveCredentials, resolveHookSecret, resolveWebhookUrl, type NotifyHook, type Site } from '../inventory/index.js';
-import { Events, NOTIFIABLE_EVENTS, tapLogLines, type Logger } from '../log/index.js';
+import { Events, lineNamesEvent, NOTIFIABLE_EVENTS, tapLogLines, type Logger } from '../log/index.js';
 import { DeadLetterFile } from './dead-letter.js';
 import { runExecHook } from './exec-hook.js';
 import { HookQueue, systemClock, type NotifyClock } from './hook-queue.js';
@@ -64,6 +64,10 @@ function readableSecrets(site: Site): string[] {
  * for to their queues. Reading the log's own lines is the single seam:
  * every path that logs a drift, a provisioning or a changed key notifies,
  * and what is sent was redacted once more by the logger before it got here.
+ *
+ * It listens only while some hook is configured, and parses only the lines
+ * that name an event some hook asks for: a lease logged for every DHCPACK
+ * costs the notifier nothing.
  */
 export class Notifier {
   private sites = new Map<string, SiteHooks>();
@@ -72,13 +76,15 @@ export class Notifier {
   private readonly deadLetters: DeadLetterFile;
   private readonly clock: NotifyClock;
   private readonly backoffMs: number;
-  private readonly untap: () => void;
+  /** The events some hook of some site asks for. */
+  private wanted: ReadonlySet<string> = new Set();
+  /** Stops the tap on the log; undefined while no hook listens. */
+  private untap: (() => void) | undefined;
 
   constructor(private readonly logger: Logger, options: NotifierOptions) {
     this.deadLetters = new DeadLetterFile(join(options.stateDir, ...DEAD_LETTER_FILE));
     this.clock = options.clock ?? systemClock;
     this.backoffMs = options.backoffMs ?? DEFAULT_BACKOFF_MS;
-    this.untap = tapLogLines(logger, (line) => { this.observe(line); });
   }
 
   /**
@@ -89,6 +95,19 @@ export class Notifier {
   useSites(sites: readonly Site[]): void {
     this.retired.push(...this.queues());
     this.sites = new Map(sites.filter((site) => site.notify.length > 0).map((site) => [site.name, this.hooksOf(site)]));
+    this.wanted = new Set(sites.flatMap((site) => site.notify.flatMap((hook) => hook.events)));
+    if (this.wanted.size > 0) this.untap ??= tapLogLines(this.logger, (line) => { this.observe(line); });
+    else this.stopListening();
+  }
+
+  /** Whether the log is being listened to: only while some hook is configured. */
+  listening(): boolean {
+    return this.untap !== undefined;
+  }
+
+  private stopListening(): void {
+    this.untap?.();
+    this.untap = undefined;
   }
 
   /** Waits until every queued notification is delivered or given up. */
@@ -98,7 +117,7 @@ export class Notifier {
 
   /** Stops listening and retrying; what is not delivered goes to the dead-letter file. */
   async close(): Promise<void> {
-    this.untap();
+    this.stopListening();
     await Promise.all([...this.queues(), ...this.retired].map((queue) => queue.close()));
   }
 
@@ -126,7 +145,7 @@ export class Notifier {
   }
 
   private observe(line: string): void {
-    if (this.sites.size === 0 || !line.includes('"event":')) return;
+    if (!lineNamesEvent(line, this.wanted)) return;
     let entry: Record<string, unknown>;
     try {
       entry = JSON.parse(line) as Record<string, unknown>;
