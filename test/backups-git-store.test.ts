@@ -35,6 +35,7 @@ void test('git store: one commit per new version whose author and subject say th
     [{ kind: 'config-change', change: parseChangeAuthor(syslog) }, 'admin (config-change by admin on vty0 from 10.1.0.5)', 'CORE1: config-change by admin on vty0 from 10.1.0.5 (+1 -1)'],
     [{ kind: 'manual' }, 'onramp (manual)', 'CORE1: manual (+1 -1)'],
     [{ kind: 'remediation' }, 'onramp (remediation)', 'CORE1: remediation (+1 -1)'],
+    [{ kind: 'restore', version: '0123456789ab' }, 'onramp (before restore of 0123456789ab)', 'CORE1: before restore of 0123456789ab (+1 -1)'],
   ];
   let n = 0;
   for (const [trigger, author, subject] of triggers) {
@@ -43,9 +44,9 @@ void test('git store: one commit per new version whose author and subject say th
     assert.ok(version !== undefined);
     assert.deepEqual({ author: lastCommit(dir).author, subject: lastCommit(dir).subject }, { author, subject });
   }
-  assert.equal(gitOut(dir, 'log', '--format=%b', '--skip=2', '-1').trim(), `Syslog: ${syslog}`);
-  assert.equal(await store.save('CORE1', 'vlan 4\n', T0 + 9000, { kind: 'manual' }), undefined);
-  assert.equal(gitOut(dir, 'rev-list', '--count', 'HEAD').trim(), '4');
+  assert.equal(gitOut(dir, 'log', '--format=%b', '--skip=3', '-1').trim(), `Syslog: ${syslog}`);
+  assert.equal(await store.save('CORE1', 'vlan 5\n', T0 + 9000, { kind: 'manual' }), undefined);
+  assert.equal(gitOut(dir, 'rev-list', '--count', 'HEAD').trim(), '5');
 
   const versions = await store.list('CORE1');
   assert.deepEqual(versions.map((version) => version.cause), triggers.map(([, , subject]) => subject.replace('CORE1: ', '')));

@@ -89,3 +89,17 @@ void test('a lease takes the site of the longest matching prefix, whatever the o
     assert.equal(inventory.siteForIp('10.78.0.1'), undefined);
   }
 });
+
+void test('a restorable site: its key not set here is a warning, set but not a key an error', async (t) => {
+  const text = `${siteYaml('hq', '[10.77.0.0/24]', ENV, [CORE])}backups: { restorable: true, keyEnv: ONRAMP_SITES_CHECK_BACKUP_KEY }\n`;
+  const dir = await sitesDir(t, { hq: text });
+  t.after(() => { delete process.env.ONRAMP_SITES_CHECK_BACKUP_KEY; });
+  const unset = await checkSites(dir, join(dir, 'templates'));
+  assert.deepEqual(unset.errors, []);
+  assert.match(unset.warnings.join('\n'), /site\.yaml: backups\.restorable: backups\.restorable is on but ONRAMP_SITES_CHECK_BACKUP_KEY is not set/);
+  process.env.ONRAMP_SITES_CHECK_BACKUP_KEY = 'not-a-key';
+  assert.match((await checkSites(dir, join(dir, 'templates'))).errors.join('\n'), /ONRAMP_SITES_CHECK_BACKUP_KEY is not a backup key: expected 32 random bytes/);
+  process.env.ONRAMP_SITES_CHECK_BACKUP_KEY = Buffer.alloc(32, 7).toString('base64');
+  const good = await checkSites(dir, join(dir, 'templates'));
+  assert.deepEqual([good.errors, good.warnings.filter((warning) => warning.includes('backups'))], [[], []]);
+});
