@@ -87,6 +87,8 @@ const run = program
   .option('--concurrency <n>', 'devices worked on at once', positive, 8)
   .option('--stop-timeout <seconds>', "how long a stop may take, as the unit's TimeoutStopSec (a push that cannot finish within it is rolled back)", positive, 360)
   .option('--dry-run', 'decide and log, but never connect to a device')
+  .option('--firmware-http <addr>', "serve the sites' OS image files on ADDR:PORT, the address switches fetch them from")
+  .option('--firmware-timeout <time>', 'how long a switch reloading into a new OS has to come back (e.g. 10m), for every site')
   .option('--http <addr>', 'serve the web console and API at [ADDRESS:]PORT (127.0.0.1 when only a port is given)')
   .option('--http-cert <file>', 'with --http: TLS certificate (PEM)')
   .option('--http-key <file>', 'with --http: TLS private key (PEM, mode 0600)')

@@ -28,6 +28,8 @@ const switches: LabSwitchSpec[] = [
   factory('CURRENT', 'be:b5:de:0f:00:02', '127.77.41.11', { version: WANTED }),
   factory('BADHASH', 'be:b5:de:0f:00:03', '127.77.42.10'),
   factory('NORETURN', 'be:b5:de:0f:00:04', '127.77.43.10', { faults: ['stuck-in-boot'] }),
+  // A known switch of the model, still on the old version.
+  factory('FS-S3900-OLD', 'be:b5:de:0f:00:05', '127.77.41.20'),
 ];
 
 let lab: Lab;
@@ -38,7 +40,7 @@ let mirror: Server;
 let mirrorPort = 0;
 let cleanup: () => Promise<void>;
 
-function site(name: string, subnet: string, firmware: string, entries: [string, string][]): string {
+function site(name: string, subnet: string, firmware: string, entries: [string, string][], devices = ''): string {
   return `name: ${name}
 subnets: [${subnet}]
 credentials: { username: admin, passwordEnv: ONRAMP_FW_PASSWORD }
@@ -47,7 +49,7 @@ ssh: { port: ${lab.port}, timeoutMs: 4000, retries: 0, hostKeys: pin }
 vars: { location: lab, mgmtVlan: 77, mgmtMask: 255.255.255.0, vlans: [{ id: 77, name: mgmt }] }
 firmware:
   fs-s3900: ${firmware}
-portmap:
+${devices}portmap:
 ${entries.map(([mac, hostname], i) => `  - { mac: "${mac}", hostname: ${hostname}, model: fs-s3900, vars: { mgmtIp: 10.77.0.${String(30 + i)}, uplinkPort: 1/25 } }`).join('\n')}
 `;
 }
@@ -70,7 +72,9 @@ before(async () => {
     onBoot: (sw) => { onboarder.onboard(sw.address, sw.spec.mac, 'Switch'); },
   });
   await writeTree(dir, {
-    'sites/a/site.yaml': site('a', '127.77.41.0/24', `{ version: ${WANTED}, image: s3900-${WANTED}.bix, sha256: ${SHA} }`, [['be:b5:de:0f:00:01', 'ACC-UPGRADED'], ['be:b5:de:0f:00:02', 'ACC-CURRENT']]),
+    'sites/a/site.yaml': site('a', '127.77.41.0/24', `{ version: ${WANTED}, image: s3900-${WANTED}.bix, sha256: ${SHA} }`, [['be:b5:de:0f:00:01', 'ACC-UPGRADED'], ['be:b5:de:0f:00:02', 'ACC-CURRENT']],
+      `devices:\n  - { hostname: FS-S3900-OLD, model: fs-s3900, ip: 127.77.41.20, baseline: FS-S3900-OLD.cfg }\n`),
+    'sites/a/FS-S3900-OLD.cfg': lab.get('FS-S3900-OLD').runningConfig(),
     'sites/b/site.yaml': site('b', '127.77.42.0/24', `{ version: ${WANTED}, image: "http://127.0.0.1:${String(mirrorPort)}/s3900-${WANTED}.bix", sha256: ${SHA} }`, [['be:b5:de:0f:00:03', 'ACC-BADHASH']]),
     'sites/c/site.yaml': site('c', '127.77.43.0/24', `{ version: ${WANTED}, image: s3900-${WANTED}.bix, sha256: ${SHA}, returnTimeout: 4s }`, [['be:b5:de:0f:00:04', 'ACC-NORETURN']]),
   });
@@ -155,4 +159,23 @@ void test('a switch that does not come back in time is reported and not provisio
   const status = (await readStatus(state)).find((s) => s.mac === sw.spec.mac);
   assert.equal(status?.result, 'failed');
   assert.match(String(status.message), /did not come back/);
+});
+
+void test('a known switch\'s check says whether it runs the site\'s version, and never upgrades it', async () => {
+  assert.equal(await onboarder.checkHost('ACC-UPGRADED'), 0);
+  const upgraded = events(Events.firmwareCompliance, 'ACC-UPGRADED').at(-1);
+  assert.equal(upgraded?.result, 'ok');
+  const old = lab.get('FS-S3900-OLD');
+  // Its config is its baseline: the check is OK, and the version is a line of its own, reported only.
+  assert.equal(await onboarder.checkHost('FS-S3900-OLD'), 0);
+  const line = events(Events.firmwareCompliance, 'FS-S3900-OLD').at(-1);
+  assert.equal(line?.result, 'drift');
+  assert.equal(line.version, '1.7.3');
+  assert.equal(line.wanted, WANTED);
+  assert.match(line.msg, /reported only: a known switch is not upgraded/);
+  assert.equal(old.reloads(), 0);
+  assert.deepEqual(old.flashFiles(), []);
+  const status = (await readStatus(state)).find((s) => s.device === 'FS-S3900-OLD');
+  assert.deepEqual(status?.firmware, { running: '1.7.3', wanted: WANTED, compliant: false });
+  assert.equal(status.result, 'ok');
 });

@@ -1,6 +1,7 @@
 import { stat, writeFile } from 'node:fs/promises';
 import type { BackupsLocation } from '../backups/index.js';
 import { ExitCode } from '../exit-codes.js';
+import type { ImageServerAddress } from '../firmware/server.js';
 import { createLogger, Events, tapLogLines, type Logger } from '../log/index.js';
 import { syslogStream, SyslogUnavailableError } from '../log/syslog.js';
 import { KeaLeaseFile } from '../dhcp/index.js';
@@ -61,6 +62,10 @@ export interface ApplianceOptions {
   concurrency: number;
   /** `--stop-timeout`: how long a stop may take (the unit's TimeoutStopSec); a push that cannot finish within it is rolled back. */
   stopTimeoutMs?: number;
+  /** `--firmware-http ADDR:PORT`: where the sites' image files are served; without it a site image onramp must serve stops start-up. */
+  firmwareHttp?: ImageServerAddress;
+  /** `--firmware-timeout`: how long a reloaded switch has to come back, for every site. */
+  firmwareTimeoutMs?: number;
   dryRun: boolean;
   pretty: boolean;
   logLevel: string;
@@ -293,7 +298,7 @@ export interface Appliance {
  * validated here (SiteFileError) before any input is opened.
  */
 export async function startAppliance(
-  options: Pick<ApplianceOptions, 'inputs' | 'configInputs' | 'secInputs' | 'inputMayAppear' | 'follow' | 'fromStart' | 'intevents' | 'intcontexts' | 'jointBuffer' | 'bufferSize' | 'secShellCompat' | 'sitesDir' | 'templatesDir' | 'stateDir' | 'listenSyslog' | 'keaLeases' | 'backupsKeep' | 'backups' | 'backupsRemote' | 'concurrency' | 'stopTimeoutMs' | 'dryRun' | 'metrics'>,
+  options: Pick<ApplianceOptions, 'inputs' | 'configInputs' | 'secInputs' | 'inputMayAppear' | 'follow' | 'fromStart' | 'intevents' | 'intcontexts' | 'jointBuffer' | 'bufferSize' | 'secShellCompat' | 'sitesDir' | 'templatesDir' | 'stateDir' | 'listenSyslog' | 'keaLeases' | 'backupsKeep' | 'backups' | 'backupsRemote' | 'concurrency' | 'stopTimeoutMs' | 'dryRun' | 'metrics' | 'firmwareHttp' | 'firmwareTimeoutMs'>,
   rules: RuleSet,
   logger: Logger,
 ): Promise<Appliance> {
@@ -320,6 +325,9 @@ export async function startAppliance(
           logger,
           concurrency: options.concurrency,
           ...(options.stopTimeoutMs === undefined ? {} : { stopTimeoutMs: options.stopTimeoutMs }),
+          requireFirmwareHttp: true,
+          ...(options.firmwareHttp === undefined ? {} : { firmwareHttp: options.firmwareHttp }),
+          ...(options.firmwareTimeoutMs === undefined ? {} : { firmwareReturnTimeoutMs: options.firmwareTimeoutMs }),
           dryRun: options.dryRun,
           backupsKeep: options.backupsKeep,
           ...(options.backups === undefined ? {} : { backups: options.backups }),

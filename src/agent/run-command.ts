@@ -1,6 +1,8 @@
 import { ExitCode } from '../exit-codes.js';
 import { isSyslogFacility, syslogFacilities } from '../log/syslog.js';
 import { backupsFlags } from '../backups/cli-options.js';
+import { parseImageServerAddress } from '../firmware/server.js';
+import { parseDuration } from '../inventory/durations.js';
 import { runAppliance, type ApplianceOptions } from './appliance.js';
 
 /** Turns commander's option bag for `onramp run` into the appliance's options (SEC defaults where SEC has them). */
@@ -30,6 +32,11 @@ function toApplianceOptions(raw: Record<string, unknown>): ApplianceOptions | st
   }
   const backups = backupsFlags(raw);
   if (typeof backups === 'string') return backups;
+  const firmwareHttp = text('firmwareHttp') === undefined ? undefined : parseImageServerAddress(text('firmwareHttp') ?? '');
+  if (typeof firmwareHttp === 'string') return `--firmware-http: ${firmwareHttp}`;
+  const firmwareTimeout = text('firmwareTimeout');
+  const firmwareTimeoutMs = firmwareTimeout === undefined ? undefined : parseDuration(firmwareTimeout);
+  if (firmwareTimeout !== undefined && (firmwareTimeoutMs === undefined || firmwareTimeoutMs < 1000)) return `--firmware-timeout: expected a duration of at least 1s, such as "10m", got "${firmwareTimeout}"`;
   const http = text('http');
   if (http === undefined && (text('httpCert') !== undefined || text('httpKey') !== undefined)) return '--http-cert and --http-key need --http ADDR';
   if ((text('httpCert') === undefined) !== (text('httpKey') === undefined)) return '--http-cert and --http-key go together: give both for TLS, or neither';
@@ -63,6 +70,8 @@ function toApplianceOptions(raw: Record<string, unknown>): ApplianceOptions | st
     concurrency: typeof raw.concurrency === 'number' ? raw.concurrency : 8,
     ...(typeof raw.stopTimeout === 'number' ? { stopTimeoutMs: raw.stopTimeout * 1000 } : {}),
     dryRun: flag('dryRun'),
+    ...(firmwareHttp === undefined ? {} : { firmwareHttp }),
+    ...(firmwareTimeoutMs === undefined ? {} : { firmwareTimeoutMs }),
     pretty: flag('pretty'),
     logLevel: debug !== undefined && debug >= 6 ? 'debug' : (text('logLevel') ?? 'info'),
     // The console serves /metrics: the appliance keeps them only then.

@@ -6,7 +6,8 @@ import { performance } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { startAppliance, type Appliance } from '../agent/appliance.js';
 import { loadRules } from '../engine/index.js';
-import { Lab, type LabSwitchSpec } from '../lab/index.js';
+import { digestBytes } from '../firmware/index.js';
+import { Lab, labImage, type LabSwitchSpec } from '../lab/index.js';
 import { Events, REDACT_PATHS } from '../log/index.js';
 import { ExitCode } from '../exit-codes.js';
 import { Narrator, type LogRecord } from './narrator.js';
@@ -14,6 +15,11 @@ import { Narrator, type LogRecord } from './narrator.js';
 const PACKAGE_ROOT = join(import.meta.dirname, '..', '..');
 const PASSWORD_ENV = 'ONRAMP_DEMO_PASSWORD';
 const STEP_TIMEOUT_MS = 60_000;
+/** What the factory switch ships with, and what the site wants its model to run. */
+const FACTORY_VERSION = '1.7.3';
+const SITE_VERSION = '1.7.6';
+/** The factory switch's reload into its new OS: a few seconds in the lab. */
+const RELOAD_MS = 3000;
 
 interface Scenario {
   title: string;
@@ -27,7 +33,10 @@ interface Scenario {
 const SCENARIOS: Scenario[] = [
   { title: 'a known switch that matches its baseline', dhcpName: 'FS-S5850-CORE1', finalName: 'FS-S5850-CORE1', mac: '64:9d:99:00:00:01' },
   { title: 'a known switch that drifted (site policy: remediate)', dhcpName: 'FS-S5850-SRV', finalName: 'FS-S5850-SRV', mac: '64:9d:99:00:00:02' },
-  { title: 'a factory-new switch cabled to FS-S5850-CORE1 port eth-0-12', dhcpName: 'Switch', finalName: 'FS-S3900-ACC1', mac: 'be:b5:de:01:12:c3' },
+  {
+    title: `a factory-new switch cabled to FS-S5850-CORE1 port eth-0-12, on FSOS ${FACTORY_VERSION} where the site wants ${SITE_VERSION}`,
+    dhcpName: 'Switch', finalName: 'FS-S3900-ACC1', mac: 'be:b5:de:01:12:c3',
+  },
 ];
 
 /**
@@ -47,10 +56,19 @@ export async function runDemo(options: Record<string, unknown>): Promise<number>
   let lab: Lab | undefined;
   let appliance: Appliance | undefined;
   try {
-    lab = await Lab.start({ switches: await labSwitches(), keyDir: join(dir, 'lab-keys') });
-    await writeSite(dir, lab);
     const logPath = join(dir, 'dhcpd.log');
     await writeFile(logPath, '');
+    let boots = 0;
+    lab = await Lab.start({
+      switches: await labSwitches(), keyDir: join(dir, 'lab-keys'), reloadMs: RELOAD_MS,
+      // A switch back from its reload asks DHCP again: its DHCPACK lands in the log like any other.
+      onBoot: (sw) => {
+        const line = `Nov 23 10:01:${String(boots++).padStart(2, '0')} dhcp1 dhcpd[812]: DHCPACK on ${sw.address} to ${sw.spec.mac} (Switch) via eth1`;
+        out(`  + ${line}   (back from its reload)`);
+        void appendFile(logPath, `${line}\n`);
+      },
+    });
+    await writeSite(dir, lab);
 
     out('onramp demo: three emulated switches answering real SSH on loopback\n');
     for (const scenario of SCENARIOS) {
@@ -67,6 +85,7 @@ export async function runDemo(options: Record<string, unknown>): Promise<number>
       inputs: [logPath], inputMayAppear: false, follow: true, fromStart: false, intevents: false, intcontexts: false, jointBuffer: false, bufferSize: undefined, secShellCompat: false,
       sitesDir: join(dir, 'sites'), templatesDir: join(PACKAGE_ROOT, 'templates'), stateDir: join(dir, 'state'),
       listenSyslog: [], keaLeases: undefined, backupsKeep: 50, concurrency: 4, dryRun: false,
+      firmwareHttp: { host: '127.0.0.1', port: 0 },
     }, rules, logger);
     const onboarder = appliance.onboarder;
     if (onboarder === undefined) throw new Error('rules/dhcp.rules has no onboard action');
@@ -93,7 +112,7 @@ export async function runDemo(options: Record<string, unknown>): Promise<number>
       if (code !== ExitCode.Ok) failures++;
     }
     const factory = lab.get(scenario(2).finalName);
-    out(`\nthe factory switch now calls itself ${factory.hostname()} and has saved its config (${factory.saves()} save).`);
+    out(`\nthe factory switch now calls itself ${factory.hostname()}, runs FSOS ${factory.version()} (it came with ${FACTORY_VERSION}) and has saved its config (${factory.saves()} save).`);
     out(failures === 0 ? 'demo finished: every switch is as its site says.' : `demo finished with ${failures} failure(s).`);
     return failures === 0 ? ExitCode.Ok : ExitCode.Runtime;
   } catch (err) {
@@ -135,7 +154,7 @@ async function labSwitches(): Promise<LabSwitchSpec[]> {
     { hostname: 'FS-S5850-CORE1', personality: 'fs-s5850', mac: scenario(0).mac, username: 'admin', password, runningConfig: await baseline('FS-S5850-CORE1') },
     { hostname: 'FS-S5850-SRV', personality: 'fs-s5850', mac: scenario(1).mac, username: 'admin', password, runningConfig: drifted },
     {
-      hostname: 'Switch', personality: 'fs-s3900', mac: scenario(2).mac, username: 'admin', password,
+      hostname: 'Switch', personality: 'fs-s3900', mac: scenario(2).mac, username: 'admin', password, version: FACTORY_VERSION,
       uplink: { device: 'FS-S5850-CORE1', port: 'eth-0-12', localPort: 'ethernet 1/25' },
     },
   ];
@@ -149,12 +168,20 @@ async function writeSite(dir: string, lab: Lab): Promise<void> {
     await writeFile(join(site, `${name}.cfg`), await readFile(join(PACKAGE_ROOT, 'baselines', 'hq', `${name}.cfg`)));
   }
   const ip = (name: string): string => lab.get(name).address;
+  // The OS images the site names, kept in its folder and served by onramp: the S3900's new one, and the S5850s' current one.
+  const s3900 = labImage('fs-s3900', SITE_VERSION, 512 * 1024);
+  const s5850 = labImage('fs-s5850', '7.2.2');
+  await writeFile(join(site, `s3900-${SITE_VERSION}.bix`), s3900);
+  await writeFile(join(site, 's5850-7.2.2.r'), s5850);
   await writeFile(join(site, 'site.yaml'), `name: lab
 subnets: [127.77.0.0/16]
 credentials: { username: admin, passwordEnv: ${PASSWORD_ENV} }
 factoryCredentials: { username: admin, passwordEnv: ${PASSWORD_ENV} }
 ssh: { port: ${lab.port}, timeoutMs: 10000, retries: 1, hostKeys: pin }
 policy: { onDrift: remediate, recheckAfter: 1h }
+firmware:
+  fs-s3900: { version: ${SITE_VERSION}, image: s3900-${SITE_VERSION}.bix, sha256: ${digestBytes(s3900).sha256}, returnTimeout: 1m }
+  fs-s5850: { version: 7.2.2, image: s5850-7.2.2.r, sha256: ${digestBytes(s5850).sha256} }
 vars:
   location: hq
   mgmtVlan: 77

@@ -89,6 +89,14 @@ export class Narrator extends Writable {
         say('·', `${record.msg ?? 'pushing'} in config mode:`);
         if (Array.isArray(record.commands)) this.print(`        ${record.commands.map(String).join(' | ')}`);
         break;
+      case Events.firmwareUpgradeStarted:
+        say('·', `${record.msg ?? 'upgrading'}: fetching the image from onramp, selecting it for boot, reloading`);
+        break;
+      case Events.firmwareCompliance:
+        say(record.result === 'ok' ? '✓' : '✗', record.msg ?? 'OS version');
+        break;
+      case Events.firmwareUpgradeDone:
+      case Events.firmwareUpgradeFailed:
       case Events.identityFound:
       case Events.identityUnknown:
       case Events.identityAmbiguous:

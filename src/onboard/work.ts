@@ -5,6 +5,7 @@ import type { Credentials, DeviceRef } from '../inventory/index.js';
 import { Events, type EventName } from '../log/index.js';
 import { checkCompliance, displayLines, dryRunLines, guardedPlan, logRefusals, provisionDevice } from '../provision/index.js';
 import type { BackupTrigger } from '../backups/index.js';
+import { firmwareCompliance } from './firmware-compliance.js';
 import { guardFor } from './guard.js';
 import { JobBase, refusalMessage, refusedOutcome, type Fields, type Outcome } from './job-base.js';
 import { deviceIdentity, targetFor, withSession } from './session.js';
@@ -48,12 +49,14 @@ export class DeviceWork extends JobBase {
         const running = await session.runningConfig();
         const runningFetchMs = performance.now() - fetchStarted;
         await this.verifiedAt(device.hostname, host, options.mac);
+        const firmware = await firmwareCompliance(session, site, device.model, profile, this.logger, fields);
+        const os = firmware === undefined ? {} : { firmware };
         const { diff, features } = checkCompliance(intended, running, profile, device.hostname, site.compliance);
         const checkedAt = this.deps.now();
         const summary = { added: diff.added, removed: diff.removed };
         if (diff.equal) {
           this.logger.info({ event: Events.checkOk, ...fields, result: 'ok', features }, 'Configuration OK');
-          await this.record(fields, 'check', Events.checkOk, 'ok', { checkedAt, features });
+          await this.record(fields, 'check', Events.checkOk, 'ok', { checkedAt, features, ...os });
           return { result: 'ok' };
         }
         const drifted = features.filter((feature) => !feature.compliant).map((feature) => feature.name);
@@ -63,7 +66,7 @@ export class DeviceWork extends JobBase {
         );
         const remediate = options.remediate ?? site.policy.onDrift === 'remediate';
         if (!remediate) {
-          await this.record(fields, 'check', Events.checkDrift, 'drift', { checkedAt, diff: summary, features });
+          await this.record(fields, 'check', Events.checkDrift, 'drift', { checkedAt, diff: summary, features, ...os });
           return { result: 'drift', diff };
         }
         const guard = guardFor(site, host, 'remediate');
