@@ -308,6 +308,17 @@ commonOptions(
   process.exitCode = await devicesCommand(action, host, options);
 });
 
+commonOptions(
+  program
+    .command('assign')
+    .description('say what a parked switch is: the running appliance provisions it as that port map entry or device')
+    .argument('<switch>', 'the parked switch: its MAC, or its serial number as `onramp status` shows it')
+    .requiredOption('--as <name>', 'a port map entry (or device) of the site it is parked in'),
+).action(async (target: string, options: Record<string, unknown>) => {
+  const { assignCommand } = await import('./onboard/assign-command.js');
+  process.exitCode = await assignCommand(target, options);
+});
+
 program
   .command('agent')
   .description('named watchers, one per log file (start | stop | status | list)')

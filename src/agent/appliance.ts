@@ -408,8 +408,11 @@ export async function startAppliance(
     drained = Promise.all(sources.map((source) => source.done)).then(() => undefined);
   }
 
+  // The assignments `onramp assign` writes are taken up within a second, whoever wrote them.
+  await sink.onboarder?.takeAssignments();
   const ticker = setInterval(() => {
     engine.tick();
+    void sink.onboarder?.takeAssignments();
   }, 1000);
   return {
     get onboarder() {

@@ -22,14 +22,16 @@ export function bucketOf(state: DeviceState): StateBucket {
     case 'refused':
       return 'failed';
     case 'waiting':
+    case 'parked':
       return 'unknown';
   }
 }
 
 /** Events after which a device is held back by a safety check rather than broken: a person must look. */
-const REFUSALS: ReadonlySet<string> = new Set([Events.planRefused, Events.hostkeyChanged, Events.identityMismatch]);
+const REFUSALS: ReadonlySet<string> = new Set([Events.planRefused, Events.hostkeyChanged, Events.identityMismatch, Events.outsideRange]);
 const FAILURES: ReadonlySet<string> = new Set([
   Events.checkFailed, Events.provisionFailed, Events.unreachable, Events.identityUnknown, Events.identityAmbiguous, Events.identityConflict,
+  Events.identityModelMismatch,
 ]);
 
 /**
@@ -55,6 +57,8 @@ export function stateAfter(entry: JournalEntry): DeviceState | undefined {
       return 'ok';
     case Events.checkDrift:
       return 'drift';
+    case Events.parked:
+      return result === 'parked' ? 'parked' : undefined;
     default:
       return undefined;
   }

@@ -14,12 +14,12 @@ const VersionId = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$', d
 export const StateSchema = Type.Unsafe<DeviceState>({
   type: 'string',
   enum: [...DEVICE_STATES],
-  description: 'waiting: expected, never seen; leased: seen, no verdict yet; identified: a factory switch recognised as this port map entry; provisioning: its config is being pushed; provisioned; ok; drift; failed; refused: stopped by a safety check (guard rails, host key, identity)',
+  description: 'waiting: expected, never seen; leased: seen, no verdict yet; identified: a factory switch recognised as this port map entry; provisioning: its config is being pushed; provisioned; ok; drift; failed; refused: stopped by a safety check (guard rails, host key, identity, allowed ranges); parked: a factory switch the port map did not identify, in its parking config until assigned',
 });
 
 export const CountsSchema = Type.Object({
   ok: Type.Integer(), drift: Type.Integer(), provisioning: Type.Integer(), failed: Type.Integer(), unknown: Type.Integer(),
-}, { description: 'switches per state bucket: ok (ok, provisioned), drift, provisioning (leased, identified, provisioning), failed (failed, refused), unknown (waiting)' });
+}, { description: 'switches per state bucket: ok (ok, provisioned), drift, provisioning (leased, identified, provisioning), failed (failed, refused), unknown (waiting, parked)' });
 
 export const SiteSummarySchema = Type.Object({
   name: Type.String(),

@@ -1,6 +1,6 @@
 export type {
   ComplianceFeature, ComplianceScope, CredentialRef, Credentials, GuardRailClass, IgnoredLine, IntendedSource, OnFailure,
-  FirmwareImage, FirmwareTarget, NotifyHook, NotifyTarget, SecretRef, WebhookFormat, PortmapEntry, Site, SiteBackups, SiteDevice, SitePolicy, SourcePosition, SshSettings, Subnet,
+  FirmwareImage, FirmwareTarget, NotifyHook, NotifyTarget, OnboardSettings, ParkingSettings, UnknownPolicy, SecretRef, WebhookFormat, PortmapEntry, Site, SiteBackups, SiteDevice, SitePolicy, SourcePosition, SshSettings, Subnet,
   TemplateVars, Uplink,
 } from './types.js';
 export { DEFAULT_MAX_CHANGE_RATIO, GUARD_RAIL_CLASSES } from './types.js';
@@ -16,3 +16,4 @@ export { canonicalMac, DEFAULT_JOB_TIMEOUT_MS } from './validate.js';
 export { subnetContains, parseSubnet } from './subnets.js';
 export { checkSites, type SitesCheckReport } from './check.js';
 export { DEFAULT_RETURN_TIMEOUT_MS, STEP_PLACEHOLDERS } from './validate-firmware.js';
+export { inAllowedRange } from './validate-onboard.js';

@@ -56,6 +56,23 @@ export interface SitePolicy {
   /** Largest share (0–1] of the running config's lines one plan may touch. */
   maxChangeRatio: number;
   onFailure: OnFailure;
+  /** A factory switch the port map does not identify: `park` it (parking template, site login) or only `report` it. */
+  unknown: UnknownPolicy;
+}
+
+/** What is done with a factory switch the port map does not identify (unknown, ambiguous, conflict, model mismatch). */
+export type UnknownPolicy = 'park' | 'report';
+
+/** `parking:` in a site file: the template a parked switch gets instead of `templates/parking-<model>.hbs`. */
+export interface ParkingSettings {
+  /** A template file name in the templates folder, for every model of the site. */
+  template?: string;
+}
+
+/** `onboard:` in a site file. */
+export interface OnboardSettings {
+  /** Factory switches are worked on only when their lease is in one of these; empty: anywhere in the site's subnets. */
+  allowedRanges: Subnet[];
 }
 
 /**
@@ -183,6 +200,8 @@ export interface Site {
   vars: TemplateVars;
   devices: SiteDevice[];
   portmap: PortmapEntry[];
+  parking: ParkingSettings;
+  onboard: OnboardSettings;
   /** `notify:` hooks, in file order; none when absent. */
   notify: NotifyHook[];
   /** `firmware:` by model; empty when absent. */

@@ -10,6 +10,7 @@ import { complianceScope } from './validate-compliance.js';
 import { firmwareTargets } from './validate-firmware.js';
 import { siteBackups } from './validate-backups.js';
 import { notifyHooks } from './validate-notify.js';
+import { onboardSettings, parkingSettings } from './validate-onboard.js';
 import {
   DEFAULT_MAX_CHANGE_RATIO, GUARD_RAIL_CLASSES,
   type CredentialRef, type GuardRailClass, type IntendedSource, type PortmapEntry, type Site, type SiteDevice, type SitePolicy,
@@ -34,10 +35,10 @@ interface Indexed<T> {
 const INLINE_SECRET_KEYS = new Set(['password', 'secret', 'enablesecret', 'enablepassword', 'passphrase', 'privatekey']);
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-const ROOT_KEYS = ['name', 'subnets', 'credentials', 'factoryCredentials', 'ssh', 'policy', 'compliance', 'intended', 'concurrency', 'vars', 'devices', 'portmap', 'notify', 'firmware', 'backups'];
+const ROOT_KEYS = ['name', 'subnets', 'credentials', 'factoryCredentials', 'ssh', 'policy', 'compliance', 'intended', 'concurrency', 'vars', 'devices', 'portmap', 'notify', 'firmware', 'backups', 'parking', 'onboard'];
 const CREDENTIAL_KEYS = ['username', 'passwordEnv', 'passwordFile', 'enableSecretEnv', 'enableSecretFile'];
 const SSH_KEYS = ['port', 'timeoutMs', 'jobTimeoutMs', 'retries', 'hostKeys', 'legacyAlgorithms'];
-const POLICY_KEYS = ['onDrift', 'recheckAfter', 'allow', 'maxChangeRatio', 'onFailure'];
+const POLICY_KEYS = ['onDrift', 'recheckAfter', 'allow', 'maxChangeRatio', 'onFailure', 'unknown'];
 const INTENDED_SOURCES: readonly IntendedSource[] = ['baseline', 'template'];
 /** Long enough for a slow switch to take a full template line by line; short enough that a stuck one frees its slot. */
 export const DEFAULT_JOB_TIMEOUT_MS = 5 * 60_000;
@@ -237,6 +238,7 @@ export class SiteValidator {
       allow: this.allowedClasses(map.allow, [...path, 'allow']),
       maxChangeRatio: this.ratio(map.maxChangeRatio, [...path, 'maxChangeRatio']),
       onFailure: this.oneOf(map.onFailure, [...path, 'onFailure'], ['rollback', 'leave'] as const, 'rollback'),
+      unknown: this.oneOf(map.unknown, [...path, 'unknown'], ['park', 'report'] as const, 'park'),
     };
   }
 
@@ -469,9 +471,11 @@ export class SiteValidator {
     const notify = notifyHooks(this, root.notify);
     const firmware = firmwareTargets(this, root.firmware, this.dir, [...devices, ...portmap]);
     const backups = siteBackups(this, root.backups);
+    const parking = parkingSettings(this, root.parking);
+    const onboard = onboardSettings(this, root.onboard, subnets);
     if (this.problems.length > 0 || name === undefined || credentials === undefined) return undefined;
     const site: Site = {
-      name, dir: this.dir, file: this.file, subnets, credentials, ssh, policy, compliance, concurrency, vars, devices, portmap, notify, firmware, backups,
+      name, dir: this.dir, file: this.file, subnets, credentials, ssh, policy, compliance, concurrency, vars, devices, portmap, notify, firmware, backups, parking, onboard,
     };
     if (factoryCredentials !== undefined) site.factoryCredentials = factoryCredentials;
     return site;

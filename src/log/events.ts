@@ -29,6 +29,14 @@ export const Events = {
   identityAmbiguous: 'device.identity.ambiguous',
   identityConflict: 'device.identity.conflict',
   identityMismatch: 'device.identity.mismatch',
+  /** The switch reports a model (or family) other than its port map entry's: parked, never given that entry's template. */
+  identityModelMismatch: 'device.identity.model-mismatch',
+  /** A factory switch the port map does not identify got the site's parking config and login; `onramp assign` names it. */
+  parked: 'device.parked',
+  /** An operator named a parked switch (`onramp assign MAC|SERIAL --as NAME`); it is provisioned as that entry. */
+  assigned: 'device.assigned',
+  /** A factory switch leasing outside the site's onboard.allowedRanges: reported, never connected to. */
+  outsideRange: 'device.onboard.outside-range',
   unknownDevice: 'device.unknown',
   hostkeyPinned: 'hostkey.pinned',
   hostkeyChanged: 'hostkey.changed',
@@ -66,10 +74,10 @@ export const Events = {
 /** The events a site's `notify:` hooks may name (PRODUCT.md "Notifications"). */
 export const NOTIFIABLE_EVENTS: readonly EventName[] = [
   Events.checkDrift, Events.provisionDone, Events.provisionFailed, Events.planRefused, Events.hostkeyChanged, Events.backupSaved,
-  Events.firmwareUpgradeDone, Events.firmwareUpgradeFailed,
+  Events.firmwareUpgradeDone, Events.firmwareUpgradeFailed, Events.parked,
 ];
 
 export type EventName = (typeof Events)[keyof typeof Events];
 
 /** How an event that ends a piece of work turned out. */
-export type Result = 'ok' | 'drift' | 'remediated' | 'provisioned' | 'restored' | 'failed' | 'unreachable' | 'skipped';
+export type Result = 'ok' | 'drift' | 'remediated' | 'provisioned' | 'parked' | 'restored' | 'failed' | 'unreachable' | 'skipped';

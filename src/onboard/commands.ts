@@ -195,7 +195,17 @@ function statusLine(status: DeviceStatus): string {
   const features = drifted.length === 0 ? '' : `  not compliant: ${drifted.join(', ')}`;
   const lease = status.refusedLease;
   const refused = lease === undefined ? '' : `  lease refused: ${lease.ip}${lease.mac === undefined ? '' : ` from ${lease.mac}`} at ${lease.time}`;
-  return `${status.device.padEnd(24)} ${where.padEnd(20)} ${status.action.padEnd(10)} ${status.result.padEnd(12)} ${status.time}  ${status.lastEvent}${diff}${features}${note}${execution}${refused}`;
+  const facts = status.facts === undefined ? '' : `  ${[
+    status.facts.model === undefined ? undefined : `model ${status.facts.model}`,
+    status.facts.serial === undefined ? undefined : `serial ${status.facts.serial}`,
+    status.facts.version === undefined ? undefined : `version ${status.facts.version}`,
+  ].filter((part) => part !== undefined).join(', ')}`;
+  const parked = status.result !== 'parked' || status.parked === undefined ? '' : `  seen: ${[
+    status.parked.uplink === undefined ? undefined : `uplink ${status.parked.uplink}`,
+    status.parked.lldp === undefined ? undefined : `lldp ${status.parked.lldp.join('; ')}`,
+    status.parked.candidates === undefined ? undefined : `candidates ${status.parked.candidates.join(', ')}`,
+  ].filter((part) => part !== undefined).join(', ') || 'no neighbour'}`;
+  return `${status.device.padEnd(24)} ${where.padEnd(20)} ${status.action.padEnd(10)} ${status.result.padEnd(12)} ${status.time}  ${status.lastEvent}${diff}${features}${note}${facts}${parked}${execution}${refused}`;
 }
 
 export async function statusCommand(options: CliOptions): Promise<number> {

@@ -7,9 +7,11 @@ import type { DeviceStatus } from './status.js';
  * `waiting`: expected, never seen; `leased`: seen, no verdict yet;
  * `identified`: a factory switch recognised as this port map entry;
  * `provisioning`: work under way (only a running appliance knows it);
- * `refused`: a plan the guard rails stopped, or a host key that did not match.
+ * `refused`: a plan the guard rails stopped, or a host key that did not match;
+ * `parked`: a factory switch the port map did not identify, in its parking
+ * config until an operator assigns it.
  */
-export const DEVICE_STATES = ['waiting', 'leased', 'identified', 'provisioning', 'provisioned', 'ok', 'drift', 'failed', 'refused'] as const;
+export const DEVICE_STATES = ['waiting', 'leased', 'identified', 'provisioning', 'provisioned', 'ok', 'drift', 'failed', 'refused', 'parked'] as const;
 
 export type DeviceState = (typeof DEVICE_STATES)[number];
 
@@ -30,6 +32,8 @@ export function stateAfter(previous: DeviceState | undefined, status: DeviceStat
     case 'provisioned':
     case 'restored':
       return 'provisioned';
+    case 'parked':
+      return 'parked';
     case 'failed':
     case 'unreachable':
       return 'failed';

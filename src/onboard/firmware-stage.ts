@@ -46,7 +46,8 @@ const MAX_PROBE_GAP_MS = 5000;
 
 export interface FirmwareInput {
   site: Site;
-  entry: PortmapEntry;
+  /** What it is to become: a port map entry, or a device a parked switch was assigned to replace. */
+  entry: Pick<PortmapEntry, 'model' | 'profile'>;
   lease: FactoryLease;
   /** The factory session, open with the entry's profile; closed by the reload when the switch is upgraded. */
   session: SessionLike;

@@ -86,4 +86,11 @@ export class ObservedFactoryWork extends FactoryWork {
       kind: 'provision', site: site.name, device: factoryKey(lease.mac), run: () => super.provisionFactory(site, lease, options), resultOf: (outcome) => outcome,
     });
   }
+
+  override provisionAssigned(...args: Parameters<FactoryWork['provisionAssigned']>): Promise<Outcome> {
+    const [site, assignment] = args;
+    return observed(this.observer, {
+      kind: 'provision', site: site.name, device: factoryKey(assignment.mac), run: () => super.provisionAssigned(...args), resultOf: (outcome) => outcome,
+    });
+  }
 }

@@ -4,7 +4,7 @@ import type { DhcpLease } from '../dhcp/index.js';
 import { HostKeyStore } from '../device/index.js';
 import type { NativeActionSink } from '../engine/index.js';
 import { ExitCode } from '../exit-codes.js';
-import { canonicalMac, type DeviceRef, type ExpectedDevice, type Inventory, type Site } from '../inventory/index.js';
+import { canonicalMac, inAllowedRange, type DeviceRef, type ExpectedDevice, type Inventory, type Site } from '../inventory/index.js';
 import { Events, type Logger } from '../log/index.js';
 import { isSafeName, type SharedStore, type StateStore } from '../state/index.js';
 import { BackupStore, backupKeys, triggerOfLine, type BackupKey, type VersionStore } from '../backups/index.js';
@@ -22,9 +22,10 @@ import { QUEUE_BOOK, saveQueue, takeQueue, type QueuedWork } from './work-queue.
 import { FactoryWork } from './factory-work.js';
 import { ReturnWatch } from './return-watch.js';
 import { ImageChecker, type ImageServer } from '../firmware/index.js';
-import { SETTLED, type Outcome, type WorkDeps } from './job-base.js';
+import { factoryKey, SETTLED, type Outcome, type WorkDeps } from './job-base.js';
 import { ObservedFactoryWork, ObservedWork, type JobObserver } from './observed-work.js';
 import { RestoreWork } from './restore-work.js';
+import { ParkedSwitches } from './parked-switches.js';
 import { DeviceWork } from './work.js';
 
 export const DEFAULT_CONCURRENCY = 8;
@@ -87,6 +88,7 @@ export class Onboarder implements NativeActionSink {
   readonly work: DeviceWork;
   readonly factory: FactoryWork;
   private readonly restoring: RestoreWork;
+  private readonly parked: ParkedSwitches;
   private readonly scheduler: JobScheduler<QueuedWork>;
   private readonly store: SharedStore;
   /** Aborted by stop(): from then on no job starts, and one not yet pushing ends `deferred`. */
@@ -138,6 +140,10 @@ export class Onboarder implements NativeActionSink {
     this.work = observer === undefined ? new DeviceWork(deps) : new ObservedWork(deps, observer);
     this.factory = observer === undefined ? new FactoryWork(deps) : new ObservedFactoryWork(deps, observer);
     this.restoring = new RestoreWork(deps);
+    this.parked = new ParkedSwitches({
+      inventory: options.inventory, status, state: options.state, logger: options.logger, factory: this.factory, dryRun: this.dryRun,
+      submit: (key, site, work, job) => { this.submit(key, site, work, job); },
+    });
     this.scheduler = new JobScheduler(options.concurrency ?? DEFAULT_CONCURRENCY, (err, key) => {
       this.logger.error({ err, device: key }, 'job failed unexpectedly');
     });
@@ -181,7 +187,8 @@ export class Onboarder implements NativeActionSink {
     }
     // A switch reloading into a new OS: its job is waiting for exactly this lease.
     if (this.returns.leaseSeen(lease.mac, ip)) return;
-    if (hostname.toLowerCase() === FACTORY_HOSTNAME) {
+    // A parked switch leases under whatever name its parking config gave it.
+    if (hostname.toLowerCase() === FACTORY_HOSTNAME || this.parked.isParked(lease.mac)) {
       this.onboardFactory(lease);
       return;
     }
@@ -453,6 +460,17 @@ export class Onboarder implements NativeActionSink {
     return result === 'queued';
   }
 
+  /** A factory switch leasing outside the site's onboard.allowedRanges: reported, and no connection made to it. */
+  private reportOutsideRange(site: Site, lease: FactoryLease): void {
+    const ranges = site.onboard.allowedRanges.map((range) => range.cidr).join(', ');
+    const message = `${lease.ip} is outside onboard.allowedRanges (${ranges}): not touched`;
+    this.logger.warn({ event: Events.outsideRange, device: factoryKey(lease.mac), ip: lease.ip, mac: lease.mac, site: site.name, result: 'skipped', allowedRanges: ranges }, message);
+    void this.status.record({
+      device: factoryKey(lease.mac), site: site.name, ip: lease.ip, mac: lease.mac, lastEvent: Events.outsideRange, action: 'report', result: 'skipped',
+      time: new Date(this.now()).toISOString(), message,
+    });
+  }
+
   private reportUnknown(hostname: string, ip?: string, mac?: string): void {
     this.logger.warn({ event: Events.unknownDevice, device: hostname, ip, mac, result: 'skipped' }, `${hostname} is not in the inventory and is not a factory switch`);
     void this.status.record({
@@ -504,10 +522,31 @@ export class Onboarder implements NativeActionSink {
     });
   }
 
+  /**
+   * Sink side of `onramp assign`: takes up the assignments written to the
+   * state directory whose switch is parked. The appliance calls it every
+   * second; it reads the file only when it changed.
+   */
+  takeAssignments(): Promise<void> {
+    return this.parked.look().catch((err: unknown) => {
+      this.logger.error({ err }, 'assignments could not be read');
+    });
+  }
+
   private onboardFactory(lease: FactoryLease): void {
     const site = this.inventory.siteForIp(lease.ip);
     if (site === undefined) {
       this.logger.warn({ event: Events.identityUnknown, device: 'Switch', ip: lease.ip, mac: lease.mac, result: 'skipped' }, `no site has a subnet containing ${lease.ip}`);
+      return;
+    }
+    if (!inAllowedRange(site.onboard, lease.ip)) {
+      this.reportOutsideRange(site, lease);
+      return;
+    }
+    if (this.parked.isParked(lease.mac)) {
+      this.admitting = this.admitting.then(() => this.parked.leased(lease.ip, lease.mac)).catch((err: unknown) => {
+        this.logger.error({ err, mac: lease.mac, ip: lease.ip }, 'lease of a parked switch could not be judged; nothing sent');
+      });
       return;
     }
     // Still called `Switch` by DHCP after provisioning (the lease name is the client's old one): it is that device now.
@@ -531,6 +570,8 @@ export function exitCodeOf(result: Outcome): number {
     case 'skipped':
       return ExitCode.Ok;
     case 'drift':
+    case 'parked':
+      // Parked: onramp did its part, and an operator has to say what the switch is.
       return ExitCode.Finding;
     case 'bad-input':
       return ExitCode.BadInput;

@@ -7,7 +7,7 @@ export const STATUS_BOOK: Book<DeviceStatus> = { name: 'status', file: 'status.j
 /** With a database, how often this process's copy takes in what others recorded (a state directory: after every write). */
 const SHARED_REFRESH_MS = 1000;
 
-export type Action = 'check' | 'remediate' | 'provision' | 'identify' | 'backup' | 'report' | 'restore';
+export type Action = 'check' | 'remediate' | 'provision' | 'identify' | 'park' | 'backup' | 'report' | 'restore';
 
 /** The last scheduled backup of a device. */
 export interface ExecutionStatus {
@@ -60,6 +60,34 @@ export interface FirmwareStatus {
   upgradedFrom?: string;
 }
 
+/** What a switch said about itself (`show version`) when onramp reached it. */
+export interface FactsRecord {
+  /** The profile family whose output it was (`fs-s3900`). */
+  family?: string;
+  serial?: string;
+  model?: string;
+  version?: string;
+}
+
+/** Why a factory switch was parked. */
+export type ParkReason = 'unknown' | 'ambiguous' | 'conflict' | 'model-mismatch';
+
+/** A parked switch: what was seen of it, for an operator to say what it is (`onramp assign`). */
+export interface ParkedRecord {
+  reason: ParkReason;
+  /** The port map entries it might have been (ambiguous), or the one it could not be (conflict, model mismatch). */
+  candidates?: string[];
+  mac: string;
+  serial?: string;
+  model?: string;
+  /** Its LLDP neighbours: `SYSTEM PORT (local PORT)`. */
+  lldp?: string[];
+  /** The uplink switch and port it hangs off, from LLDP or the uplinks' MAC tables: `DEVICE PORT`. */
+  uplink?: string;
+  /** ISO time it was parked. */
+  time: string;
+}
+
 /** What `onramp status` shows for one device. */
 export interface DeviceStatus {
   device: string;
@@ -83,6 +111,9 @@ export interface DeviceStatus {
   features?: { name: string; compliant: boolean }[];
   refusedLease?: RefusedLease;
   firmware?: FirmwareStatus;
+  facts?: FactsRecord;
+  /** Set while the switch is parked (result `parked`). */
+  parked?: ParkedRecord;
 }
 
 type StatusEntries = Record<string, DeviceStatus>;
@@ -141,15 +172,18 @@ export class StatusBook {
   record(status: DeviceStatus): Promise<void> {
     return this.change(status.device.toLowerCase(), (previous) => {
       // A later check or provisioning does not hide the last backup execution, nor a check the last plan,
-      // nor any outcome the last lease refused for this device, nor a failure when it was last checked.
+      // nor any outcome the last lease refused for this device, nor a failure when it was last checked,
+      // nor a later job that read nothing from `show version` what the switch said about itself.
       const execution = status.execution ?? previous?.execution;
       const plan = status.plan ?? previous?.plan;
       const refusedLease = status.refusedLease ?? previous?.refusedLease;
       const checkedAt = status.checkedAt ?? previous?.checkedAt;
+      const facts = status.facts ?? previous?.facts;
       return {
         ...status, state: stateAfter(previous === undefined ? undefined : stateOf(previous), status),
         ...(checkedAt === undefined ? {} : { checkedAt }),
         ...(execution === undefined ? {} : { execution }), ...(plan === undefined ? {} : { plan }), ...(refusedLease === undefined ? {} : { refusedLease }),
+        ...(facts === undefined ? {} : { facts }),
       };
     });
   }

@@ -6,3 +6,4 @@ export { checkGuardRails, describeChange, type GuardRailContext, type Refusal } 
 export { checkCompliance, scopeConfig, type ComplianceReport, type FeatureCompliance } from './compliance.js';
 export { guardedPlan, logRefusals, maskedRefusals, planRefusals, type GuardedPlan } from './refusals.js';
 export type { StopBudget, StopEstimate } from './stop-pace.js';
+export { withPortsReset } from './reset-ports.js';
