@@ -1,6 +1,6 @@
 export { Onboarder, exitCodeOf, DEFAULT_CONCURRENCY, DEFAULT_STOP_TIMEOUT_MS, type OnboarderOptions, type LeaseExtras } from './onboarder.js';
 export { createOnboarder, type CreateOnboarderOptions } from './create.js';
-export { readStatus, StatusBook, type DeviceStatus, type ExecutionStatus, type Action } from './status.js';
+export { MAX_UNKNOWN_DEVICES, readStatus, StatusBook, type DeviceStatus, type ExecutionStatus, type Action } from './status.js';
 export { DEVICE_STATES, stateAfter, stateOf, type DeviceState } from './device-state.js';
 export { ObservedFactoryWork, ObservedWork, type JobKind, type JobObserver, type JobReport } from './observed-work.js';
 export { ExecutionCounter } from './executions.js';

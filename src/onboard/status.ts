@@ -123,6 +123,21 @@ export async function readStatus(store: SharedStore): Promise<DeviceStatus[]> {
   return Object.values(await store.all(STATUS_BOOK)).sort((a, b) => a.device.localeCompare(b.device));
 }
 
+/** Names in no inventory kept in the status book, the newest: enough to see what a LAN sends, bounded against a flood. */
+export const MAX_UNKNOWN_DEVICES = 1000;
+
+function isUnknownName(status: DeviceStatus): boolean {
+  return status.lastEvent === Events.unknownDevice && status.site === undefined;
+}
+
+/** The keys of the oldest names in no inventory beyond `keep`; the devices onramp knows are never among them. */
+function oldestUnknown(entries: Record<string, DeviceStatus>, keep: number): string[] {
+  const unknown = Object.entries(entries).filter(([, entry]) => isUnknownName(entry));
+  if (unknown.length <= keep) return [];
+  unknown.sort(([, a], [, b]) => a.time.localeCompare(b.time));
+  return unknown.slice(0, unknown.length - keep).map(([key]) => key);
+}
+
 /** One update of one device's status: applied to this process's copy at once, and to the store's record as it is then. */
 interface StatusChange {
   key: string;
@@ -145,7 +160,12 @@ export class StatusBook {
   private refreshing: Promise<void> | undefined;
   private refreshedAt = 0;
 
-  constructor(private readonly store: SharedStore) {}
+  /**
+   * `maxUnknown`: how many names that are in no inventory are kept (the
+   * newest). Anyone on the LAN chooses the hostname a lease reports; without
+   * a bound, a stream of made-up names would grow the book without end.
+   */
+  constructor(private readonly store: SharedStore, private readonly limits: { maxUnknown: number } = { maxUnknown: MAX_UNKNOWN_DEVICES }) {}
 
   async load(): Promise<void> {
     this.entries = await this.store.all(STATUS_BOOK);
@@ -203,11 +223,15 @@ export class StatusBook {
     this.pending.push({ key, change });
     const write = async (): Promise<void> => {
       try {
-        const stored = await this.store.edit(STATUS_BOOK, async (book) => {
+        const { stored, dropped } = await this.store.edit(STATUS_BOOK, async (book) => {
           const next = change(await book.get(key));
           book.set(key, next);
-          return next;
+          const forget = isUnknownName(next) ? oldestUnknown({ ...(await book.all()), [key]: next }, this.limits.maxUnknown) : [];
+          for (const old of forget) book.delete(old);
+          return { stored: next, dropped: forget };
         });
+        // eslint-disable-next-line @typescript-eslint/no-dynamic-delete
+        for (const old of dropped) delete this.entries[old];
         this.entries[key] = this.pending.slice(1).reduce((shown, later) => (later.key === key ? later.change(shown) : shown), stored);
       } finally {
         this.pending.shift();
