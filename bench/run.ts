@@ -14,7 +14,7 @@ import { performance } from 'node:perf_hooks';
 
 const BENCH_DIR = new URL('.', import.meta.url).pathname;
 const ROOT = join(BENCH_DIR, '..');
-const BENCHMARKS = ['engine', 'devices', 'plan', 'backups'];
+const BENCHMARKS = ['engine', 'devices', 'plan', 'backups', 'firmware'];
 
 interface Outcome {
   name: string;
