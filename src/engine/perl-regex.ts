@@ -1,4 +1,6 @@
 import { FieldError } from './errors.js';
+import { translateCharClass } from './perl-regex-class.js';
+import { characterEscape, commonEscape, escapeLiteral, hex, isLetter, SPACE_CHARS } from './perl-regex-escapes.js';
 
 /**
  * Perl regular expressions (as SEC compiles them with qr//) translated to
@@ -28,39 +30,8 @@ interface OpenGroup {
   flags: Flags;
 }
 
-const SPACE_CHARS = '\\t\\n\\v\\f\\r ';
-const POSIX_CLASSES: Record<string, string> = {
-  alpha: 'a-zA-Z',
-  digit: '0-9',
-  alnum: 'a-zA-Z0-9',
-  upper: 'A-Z',
-  lower: 'a-z',
-  space: SPACE_CHARS,
-  blank: ' \\t',
-  punct: '!-\\/:-@\\[-`{-~',
-  print: '\\x20-\\x7e',
-  graph: '\\x21-\\x7e',
-  cntrl: '\\x00-\\x1f\\x7f',
-  xdigit: '0-9A-Fa-f',
-  word: '\\w',
-  ascii: '\\x00-\\x7f',
-};
 const AUX_PREFIX = '__onrampAtomic';
 const BACKREF_MARK = '\u0000';
-
-function hex(code: number): string {
-  if (code <= 0xff) return `\\x${code.toString(16).padStart(2, '0')}`;
-  if (code <= 0xffff) return `\\u${code.toString(16).padStart(4, '0')}`;
-  throw new FieldError(`character \\x{${code.toString(16)}} is outside the byte range of log lines`);
-}
-
-function escapeLiteral(ch: string): string {
-  return /[\\^$.*+?()[\]{}|/-]/.test(ch) ? `\\${ch}` : ch;
-}
-
-function isLetter(ch: string): boolean {
-  return /^[A-Za-z]$/.test(ch);
-}
 
 class Translator {
   private i = 0;
@@ -364,12 +335,13 @@ class Translator {
       this.i += octal.length - 1;
       return;
     }
-    const code = this.characterEscape(c);
-    if (code !== undefined) {
-      this.out += this.literalCode(code);
+    const escaped = characterEscape(src, this.i, c);
+    if (escaped !== undefined) {
+      this.i = escaped.end;
+      this.out += this.literalCode(escaped.code);
       return;
     }
-    this.out += this.commonEscape(c);
+    this.out += commonEscape(c);
   }
 
   private literalCode(code: number): string {
@@ -378,158 +350,10 @@ class Translator {
     return hex(code);
   }
 
-  /** Escapes that denote one character code (\t, \x41, \x{41}, \0, \o{101}, \cA, \e); i is past the escape letter. */
-  private characterEscape(c: string): number | undefined {
-    const src = this.src;
-    switch (c) {
-      case 't':
-        return 9;
-      case 'n':
-        return 10;
-      case 'r':
-        return 13;
-      case 'f':
-        return 12;
-      case 'e':
-        return 27;
-      case 'a':
-        return 7;
-      case 'x': {
-        const braced = /^\{([0-9A-Fa-f]*)\}/.exec(src.slice(this.i));
-        if (braced !== null) {
-          this.i += braced[0].length;
-          return parseInt(braced[1] === '' ? '0' : (braced[1] ?? '0'), 16);
-        }
-        const plain = /^[0-9A-Fa-f]{0,2}/.exec(src.slice(this.i))?.[0] ?? '';
-        this.i += plain.length;
-        return plain === '' ? 0 : parseInt(plain, 16);
-      }
-      case '0': {
-        const digits = /^[0-7]{0,2}/.exec(src.slice(this.i))?.[0] ?? '';
-        this.i += digits.length;
-        return parseInt(`0${digits}`, 8);
-      }
-      case 'o': {
-        const braced = /^\{([0-7]+)\}/.exec(src.slice(this.i));
-        if (braced === null) throw new FieldError('\\o must be followed by {octal digits}');
-        this.i += braced[0].length;
-        return parseInt(braced[1] ?? '0', 8);
-      }
-      case 'c': {
-        const ctl = src[this.i];
-        if (ctl === undefined) throw new FieldError('\\c must be followed by a character');
-        this.i++;
-        return ctl.toUpperCase().charCodeAt(0) ^ 64;
-      }
-      default:
-        return undefined;
-    }
-  }
-
-  /** \d \w and friends, and escaped punctuation; unknown letters are errors rather than guesses. */
-  private commonEscape(c: string): string {
-    if ('dDwW'.includes(c)) return `\\${c}`;
-    if (/[A-Za-z]/.test(c)) {
-      if ('pPXCGKlLuU'.includes(c)) throw new FieldError(`\\${c} has no JavaScript equivalent for byte strings`);
-      throw new FieldError(`unknown escape \\${c}`);
-    }
-    return escapeLiteral(c);
-  }
-
   private charClass(): string {
-    const src = this.src;
-    let j = this.i + 1;
-    let out = '[';
-    if (src[j] === '^') {
-      out += '^';
-      j++;
-    }
-    if (src[j] === ']') {
-      out += '\\]';
-      j++;
-    }
-    const caseFold = this.flags.i && !this.global.i;
-    let prevChar: string | undefined;
-    for (;;) {
-      const ch = src[j];
-      if (ch === undefined) throw new FieldError('unterminated character class: missing ]');
-      if (ch === ']') break;
-      if (ch === '[' && src[j + 1] === ':') {
-        const end = src.indexOf(':]', j + 2);
-        const name = end < 0 ? '' : src.slice(j + 2, end);
-        const expansion = POSIX_CLASSES[name];
-        if (expansion === undefined) {
-          throw new FieldError(`POSIX class [:${name}:] cannot be translated`);
-        }
-        out += expansion;
-        j = end + 2;
-        prevChar = undefined;
-        continue;
-      }
-      if (ch === '\\') {
-        const c = src[j + 1];
-        if (c === undefined) throw new FieldError('unterminated character class: missing ]');
-        j += 2;
-        prevChar = undefined;
-        switch (c) {
-          case 's':
-            out += SPACE_CHARS;
-            continue;
-          case 'S':
-            out += '\\S\\xa0';
-            continue;
-          case 'h':
-            out += '\\t \\xa0';
-            continue;
-          case 'v':
-            out += '\\n\\v\\f\\r\\x85';
-            continue;
-          case 'b':
-            out += '\\x08';
-            continue;
-          case 'd':
-          case 'D':
-          case 'w':
-          case 'W':
-            out += `\\${c}`;
-            continue;
-          default:
-            break;
-        }
-        const saved = this.i;
-        this.i = j;
-        const code = this.characterEscape(c);
-        j = this.i;
-        this.i = saved;
-        if (code !== undefined) {
-          out += hex(code);
-          prevChar = String.fromCharCode(code);
-          continue;
-        }
-        if (/[A-Za-z0-9]/.test(c)) throw new FieldError(`escape \\${c} inside a character class cannot be translated`);
-        out += `\\${c}`;
-        prevChar = c;
-        continue;
-      }
-      if (ch === '-' && prevChar !== undefined && src[j + 1] !== ']' && src[j + 1] !== undefined) {
-        const to = src[j + 1] ?? '';
-        out += `-${escapeLiteral(to)}`;
-        const from = prevChar;
-        if (caseFold && isLetter(from) && isLetter(to)) {
-          const other = (s: string): string => (from === from.toLowerCase() ? s.toUpperCase() : s.toLowerCase());
-          out += `${other(from)}-${other(to)}`;
-        }
-        j += 2;
-        prevChar = undefined;
-        continue;
-      }
-      out += ch === '[' ? '\\[' : ch === '-' ? '\\-' : ch;
-      if (caseFold && isLetter(ch)) out += ch === ch.toLowerCase() ? ch.toUpperCase() : ch.toLowerCase();
-      prevChar = ch;
-      j++;
-    }
-    this.i = j + 1;
-    return `${out}]`;
+    const { text, end } = translateCharClass(this.src, this.i, this.flags.i && !this.global.i);
+    this.i = end;
+    return text;
   }
 
   private finish(): TranslatedRegex {
