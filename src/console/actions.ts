@@ -60,7 +60,7 @@ export function applianceActions(onboarder: () => Onboarder | undefined, state: 
     return {
       exitCode,
       ...(status === undefined ? {} : { result: status.result }),
-      message: status?.message ?? status?.lastEvent ?? 'done',
+      message: status === undefined ? `exit ${String(exitCode)}` : describe(status),
       ...(lines === undefined ? {} : { lines }),
     };
   };
@@ -85,4 +85,21 @@ export function applianceActions(onboarder: () => Onboarder | undefined, state: 
       return { exitCode: exitCodeOf('ok'), message: accepted.message };
     }),
   };
+}
+
+/** The device's last outcome in a sentence, as the result page and the API say it. */
+function describe(status: DeviceStatus): string {
+  const counts = status.diff === undefined ? '' : ` (+${String(status.diff.added)} -${String(status.diff.removed)})`;
+  switch (status.result) {
+    case 'ok':
+      return status.action === 'backup' ? `backed up: ${status.message ?? 'saved'}` : 'Configuration OK';
+    case 'drift':
+      return `configuration drift${counts}`;
+    case 'remediated':
+      return `drift remediated${counts}, saved and verified`;
+    case 'provisioned':
+      return 'provisioned, saved and verified';
+    default:
+      return `${status.result}: ${status.message ?? status.lastEvent}`;
+  }
 }

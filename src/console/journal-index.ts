@@ -20,6 +20,8 @@ export interface StateChange extends LiveState {
   key: string;
   device: string;
   site?: string;
+  /** A factory switch's key: the hostname it was identified as, once it was. */
+  became?: string;
 }
 
 /** The key of the device an entry is about: a hostname, or a factory switch's MAC. */
@@ -67,13 +69,13 @@ export class JournalIndex {
       this.byDevice.set(key, timeline);
       if (entry.event === Events.checkDrift) this.drifts.set(key, entry);
       const state = stateAfter(entry);
-      if (state !== undefined) changes.push(this.move(key, entry.device ?? key, entry, state));
-      // Identified: the port map entry it became moves too, and the factory switch's later events are its.
       const hostname = entry.details?.hostname;
-      if (entry.event === Events.identityFound && key.startsWith('mac:') && typeof hostname === 'string' && state !== undefined) {
-        this.identified.set(key, hostname.toLowerCase());
-        changes.push(this.move(hostname.toLowerCase(), hostname, entry, state));
-      }
+      const identified = entry.event === Events.identityFound && key.startsWith('mac:') && typeof hostname === 'string' && state !== undefined;
+      if (identified) this.identified.set(key, hostname.toLowerCase());
+      const became = this.identified.get(key);
+      if (state !== undefined) changes.push({ ...this.move(key, entry.device ?? key, entry, state), ...(became === undefined ? {} : { became }) });
+      // Identified: the port map entry it became moves too.
+      if (identified) changes.push(this.move(hostname.toLowerCase(), hostname, entry, state));
     }
     for (const listener of this.listeners) listener(entry, changes);
   }

@@ -11,13 +11,14 @@ function stateMessage(change: StateChange): string {
   return JSON.stringify({
     key: change.key, device: change.device, ...(change.site === undefined ? {} : { site: change.site }),
     state: change.state, since: new Date(change.time).toISOString(), lastEvent: change.event, ...(change.msg === undefined ? {} : { message: change.msg }),
+    ...(change.became === undefined ? {} : { became: change.became }),
   });
 }
 
 /**
  * `/api/v1/events`: Server-Sent Events. Every journal entry is an `entry`
  * message (the Event schema), and every device state change a `state`
- * message ({key, device, site, state, since, lastEvent, message}); a comment
+ * message ({key, device, site, state, since, lastEvent, message, became}); a comment
  * every 15 s keeps proxies from closing the stream.
  */
 export function registerEvents(app: FastifyInstance, journal: JournalIndex): void {

@@ -83,6 +83,11 @@ export class Client {
     return response;
   }
 
+  /** The Cookie header this client sends. */
+  cookieHeader(): string {
+    return this.cookie;
+  }
+
   /** GET /api/v1/session: the session's CSRF token. */
   async session(): Promise<{ user?: string; role?: string; csrfToken: string }> {
     const body = (await this.request('GET', '/api/v1/session')).json<{ user?: string; role?: string; csrfToken: string }>();

@@ -3,7 +3,8 @@ export const CSS = `*,*::before,*::after{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%}
 body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b1f24;background:#f5f6f8;overflow-wrap:anywhere}
 a{color:#0b5cad}
-header.top{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem 1rem;padding:.6rem 1rem;background:#1b2a3a;color:#fff}
+header.top{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem 1rem;padding:.6rem 1rem;background:#1b2a3a;color:#fff;overflow-wrap:normal}
+header.top a,header.top span{white-space:nowrap}
 header.top a{color:#fff;text-decoration:none}
 .brand{font-weight:700;letter-spacing:.02em}
 header nav{display:flex;gap:1rem;flex:1}
@@ -16,10 +17,10 @@ h2{font-size:1.1rem;margin:1.25rem 0 .5rem}
 .sites{display:grid;grid-template-columns:1fr;gap:.75rem}
 .site-card{display:block;background:#fff;border:1px solid #d9dde3;border-radius:8px;padding:.75rem;color:inherit;text-decoration:none}
 .site-card h2{margin:0 0 .5rem}
-.counts{display:grid;grid-template-columns:repeat(5,minmax(0,1fr));gap:.25rem;margin:0}
+.counts{display:grid;grid-template-columns:repeat(3,minmax(0,1fr));gap:.25rem;margin:0}
 .counts.inline{margin-bottom:.5rem}
 .count{background:#f0f2f5;border-radius:6px;padding:.3rem;text-align:center;min-width:0}
-.count dt{font-size:.7rem;text-transform:uppercase;letter-spacing:.03em;color:#58606b}
+.count dt{font-size:.72rem;color:#58606b;overflow-wrap:normal}
 .count dd{margin:0;font-size:1.2rem;font-weight:700}
 .bucket-ok dd{color:#13795b}.bucket-drift dd{color:#b25e00}.bucket-provisioning dd{color:#0b5cad}.bucket-failed dd{color:#b3261e}.bucket-unknown dd{color:#58606b}
 .feed{list-style:none;margin:0;padding:0}
@@ -67,6 +68,7 @@ footer{padding:.5rem 1rem;color:#58606b;font-size:.8rem}
 .live-status.on{color:#13795b}
 .flash{animation:flash 1.2s ease-out}
 @keyframes flash{from{background:#fff7c2}to{background:inherit}}
+@media (min-width:480px){.counts{grid-template-columns:repeat(5,minmax(0,1fr))}}
 @media (min-width:700px){.sites{grid-template-columns:repeat(2,minmax(0,1fr))}.rack{grid-template-columns:repeat(2,minmax(0,1fr))}}
 @media (min-width:1000px){.sites,.rack{grid-template-columns:repeat(3,minmax(0,1fr))}}
 `;
@@ -105,8 +107,15 @@ export const JS = `(function () {
       if (message) message.textContent = firstLine(change.message);
       row.classList.remove('flash'); void row.offsetWidth; row.classList.add('flash');
     }
-    if (document.body.getAttribute('data-page') === 'overview') refreshCounts();
-    if (document.body.getAttribute('data-page') === 'site' && change.key.indexOf('mac:') === 0 && !document.querySelector('[data-key="' + change.key + '"]')) addFactory(change);
+    var page = document.body.getAttribute('data-page');
+    if (page === 'overview' || page === 'site') refreshCounts();
+    // A factory switch placed on the port map leaves the list of those not yet placed.
+    if (change.became && document.querySelector('[data-key="' + CSS.escape(change.became.toLowerCase()) + '"]')) {
+      var placed = document.querySelector('#factory [data-key="' + CSS.escape(change.key) + '"]');
+      if (placed) placed.remove();
+      return;
+    }
+    if (document.body.getAttribute('data-page') === 'site' && change.key.indexOf('mac:') === 0 && !document.querySelector('[data-key="' + change.key + '"], [data-mac="' + change.key.slice(4) + '"]')) addFactory(change);
   }
   function addFactory(change) {
     var list = document.getElementById('factory');
@@ -130,12 +139,14 @@ export const JS = `(function () {
     counting = true;
     fetch('/api/v1/sites', { credentials: 'same-origin', headers: { accept: 'application/json' } }).then(function (r) { return r.ok ? r.json() : []; }).then(function (sites) {
       sites.forEach(function (site) {
-        var card = document.querySelector('[data-site="' + CSS.escape(site.name) + '"]');
-        if (!card) return;
-        Object.keys(site.counts).forEach(function (bucket) {
-          var cell = card.querySelector('[data-count=' + bucket + ']');
-          if (cell) cell.textContent = String(site.counts[bucket]);
-        });
+        var boxes = document.querySelectorAll('[data-site="' + CSS.escape(site.name) + '"]');
+        for (var i = 0; i < boxes.length; i++) {
+          var box = boxes[i];
+          Object.keys(site.counts).forEach(function (bucket) {
+            var cell = box.querySelector('[data-count=' + bucket + ']');
+            if (cell) cell.textContent = String(site.counts[bucket]);
+          });
+        }
       });
     }).catch(function () {}).then(function () { counting = false; });
   }

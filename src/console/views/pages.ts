@@ -33,12 +33,12 @@ export const EVENT = `<li class="event level-{{level}}">
 </li>`;
 
 export const SITE = `<h1>Site {{site.name}}</h1>
-<dl class="counts inline">
-  <div class="count bucket-ok"><dt>OK</dt><dd>{{site.counts.ok}}</dd></div>
-  <div class="count bucket-drift"><dt>Drifted</dt><dd>{{site.counts.drift}}</dd></div>
-  <div class="count bucket-provisioning"><dt>Provisioning</dt><dd>{{site.counts.provisioning}}</dd></div>
-  <div class="count bucket-failed"><dt>Failed</dt><dd>{{site.counts.failed}}</dd></div>
-  <div class="count bucket-unknown"><dt>Unknown</dt><dd>{{site.counts.unknown}}</dd></div>
+<dl class="counts inline" data-site="{{site.name}}">
+  <div class="count bucket-ok"><dt>OK</dt><dd data-count="ok">{{site.counts.ok}}</dd></div>
+  <div class="count bucket-drift"><dt>Drifted</dt><dd data-count="drift">{{site.counts.drift}}</dd></div>
+  <div class="count bucket-provisioning"><dt>Provisioning</dt><dd data-count="provisioning">{{site.counts.provisioning}}</dd></div>
+  <div class="count bucket-failed"><dt>Failed</dt><dd data-count="failed">{{site.counts.failed}}</dd></div>
+  <div class="count bucket-unknown"><dt>Unknown</dt><dd data-count="unknown">{{site.counts.unknown}}</dd></div>
 </dl>
 <h2>Port map</h2>
 {{#unless site.portmap.length}}<p>This site has no port map.</p>{{/unless}}
@@ -99,7 +99,7 @@ export const DEVICE = `<h1>{{d.device}}</h1>
 <section class="actions">
   <h2>Actions</h2>
   <form method="post" action="/devices/{{d.device}}/check"><input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit">Check now</button></form>
-  <form method="get" action="/devices/{{d.device}}/remediate"><button type="submit">Remediate…</button></form>
+  <a class="button" href="/devices/{{d.device}}/remediate">Remediate…</a>
   <form method="post" action="/devices/{{d.device}}/backup"><input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit">Back up now</button></form>
 </section>
 {{/if}}

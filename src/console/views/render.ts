@@ -64,7 +64,7 @@ export interface DiffLine {
 }
 
 export function diffLines(unified: string): DiffLine[] {
-  return unified.split('\n').filter((line, index, all) => !(line === '' && index === all.length - 1)).map((text) => ({
+  return unified.split('\n').filter((line, index, all) => !(line === '' && index === all.length - 1) && !/^={3,}$/.test(line)).map((text) => ({
     text,
     kind: text.startsWith('+++') || text.startsWith('---') ? 'head' : text.startsWith('+') ? 'add' : text.startsWith('-') ? 'del' : text.startsWith('@@') ? 'hunk' : 'same',
   }));
