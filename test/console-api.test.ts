@@ -13,14 +13,14 @@ const FINGERPRINT = `SHA256:${'B'.repeat(43)}`;
 async function filledState(): Promise<Awaited<ReturnType<typeof consoleOnState>>> {
   const entry = (offset: number, event: string, fields: Record<string, unknown>): string => JSON.stringify({ time: T0 + offset, level: 30, event, ...fields });
   const journal = [
-    entry(0, Events.dhcpAck, { device: 'FS-S5850-CORE1', ip: '10.77.0.2', mac: '64:9d:99:00:00:01', msg: 'DHCPACK' }),
+    entry(0, Events.dhcpAck, { device: 'FS-S5850-CORE1', ip: '10.77.0.10', mac: '64:9d:99:00:00:01', msg: 'DHCPACK' }),
     entry(10, Events.checkDrift, { device: 'FS-S5850-CORE1', site: 'hq', result: 'drift', msg: 'drift', details: { diff: '--- baseline\n+++ running\n@@ -1 +1 @@\n-snmp-server location hq\n+snmp-server location <b>elsewhere</b>\n', added: 1, removed: 1 } }),
     entry(20, Events.dhcpAck, { device: 'Switch', ip: '10.77.0.50', mac: 'be:b5:de:01:12:ff', msg: 'DHCPACK' }),
     entry(30, Events.hostkeyChanged, { device: 'FS-S5850-SRV', site: 'hq', result: 'failed', msg: 'host key changed', details: { fingerprint: FINGERPRINT, pinned: `SHA256:${'C'.repeat(43)}` } }),
   ].join('\n') + '\n';
   const status = {
     'fs-s5850-core1': {
-      device: 'FS-S5850-CORE1', site: 'hq', ip: '10.77.0.2', lastEvent: Events.checkDrift, action: 'check', result: 'drift', state: 'drift',
+      device: 'FS-S5850-CORE1', site: 'hq', ip: '10.77.0.10', lastEvent: Events.checkDrift, action: 'check', result: 'drift', state: 'drift',
       time: new Date(T0 + 11).toISOString(), diff: { added: 1, removed: 1 }, message: '<script>alert(1)</script>',
       plan: { outcome: 'refused', time: new Date(T0).toISOString(), lines: ['no snmp-server location hq'], refusals: [{ class: 'change-ratio', reason: 'too much', lines: [] }] },
     },

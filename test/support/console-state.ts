@@ -17,8 +17,8 @@ subnets: [10.77.0.0/24]
 credentials: { username: admin, passwordEnv: ONRAMP_HQ_PASSWORD }
 factoryCredentials: { username: admin, passwordEnv: ONRAMP_FACTORY_PASSWORD }
 devices:
-  - { hostname: FS-S5850-CORE1, model: fs-s5850, ip: 10.77.0.2, baseline: FS-S5850-CORE1.cfg }
-  - { hostname: FS-S5850-SRV, model: fs-s5850, ip: 10.77.0.3, baseline: FS-S5850-SRV.cfg }
+  - { hostname: FS-S5850-CORE1, model: fs-s5850, ip: 10.77.0.10, baseline: FS-S5850-CORE1.cfg }
+  - { hostname: FS-S5850-SRV, model: fs-s5850, ip: 10.77.0.11, baseline: FS-S5850-SRV.cfg }
 portmap:
   - { uplink: { device: FS-S5850-CORE1, port: eth-0-12 }, hostname: FS-S3900-ACC1, model: fs-s3900 }
   - { mac: "be:b5:de:01:12:a1", hostname: FS-S3900-ACC2, model: fs-s3900 }
