@@ -27,7 +27,9 @@ const switches: LabSwitchSpec[] = [
   factory('UPGRADE', 'be:b5:de:0f:00:01', '127.77.41.10'),
   factory('CURRENT', 'be:b5:de:0f:00:02', '127.77.41.11', { version: WANTED }),
   factory('BADHASH', 'be:b5:de:0f:00:03', '127.77.42.10'),
-  factory('NORETURN', 'be:b5:de:0f:00:04', '127.77.43.10', { faults: ['stuck-in-boot'] }),
+  // Its reload takes longer than its site waits.
+  factory('NORETURN', 'be:b5:de:0f:00:04', '127.77.43.10', { reloadMs: 6000 }),
+  factory('TAMPERED', 'be:b5:de:0f:00:06', '127.77.44.10'),
   // A known switch of the model, still on the old version.
   factory('FS-S3900-OLD', 'be:b5:de:0f:00:05', '127.77.41.20'),
 ];
@@ -38,7 +40,10 @@ let records: LogRecord[];
 let state: StateStore;
 let mirror: Server;
 let mirrorPort = 0;
+let tampering: Server;
+let tamperingPort = 0;
 let cleanup: () => Promise<void>;
+const booted = new Map<string, () => void>();
 
 function site(name: string, subnet: string, firmware: string, entries: [string, string][], devices = ''): string {
   return `name: ${name}
@@ -66,17 +71,31 @@ before(async () => {
   await new Promise<void>((resolve) => mirror.listen(0, '127.0.0.1', resolve));
   const address = mirror.address();
   mirrorPort = typeof address === 'object' && address !== null ? address.port : 0;
+  // A mirror that hands onramp the right image and the switch a damaged one: caught by the switch as it writes it.
+  let served = 0;
+  tampering = createServer((_req, res) => {
+    const bytes = Buffer.from(IMAGE);
+    if (served++ > 0) bytes[bytes.length - 1] = (bytes[bytes.length - 1] ?? 0) ^ 0xff;
+    res.end(bytes);
+  });
+  await new Promise<void>((resolve) => tampering.listen(0, '127.0.0.1', resolve));
+  const tamperingAddress = tampering.address();
+  tamperingPort = typeof tamperingAddress === 'object' && tamperingAddress !== null ? tamperingAddress.port : 0;
   lab = await Lab.start({
     switches, keyDir: join(dir, 'keys'), reloadMs: RELOAD_MS,
     // The switch's fresh DHCPACK after its reload, as the DHCP server would log it.
-    onBoot: (sw) => { onboarder.onboard(sw.address, sw.spec.mac, 'Switch'); },
+    onBoot: (sw) => {
+      onboarder.onboard(sw.address, sw.spec.mac, 'Switch');
+      booted.get(sw.spec.hostname)?.();
+    },
   });
   await writeTree(dir, {
     'sites/a/site.yaml': site('a', '127.77.41.0/24', `{ version: ${WANTED}, image: s3900-${WANTED}.bix, sha256: ${SHA} }`, [['be:b5:de:0f:00:01', 'ACC-UPGRADED'], ['be:b5:de:0f:00:02', 'ACC-CURRENT']],
       `devices:\n  - { hostname: FS-S3900-OLD, model: fs-s3900, ip: 127.77.41.20, baseline: FS-S3900-OLD.cfg }\n`),
     'sites/a/FS-S3900-OLD.cfg': lab.get('FS-S3900-OLD').runningConfig(),
     'sites/b/site.yaml': site('b', '127.77.42.0/24', `{ version: ${WANTED}, image: "http://127.0.0.1:${String(mirrorPort)}/s3900-${WANTED}.bix", sha256: ${SHA} }`, [['be:b5:de:0f:00:03', 'ACC-BADHASH']]),
-    'sites/c/site.yaml': site('c', '127.77.43.0/24', `{ version: ${WANTED}, image: s3900-${WANTED}.bix, sha256: ${SHA}, returnTimeout: 4s }`, [['be:b5:de:0f:00:04', 'ACC-NORETURN']]),
+    'sites/d/site.yaml': site('d', '127.77.44.0/24', `{ version: ${WANTED}, image: "http://127.0.0.1:${String(tamperingPort)}/s3900-${WANTED}.bix", sha256: ${SHA} }`, [['be:b5:de:0f:00:06', 'ACC-TAMPERED']]),
+    'sites/c/site.yaml': site('c', '127.77.43.0/24', `{ version: ${WANTED}, image: s3900-${WANTED}.bix, sha256: ${SHA}, returnTimeout: 3s }`, [['be:b5:de:0f:00:04', 'ACC-NORETURN']]),
   });
   await writeFile(join(dir, 'sites/a/s3900-1.7.6.bix'), IMAGE);
   await writeFile(join(dir, 'sites/c/s3900-1.7.6.bix'), IMAGE);
@@ -92,6 +111,7 @@ after(async () => {
   await onboarder.close();
   await lab.stop();
   await new Promise<void>((resolve) => mirror.close(() => { resolve(); }));
+  await new Promise<void>((resolve) => tampering.close(() => { resolve(); }));
   await cleanup();
 });
 
@@ -129,7 +149,7 @@ void test('a factory switch already on the version is provisioned without an upg
   assert.equal(events(Events.firmwareCompliance).find((r) => r.mac === sw.spec.mac)?.result, 'ok');
 });
 
-void test('an image that is not the one the site names is refused: nothing fetched, nothing booted, the switch not provisioned', async () => {
+void test('an image that is not the one the site names is refused: nothing fetched, nothing booted, the switch parked', async () => {
   const sw = lab.get('BADHASH');
   onboarder.onboard(sw.address, sw.spec.mac, 'Switch');
   await onboarder.idle();
@@ -139,26 +159,55 @@ void test('an image that is not the one the site names is refused: nothing fetch
   assert.equal(sw.reloads(), 0);
   assert.equal(sw.bootFile(), undefined);
   assert.deepEqual(sw.flashFiles(), []);
-  assert.ok(!sw.commandLog().some((line) => line.startsWith('copy')), 'the switch was never told to fetch it');
-  assert.equal(sw.hostname(), 'BADHASH', 'no config was pushed');
+  assert.ok(!sw.commandLog().some((line) => line.startsWith('copy http')), 'the switch was never told to fetch it');
+  assert.ok(!sw.commandLog().includes('hostname ACC-BADHASH'), 'its own config was not pushed');
+  assert.equal(sw.hostname(), 'parked-beb5de0f0003', 'it took the parking config instead');
   const status = (await readStatus(state)).find((s) => s.mac === sw.spec.mac);
-  assert.equal(status?.result, 'failed');
-  assert.equal(status.lastEvent, Events.firmwareUpgradeFailed);
+  assert.equal(status?.result, 'parked');
+  assert.equal(status.parked?.reason, 'firmware');
+  assert.deepEqual(status.parked.candidates, ['ACC-BADHASH']);
+  assert.match(String(status.message), /parked \(firmware: OS upgrade to 1\.7\.6 failed: image .* has SHA-256/);
 });
 
-void test('a switch that does not come back in time is reported and not provisioned', async () => {
+void test('an image damaged on its way to the switch is refused by the switch: nothing booted, the switch parked', async () => {
+  const sw = lab.get('TAMPERED');
+  onboarder.onboard(sw.address, sw.spec.mac, 'Switch');
+  await onboarder.idle();
+  const failed = events(Events.firmwareUpgradeFailed).find((r) => r.mac === sw.spec.mac);
+  assert.equal(failed?.step, 'fetch');
+  assert.match(failed.msg, /fetch: Error: image checksum mismatch; the file was not written\.; nothing booted/);
+  assert.ok(sw.commandLog().includes('copy http file'), 'the switch fetched it');
+  assert.deepEqual(sw.flashFiles(), []);
+  assert.equal(sw.bootFile(), undefined);
+  assert.equal(sw.reloads(), 0);
+  const status = (await readStatus(state)).find((s) => s.mac === sw.spec.mac);
+  assert.equal(status?.result, 'parked');
+  assert.equal(status.parked?.reason, 'firmware');
+});
+
+void test('a switch that does not come back in time is reported, and parked when it is next seen, not upgraded again', async () => {
   const sw = lab.get('NORETURN');
+  const back = new Promise<void>((resolve) => booted.set('NORETURN', resolve));
   onboarder.onboard(sw.address, sw.spec.mac, 'Switch');
   await onboarder.idle();
   assert.equal(sw.reloads(), 1);
   assert.equal(sw.isUp(), false);
   const failed = events(Events.firmwareUpgradeFailed).find((r) => r.mac === sw.spec.mac);
   assert.equal(failed?.reason, 'no-return');
-  assert.match(failed.msg, /did not come back within 4 s of its reload/);
+  assert.match(failed.msg, /did not come back within 3 s of its reload/);
   assert.equal(events(Events.provisionDone, 'ACC-NORETURN').length, 0);
-  const status = (await readStatus(state)).find((s) => s.mac === sw.spec.mac);
-  assert.equal(status?.result, 'failed');
-  assert.match(String(status.message), /did not come back/);
+  const reported = (await readStatus(state)).find((s) => s.mac === sw.spec.mac);
+  assert.equal(reported?.result, 'failed');
+  assert.match(String(reported.message), /did not come back.*; it is parked when it is next seen/);
+  // It boots later and asks DHCP again: that lease parks it.
+  await back;
+  await onboarder.idle();
+  assert.equal(sw.reloads(), 1, 'not upgraded a second time');
+  assert.equal(events(Events.firmwareUpgradeStarted).filter((r) => r.mac === sw.spec.mac).length, 1);
+  const parked = (await readStatus(state)).find((s) => s.mac === sw.spec.mac);
+  assert.equal(parked?.result, 'parked');
+  assert.equal(parked.parked?.reason, 'firmware');
+  assert.equal(sw.hostname(), 'parked-beb5de0f0004');
 });
 
 void test('a known switch\'s check says whether it runs the site\'s version, and never upgrades it', async () => {

@@ -211,11 +211,16 @@ export class FactoryWork extends JobBase {
     const profile = getProfile(entry.profile);
     const credentials = this.credentials(site);
     const template = await this.intendedConfig(site, entry, credentials);
+    // A switch whose upgrade failed and that was not parked then (it came back too late) is parked now, not upgraded again.
+    if (job.parked !== true && this.deps.status.get(factoryFields.device)?.lastEvent === Events.firmwareUpgradeFailed) {
+      const message = `its OS upgrade failed before (${this.deps.status.get(factoryFields.device)?.message ?? ''})`;
+      return this.parkAfterUpgrade(job, entry, facts, { message, at: job.lease.ip }, profile);
+    }
     // Its OS first: on another version than the site names for its model, it is upgraded and back before its config.
     const os = await this.firmware.run({
       site, entry, lease: job.lease, session: await job.sessions.session(profile), deadline, credentials: job.login, fields: factoryFields,
     });
-    if (os.kind === 'failed') return this.firmwareFailed(factoryFields, os);
+    if (os.kind === 'failed') return this.parkAfterUpgrade(job, entry, facts, os, profile);
     const reported = os.kind === 'upgraded' && os.firmware.running !== undefined ? { ...facts, version: os.firmware.running } : facts;
     const recorded = factsRecord(reported);
     const withFacts = recorded === undefined ? {} : { facts: recorded };
@@ -264,10 +269,25 @@ export class FactoryWork extends JobBase {
     return 'provisioned';
   }
 
-  /** The OS upgrade failed or could not begin: reported, and the switch is not provisioned. */
-  private async firmwareFailed(fields: Fields, os: Extract<FirmwareResult, { kind: 'failed' }>): Promise<Outcome> {
-    await this.record(fields, 'provision', Events.firmwareUpgradeFailed, 'failed', { message: os.message, firmware: os.firmware });
-    return 'failed';
+  /**
+   * The OS upgrade failed or could not begin: the switch is not provisioned
+   * but parked, as a switch onramp cannot make what its site says; one that
+   * did not come back is recorded, and parked when it is next seen.
+   */
+  private async parkAfterUpgrade(
+    job: FactoryJob, entry: PortmapEntry | SiteDevice, facts: DeviceFacts, os: Pick<Extract<FirmwareResult, { kind: 'failed' }>, 'message' | 'at' | 'firmware'>, profile: Profile,
+  ): Promise<Outcome> {
+    if (os.at === undefined) {
+      const firmware = os.firmware === undefined ? {} : { firmware: os.firmware };
+      await this.record(job.fields, 'provision', Events.firmwareUpgradeFailed, 'failed', { message: `${os.message}; it is parked when it is next seen`, ...firmware });
+      return 'failed';
+    }
+    // A fresh session: the one the upgrade used may have been ended by the switch.
+    await job.sessions.session(profile, { ip: os.at });
+    return this.parking.park({
+      site: job.site, lease: { ...job.lease, ip: os.at }, sessions: job.sessions, deadline: job.deadline, fields: { ...job.fields, ip: os.at }, fallback: job.fallback,
+      reason: 'firmware', candidates: [entry.hostname], observed: {}, facts, note: os.message,
+    });
   }
 }
 

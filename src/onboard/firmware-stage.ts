@@ -25,8 +25,8 @@ export type FirmwareResult =
   | { kind: 'current'; firmware?: FirmwareStatus }
   /** Upgraded, back at `ip`, the same switch on the site's version; every session the upgrade opened is closed. */
   | { kind: 'upgraded'; ip: string; firmware: FirmwareStatus }
-  /** Reported; nothing more may be done to the switch as if it were ready. */
-  | { kind: 'failed'; message: string; firmware: FirmwareStatus };
+  /** Reported, not to be provisioned; `at`: where it answers now (to be parked), absent when it did not come back. */
+  | { kind: 'failed'; message: string; firmware?: FirmwareStatus; at?: string };
 
 /** The site's firmware for a model, if it names one. */
 export function firmwareFor(site: Site, model: string): FirmwareTarget | undefined {
@@ -80,9 +80,10 @@ export class FirmwareStage {
       this.logger.info({ event: Events.firmwareCompliance, ...fields, result: 'ok', version: running }, `runs ${running}, the version the site names for ${target.model}`);
       return { kind: 'current', firmware: status(running, true) };
     }
-    const fail = (message: string, extra: Record<string, unknown> = {}, firmware = status(running, false)): FirmwareResult => {
+    const fail = (message: string, extra: Record<string, unknown> = {}, after: { firmware?: FirmwareStatus; at?: string | null } = {}): FirmwareResult => {
       this.logger.error({ event: Events.firmwareUpgradeFailed, ...fields, result: 'failed', from: running, to: target.version, ...extra }, `OS upgrade to ${target.version} failed: ${message}`);
-      return { kind: 'failed', message: `OS upgrade to ${target.version} failed: ${message}`, firmware };
+      const at = after.at === undefined ? input.lease.ip : after.at;
+      return { kind: 'failed', message: `OS upgrade to ${target.version} failed: ${message}`, firmware: after.firmware ?? status(running, false), ...(at === null ? {} : { at }) };
     };
     if (running === undefined) return fail('the switch\'s OS version could not be read from show version; nothing installed');
     this.logger.info(
@@ -123,7 +124,7 @@ export class FirmwareStage {
     try {
       returned = await this.awaitReturn(input, profile, back.lease, timeoutMs);
     } catch (err) {
-      if (err instanceof ReturnTimeoutError) return fail(err.message, { reason: 'no-return', timeoutMs });
+      if (err instanceof ReturnTimeoutError) return fail(err.message, { reason: 'no-return', timeoutMs }, { at: null });
       if (isDeviceError(err, 'hostkey-changed')) fail('after its reload the switch showed another host key than the one pinned for its MAC');
       throw err;
     } finally {
@@ -136,7 +137,7 @@ export class FirmwareStage {
       await returned.session.close();
     }
     if (version === undefined || !sameVersion(version, target.version)) {
-      return fail(`the switch came back on ${version ?? 'a version show version does not tell'}, not ${target.version}`, { version, ip: returned.ip }, status(version, false, running));
+      return fail(`the switch came back on ${version ?? 'a version show version does not tell'}, not ${target.version}`, { version, ip: returned.ip }, { firmware: status(version, false, running), at: returned.ip });
     }
     this.logger.info(
       { event: Events.firmwareUpgradeDone, ...fields, ip: returned.ip, result: 'ok', from: running, to: version, seconds: Math.round((this.now() - started) / 1000) },

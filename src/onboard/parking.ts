@@ -61,6 +61,8 @@ export interface ParkRequest {
   facts: DeviceFacts;
   /** The profile the switch was spoken to with before its family was known. */
   fallback: Profile;
+  /** Why, in words, when the reason alone does not tell (the OS upgrade that failed). */
+  note?: string;
 }
 
 /**
@@ -148,7 +150,8 @@ export class ParkingWork extends JobBase {
       { event: Events.parked, ...fields, result: 'parked', reason: request.reason, ...withFacts, parked: record, command },
       `parked (${request.reason}) with ${template}.hbs and the site login, saved; say what it is with: ${command}`,
     );
-    await this.record(fields, 'park', Events.parked, 'parked', { plan, parked: record, message: `parked (${request.reason}); ${command}`, ...withFacts });
+    const why = request.note === undefined ? request.reason : `${request.reason}: ${request.note}`;
+    await this.record(fields, 'park', Events.parked, 'parked', { plan, parked: record, message: `parked (${why}); ${command}`, ...withFacts });
     return 'parked';
   }
 }

@@ -70,7 +70,8 @@ export interface FactsRecord {
 }
 
 /** Why a factory switch was parked. */
-export type ParkReason = 'unknown' | 'ambiguous' | 'conflict' | 'model-mismatch';
+/** `firmware`: its OS upgrade failed (a refused image, a failed step, a switch back on the wrong version, or one that came back too late). */
+export type ParkReason = 'unknown' | 'ambiguous' | 'conflict' | 'model-mismatch' | 'firmware';
 
 /** A parked switch: what was seen of it, for an operator to say what it is (`onramp assign`). */
 export interface ParkedRecord {
