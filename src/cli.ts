@@ -350,6 +350,7 @@ program
   .command('demo')
   .description('the whole workflow on the embedded lab: drift OK, drift remediated, factory switch provisioned')
   .option('--pretty-log', 'also print the structured log, pretty-printed')
+  .option('--keep', 'when done, keep the lab and the web console running until Enter is pressed')
   .action(async (options: Record<string, unknown>) => {
     const { runDemo } = await import('./demo/demo.js');
     process.exitCode = await runDemo(options);

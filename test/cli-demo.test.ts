@@ -22,4 +22,29 @@ void test('npm start: the demo shows all three scenarios, re-checks them clean, 
     assert.match(recheck, new RegExp(`${name}: Configuration OK`));
   }
   assert.match(out, /demo finished: every switch is as its site says\./);
+  assert.match(out, /web console: http:\/\/127\.0\.0\.1:\d+ {2}\(user demo, password \S+;/, 'the console runs on a free loopback port during the demo');
+  assert.doesNotMatch(out, /press Enter/, 'without --keep it does not wait');
+});
+
+void test('npm start -- --keep: the console answers after the demo until Enter is pressed, then everything is cleaned up', async () => {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, [join(ROOT, 'dist', 'bin', 'onramp.js'), 'demo', '--keep'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.setEncoding('utf8');
+  const waiting = new Promise<void>((resolve) => {
+    child.stdout.on('data', (chunk: string) => {
+      out += chunk;
+      if (out.includes('press Enter')) resolve();
+    });
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
+  await waiting;
+  const url = /web console: (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
+  assert.ok(url !== undefined, out);
+  assert.equal((await fetch(`${url}/login`)).status, 200, 'still answering after the demo finished');
+  child.stdin.end('\n');
+  assert.equal(await exited, 0);
+  clearTimeout(timer);
+  await assert.rejects(fetch(`${url}/login`), 'stopped after Enter');
 });

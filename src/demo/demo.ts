@@ -8,7 +8,8 @@ import { startAppliance, type Appliance } from '../agent/appliance.js';
 import { loadRules } from '../engine/index.js';
 import { digestBytes } from '../firmware/index.js';
 import { Lab, labImage, type LabSwitchSpec } from '../lab/index.js';
-import { Events, REDACT_PATHS } from '../log/index.js';
+import { Events, REDACT_PATHS, silentLogger } from '../log/index.js';
+import type { RunningConsole } from '../console/index.js';
 import { ExitCode } from '../exit-codes.js';
 import { Narrator, type LogRecord } from './narrator.js';
 
@@ -55,6 +56,7 @@ export async function runDemo(options: Record<string, unknown>): Promise<number>
   process.env[PASSWORD_ENV] = randomBytes(12).toString('base64url');
   let lab: Lab | undefined;
   let appliance: Appliance | undefined;
+  let web: RunningConsole | undefined;
   try {
     const logPath = join(dir, 'dhcpd.log');
     await writeFile(logPath, '');
@@ -78,17 +80,18 @@ export async function runDemo(options: Record<string, unknown>): Promise<number>
     out(`\nwatching ${logPath} with rules/dhcp.rules; site folder ${join(dir, 'sites')}\n`);
 
     const narrator = new Narrator(out);
-    const logger = pino({ level: 'info', redact: { paths: REDACT_PATHS, censor: '[redacted]' } },
+    const logger = pino({ level: 'info', base: { pid: process.pid }, redact: { paths: REDACT_PATHS, censor: '[redacted]' } },
       options.prettyLog === true ? pino.multistream([{ stream: narrator }, { stream: process.stderr }]) : narrator);
     const rules = await loadRules([join(PACKAGE_ROOT, 'rules', 'dhcp.rules')]);
     appliance = await startAppliance({
       inputs: [logPath], inputMayAppear: false, follow: true, fromStart: false, intevents: false, intcontexts: false, jointBuffer: false, bufferSize: undefined, secShellCompat: false,
       sitesDir: join(dir, 'sites'), templatesDir: join(PACKAGE_ROOT, 'templates'), stateDir: join(dir, 'state'),
       listenSyslog: [], keaLeases: undefined, backupsKeep: 50, concurrency: 4, dryRun: false,
-      firmwareHttp: { host: '127.0.0.1', port: 0 },
+      firmwareHttp: { host: '127.0.0.1', port: 0 }, metrics: true,
     }, rules, logger);
     const onboarder = appliance.onboarder;
     if (onboarder === undefined) throw new Error('rules/dhcp.rules has no onboard action');
+    web = await openConsole(appliance, dir, out, options.keep === true);
 
     let failures = 0;
     for (const [index, scenario] of SCENARIOS.entries()) {
@@ -114,15 +117,40 @@ export async function runDemo(options: Record<string, unknown>): Promise<number>
     const factory = lab.get(scenario(2).finalName);
     out(`\nthe factory switch now calls itself ${factory.hostname()}, runs FSOS ${factory.version()} (it came with ${FACTORY_VERSION}) and has saved its config (${factory.saves()} save).`);
     out(failures === 0 ? 'demo finished: every switch is as its site says.' : `demo finished with ${failures} failure(s).`);
+    if (options.keep === true) await untilEnter(`\nthe console is still at ${web.url}: press Enter to stop and clean up.`, out);
     return failures === 0 ? ExitCode.Ok : ExitCode.Runtime;
   } catch (err) {
     process.stderr.write(`onramp demo: ${err instanceof Error ? err.message : String(err)}\n`);
     return ExitCode.Runtime;
   } finally {
+    await web?.close();
     await appliance?.stop();
     await lab?.stop();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** The web console on a free loopback port, with a throw-away operator: its URL and login are printed. */
+async function openConsole(appliance: Appliance, dir: string, out: (line: string) => void, keep: boolean): Promise<RunningConsole> {
+  const { startApplianceConsole, Users } = await import('../console/index.js');
+  const password = randomBytes(9).toString('base64url');
+  const stateDir = join(dir, 'state');
+  await new Users(join(stateDir, 'users.json')).add('demo', 'operator', password);
+  const web = await startApplianceConsole(appliance, { http: '127.0.0.1:0', stateDir, sitesDir: join(dir, 'sites') }, silentLogger());
+  out(`web console: ${web.url}  (user demo, password ${password}; ${keep ? 'kept until you press Enter at the end' : 'live while the demo runs; npm start -- --keep keeps it'})\n`);
+  return web;
+}
+
+/** Prints `prompt` and resolves at the first Enter (or when standard input ends). */
+async function untilEnter(prompt: string, out: (line: string) => void): Promise<void> {
+  out(prompt);
+  const { createInterface } = await import('node:readline');
+  const lines = createInterface({ input: process.stdin });
+  await new Promise<void>((resolve) => {
+    lines.once('line', () => { resolve(); });
+    lines.once('close', () => { resolve(); });
+  });
+  lines.close();
 }
 
 function scenario(index: number): Scenario {
