@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..');
 
-void test('npm start: the demo shows all three scenarios, re-checks them clean, and exits 0 by itself', () => {
+void test('npm start: the demo shows its four scenarios (one switch parked), re-checks the known ones clean, and exits 0 by itself', () => {
   // spawnSync returns only when the process has exited: a lab server or watcher left running would hang it until the timeout.
   const result = spawnSync(process.execPath, [join(ROOT, 'dist', 'bin', 'onramp.js'), 'demo'], { cwd: ROOT, encoding: 'utf8', timeout: 90_000 });
   assert.equal(result.error, undefined, 'the demo finished before the timeout');
@@ -17,7 +17,10 @@ void test('npm start: the demo shows all three scenarios, re-checks them clean, 
   assert.match(out, /FS-S5850-SRV: drift remediated with \d+ line\(s\), saved and verified/);
   assert.match(out, /identified as FS-S3900-ACC1 by lldp/);
   assert.match(out, /FS-S3900-ACC1: provisioned as FS-S3900-ACC1/);
-  const recheck = out.slice(out.indexOf('re-checking all three switches'));
+  assert.match(out, /Switch be:b5:de:01:12:d4: no port map entry matches this switch/);
+  assert.match(out, /Switch be:b5:de:01:12:d4: parked \(unknown\) with parking-fs-s3900\.hbs and the site login, saved/);
+  assert.match(out, /the unknown one is parked as parked-beb5de0112d4/);
+  const recheck = out.slice(out.indexOf('re-checking the 3 known switches'));
   for (const name of ['FS-S5850-CORE1', 'FS-S5850-SRV', 'FS-S3900-ACC1']) {
     assert.match(recheck, new RegExp(`${name}: Configuration OK`));
   }

@@ -103,3 +103,37 @@ void test('a restorable site: its key not set here is a warning, set but not a k
   const good = await checkSites(dir, join(dir, 'templates'));
   assert.deepEqual([good.errors, good.warnings.filter((warning) => warning.includes('backups'))], [[], []]);
 });
+
+void test('parking: a family of the port map without a parking template is a warning; one that renders a config a push would refuse is an error', async (t) => {
+  const portmap = (extra = ''): string => `name: hq
+subnets: [10.77.0.0/24]
+credentials: ${ENV}
+factoryCredentials: ${ENV}
+${extra}devices:
+  - ${CORE}
+portmap:
+  - { mac: "02:20:00:00:00:01", hostname: ACC1, model: fs-s5850 }
+`;
+  const dir = await sitesDir(t, { hq: portmap() });
+  const templates = join(dir, 'templates');
+  let report = await checkSites(dir, templates);
+  assert.deepEqual(report.errors, []);
+  assert.ok(report.warnings.some((w) => w.includes(`no parking template ${join(templates, 'parking-fs-s5850.hbs')}: an unknown fs-s5850 switch would be reported, not parked`)), report.warnings.join('\n'));
+
+  await writeFile(join(templates, 'parking-fs-s5850.hbs'), 'hostname {{hostname}}\n!\ninterface eth-0-1\n shutdown\n');
+  report = await checkSites(dir, templates);
+  assert.match(report.errors.join('\n'), /parking: .*parking-fs-s5850\.hbs renders a config with .*admin/);
+  await writeFile(join(templates, 'parking-fs-s5850.hbs'), 'hostname {{hostname}}\nusername {{credentials.username}} privilege 4 password {{credentials.password}}\n{{quarantineVlan}}\n');
+  report = await checkSites(dir, templates);
+  assert.match(report.errors.join('\n'), /parking: .*parking-fs-s5850\.hbs:3: missing variables: quarantineVlan/);
+  await writeFile(join(templates, 'parking-fs-s5850.hbs'), 'hostname {{hostname}}\nusername {{credentials.username}} privilege 4 password {{credentials.password}}\n');
+  report = await checkSites(dir, templates);
+  assert.deepEqual(report.errors, []);
+  assert.ok(!report.warnings.some((w) => w.includes('parking')));
+
+  // Named by the site, it must exist; a site that only reports unknown switches needs none.
+  const named = await sitesDir(t, { hq: portmap('parking: { template: parking-hq.hbs }\n') });
+  assert.match((await checkSites(named, join(named, 'templates'))).errors.join('\n'), /no parking template .*parking-hq\.hbs/);
+  const reporting = await sitesDir(t, { hq: portmap('policy: { unknown: report }\n') });
+  assert.ok(!(await checkSites(reporting, join(reporting, 'templates'))).warnings.some((w) => w.includes('parking')));
+});

@@ -23,6 +23,8 @@ export class FakeSwitch {
   replies = new Map<string, string>();
   /** What the running config becomes after a push (the test's intended config). */
   afterPush?: string;
+  /** What it becomes after each push in turn, before `afterPush` applies (a switch parked, then provisioned). */
+  readonly afterPushes: string[] = [];
   /** Opened sessions wait for this before answering `show running-config`. */
   gate?: Promise<void>;
 
@@ -45,7 +47,8 @@ export class FakeSwitch {
       const password = /^username \S+ privilege \d+ password (\S+)$/.exec(line)?.[1];
       if (password !== undefined) this.password = password;
     }
-    if (this.afterPush !== undefined) this.running = this.afterPush;
+    const next = this.afterPushes.shift() ?? this.afterPush;
+    if (next !== undefined) this.running = next;
   }
 }
 

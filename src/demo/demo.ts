@@ -26,17 +26,25 @@ interface Scenario {
   title: string;
   /** The name the switch asks DHCP for. */
   dhcpName: string;
+  /** The lab switch, when its name is not the one it asks DHCP for (two factory switches both say `Switch`). */
+  labName?: string;
   /** Who the switch is once onramp is done with it. */
   finalName: string;
   mac: string;
+  /** It ends as a known switch, checked again at the end; a parked one waits for an operator instead. */
+  known: boolean;
 }
 
 const SCENARIOS: Scenario[] = [
-  { title: 'a known switch that matches its baseline', dhcpName: 'FS-S5850-CORE1', finalName: 'FS-S5850-CORE1', mac: '64:9d:99:00:00:01' },
-  { title: 'a known switch that drifted (site policy: remediate)', dhcpName: 'FS-S5850-SRV', finalName: 'FS-S5850-SRV', mac: '64:9d:99:00:00:02' },
+  { title: 'a known switch that matches its baseline', dhcpName: 'FS-S5850-CORE1', finalName: 'FS-S5850-CORE1', mac: '64:9d:99:00:00:01', known: true },
+  { title: 'a known switch that drifted (site policy: remediate)', dhcpName: 'FS-S5850-SRV', finalName: 'FS-S5850-SRV', mac: '64:9d:99:00:00:02', known: true },
   {
     title: `a factory-new switch cabled to FS-S5850-CORE1 port eth-0-12, on FSOS ${FACTORY_VERSION} where the site wants ${SITE_VERSION}`,
-    dhcpName: 'Switch', finalName: 'FS-S3900-ACC1', mac: 'be:b5:de:01:12:c3',
+    dhcpName: 'Switch', finalName: 'FS-S3900-ACC1', mac: 'be:b5:de:01:12:c3', known: true,
+  },
+  {
+    title: 'a factory-new switch on FS-S5850-CORE1 port eth-0-20, which the port map does not know: parked',
+    dhcpName: 'Switch', labName: 'Switch-B', finalName: 'Switch be:b5:de:01:12:d4', mac: 'be:b5:de:01:12:d4', known: false,
   },
 ];
 
@@ -72,9 +80,9 @@ export async function runDemo(options: Record<string, unknown>): Promise<number>
     });
     await writeSite(dir, lab);
 
-    out('onramp demo: three emulated switches answering real SSH on loopback\n');
+    out(`onramp demo: ${String(SCENARIOS.length)} emulated switches answering real SSH on loopback\n`);
     for (const scenario of SCENARIOS) {
-      const sw = lab.get(scenario.dhcpName);
+      const sw = lab.get(scenario.labName ?? scenario.dhcpName);
       out(`  ${scenario.dhcpName.padEnd(15)} ${`${sw.address}:${lab.port}`.padEnd(18)} ${sw.spec.personality.padEnd(9)} ${scenario.title}`);
     }
     out(`\nwatching ${logPath} with rules/dhcp.rules; site folder ${join(dir, 'sites')}\n`);
@@ -95,27 +103,33 @@ export async function runDemo(options: Record<string, unknown>): Promise<number>
 
     let failures = 0;
     for (const [index, scenario] of SCENARIOS.entries()) {
-      const sw = lab.get(scenario.dhcpName);
+      const sw = lab.get(scenario.labName ?? scenario.dhcpName);
       const line = `Nov 23 10:00:0${index} dhcp1 dhcpd[812]: DHCPACK on ${sw.address} to ${scenario.mac} (${scenario.dhcpName}) via eth1`;
       out(`${index + 1}. ${scenario.title}\n  + ${line}`);
       const appended = performance.now();
       await appendFile(logPath, `${line}\n`);
-      const names = new Set([scenario.dhcpName, scenario.finalName]);
+      // A second factory switch also asks for `Switch`: it is known here only by what onramp calls it.
+      const names = new Set([scenario.finalName, ...(scenario.labName === undefined ? [scenario.dhcpName] : [])]);
       const seenAt = records(narrator).length;
       await narrator.waitFor((r) => r.device !== undefined && names.has(r.device) && r.event !== Events.checkStart && r.event !== Events.dhcpAck, STEP_TIMEOUT_MS, `work on ${scenario.dhcpName}`);
       await onboarder.idle();
       const outcome = lastOutcome(records(narrator).slice(seenAt), names);
-      if (outcome === undefined || outcome.result === 'failed' || outcome.result === 'unreachable') failures++;
+      const expected = scenario.known ? outcome !== undefined && outcome.result !== 'failed' && outcome.result !== 'unreachable' : outcome?.result === 'parked';
+      if (!expected) failures++;
       out(`    ${outcome?.result ?? 'no result'} ${(performance.now() - appended).toFixed(0)} ms after the DHCPACK line was appended\n`);
     }
 
-    out('re-checking all three switches:');
-    for (const scenario of SCENARIOS) {
-      const code = await onboarder.checkHost(scenario.finalName);
+    const known = SCENARIOS.filter((each) => each.known);
+    out(`re-checking the ${String(known.length)} known switches:`);
+    for (const each of known) {
+      const code = await onboarder.checkHost(each.finalName);
       if (code !== ExitCode.Ok) failures++;
     }
     const factory = lab.get(scenario(2).finalName);
     out(`\nthe factory switch now calls itself ${factory.hostname()}, runs FSOS ${factory.version()} (it came with ${FACTORY_VERSION}) and has saved its config (${factory.saves()} save).`);
+    const parked = lab.get(scenario(3).labName ?? '');
+    out(`the unknown one is parked as ${parked.hostname()}: access ports shut, the site login in place of the factory one; onramp status shows what it saw, and`);
+    out(`  onramp assign ${scenario(3).mac} --as NAME   provisions it as a port map entry.`);
     out(failures === 0 ? 'demo finished: every switch is as its site says.' : `demo finished with ${failures} failure(s).`);
     if (options.keep === true) await untilEnter(`\nthe console is still at ${web.url}: press Enter to stop and clean up.`, out);
     return failures === 0 ? ExitCode.Ok : ExitCode.Runtime;
@@ -166,7 +180,7 @@ function records(narrator: Narrator): LogRecord[] {
 /** The last record that ended a piece of work on one of these devices. */
 function lastOutcome(seen: LogRecord[], names: Set<string>): LogRecord | undefined {
   const ends = new Set<string>([Events.checkOk, Events.checkDrift, Events.provisionDone, Events.provisionFailed, Events.unreachable,
-    Events.identityUnknown, Events.identityAmbiguous, Events.identityConflict, Events.checkFailed]);
+    Events.identityUnknown, Events.identityAmbiguous, Events.identityConflict, Events.checkFailed, Events.parked]);
   return seen.filter((r) => r.device !== undefined && names.has(r.device) && r.event !== undefined && ends.has(r.event)).at(-1);
 }
 
@@ -184,6 +198,10 @@ async function labSwitches(): Promise<LabSwitchSpec[]> {
     {
       hostname: 'Switch', personality: 'fs-s3900', mac: scenario(2).mac, username: 'admin', password, version: FACTORY_VERSION,
       uplink: { device: 'FS-S5850-CORE1', port: 'eth-0-12', localPort: 'ethernet 1/25' },
+    },
+    {
+      hostname: 'Switch-B', personality: 'fs-s3900', mac: scenario(3).mac, username: 'admin', password, version: FACTORY_VERSION,
+      uplink: { device: 'FS-S5850-CORE1', port: 'eth-0-20', localPort: 'ethernet 1/26' },
     },
   ];
 }

@@ -102,6 +102,9 @@ export class Narrator extends Writable {
       case Events.identityAmbiguous:
       case Events.identityConflict:
       case Events.identityMismatch:
+      case Events.identityModelMismatch:
+      case Events.outsideRange:
+      case Events.assigned:
       case Events.provisionDone:
       case Events.provisionFailed:
       case Events.unreachable:
@@ -109,6 +112,9 @@ export class Narrator extends Writable {
       case Events.unknownDevice:
       case Events.checkFailed:
         say(record.result === 'failed' || record.result === 'unreachable' ? '✗' : '✓', record.msg ?? record.event);
+        break;
+      case Events.parked:
+        say('■', record.msg ?? 'parked');
         break;
       default:
         break;

@@ -5,6 +5,7 @@ import { getProfile } from '../device/index.js';
 import { renderTemplateText, TemplateError } from '../provision/render.js';
 import { readFile } from 'node:fs/promises';
 import { addressingProblems } from './addressing.js';
+import { parkingProblems } from './check-parking.js';
 import { CredentialError, resolveCredentials } from './credentials.js';
 import { formatProblem, SiteFileError } from './errors.js';
 import { intendedExpectations } from './baselines.js';
@@ -84,6 +85,9 @@ export async function checkSites(baselinesDir: string, templatesDir: string, ove
         (unset ? report.warnings : report.errors).push(`${site.file}: backups.restorable: ${err.message}`);
       }
     }
+    const parking = await parkingProblems(site, templatesDir, { ...PLACEHOLDER, username: site.credentials.username });
+    report.errors.push(...parking.errors);
+    report.warnings.push(...parking.warnings);
     const entries = [
       ...site.devices.map((device, index) => ({ entry: device, path: `devices[${index}]`, needsTemplate: device.intended === 'template' })),
       ...site.portmap.map((entry, index) => ({ entry, path: `portmap[${index}]`, needsTemplate: true })),

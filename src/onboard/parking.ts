@@ -1,5 +1,5 @@
 import { getProfile, isDeviceError, type DeviceFacts, type LldpNeighbor, type Profile } from '../device/index.js';
-import { templateVars, type Site } from '../inventory/index.js';
+import { parkedHostname, parkingTemplate, templateVars, type Site } from '../inventory/index.js';
 import { Events } from '../log/index.js';
 import { compareConfigs, provisionDevice, renderTemplate, TemplateError } from '../provision/index.js';
 import type { JobDeadline } from './deadline.js';
@@ -9,17 +9,6 @@ import { sameSystem, type FactoryLease, type Observed } from './identity.js';
 import { JobBase, refusalMessage, refusedOutcome, type Fields, type Outcome } from './job-base.js';
 import { targetFor, withSession } from './session.js';
 import type { FactsRecord, ParkedRecord, ParkReason } from './status.js';
-
-/** What a parked switch is called on its own prompt: `parked-` and its MAC, so a person at its console knows. */
-export function parkedHostname(mac: string): string {
-  return `parked-${mac.replace(/:/g, '')}`;
-}
-
-/** The template a parked switch of `family` gets: the site's `parking.template`, else `templates/parking-<family>.hbs`. */
-export function parkingTemplate(site: Site, family: string | undefined): string | undefined {
-  if (site.parking.template !== undefined) return site.parking.template.replace(/\.hbs$/, '');
-  return family === undefined ? undefined : `parking-${family}`;
-}
 
 /** Device output shown to a person: printable, bounded. */
 function shown(text: string): string {
