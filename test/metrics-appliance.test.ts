@@ -73,7 +73,7 @@ void test('a running appliance: leases checked on the lab move the state gauges,
 
   assert.equal(text.value('onramp_device_state', { device: 'FS-S5850-OK', profile: 'fs-s5850', state: 'ok' }), 1);
   assert.equal(text.value('onramp_device_state', { device: 'FS-S5850-DRIFT', state: 'drift' }), 1);
-  assert.equal(text.value('onramp_device_state', { device: 'FS-S5850-DRIFT', state: 'waiting' }), 0);
+  assert.equal(text.all('onramp_device_state', { device: 'FS-S5850-DRIFT' }).length, 1, 'one state series a device');
   assert.equal(text.value('onramp_device_state', { device: 'FS-S3900-NEW', state: 'waiting' }), 1);
   const checkedAt = text.value('onramp_device_last_check_success_timestamp_seconds', { device: 'FS-S5850-DRIFT' });
   assert.ok(checkedAt >= Math.floor(before) && checkedAt <= Date.now() / 1000, `checked at ${String(checkedAt)}`);
