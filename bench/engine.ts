@@ -27,123 +27,14 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { CORRELATION_RULES, SEED_RULES } from './engine-rules.js';
 import { generateDhcpdLog } from './gen-dhcpd-log.js';
-
-const ROOT = new URL('..', import.meta.url).pathname;
-const OUT = join(ROOT, 'bench', 'out');
-const CLI = join(ROOT, 'dist', 'bin', 'onramp.js');
-
-const SEED_RULES = `type=Single
-ptype=RegExp
-pattern=DHCPACK.*Switch
-continue=TakeNext
-desc=Check new switch
-action=write /dev/null new switch $0
-
-type=Single
-ptype=RegExp
-pattern=DHCPACK.*FS-S5850
-continue=TakeNext
-desc=Check Switch-config S5850
-action=write /dev/null check switch configuration S5850 $0
-
-type=Single
-ptype=RegExp
-pattern=DHCPACK.*FS-S3900
-desc=Check Switch-config S3900
-action=write /dev/null check switch configuration S3900 $0
-`;
-
-const CORRELATION_RULES = `type=SingleWithSuppress
-ptype=RegExp
-pattern=DHCPACK on (\\S+) to (\\S+) \\((Switch|FS-S\\d+-\\S+)\\)
-continue=TakeNext
-desc=switch lease $2
-action=write /dev/null switch $3 at $1; create SWITCH_$2 300
-window=60
-
-type=SingleWithThreshold
-ptype=RegExp
-pattern=DHCPDISCOVER from (\\S+)
-desc=discover burst $1
-action=write /dev/null discover burst from $1; create BURST_$1 60
-window=30
-thresh=3
-
-type=Pair
-ptype=RegExp
-pattern=DHCPOFFER on (\\S+) to (\\S+)
-desc=offer $2
-action=none
-ptype2=SubStr
-pattern2=DHCPACK on $1 to $2
-desc2=acked $2
-action2=write /dev/null acked $0
-window=20
-
-type=Single
-ptype=RegExp
-pattern=DHCPREQUEST for \\S+ \\(\\S+\\) from (\\S+)
-context=SWITCH_$1 && !BURST_$1
-desc=known switch renews $1
-action=write /dev/null renewal $1
-`;
-
-interface Measure {
-  seconds: number;
-  rssKb: number;
-}
-
-/** What systemd passes a service (its unit sets no Environment= of its own). */
-const SERVICE_ENV = { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: process.env.LANG ?? 'C.UTF-8' };
-
-/** Wall time to the millisecond (time's %e has only hundredths, too coarse for a 0.2 s run), peak RSS from time's %M. */
-function timed(argv: string[], env: NodeJS.ProcessEnv = SERVICE_ENV): Measure {
-  const started = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', ...argv], { encoding: 'utf8', maxBuffer: 1 << 26, env });
-  const seconds = (performance.now() - started) / 1000;
-  if (r.status !== 0) throw new Error(`${argv.join(' ')} failed: ${r.stderr}`);
-  const rss = Number(r.stderr.trim().split('\n').pop());
-  return { seconds, rssKb: rss };
-}
+import { bestInTurn, CLI, launchOverhead, OUT, ROOT, runOnramp, runSec, SERVICE_ENV, type Measure } from './programs.js';
 
 /** Runs of each program per rule set on the short log; the fastest counts, the least disturbed on a shared machine. */
 const RUNS = 7;
 /** On the long log sec takes a minute or more a run: fewer runs, each long enough to even out disturbances. */
 const LONG_RUNS = 3;
-
-function fastest(a: Measure, b: Measure): Measure {
-  return { seconds: Math.min(a.seconds, b.seconds), rssKb: Math.max(a.rssKb, b.rssKb) };
-}
-
-/**
- * The programs run in turn (sec, onramp, sec, onramp, …) rather than each in
- * a block, so that whatever else the machine does weighs on both alike.
- */
-function bestInTurn(runs: (() => Measure)[], times = RUNS): Measure[] {
-  let results = runs.map((run) => run());
-  for (let i = 1; i < times; i++) results = results.map((previous, k) => fastest(previous, (runs[k] as () => Measure)()));
-  return results;
-}
-
-/**
- * What starting a program through spawnSync and time(1) costs by itself,
- * measured on `true`: it is taken off every figure, sec's and onramp's
- * alike, as hyperfine takes off its shell's start.
- */
-function launchOverhead(): number {
-  return bestInTurn([() => timed(['true'])])[0]?.seconds ?? 0;
-}
-
-function runSec(conf: string, input: string): Measure {
-  return timed(['sec', `--conf=${conf}`, `--input=${input}`, '--notail', '--fromstart', '--nochildterm']);
-}
-
-/** The shipped binary, exactly as users start it: its start-up time is part of the figure. */
-function runOnramp(conf: string, input: string, env?: NodeJS.ProcessEnv): Measure {
-  return timed([process.execPath, CLI, 'run', `--conf=${conf}`, `--input=${input}`, '--notail', '--fromstart'], env);
-}
 
 /** Bytes a line scavenges may promote after the warm-up: state that is still growing, not garbage carried into the old generation. */
 const PROMOTED_PER_LINE_LIMIT = 16;
