@@ -50,7 +50,10 @@ function commonOptions(command: Command): Command {
     .addOption(new Option('--log-level <level>', 'least severe level logged').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'))
     .option('--backups-keep <n>', 'versions of a device kept in the backup store', positive, 50)
     .option('--backups <store>', 'where backups are saved and read: file (the state directory) or git:DIR')
-    .option('--backups-remote <url>', 'with --backups git:DIR, push each new version there (ssh://, file:// or user@host:path)');
+    .option('--backups-remote <url>', 'with --backups git:DIR, push each new version there (ssh://, file:// or user@host:path)')
+    .addOption(new Option('--store <url>', 'state shared by several appliances: postgres://USER@HOST[:PORT]/DATABASE (password from PGPASSWORD or --store-password-file)').env('ONRAMP_STORE'))
+    .option('--store-password-file <file>', "with --store: the database user's password, in a 0600 file")
+    .option('--name <name>', "with --store: this appliance's name, shown beside what it did (default: the host name)");
 }
 
 const run = program

@@ -11,6 +11,7 @@ import type { Onboarder } from '../onboard/index.js';
 import type { InputSource } from '../input/index.js';
 import { parseListenSpec, type InputRole, type ListenSpec } from '../input/roles.js';
 import type { Notifier } from '../notify/index.js';
+import type { StoreFlags } from '../postgres/index.js';
 import { StateStore } from '../state/index.js';
 import { EventJournal } from '../journal/index.js';
 import { WorkCounters } from './counters.js';
@@ -60,6 +61,8 @@ export interface ApplianceOptions {
   backups?: BackupsLocation;
   backupsRemote?: string;
   concurrency: number;
+  /** `--store`, `--store-password-file`, `--name`: the state shared with other appliances. */
+  store?: StoreFlags;
   /** `--stop-timeout`: how long a stop may take (the unit's TimeoutStopSec); a push that cannot finish within it is rolled back. */
   stopTimeoutMs?: number;
   /** `--firmware-http ADDR:PORT`: where the sites' image files are served; without it a site image onramp must serve stops start-up. */
@@ -298,11 +301,13 @@ export interface Appliance {
  * validated here (SiteFileError) before any input is opened.
  */
 export async function startAppliance(
-  options: Pick<ApplianceOptions, 'inputs' | 'configInputs' | 'secInputs' | 'inputMayAppear' | 'follow' | 'fromStart' | 'intevents' | 'intcontexts' | 'jointBuffer' | 'bufferSize' | 'secShellCompat' | 'sitesDir' | 'templatesDir' | 'stateDir' | 'listenSyslog' | 'keaLeases' | 'backupsKeep' | 'backups' | 'backupsRemote' | 'concurrency' | 'stopTimeoutMs' | 'dryRun' | 'metrics' | 'firmwareHttp' | 'firmwareTimeoutMs'>,
+  options: Pick<ApplianceOptions, 'inputs' | 'configInputs' | 'secInputs' | 'inputMayAppear' | 'follow' | 'fromStart' | 'intevents' | 'intcontexts' | 'jointBuffer' | 'bufferSize' | 'secShellCompat' | 'sitesDir' | 'templatesDir' | 'stateDir' | 'listenSyslog' | 'keaLeases' | 'backupsKeep' | 'backups' | 'backupsRemote' | 'concurrency' | 'stopTimeoutMs' | 'dryRun' | 'metrics' | 'firmwareHttp' | 'firmwareTimeoutMs' | 'store'>,
   rules: RuleSet,
   logger: Logger,
 ): Promise<Appliance> {
   const state = new StateStore(options.stateDir);
+  // The shared store, when several appliances share one (--store); opened first, as it is where every job records.
+  const shared = options.store?.store === undefined ? undefined : await (await import('../postgres/index.js')).openStore(state, options.store, logger);
   const inputLines = new InputLineCounts();
   // prom-client is loaded only when metrics are asked for; a scrape reads the parts below, all in memory.
   const metrics = options.metrics === true
@@ -322,6 +327,8 @@ export async function startAppliance(
           sitesDir: options.sitesDir,
           templatesDir: options.templatesDir,
           state,
+          ...(shared === undefined ? {} : { store: shared.store }),
+          ...(shared?.backups === undefined ? {} : { backupsDatabase: shared.backups }),
           logger,
           concurrency: options.concurrency,
           ...(options.stopTimeoutMs === undefined ? {} : { stopTimeoutMs: options.stopTimeoutMs }),
@@ -457,6 +464,7 @@ export async function startAppliance(
       untapMetrics?.();
       await ruleStats.close();
       await journal.close();
+      await shared?.close();
     },
   };
 

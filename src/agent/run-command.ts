@@ -3,6 +3,7 @@ import { isSyslogFacility, syslogFacilities } from '../log/syslog.js';
 import { backupsFlags } from '../backups/cli-options.js';
 import { parseImageServerAddress } from '../firmware/server.js';
 import { parseDuration } from '../inventory/durations.js';
+import { storeFlags } from '../postgres/index.js';
 import { runAppliance, type ApplianceOptions } from './appliance.js';
 
 /** Turns commander's option bag for `onramp run` into the appliance's options (SEC defaults where SEC has them). */
@@ -68,6 +69,7 @@ function toApplianceOptions(raw: Record<string, unknown>): ApplianceOptions | st
     keaLeases: text('keaLeases'),
     backupsKeep: typeof raw.backupsKeep === 'number' ? raw.backupsKeep : 50,
     concurrency: typeof raw.concurrency === 'number' ? raw.concurrency : 8,
+    store: storeFlags(raw),
     ...(typeof raw.stopTimeout === 'number' ? { stopTimeoutMs: raw.stopTimeout * 1000 } : {}),
     dryRun: flag('dryRun'),
     ...(firmwareHttp === undefined ? {} : { firmwareHttp }),

@@ -3,16 +3,13 @@ import { readdir } from 'node:fs/promises';
 import { diffConfigs } from '../config/index.js';
 import { isSafeName, type StateStore } from '../state/index.js';
 import { describeCause } from './trigger.js';
+import { newVersionId } from './version-id.js';
 import { rollbackLines, rollbackText, type BackupTrigger, type BackupVersion, type VersionStore } from './types.js';
 
 /** Versions kept per device unless the site or the command says otherwise. */
 export const DEFAULT_BACKUPS_KEEP = 50;
 /** Beside `<id>.cfg`: the version's unmasked config, encrypted (see sealed.ts), mode 0600 like every state file. */
 const SEALED = '.sealed';
-
-function versionId(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-}
 
 /**
  * Saved running configs, secrets masked, in state/backups/<host>/<id>.cfg
@@ -74,8 +71,7 @@ export class BackupStore implements VersionStore {
       if (sealed !== undefined) await this.state.writeText(['backups', host, `${latest.id}${SEALED}`], sealed);
       return undefined;
     }
-    let id = versionId(nowMs);
-    for (let n = 2; versions.some((version) => version.id === id); n++) id = `${versionId(nowMs)}-${n}`;
+    const id = newVersionId(nowMs, (taken) => versions.some((version) => version.id === taken));
     const previous = latest === undefined ? '' : await this.read(host, latest.id) ?? '';
     const diff = diffConfigs(previous, maskedConfig, { expected: 'previous', actual: 'new' });
     const version: BackupVersion = { id, time: new Date(nowMs).toISOString(), sha256, cause: describeCause(trigger, diff.added, diff.removed) };

@@ -2,10 +2,10 @@ import { resolve } from 'node:path';
 import { SiteFileError, type Site } from '../inventory/index.js';
 import type { Logger } from '../log/index.js';
 import type { StateStore } from '../state/index.js';
-import { BackupStore } from './file-store.js';
+import { BackupStore, DEFAULT_BACKUPS_KEEP } from './file-store.js';
 import { GitBackupStore } from './git-store.js';
 import { BackupPusher, type PushBackoff } from './push.js';
-import type { VersionStore } from './types.js';
+import type { BackupsDatabase, VersionStore } from './types.js';
 
 /** Where a state directory's backups are, written by the process that saves them so `history` and `status` read the same. */
 const WHERE_FILE = ['backups.json'];
@@ -20,7 +20,10 @@ export function parseBackupsLocation(spec: string): BackupsLocation {
 }
 
 export interface BackupsSettings {
-  location: BackupsLocation;
+  /** `--backups`; not given: the shared database when there is one, else the state directory. */
+  location?: BackupsLocation;
+  /** The shared store's database, where backups go unless `location` says otherwise. */
+  database?: BackupsDatabase;
   keep?: number;
   /** The git store's remote (ssh://, file:// or user@host:path). */
   remote?: string;
@@ -28,17 +31,22 @@ export interface BackupsSettings {
   pushBackoff?: PushBackoff;
 }
 
-/** The store a process saves to; it records where, for the readers of its state directory. */
+/**
+ * The store a process saves to; it records where, for the readers of its
+ * state directory (a database's readers name it themselves).
+ */
 export async function openBackupsForWriting(state: StateStore, settings: BackupsSettings): Promise<VersionStore> {
-  const { location } = settings;
+  if (settings.location === undefined && settings.database !== undefined) return settings.database.versions(settings.keep ?? DEFAULT_BACKUPS_KEEP);
+  const location = settings.location ?? { store: 'file' };
   await state.writeJson(WHERE_FILE, location);
   if (location.store === 'file') return new BackupStore(state, settings.keep);
   const pusher = settings.remote === undefined ? undefined : new BackupPusher(location.dir, settings.remote, settings.logger, settings.pushBackoff);
   return new GitBackupStore(location.dir, pusher);
 }
 
-/** The store `history` reads: the one named, else the one the state directory's writer recorded, else its files. */
-export async function openBackupsForReading(state: StateStore, named: BackupsLocation | undefined): Promise<VersionStore> {
+/** The store `history` reads: the one named, else the shared database, else the one the state directory's writer recorded, else its files. */
+export async function openBackupsForReading(state: StateStore, named: BackupsLocation | undefined, database?: BackupsDatabase): Promise<VersionStore> {
+  if (named === undefined && database !== undefined) return database.versions(DEFAULT_BACKUPS_KEEP);
   const location = named ?? await state.readJson<BackupsLocation>(WHERE_FILE, { store: 'file' });
   return location.store === 'git' ? new GitBackupStore(location.dir) : new BackupStore(state);
 }

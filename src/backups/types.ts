@@ -44,6 +44,12 @@ export interface VersionStore {
   readRollback(host: string, id: string): Promise<string[] | undefined>;
 }
 
+/** A database that keeps the backups of every appliance sharing it (`--store postgres://…`). */
+export interface BackupsDatabase {
+  /** Its store, keeping `keep` versions per device. */
+  versions(keep: number): VersionStore;
+}
+
 /** A rollback as stored: one line as typed per line, a final newline. */
 export function rollbackText(lines: readonly string[]): string {
   return lines.map((line) => `${line}\n`).join('');

@@ -4,13 +4,13 @@ import { diffConfigs } from '../config/index.js';
 import { ExitCode } from '../exit-codes.js';
 import { SiteFileError } from '../inventory/index.js';
 import { createLogger, type Logger } from '../log/index.js';
-import { isSafeName, StateStore } from '../state/index.js';
+import { isSafeName, StateStore, type SharedStore } from '../state/index.js';
 import { backupsFlags, openBackupsForReading, type VersionStore } from '../backups/index.js';
 import { createOnboarder } from './create.js';
 import type { LockPolicy } from './job-locks.js';
 import type { Onboarder } from './onboarder.js';
 import { describeHolder } from '../lock/index.js';
-import { text, type CliOptions } from './command-support.js';
+import { namesStore, text, withStore, type CliOptions } from './command-support.js';
 import { readStatus, type DeviceStatus } from './status.js';
 
 function flag(options: CliOptions, key: string): boolean {
@@ -47,30 +47,41 @@ function waitingLocks(options: CliOptions): LockPolicy {
 }
 
 /** Builds the onboarder for a one-shot command; a broken site file prints its problems and gives exit 2. */
-async function withOnboarder(options: CliOptions, work: (onboarder: Onboarder) => Promise<number>): Promise<number> {
+function withOnboarder(options: CliOptions, work: (onboarder: Onboarder) => Promise<number>): Promise<number> {
   const backups = backupsFlags(options);
   if (typeof backups === 'string') {
     process.stderr.write(`${backups}\n`);
-    return ExitCode.BadInput;
+    return Promise.resolve(ExitCode.BadInput);
   }
-  let onboarder: Onboarder;
-  try {
-    onboarder = await createOnboarder({
-      sitesDir: text(options, 'sites', 'baselines'),
-      templatesDir: text(options, 'templates', 'templates'),
-      state: new StateStore(text(options, 'state', 'state')),
-      logger: loggerFor(options),
-      concurrency: 1,
-      schedulesBackups: false,
-      ...(typeof options.backupsKeep === 'number' ? { backupsKeep: options.backupsKeep } : {}),
-      locks: waitingLocks(options),
-      ...backups,
-    });
-  } catch (err) {
-    if (!(err instanceof SiteFileError)) throw err;
-    process.stderr.write(`${err.message}\n`);
-    return ExitCode.BadInput;
-  }
+  const logger = loggerFor(options);
+  const stateDir = text(options, 'state', 'state');
+  return withStore(options, stateDir, async (opened) => {
+    let onboarder: Onboarder;
+    try {
+      onboarder = await createOnboarder({
+        sitesDir: text(options, 'sites', 'baselines'),
+        templatesDir: text(options, 'templates', 'templates'),
+        state: new StateStore(stateDir),
+        store: opened.store,
+        ...(opened.backups === undefined ? {} : { backupsDatabase: opened.backups }),
+        logger,
+        concurrency: 1,
+        schedulesBackups: false,
+        ...(typeof options.backupsKeep === 'number' ? { backupsKeep: options.backupsKeep } : {}),
+        locks: waitingLocks(options),
+        ...backups,
+      });
+    } catch (err) {
+      if (!(err instanceof SiteFileError)) throw err;
+      process.stderr.write(`${err.message}\n`);
+      return ExitCode.BadInput;
+    }
+    return runOneShot(onboarder, work);
+  }, undefined, logger);
+}
+
+/** A one-shot command's work on its onboarder, stopped cleanly by Ctrl-C or TERM. */
+async function runOneShot(onboarder: Onboarder, work: (onboarder: Onboarder) => Promise<number>): Promise<number> {
   // Ctrl-C or TERM stops the job before its push, never in the middle of one; a second signal ends it at once.
   const stop = (): void => {
     process.off('SIGINT', stop);
@@ -135,7 +146,7 @@ export async function historyCommand(host: string, options: CliOptions): Promise
     process.stderr.write(`not a device name: ${JSON.stringify(host.slice(0, 80))}\n`);
     return ExitCode.BadInput;
   }
-  const state = await stateDirOf(options);
+  const state = await readableState(options);
   if ('error' in state) {
     process.stderr.write(`history: ${state.error}\n`);
     return ExitCode.BadInput;
@@ -145,7 +156,22 @@ export async function historyCommand(host: string, options: CliOptions): Promise
     process.stderr.write(`history: ${flags}\n`);
     return ExitCode.BadInput;
   }
-  const backups = await openBackupsForReading(new StateStore(state.dir), flags.backups);
+  return withStore(options, state.dir, async (opened) => {
+    const backups = await openBackupsForReading(new StateStore(state.dir), flags.backups, opened.backups);
+    return printHistory(backups, host, options);
+  });
+}
+
+/**
+ * The state directory a reading command works on. With `--store` it need
+ * not exist: what the command reads is in the database.
+ */
+async function readableState(options: CliOptions): Promise<{ dir: string } | { error: string }> {
+  if (namesStore(options) && options.agent === undefined) return { dir: text(options, 'state', 'state') };
+  return stateDirOf(options);
+}
+
+async function printHistory(backups: VersionStore, host: string, options: CliOptions): Promise<number> {
   if (typeof options.rollback === 'string') return printRollback(backups, host, options.rollback);
   const versions = await backups.list(host);
   const wanted = options.diff;
@@ -205,16 +231,21 @@ function statusLine(status: DeviceStatus): string {
     status.parked.lldp === undefined ? undefined : `lldp ${status.parked.lldp.join('; ')}`,
     status.parked.candidates === undefined ? undefined : `candidates ${status.parked.candidates.join(', ')}`,
   ].filter((part) => part !== undefined).join(', ') || 'no neighbour'}`;
-  return `${status.device.padEnd(24)} ${where.padEnd(20)} ${status.action.padEnd(10)} ${status.result.padEnd(12)} ${status.time}  ${status.lastEvent}${diff}${features}${note}${facts}${parked}${execution}${refused}`;
+  const by = status.appliance === undefined ? '' : `  by ${status.appliance}`;
+  return `${status.device.padEnd(24)} ${where.padEnd(20)} ${status.action.padEnd(10)} ${status.result.padEnd(12)} ${status.time}  ${status.lastEvent}${diff}${features}${note}${facts}${parked}${execution}${refused}${by}`;
 }
 
 export async function statusCommand(options: CliOptions): Promise<number> {
-  const state = await stateDirOf(options);
+  const state = await readableState(options);
   if ('error' in state) {
     process.stderr.write(`status: ${state.error}\n`);
     return ExitCode.BadInput;
   }
-  const store = new StateStore(state.dir);
+  return withStore(options, state.dir, (opened) => printStatus(opened.store, new StateStore(state.dir), options));
+}
+
+/** The devices of the store; the input counts are this box's (its state directory's). */
+async function printStatus(store: SharedStore, local: StateStore, options: CliOptions): Promise<number> {
   const statuses = await readStatus(store);
   if (flag(options, 'json')) {
     process.stdout.write(`${JSON.stringify(statuses, null, 2)}\n`);
@@ -223,7 +254,7 @@ export async function statusCommand(options: CliOptions): Promise<number> {
   if (statuses.length === 0) process.stdout.write('no device seen yet\n');
   for (const status of statuses) process.stdout.write(`${statusLine(status)}\n`);
   // What the inputs turned away is shown only when there was some: it is what an attack on them looks like.
-  const { dropped, refused } = await readWorkCounts(store);
+  const { dropped, refused } = await readWorkCounts(local);
   if (dropped > 0 || refused > 0) {
     process.stdout.write(`inputs: ${String(dropped)} syslog message(s) dropped (sender not allowed), ${String(refused)} native action(s) refused (input role)\n`);
   }

@@ -1,4 +1,4 @@
-import { openBackupsForWriting, siteRemote, type BackupsLocation } from '../backups/index.js';
+import { openBackupsForWriting, siteRemote, type BackupsDatabase, type BackupsLocation } from '../backups/index.js';
 import { HostKeyStore } from '../device/index.js';
 import { ImageServer, type ImageServerAddress } from '../firmware/index.js';
 import { loadInventory, SiteFileError, type Inventory } from '../inventory/index.js';
@@ -28,6 +28,8 @@ export interface CreateOnboarderOptions {
   locks?: LockPolicy;
   /** `--backups`: the state directory's files (default) or a git repository. */
   backups?: BackupsLocation;
+  /** The shared store's database: backups go there unless `backups` says otherwise. */
+  backupsDatabase?: BackupsDatabase;
   /** `--backups-remote`: where the git store pushes; default the sites' `backups.remote`. */
   backupsRemote?: string;
   /** False for a one-shot command: no rule schedules backups there. */
@@ -85,8 +87,10 @@ export async function createOnboarder(options: CreateOnboarderOptions): Promise<
       ...(options.schedulesBackups === undefined ? {} : { schedulesBackups: options.schedulesBackups }),
       ...(options.jobObserver === undefined ? {} : { jobObserver: options.jobObserver }),
       ...(options.stopTimeoutMs === undefined ? {} : { stopTimeoutMs: options.stopTimeoutMs }),
-      ...(options.backups === undefined ? {} : { backups: await openBackupsForWriting(options.state, {
-        location: options.backups, logger: options.logger,
+      ...(options.backups === undefined && options.backupsDatabase === undefined ? {} : { backups: await openBackupsForWriting(options.state, {
+        ...(options.backups === undefined ? {} : { location: options.backups }),
+        ...(options.backupsDatabase === undefined ? {} : { database: options.backupsDatabase }),
+        logger: options.logger,
         ...(options.backupsKeep === undefined ? {} : { keep: options.backupsKeep }),
         ...(remote === undefined ? {} : { remote }),
       }) }),

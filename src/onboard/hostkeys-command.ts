@@ -3,8 +3,8 @@ import { stateDirOf } from '../agent/state-dir.js';
 import { HostKeyStore, isFingerprint, type HostKeyOwner } from '../device/index.js';
 import { ExitCode } from '../exit-codes.js';
 import { canonicalMac } from '../inventory/index.js';
-import { isSafeName, StateStore } from '../state/index.js';
-import { loadKnownNames, STD_IO, type CliOptions, type CommandIo } from './command-support.js';
+import { isSafeName, type SharedStore } from '../state/index.js';
+import { loadKnownNames, namesStore, STD_IO, text, withStore, type CliOptions, type CommandIo } from './command-support.js';
 
 /**
  * `onramp hostkeys list | accept HOST --fingerprint SHA256:… | forget HOST`.
@@ -14,12 +14,17 @@ import { loadKnownNames, STD_IO, type CliOptions, type CommandIo } from './comma
  * `--agent NAME`, the pins of that agent's state.
  */
 export async function hostkeysCommand(action: string, host: string | undefined, options: CliOptions, io: CommandIo = STD_IO): Promise<number> {
-  const state = await stateDirOf(options);
+  // With --store the pins are in the database: the state directory need not exist.
+  const state = namesStore(options) && options.agent === undefined ? { dir: text(options, 'state', 'state') } : await stateDirOf(options);
   if ('error' in state) {
     io.err(`hostkeys: ${state.error}\n`);
     return ExitCode.BadInput;
   }
-  const store = new HostKeyStore(new StateStore(state.dir));
+  return withStore(options, state.dir, (opened) => hostkeysOn(opened.store, action, host, options, io), io);
+}
+
+async function hostkeysOn(shared: SharedStore, action: string, host: string | undefined, options: CliOptions, io: CommandIo): Promise<number> {
+  const store = new HostKeyStore(shared);
   if (action === 'list') {
     const pins = await store.list();
     for (const pin of pins.sort((a, b) => a.owner.localeCompare(b.owner))) {
@@ -42,12 +47,12 @@ export async function hostkeysCommand(action: string, host: string | undefined, 
     io.out(`forgot ${String(removed)} pinned key(s) for ${host}; the next connection pins the key it presents\n`);
     return ExitCode.Ok;
   }
-  if (action === 'accept') return accept(store, host, options, io);
+  if (action === 'accept') return accept(store, shared, host, options, io);
   io.err(`hostkeys: unknown action ${JSON.stringify(action.slice(0, 40))}; expected list, accept or forget\n`);
   return ExitCode.BadInput;
 }
 
-async function accept(store: HostKeyStore, host: string | undefined, options: CliOptions, io: CommandIo): Promise<number> {
+async function accept(store: HostKeyStore, shared: SharedStore, host: string | undefined, options: CliOptions, io: CommandIo): Promise<number> {
   const accepted = await acceptHostKey(store, host, options.fingerprint, () => loadKnownNames(options));
   if ('error' in accepted) {
     io.err(`hostkeys accept: ${accepted.error}\n`);

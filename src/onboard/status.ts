@@ -115,6 +115,8 @@ export interface DeviceStatus {
   facts?: FactsRecord;
   /** Set while the switch is parked (result `parked`). */
   parked?: ParkedRecord;
+  /** With a shared store: the appliance that recorded this outcome. */
+  appliance?: string;
 }
 
 type StatusEntries = Record<string, DeviceStatus>;
@@ -200,8 +202,9 @@ export class StatusBook {
       const refusedLease = status.refusedLease ?? previous?.refusedLease;
       const checkedAt = status.checkedAt ?? previous?.checkedAt;
       const facts = status.facts ?? previous?.facts;
+      const appliance = status.appliance ?? this.store.appliance;
       return {
-        ...status, state: stateAfter(previous === undefined ? undefined : stateOf(previous), status),
+        ...status, ...(appliance === undefined ? {} : { appliance }), state: stateAfter(previous === undefined ? undefined : stateOf(previous), status),
         ...(checkedAt === undefined ? {} : { checkedAt }),
         ...(execution === undefined ? {} : { execution }), ...(plan === undefined ? {} : { plan }), ...(refusedLease === undefined ? {} : { refusedLease }),
         ...(facts === undefined ? {} : { facts }),

@@ -34,6 +34,8 @@ export interface SharedStore {
   readonly root: string;
   /** The shared store's address (never with a password) when it is not the state directory. */
   readonly url?: string;
+  /** With a shared store: the name of the appliance writing through it, recorded beside what it does. */
+  readonly appliance?: string;
   /** Names a book's place in messages: a file path, or the book in the database. */
   where<T>(book: Book<T>): string;
   /** One record as it is now; the value may be shared by callers, who must not change it. */

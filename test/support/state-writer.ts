@@ -1,5 +1,6 @@
 // Updates every state file several processes change, COUNT times, as one onramp process would:
-// `node --import tsx state-writer.ts STATE WRITER COUNT`. Prints the execution ids it handed out, as JSON.
+// `node --import tsx state-writer.ts STATE WRITER COUNT [STORE_URL]`; with STORE_URL (password in PGPASSWORD)
+// in that PostgreSQL store instead of the state directory's files. Prints the execution ids it handed out, as JSON.
 import { randomBytes } from 'node:crypto';
 import { BackupStore } from '../../src/backups/index.js';
 import { HostKeyStore } from '../../src/device/index.js';
@@ -9,16 +10,18 @@ import { LearnedBook } from '../../src/onboard/learned.js';
 import { StatusBook } from '../../src/onboard/status.js';
 import { VerifiedIdentities } from '../../src/onboard/verified-identities.js';
 import { saveQueue } from '../../src/onboard/work-queue.js';
+import { openStore } from '../../src/postgres/index.js';
 import { StateStore } from '../../src/state/index.js';
 
-const [dir = '', writer = '', count = '0'] = process.argv.slice(2);
-const state = new StateStore(dir);
+const [dir = '', writer = '', count = '0', url] = process.argv.slice(2);
+const opened = await openStore(new StateStore(dir), url === undefined ? {} : { store: url, name: writer }, createLogger({ level: 'silent' }));
+const state = opened.store;
 const status = new StatusBook(state);
 await status.load();
 const identities = new VerifiedIdentities(state);
 const hostKeys = new HostKeyStore(state);
 const learned = new LearnedBook(state);
-const backups = new BackupStore(state, 10_000);
+const backups = opened.backups?.versions(10_000) ?? new BackupStore(new StateStore(dir), 10_000);
 const executions = new ExecutionCounter(state, createLogger({ level: 'silent' }));
 await executions.load();
 const ids: number[] = [];
@@ -37,4 +40,5 @@ for (let n = 0; n < Number(count); n++) {
 }
 await status.flushed();
 await executions.flushed();
+await opened.close();
 process.stdout.write(`${JSON.stringify(ids)}\n`);

@@ -1,0 +1,3 @@
+// The PostgreSQL driver is loaded by openStore only when a command is given --store.
+export { applianceName, openStore, storeFlags, type OpenedStore, type StoreFlags } from './open.js';
+export { StoreSettingsError } from './connection.js';
