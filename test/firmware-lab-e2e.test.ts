@@ -8,7 +8,7 @@ import { Lab, labImage, type LabSwitchSpec } from '../src/lab/index.js';
 import { Events } from '../src/log/index.js';
 import { createOnboarder, readStatus, type Onboarder } from '../src/onboard/index.js';
 import { StateStore } from '../src/state/index.js';
-import { memoryLogger, tempDir, writeTree, type LogRecord } from './onboard-fakes.js';
+import { memoryLogger, tempDir, waitFor, writeTree, type LogRecord } from './onboard-fakes.js';
 
 // Firmware at first boot, end to end over SSH on the lab: the site names 1.7.6 for fs-s3900; the lab's factory S3900s run 1.7.3.
 const PASSWORD = 'fw-e2e-pw';
@@ -30,6 +30,8 @@ const switches: LabSwitchSpec[] = [
   // Its reload takes longer than its site waits.
   factory('NORETURN', 'be:b5:de:0f:00:04', '127.77.43.10', { reloadMs: 6000 }),
   factory('TAMPERED', 'be:b5:de:0f:00:06', '127.77.44.10'),
+  // Still reloading when onramp is told to stop.
+  factory('STOPPED', 'be:b5:de:0f:00:07', '127.77.45.10', { reloadMs: 60_000 }),
   // A known switch of the model, still on the old version.
   factory('FS-S3900-OLD', 'be:b5:de:0f:00:05', '127.77.41.20'),
 ];
@@ -95,10 +97,12 @@ before(async () => {
     'sites/a/FS-S3900-OLD.cfg': lab.get('FS-S3900-OLD').runningConfig(),
     'sites/b/site.yaml': site('b', '127.77.42.0/24', `{ version: ${WANTED}, image: "http://127.0.0.1:${String(mirrorPort)}/s3900-${WANTED}.bix", sha256: ${SHA} }`, [['be:b5:de:0f:00:03', 'ACC-BADHASH']]),
     'sites/d/site.yaml': site('d', '127.77.44.0/24', `{ version: ${WANTED}, image: "http://127.0.0.1:${String(tamperingPort)}/s3900-${WANTED}.bix", sha256: ${SHA} }`, [['be:b5:de:0f:00:06', 'ACC-TAMPERED']]),
+    'sites/e/site.yaml': site('e', '127.77.45.0/24', `{ version: ${WANTED}, image: s3900-${WANTED}.bix, sha256: ${SHA}, returnTimeout: 5m }`, [['be:b5:de:0f:00:07', 'ACC-STOPPED']]),
     'sites/c/site.yaml': site('c', '127.77.43.0/24', `{ version: ${WANTED}, image: s3900-${WANTED}.bix, sha256: ${SHA}, returnTimeout: 3s }`, [['be:b5:de:0f:00:04', 'ACC-NORETURN']]),
   });
   await writeFile(join(dir, 'sites/a/s3900-1.7.6.bix'), IMAGE);
   await writeFile(join(dir, 'sites/c/s3900-1.7.6.bix'), IMAGE);
+  await writeFile(join(dir, 'sites/e/s3900-1.7.6.bix'), IMAGE);
   const memory = memoryLogger();
   records = memory.records;
   state = new StateStore(join(dir, 'state'));
@@ -227,4 +231,19 @@ void test('a known switch\'s check says whether it runs the site\'s version, and
   const status = (await readStatus(state)).find((s) => s.device === 'FS-S3900-OLD');
   assert.deepEqual(status?.firmware, { running: '1.7.3', wanted: WANTED, compliant: false });
   assert.equal(status.result, 'ok');
+});
+
+// Last: it stops the onboarder.
+void test('a stop while a switch reloads into its new OS ends the wait at once; the job is put off to the next start', async () => {
+  const sw = lab.get('STOPPED');
+  onboarder.onboard(sw.address, sw.spec.mac, 'Switch');
+  await waitFor(() => sw.reloads() === 1, 20_000, 'the reload');
+  const stopping = Date.now();
+  await onboarder.stop();
+  assert.ok(Date.now() - stopping < 10_000, `the stop took ${String(Date.now() - stopping)} ms`);
+  assert.ok(events(Events.jobDeferred).some((r) => r.mac === sw.spec.mac), 'the job was put off, not failed');
+  assert.equal(events(Events.firmwareUpgradeFailed).filter((r) => r.mac === sw.spec.mac).length, 0);
+  await onboarder.close();
+  const saved = events(Events.jobsSaved).at(-1)?.jobs as { kind: string; mac?: string }[] | undefined;
+  assert.ok(saved?.some((job) => job.kind === 'factory' && job.mac === sw.spec.mac), 'it runs again at the next start');
 });

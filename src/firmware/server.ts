@@ -24,7 +24,7 @@ export function parseImageServerAddress(text: string): ImageServerAddress | stri
 }
 
 /** The one path a site's image of a model is served under; site, model and file names are all safe names. */
-export function imagePath(site: string, target: FirmwareTarget): string | undefined {
+function imagePath(site: string, target: FirmwareTarget): string | undefined {
   return target.image.kind === 'file' ? `/firmware/${site}/${target.model}/${target.image.name}` : undefined;
 }
 

@@ -37,7 +37,7 @@ export function stepValues(url: string, target: FirmwareTarget, digest: ImageDig
   return values;
 }
 
-export function fill(text: string, values: StepValues): string {
+function fill(text: string, values: StepValues): string {
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? values[name as keyof StepValues] : whole));
 }
 

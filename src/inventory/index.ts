@@ -15,6 +15,5 @@ export { parseDuration } from './durations.js';
 export { canonicalMac, DEFAULT_JOB_TIMEOUT_MS } from './validate.js';
 export { subnetContains, parseSubnet } from './subnets.js';
 export { checkSites, type SitesCheckReport } from './check.js';
-export { DEFAULT_RETURN_TIMEOUT_MS, STEP_PLACEHOLDERS } from './validate-firmware.js';
 export { inAllowedRange } from './validate-onboard.js';
 export { parkedHostname, parkingTemplate } from './parking.js';

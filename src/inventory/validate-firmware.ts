@@ -12,9 +12,9 @@ type Plain = Record<string, unknown>;
 const TARGET_KEYS = ['version', 'image', 'sha256', 'returnTimeout', 'steps'];
 const STEP_KEYS = ['commands', 'config', 'confirm', 'success', 'failure', 'timeout'];
 /** A reload, the boot of a new image and a first DHCP exchange; long enough for a chassis, short enough to notice a dead one. */
-export const DEFAULT_RETURN_TIMEOUT_MS = 10 * 60_000;
+const DEFAULT_RETURN_TIMEOUT_MS = 10 * 60_000;
 /** Placeholders a step may use; each is filled from the image, never from anything a switch or lease said. */
-export const STEP_PLACEHOLDERS = ['url', 'scheme', 'host', 'port', 'path', 'file', 'sha256', 'md5', 'version'] as const;
+const STEP_PLACEHOLDERS = ['url', 'scheme', 'host', 'port', 'path', 'file', 'sha256', 'md5', 'version'] as const;
 
 function isPlain(value: unknown): value is Plain {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -52,7 +52,7 @@ export class FactoryWork extends JobBase {
   constructor(deps: WorkDeps) {
     super(deps);
     this.parking = new ParkingWork(deps);
-    this.firmware = new FirmwareStage(deps.firmware, deps.logger, deps.now);
+    this.firmware = new FirmwareStage(deps.firmware, { logger: deps.logger, now: deps.now, ...(deps.stopping === undefined ? {} : { stopping: deps.stopping }) });
   }
 
   /** A port map hostname already held by a live switch other than `mac`. */

@@ -20,6 +20,13 @@ export interface FirmwareDeps {
   returnTimeoutMs?: number;
 }
 
+/** What the stage takes from the job's world: its log and clock, and the signal of a stop. */
+export interface StageContext {
+  logger: Logger;
+  now: () => number;
+  stopping?: AbortSignal;
+}
+
 export type FirmwareResult =
   /** No version named for the model, or the switch runs it already. */
   | { kind: 'current'; firmware?: FirmwareStatus }
@@ -65,7 +72,15 @@ export interface FirmwareInput {
  * and the site's version before it is provisioned.
  */
 export class FirmwareStage {
-  constructor(private readonly deps: FirmwareDeps, private readonly logger: Logger, private readonly now: () => number) {}
+  private readonly logger: Logger;
+  private readonly now: () => number;
+  private readonly stopping: AbortSignal | undefined;
+
+  constructor(private readonly deps: FirmwareDeps, context: StageContext) {
+    this.logger = context.logger;
+    this.now = context.now;
+    this.stopping = context.stopping;
+  }
 
   async run(input: FirmwareInput): Promise<FirmwareResult> {
     const { site, entry, session, fields } = input;
@@ -174,10 +189,15 @@ export class FirmwareStage {
       const wait = Math.min(gap, until - this.now());
       if (wait > 0) {
         const pause = new AbortController();
-        const waking: Promise<unknown>[] = [delay(wait, undefined, { signal: pause.signal }).catch(() => undefined)];
+        const waking: Promise<unknown>[] = [delay(wait, undefined, { signal: AbortSignal.any([pause.signal, ...(this.stopping === undefined ? [] : [this.stopping])]) }).catch(() => undefined)];
         if (wake.lease !== undefined) waking.push(wake.lease.then(() => { wake.lease = undefined; }));
         await Promise.race(waking);
         pause.abort();
+      }
+      if (this.stopping?.aborted === true) {
+        // Its job is put off: at the next start, or at its next lease, the switch is taken as it then is.
+        this.logger.info({ ...input.fields }, 'onramp is stopping while the switch reloads into its new OS: no longer waited for');
+        throw new JobStoppedError();
       }
       const left = until - this.now();
       if (left <= 0) throw new ReturnTimeoutError(timeoutMs, lastError);

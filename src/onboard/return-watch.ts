@@ -32,9 +32,4 @@ export class ReturnWatch {
     resolve(ip);
     return true;
   }
-
-  /** True while `mac` is being waited for. */
-  waitingFor(mac: string): boolean {
-    return this.waiting.has(mac.toLowerCase());
-  }
 }
