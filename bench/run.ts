@@ -3,7 +3,7 @@
  * (so one's memory does not count against another's), output passed
  * through, then a summary. Exits 1 when any benchmark fails.
  *
- *   npm run bench                       engine, devices, then plan
+ *   npm run bench                       engine, devices, plan, backups, firmware, then console
  *   npm run bench -- devices            only the named ones
  *   npm run bench -- devices --switches 50   names first; options go to every benchmark run
  */
@@ -14,7 +14,7 @@ import { performance } from 'node:perf_hooks';
 
 const BENCH_DIR = new URL('.', import.meta.url).pathname;
 const ROOT = join(BENCH_DIR, '..');
-const BENCHMARKS = ['engine', 'devices', 'plan', 'backups', 'firmware'];
+const BENCHMARKS = ['engine', 'devices', 'plan', 'backups', 'firmware', 'console'];
 
 interface Outcome {
   name: string;
