@@ -125,3 +125,33 @@ void test('onramp assign refuses a name already held by a live switch, and a nam
   assert.equal(await assignCommand(MAC, { ...options, as: 'bad name!' }, io), 2);
   assert.deepEqual(await w.state.readJson(['assignments.json'], {}), {}, 'nothing recorded');
 });
+
+void test('an assignment the switch does not answer keeps it parked and assigned; its next lease carries it out', async (t) => {
+  const w = await world(t);
+  w.sw.afterPushes.push(render(PARKING, PARKED));
+  w.onboarder.onboard('10.77.0.150', MAC, 'Switch');
+  await w.onboarder.idle();
+  const options = { sites: join(w.dir, 'sites'), templates: join(w.dir, 'templates'), state: join(w.dir, 'state') };
+  const io = { out: (): void => undefined, err: (text: string): void => { assert.fail(text); } };
+  assert.equal(await assignCommand(MAC, { ...options, as: 'ACC-NEW' }, io), 0);
+  w.sw.unreachable = true;
+  await w.onboarder.takeAssignments();
+  await w.onboarder.idle();
+  const waiting = (await readStatus(w.state)).find((s) => s.device === `Switch ${MAC}`);
+  assert.equal(waiting?.result, 'parked');
+  assert.match(waiting.message ?? '', /^assigned as ACC-NEW, not provisioned yet: .*connection refused/);
+  assert.equal(waiting.parked?.mac, MAC, 'what was seen of it is kept');
+  assert.equal(Object.keys(await w.state.readJson(['assignments.json'], {})).length, 1, 'the assignment is kept');
+  // Not tried again every second: only a change of the file or a lease brings it back.
+  const tried = w.net.opened.length;
+  await w.onboarder.takeAssignments();
+  await w.onboarder.idle();
+  assert.equal(w.net.opened.length, tried);
+
+  w.sw.unreachable = false;
+  w.sw.afterPushes.push(render(TEMPLATE, 'ACC-NEW', { mgmtIp: '10.77.0.41' }));
+  w.onboarder.onboard('10.77.0.150', MAC, PARKED);
+  await w.onboarder.idle();
+  assert.equal((await readStatus(w.state)).find((s) => s.device === 'ACC-NEW')?.result, 'provisioned');
+  assert.equal(w.sw.hostname, 'ACC-NEW');
+});

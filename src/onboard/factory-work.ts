@@ -12,7 +12,7 @@ import { factoryKey, JobBase, refusalMessage, refusedOutcome, SETTLED, type Fiel
 import { checkModel } from './model-match.js';
 import { factsRecord, ParkingWork } from './parking.js';
 import { deviceIdentity, targetFor, withSession } from './session.js';
-import type { DeviceStatus, ParkReason } from './status.js';
+import type { DeviceStatus, ParkedRecord, ParkReason } from './status.js';
 
 /** Why the port map gave no entry to provision, and what to do about it: park the switch, or only report. */
 interface Unidentified {
@@ -152,23 +152,39 @@ export class FactoryWork extends JobBase {
       { event: Events.assigned, ...fields, hostname: entry.hostname, assignedAt: assignment.time, ...(assignment.serial === undefined ? {} : { serial: assignment.serial }) },
       `parked switch assigned as ${entry.hostname}: provisioning it`,
     );
+    const parked = this.deps.status.get(fields.device)?.parked;
+    let outcome: Outcome;
     try {
       const facts = await sessions.readFacts(job.fallback);
       const verdict = checkModel(entry, facts);
       if (verdict.kind === 'mismatch') {
         const message = `assigned as ${entry.hostname}, but ${verdict.reason}; still parked`;
         this.logger.error({ event: Events.identityModelMismatch, ...fields, ...factsFields(facts), result: 'failed', hostname: entry.hostname, expected: entry.model }, message);
-        const parked = this.deps.status.get(fields.device)?.parked;
         await this.record(fields, 'park', Events.identityModelMismatch, 'parked', { message, ...(parked === undefined ? {} : { parked }) });
         return 'bad-input';
       }
-      return await this.provisionIdentified(job, entry, facts);
+      outcome = await this.provisionIdentified(job, entry, facts);
     } catch (err) {
-      return await this.fail(err, fields, 'provision', Events.provisionFailed);
+      outcome = await this.fail(err, fields, 'provision', Events.provisionFailed);
     } finally {
       await sessions.close();
       deadline.end();
     }
+    if (outcome !== 'provisioned' && outcome !== 'deferred') await this.stillParked(fields, entry.hostname, parked);
+    return outcome;
+  }
+
+  /**
+   * An assignment that did not go through leaves the switch as parking left
+   * it (nothing was saved): its status says parked again, with why it is
+   * not yet NAME, so its next lease is still known as a parked switch's.
+   */
+  private async stillParked(fields: Fields, name: string, parked: ParkedRecord | undefined): Promise<void> {
+    const failed = this.deps.status.get(fields.device);
+    const message = `assigned as ${name}, not provisioned yet: ${failed?.message ?? 'failed'}`;
+    await this.record(fields, 'park', failed?.lastEvent === undefined ? Events.provisionFailed : failed.lastEvent as EventName, 'parked', {
+      message, ...(parked === undefined ? {} : { parked }),
+    });
   }
 
   private async uplinkTables(devices: string[], deadline: JobDeadline): Promise<{ device: string; entries: MacEntry[] }[]> {
