@@ -59,7 +59,13 @@ const OBSERVE_STATES = `(() => {
     for (const m of mutations) for (const node of m.addedNodes) if (node.getAttribute && node.getAttribute('data-key') !== null) note(node);
   }).observe(document.getElementById('factory') || document.body, { childList: true });
 })()`;
-const LIVE = "document.getElementById('live-status').textContent === 'live updates: on'";
+/**
+ * Waits for the page's event stream to be connected. A locator wait, not a string predicate:
+ * the console's Content-Security-Policy forbids eval, which Playwright polls string predicates with.
+ */
+async function live(page: Page): Promise<void> {
+  await page.locator('#live-status', { hasText: 'live updates: on' }).waitFor();
+}
 const SCROLL_WIDTH = 'document.documentElement.scrollWidth';
 
 /** The journal's entries so far (the daemon writes them within 200 ms). */
@@ -74,7 +80,7 @@ void test('browser: while three factory switches onboard, the site page shows ea
   const { context, page } = await loggedIn(env.browser, env.lab.url, OPERATOR);
   t.after(() => context.close());
   await page.goto(`${env.lab.url}/sites/hq`);
-  await page.waitForFunction(LIVE);
+  await live(page);
   // Every badge move is noted with the browser's clock; a reload would lose the marker.
   await page.evaluate(OBSERVE_STATES);
   for (const row of FACTORY) assert.equal(await page.getAttribute(`[data-key="${row.becomes.toLowerCase()}"]`, 'data-state'), 'waiting');
@@ -120,7 +126,7 @@ void test('browser: the device page shows the drift as a coloured diff; the oper
   const { context, page } = await loggedIn(env.browser, env.lab.url, OPERATOR);
   t.after(() => context.close());
   await page.goto(`${env.lab.url}/devices/FS-S5850-SRV`);
-  await page.waitForFunction(LIVE);
+  await live(page);
   env.lab.lease('FS-S5850-SRV', '64:9d:99:00:00:02', 'FS-S5850-SRV');
   await page.waitForSelector('.identity[data-state="drift"]', { timeout: STEP_TIMEOUT_MS });
   await page.reload();
