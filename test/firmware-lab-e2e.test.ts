@@ -8,6 +8,7 @@ import { Lab, labImage, type LabSwitchSpec } from '../src/lab/index.js';
 import { Events } from '../src/log/index.js';
 import { createOnboarder, readStatus, type Onboarder } from '../src/onboard/index.js';
 import { StateStore } from '../src/state/index.js';
+import { onramp } from './agent-cli.js';
 import { memoryLogger, tempDir, waitFor, writeTree, type LogRecord } from './onboard-fakes.js';
 
 // Firmware at first boot, end to end over SSH on the lab: the site names 1.7.6 for fs-s3900; the lab's factory S3900s run 1.7.3.
@@ -40,6 +41,7 @@ let lab: Lab;
 let onboarder: Onboarder;
 let records: LogRecord[];
 let state: StateStore;
+let stateDir: string;
 let mirror: Server;
 let mirrorPort = 0;
 let tampering: Server;
@@ -105,7 +107,8 @@ before(async () => {
   await writeFile(join(dir, 'sites/e/s3900-1.7.6.bix'), IMAGE);
   const memory = memoryLogger();
   records = memory.records;
-  state = new StateStore(join(dir, 'state'));
+  stateDir = join(dir, 'state');
+  state = new StateStore(stateDir);
   onboarder = await createOnboarder({
     sitesDir: join(dir, 'sites'), templatesDir: join(ROOT, 'templates'), state, logger: memory.logger, firmwareHttp: { host: '127.0.0.1', port: 0 },
   });
@@ -231,6 +234,12 @@ void test('a known switch\'s check says whether it runs the site\'s version, and
   const status = (await readStatus(state)).find((s) => s.device === 'FS-S3900-OLD');
   assert.deepEqual(status?.firmware, { running: '1.7.3', wanted: WANTED, compliant: false });
   assert.equal(status.result, 'ok');
+  // onramp status says it in words (the shipped bundle, on this state directory).
+  const shown = onramp(['status', '--state', stateDir]);
+  assert.equal(shown.code, 0, shown.stderr);
+  assert.match(shown.stdout, /^FS-S3900-OLD .* OS 1\.7\.3, the site names 1\.7\.6/m);
+  assert.match(shown.stdout, /^ACC-UPGRADED .* OS 1\.7\.6$/m);
+  assert.match(shown.stdout, /^Switch be:b5:de:0f:00:03 .* parked .*parked \(firmware: OS upgrade to 1\.7\.6 failed: image .* seen: candidates ACC-BADHASH$/m);
 });
 
 // Last: it stops the onboarder.

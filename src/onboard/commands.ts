@@ -232,7 +232,11 @@ function statusLine(status: DeviceStatus): string {
     status.parked.candidates === undefined ? undefined : `candidates ${status.parked.candidates.join(', ')}`,
   ].filter((part) => part !== undefined).join(', ') || 'no neighbour'}`;
   const by = status.appliance === undefined ? '' : `  by ${status.appliance}`;
-  return `${status.device.padEnd(24)} ${where.padEnd(20)} ${status.action.padEnd(10)} ${status.result.padEnd(12)} ${status.time}  ${status.lastEvent}${diff}${features}${note}${facts}${parked}${execution}${refused}${by}`;
+  const fw = status.firmware;
+  const os = fw === undefined ? '' : fw.compliant
+    ? `  OS ${fw.running ?? fw.wanted}${fw.upgradedFrom === undefined ? '' : ` (upgraded from ${fw.upgradedFrom})`}`
+    : `  OS ${fw.running ?? 'unknown'}, the site names ${fw.wanted}`;
+  return `${status.device.padEnd(24)} ${where.padEnd(20)} ${status.action.padEnd(10)} ${status.result.padEnd(12)} ${status.time}  ${status.lastEvent}${diff}${features}${note}${facts}${os}${parked}${execution}${refused}${by}`;
 }
 
 export async function statusCommand(options: CliOptions): Promise<number> {
