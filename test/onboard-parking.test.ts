@@ -155,3 +155,53 @@ void test('an assignment the switch does not answer keeps it parked and assigned
   assert.equal((await readStatus(w.state)).find((s) => s.device === 'ACC-NEW')?.result, 'provisioned');
   assert.equal(w.sw.hostname, 'ACC-NEW');
 });
+
+void test('a site with neither port map nor factory login only reports an unknown factory switch, and never connects to it', async (t) => {
+  const { dir, remove } = await tempDir('onramp-parking-bare-');
+  t.after(remove);
+  await writeTree(dir, {
+    'sites/hq/site.yaml': 'name: hq\nsubnets: [10.77.0.0/24]\ncredentials: { username: admin, passwordEnv: ONRAMP_P_SITE }\n',
+    'templates/parking-fs-s5850.hbs': PARKING,
+  });
+  const net = new FakeNetwork();
+  net.add('10.77.0.150', new FakeSwitch('Switch', 'factorypw', FACTORY));
+  const { logger, records } = memoryLogger();
+  const state = new StateStore(join(dir, 'state'));
+  const onboarder = await createOnboarder({ sitesDir: join(dir, 'sites'), templatesDir: join(dir, 'templates'), state, logger, connector: net });
+  t.after(() => onboarder.close());
+  onboarder.onboard('10.77.0.150', MAC, 'Switch');
+  await onboarder.idle();
+  assert.equal(records.filter((r) => r.event === Events.identityUnknown).length, 1);
+  assert.equal(net.opened.length, 0);
+  const [status] = await readStatus(state);
+  assert.equal(status?.result, 'failed');
+  assert.match(status.message ?? '', /no factoryCredentials, so it is not parked/);
+});
+
+void test('a factory login whose secret is not set fails the job with the reason, as any bad site input', async (t) => {
+  const { dir, remove } = await tempDir('onramp-parking-unset-');
+  t.after(remove);
+  await writeTree(dir, {
+    'sites/hq/site.yaml': `name: hq
+subnets: [10.77.0.0/24]
+credentials: { username: admin, passwordEnv: ONRAMP_P_SITE }
+factoryCredentials: { username: admin, passwordEnv: ONRAMP_P_NOT_SET_ANYWHERE }
+portmap:
+  - { mac: "${MAC}", hostname: ACC-NEW, model: fs-s5850, vars: { mgmtIp: 10.77.0.41 } }
+`,
+    'templates/fs-s5850.hbs': TEMPLATE,
+  });
+  const net = new FakeNetwork();
+  net.add('10.77.0.150', new FakeSwitch('Switch', 'factorypw', FACTORY));
+  const { logger, records } = memoryLogger();
+  const state = new StateStore(join(dir, 'state'));
+  const onboarder = await createOnboarder({ sitesDir: join(dir, 'sites'), templatesDir: join(dir, 'templates'), state, logger, connector: net });
+  t.after(() => onboarder.close());
+  onboarder.onboard('10.77.0.150', MAC, 'Switch');
+  await onboarder.idle();
+  assert.ok(!records.some((r) => r.msg === 'job failed unexpectedly'));
+  assert.equal(net.opened.length, 0);
+  const [status] = await readStatus(state);
+  assert.equal(status?.result, 'failed');
+  assert.match(status.message ?? '', /ONRAMP_P_NOT_SET_ANYWHERE/);
+});

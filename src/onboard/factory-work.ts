@@ -31,8 +31,8 @@ interface FactoryJob {
   deadline: JobDeadline;
   /** The profile spoken to the switch before its family is known. */
   fallback: Profile;
-  /** The login it takes now: the factory one, or a parked switch's site login. */
-  login: Credentials;
+  /** The login it takes now: the factory one, or a parked switch's site login (resolved when first needed: a missing secret fails the job, not its start). */
+  login: () => Credentials;
   /** A parked switch: its ports are as parking left them, and are reset to what its new config says. */
   parked?: true;
 }
@@ -78,7 +78,7 @@ export class FactoryWork extends JobBase {
       lease.ip,
       dryRun,
     );
-    const job: FactoryJob = { site, lease, fields, sessions, deadline, fallback: this.factoryProfile(site), login: this.factoryCredentials(site) };
+    const job: FactoryJob = { site, lease, fields, sessions, deadline, fallback: this.factoryProfile(site), login: () => this.factoryCredentials(site) };
     const probe: IdentityProbe = {
       facts: () => sessions.readFacts(job.fallback),
       lldpNeighbors: async () => (await sessions.session(job.fallback)).lldpNeighbors(),
@@ -141,13 +141,13 @@ export class FactoryWork extends JobBase {
     const lease: FactoryLease = { ip, mac: assignment.mac };
     const fields: Fields = { device: factoryKey(assignment.mac), ip, site: site.name, mac: assignment.mac };
     const deadline = this.startJob(site, `provision parked switch ${assignment.mac} as ${entry.hostname}`);
-    const credentials = this.credentials(site);
+    const login = (): Credentials => this.credentials(site);
     const sessions = new SwitchSessions(
-      (profile, at) => deadline.connector.open(targetFor(site, at, credentials, profile, { kind: 'factory', mac: assignment.mac })),
+      (profile, at) => deadline.connector.open(targetFor(site, at, login(), profile, { kind: 'factory', mac: assignment.mac })),
       ip,
       false,
     );
-    const job: FactoryJob = { site, lease, fields, sessions, deadline, fallback: getProfile(entry.profile), login: credentials, parked: true };
+    const job: FactoryJob = { site, lease, fields, sessions, deadline, fallback: getProfile(entry.profile), login, parked: true };
     this.logger.info(
       { event: Events.assigned, ...fields, hostname: entry.hostname, assignedAt: assignment.time, ...(assignment.serial === undefined ? {} : { serial: assignment.serial }) },
       `parked switch assigned as ${entry.hostname}: provisioning it`,
@@ -205,6 +205,11 @@ export class FactoryWork extends JobBase {
 
   /** No entry to provision: parked (the site's default), or with `policy.unknown: report` only reported, as is everything in a dry run. */
   private async unidentified(job: FactoryJob, readFacts: () => Promise<DeviceFacts>, observed: Observed, why: Unidentified, dryRun: boolean): Promise<Outcome> {
+    if (job.site.factoryCredentials === undefined) {
+      // Without a factory login nothing can be read from the switch nor parked on it: it is only reported.
+      await this.record(job.fields, 'identify', why.event, 'failed', { message: `${why.message}; the site has no factoryCredentials, so it is not parked` });
+      return 'failed';
+    }
     const facts = await readFacts();
     const recorded = factsRecord(facts);
     const withFacts = recorded === undefined ? {} : { facts: recorded };
@@ -234,7 +239,7 @@ export class FactoryWork extends JobBase {
     }
     // Its OS first: on another version than the site names for its model, it is upgraded and back before its config.
     const os = await this.firmware.run({
-      site, entry, lease: job.lease, session: await job.sessions.session(profile), deadline, credentials: job.login, fields: factoryFields,
+      site, entry, lease: job.lease, session: await job.sessions.session(profile), deadline, credentials: job.login(), fields: factoryFields,
     });
     if (os.kind === 'failed') return this.parkAfterUpgrade(job, entry, facts, os, profile);
     const reported = os.kind === 'upgraded' && os.firmware.running !== undefined ? { ...facts, version: os.firmware.running } : facts;
