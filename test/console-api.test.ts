@@ -23,6 +23,12 @@ async function filledState(): Promise<Awaited<ReturnType<typeof consoleOnState>>
       device: 'FS-S5850-CORE1', site: 'hq', ip: '10.77.0.10', lastEvent: Events.checkDrift, action: 'check', result: 'drift', state: 'drift',
       time: new Date(T0 + 11).toISOString(), diff: { added: 1, removed: 1 }, message: '<script>alert(1)</script>',
       plan: { outcome: 'refused', time: new Date(T0).toISOString(), lines: ['no snmp-server location hq'], refusals: [{ class: 'change-ratio', reason: 'too much', lines: [] }] },
+      facts: { family: 'fs-s5850', serial: 'CG2106000321', model: 'S5850-48S6Q', version: '7.0.4' },
+      firmware: { running: '7.0.4', wanted: '7.2.1', compliant: false },
+    },
+    'fs-s5850-srv': {
+      device: 'FS-S5850-SRV', site: 'hq', ip: '10.77.0.11', lastEvent: Events.checkOk, action: 'check', result: 'ok', state: 'ok', time: new Date(T0 - 1000).toISOString(),
+      facts: { family: 'fs-s5850', serial: 'CG2106000322', version: '7.0.4' },
     },
   };
   const fixture = await consoleOnState({ 'state/events/journal.jsonl': journal, 'state/status.json': JSON.stringify(status) });
@@ -69,13 +75,21 @@ void test('API: every /api/v1 route is in the OpenAPI document, and every answer
   await call('GET', '/api/v1/devices', '/api/v1/devices');
   const device = JSON.parse((await call('GET', '/api/v1/devices/{name}', '/api/v1/devices/FS-S5850-CORE1')).body) as {
     state: string; lastDrift: { diff: string }; hostKey: { fingerprint: string }; plan: { outcome: string };
+    model: string; serial: string; reportedModel: string; os: Record<string, unknown>;
   };
   assert.equal(device.state, 'drift');
+  assert.deepEqual([device.model, device.reportedModel, device.serial], ['fs-s5850', 'S5850-48S6Q', 'CG2106000321'], 'the site\'s model beside what the switch reported');
+  assert.deepEqual(device.os, { version: '7.0.4', wanted: '7.2.1', compliant: false });
   assert.match(device.lastDrift.diff, /elsewhere/);
   assert.equal(device.hostKey.fingerprint, `SHA256:${'D'.repeat(43)}`);
   assert.equal(device.plan.outcome, 'refused');
-  const srv = JSON.parse((await call('GET', '/api/v1/devices/{name}', '/api/v1/devices/FS-S5850-SRV')).body) as { state: string; refusedKey: { fingerprint: string } };
+  const srv = JSON.parse((await call('GET', '/api/v1/devices/{name}', '/api/v1/devices/FS-S5850-SRV')).body) as {
+    state: string; refusedKey: { fingerprint: string }; serial: string; reportedModel?: string; os: Record<string, unknown>;
+  };
   assert.equal(srv.state, 'refused');
+  assert.equal(srv.serial, 'CG2106000322');
+  assert.equal(srv.reportedModel, undefined, 'no model read, none made up');
+  assert.deepEqual(srv.os, { version: '7.0.4' }, 'without a firmware check, the version show version gave');
   assert.equal(srv.refusedKey.fingerprint, FINGERPRINT);
   assert.equal((await call('GET', '/api/v1/devices/{name}', '/api/v1/devices/NO-SUCH')).statusCode, 404);
   const events = JSON.parse((await call('GET', '/api/v1/devices/{name}/events', '/api/v1/devices/FS-S5850-CORE1/events?limit=5')).body) as { event: string }[];
@@ -106,7 +120,7 @@ void test('API: every /api/v1 route is in the OpenAPI document, and every answer
   assert.deepEqual(unreached, [], 'every documented JSON route was called and checked');
 });
 
-void test('pages escape what they show: a device message with markup is text, not HTML', async (t) => {
+void test('the device page escapes what it shows (a device message with markup is text, not HTML) and lists what the switch reported', async (t) => {
   const fixture = await filledState();
   t.after(() => fixture.close());
   const client = new Client(fixture.app);
@@ -115,6 +129,10 @@ void test('pages escape what they show: a device message with markup is text, no
   assert.equal(page.statusCode, 200);
   assert.doesNotMatch(page.body, /<script>alert|<b>elsewhere<\/b>/);
   assert.match(page.body, /&lt;b&gt;elsewhere&lt;\/b&gt;/);
+  // Its identity: what the switch said about itself, the OS against the site's.
+  assert.match(page.body, /<dt>Model<\/dt><dd>fs-s5850 <small>\(reports S5850-48S6Q\)<\/small><\/dd>/);
+  assert.match(page.body, /<dt>Serial<\/dt><dd>CG2106000321<\/dd>/);
+  assert.match(page.body, /<dt>OS<\/dt><dd>7\.0\.4 <small class="os-wrong">the site names 7\.2\.1<\/small><\/dd>/);
   assert.match(String(page.headers['content-security-policy']), /script-src 'self'/);
   assert.equal(page.headers['cache-control'], 'no-store');
 });

@@ -6,7 +6,7 @@ import type { DeviceStatus } from '../onboard/index.js';
 import { bucketOf, stateOf, type DeviceState } from './device-state.js';
 import type { JournalIndex, LiveState } from './journal-index.js';
 import type {
-  Counts, DeviceDetail, DeviceRow, Drift, EventView, FactoryRow, PortRow, SiteDetail, SiteSummary,
+  Counts, DeviceDetail, DeviceRow, Drift, EventView, FactoryRow, OsView, PortRow, SiteDetail, SiteSummary,
 } from './schemas.js';
 import type { ConsoleSource } from './source.js';
 
@@ -64,6 +64,17 @@ function driftOf(entry: JournalEntry | undefined): Drift | undefined {
   return {
     time: iso(entry.time), diff: details.diff,
     added: typeof details.added === 'number' ? details.added : 0, removed: typeof details.removed === 'number' ? details.removed : 0,
+  };
+}
+
+/** Its OS version: what the last firmware check found, else what `show version` said when onramp last reached it. */
+function osOf(status: DeviceStatus | undefined): OsView | undefined {
+  const firmware = status?.firmware;
+  const version = firmware?.running ?? status?.facts?.version;
+  if (firmware === undefined) return version === undefined ? undefined : { version };
+  return {
+    ...(version === undefined ? {} : { version }), wanted: firmware.wanted, compliant: firmware.compliant,
+    ...(firmware.upgradedFrom === undefined ? {} : { upgradedFrom: firmware.upgradedFrom }),
   };
 }
 
@@ -132,6 +143,8 @@ export class ConsoleModel {
     const site = found?.site.name ?? mapped?.site.name ?? status?.site;
     const model = found?.device.model ?? mapped?.entry.model;
     const profile = found?.device.profile ?? mapped?.entry.profile;
+    const facts = status?.facts;
+    const os = osOf(status);
     return {
       device: hostname,
       ...(site === undefined ? {} : { site }),
@@ -139,6 +152,9 @@ export class ConsoleModel {
       ...(mac === undefined || mac === '' ? {} : { mac }),
       ...(model === undefined ? {} : { model }),
       ...(profile === undefined ? {} : { profile }),
+      ...(facts?.serial === undefined ? {} : { serial: facts.serial }),
+      ...(facts?.model === undefined ? {} : { reportedModel: facts.model }),
+      ...(os === undefined ? {} : { os }),
       ...now,
       ...(status === undefined ? {} : { result: status.result }),
       ...(status?.message === undefined ? {} : { message: status.message }),

@@ -97,13 +97,23 @@ export const DriftSchema = Type.Object({
   removed: Type.Integer(),
 });
 
+export const OsSchema = Type.Object({
+  version: Type.Optional(Type.String({ description: 'the OS version the switch reported; absent when it could not be read' })),
+  wanted: Type.Optional(Type.String({ description: 'the version its site names for its model, when the site names one' })),
+  compliant: Type.Optional(Type.Boolean({ description: 'whether it runs the version its site names' })),
+  upgradedFrom: Type.Optional(Type.String({ description: 'the version it ran before onramp upgraded it' })),
+}, { description: 'its OS version, as `onramp status` shows it' });
+
 export const DeviceDetailSchema = Type.Object({
   device: Type.String(),
   site: Type.Optional(Type.String()),
   ip: Type.Optional(Type.String()),
   mac: Type.Optional(Type.String()),
-  model: Type.Optional(Type.String()),
+  model: Type.Optional(Type.String({ description: 'the model its site names' })),
   profile: Type.Optional(Type.String()),
+  serial: Type.Optional(Type.String({ description: 'the serial number the switch reported (show version)' })),
+  reportedModel: Type.Optional(Type.String({ description: 'the model the switch reported (show version)' })),
+  os: Type.Optional(OsSchema),
   state: StateSchema,
   since: Type.Optional(Iso),
   lastEvent: Type.Optional(Type.String()),
@@ -166,4 +176,5 @@ export type SiteDetail = Static<typeof SiteDetailSchema>;
 export type EventView = Static<typeof EventSchema>;
 export type DeviceDetail = Static<typeof DeviceDetailSchema>;
 export type Drift = Static<typeof DriftSchema>;
+export type OsView = Static<typeof OsSchema>;
 export type Counts = Static<typeof CountsSchema>;

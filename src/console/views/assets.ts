@@ -44,6 +44,7 @@ h2{font-size:1.1rem;margin:1.25rem 0 .5rem}
 .facts dt{color:#58606b}.facts dd{margin:0;min-width:0}
 .fingerprint{font-family:ui-monospace,monospace;font-size:.85rem;word-break:break-all}
 .fingerprint.big{font-size:1rem;background:#fff;padding:.5rem;border:1px solid #d9dde3;border-radius:6px}
+.os-wrong{color:#b3261e}
 .alert{background:#fff0ef;border:1px solid #f0b7b2;border-radius:8px;padding:.5rem .75rem}
 .actions{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}
 .actions h2{flex-basis:100%}

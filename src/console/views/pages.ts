@@ -83,7 +83,9 @@ export const DEVICE = `<h1>{{d.device}}</h1>
     <dt>Site</dt><dd>{{#if d.site}}<a href="/sites/{{d.site}}">{{d.site}}</a>{{else}}—{{/if}}</dd>
     <dt>Address</dt><dd>{{or d.ip "—"}}</dd>
     <dt>MAC</dt><dd>{{or d.mac "—"}}</dd>
-    <dt>Model</dt><dd>{{or d.model "—"}}</dd>
+    <dt>Model</dt><dd>{{or d.model "—"}}{{#if d.reportedModel}} <small>(reports {{d.reportedModel}})</small>{{/if}}</dd>
+    <dt>Serial</dt><dd>{{or d.serial "—"}}</dd>
+    <dt>OS</dt><dd>{{#if d.os}}{{or d.os.version "unknown"}}{{#if d.os.upgradedFrom}} <small>(upgraded from {{d.os.upgradedFrom}})</small>{{/if}}{{#if d.os.wanted}}{{#unless d.os.compliant}} <small class="os-wrong">the site names {{d.os.wanted}}</small>{{/unless}}{{/if}}{{else}}—{{/if}}</dd>
     <dt>Profile</dt><dd>{{or d.profile "—"}}</dd>
     <dt>Host key</dt><dd class="fingerprint">{{#if d.hostKey}}{{d.hostKey.fingerprint}} <small>({{d.hostKey.source}} {{shortTime d.hostKey.pinnedAt}})</small>{{else}}not pinned yet{{/if}}</dd>
   </dl>
