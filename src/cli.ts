@@ -95,7 +95,8 @@ const run = program
   .option('--http <addr>', 'serve the web console and API at [ADDRESS:]PORT (127.0.0.1 when only a port is given)')
   .option('--http-cert <file>', 'with --http: TLS certificate (PEM)')
   .option('--http-key <file>', 'with --http: TLS private key (PEM, mode 0600)')
-  .option('--users <file>', 'console users (default STATE/users.json)');
+  .option('--users <file>', 'console users (default STATE/users.json)')
+  .option('--takeover-after <seconds>', 'with --store: the jobs of an appliance not heard from for this long are taken over by another', positive, 30);
 // SEC flags onramp accepts so existing start-up lines keep working, but whose
 // tuning has no counterpart here (onramp's I/O is event driven).
 for (const flag of ['input-timeout', 'timeout-script', 'reopen-timeout', 'check-timeout', 'poll-timeout',

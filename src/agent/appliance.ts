@@ -11,7 +11,7 @@ import type { Onboarder } from '../onboard/index.js';
 import type { InputSource } from '../input/index.js';
 import { parseListenSpec, type InputRole, type ListenSpec } from '../input/roles.js';
 import type { Notifier } from '../notify/index.js';
-import type { StoreFlags } from '../postgres/index.js';
+import type { OpenedStore, StoreFlags } from '../postgres/index.js';
 import { StateStore } from '../state/index.js';
 import { EventJournal } from '../journal/index.js';
 import { WorkCounters } from './counters.js';
@@ -63,6 +63,8 @@ export interface ApplianceOptions {
   concurrency: number;
   /** `--store`, `--store-password-file`, `--name`: the state shared with other appliances. */
   store?: StoreFlags;
+  /** `--takeover-after`: with --store, how long an appliance may go unheard before its jobs are taken over. */
+  takeoverMs?: number;
   /** `--stop-timeout`: how long a stop may take (the unit's TimeoutStopSec); a push that cannot finish within it is rolled back. */
   stopTimeoutMs?: number;
   /** `--firmware-http ADDR:PORT`: where the sites' image files are served; without it a site image onramp must serve stops start-up. */
@@ -301,13 +303,13 @@ export interface Appliance {
  * validated here (SiteFileError) before any input is opened.
  */
 export async function startAppliance(
-  options: Pick<ApplianceOptions, 'inputs' | 'configInputs' | 'secInputs' | 'inputMayAppear' | 'follow' | 'fromStart' | 'intevents' | 'intcontexts' | 'jointBuffer' | 'bufferSize' | 'secShellCompat' | 'sitesDir' | 'templatesDir' | 'stateDir' | 'listenSyslog' | 'keaLeases' | 'backupsKeep' | 'backups' | 'backupsRemote' | 'concurrency' | 'stopTimeoutMs' | 'dryRun' | 'metrics' | 'firmwareHttp' | 'firmwareTimeoutMs' | 'store'>,
+  options: Pick<ApplianceOptions, 'inputs' | 'configInputs' | 'secInputs' | 'inputMayAppear' | 'follow' | 'fromStart' | 'intevents' | 'intcontexts' | 'jointBuffer' | 'bufferSize' | 'secShellCompat' | 'sitesDir' | 'templatesDir' | 'stateDir' | 'listenSyslog' | 'keaLeases' | 'backupsKeep' | 'backups' | 'backupsRemote' | 'concurrency' | 'stopTimeoutMs' | 'dryRun' | 'metrics' | 'firmwareHttp' | 'firmwareTimeoutMs' | 'store' | 'takeoverMs'>,
   rules: RuleSet,
   logger: Logger,
 ): Promise<Appliance> {
   const state = new StateStore(options.stateDir);
   // The shared store, when several appliances share one (--store); opened first, as it is where every job records.
-  const shared = options.store?.store === undefined ? undefined : await (await import('../postgres/index.js')).openStore(state, options.store, logger);
+  const shared = options.store?.store === undefined ? undefined : await openSharedStore(state, options.store, options, logger);
   const inputLines = new InputLineCounts();
   // prom-client is loaded only when metrics are asked for; a scrape reads the parts below, all in memory.
   const metrics = options.metrics === true
@@ -329,6 +331,8 @@ export async function startAppliance(
           state,
           ...(shared === undefined ? {} : { store: shared.store }),
           ...(shared?.backups === undefined ? {} : { backupsDatabase: shared.backups }),
+          ...(shared?.locks === undefined ? {} : { fleetLocks: shared.locks }),
+          ...(shared?.claims === undefined ? {} : { claims: shared.claims }),
           logger,
           concurrency: options.concurrency,
           ...(options.stopTimeoutMs === undefined ? {} : { stopTimeoutMs: options.stopTimeoutMs }),
@@ -546,6 +550,16 @@ async function stampsOf(rules: RuleSet): Promise<Map<string, string>> {
     if (info !== undefined) stamps.set(file, `${String(info.size)}:${String(info.mtimeMs)}`);
   }
   return stamps;
+}
+
+/** The database several appliances share, with the fleet's job queue: the driver is loaded only here. */
+async function openSharedStore(state: StateStore, flags: StoreFlags, options: Pick<ApplianceOptions, 'takeoverMs' | 'concurrency'>, logger: Logger): Promise<OpenedStore> {
+  const { openStore, DEFAULT_DEDUPE_WINDOW_MS, DEFAULT_TAKEOVER_MS } = await import('../postgres/index.js');
+  return openStore(state, flags, logger, {
+    // A connection per job recording at once, and a few for the queue and readers.
+    connections: options.concurrency + 4,
+    queue: { takeoverMs: options.takeoverMs ?? DEFAULT_TAKEOVER_MS, windowMs: DEFAULT_DEDUPE_WINDOW_MS },
+  });
 }
 
 function listenSpec(text: string): ListenSpec {

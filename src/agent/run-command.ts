@@ -70,6 +70,7 @@ function toApplianceOptions(raw: Record<string, unknown>): ApplianceOptions | st
     backupsKeep: typeof raw.backupsKeep === 'number' ? raw.backupsKeep : 50,
     concurrency: typeof raw.concurrency === 'number' ? raw.concurrency : 8,
     store: storeFlags(raw),
+    ...(typeof raw.takeoverAfter === 'number' ? { takeoverMs: raw.takeoverAfter * 1000 } : {}),
     ...(typeof raw.stopTimeout === 'number' ? { stopTimeoutMs: raw.stopTimeout * 1000 } : {}),
     dryRun: flag('dryRun'),
     ...(firmwareHttp === undefined ? {} : { firmwareHttp }),

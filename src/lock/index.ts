@@ -1,4 +1,4 @@
 export {
-  AGENT_ENV, describeHolder, lock, lockHolder, LockAbortedError, LockBusyError, tryLock,
+  AGENT_ENV, describeHolder, lock, myself, lockHolder, LockAbortedError, LockBusyError, tryLock,
   type HeldLock, type Holder, type LockWait,
 } from './os-lock.js';

@@ -24,6 +24,8 @@ export interface Holder {
   what: string;
   /** ISO time it took the lock. */
   since: string;
+  /** The appliance it runs on, for a lock shared by several (src/postgres). */
+  appliance?: string;
 }
 
 export interface HeldLock {
@@ -41,7 +43,7 @@ function socketName(kind: string, key: string): string {
   return `\0onramp/${kind}/${createHash('sha256').update(key).digest('hex').slice(0, 40)}`;
 }
 
-function myself(what: string): Holder {
+export function myself(what: string): Holder {
   const agent = process.env[AGENT_ENV];
   return {
     pid: process.pid,
@@ -153,7 +155,7 @@ function parseHolder(line: string): Holder | undefined {
 export function describeHolder(holder: Holder | undefined): string {
   if (holder === undefined) return 'a process that is not onramp';
   const who = holder.agent === undefined ? `onramp ${holder.command} (pid ${String(holder.pid)})` : `agent ${holder.agent} (pid ${String(holder.pid)})`;
-  return `${who}, ${holder.what} since ${holder.since}`;
+  return `${who}${holder.appliance === undefined ? '' : ` on ${holder.appliance}`}, ${holder.what} since ${holder.since}`;
 }
 
 export class LockBusyError extends Error {

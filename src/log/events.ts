@@ -53,6 +53,10 @@ export const Events = {
   jobsSaved: 'device.jobs.saved',
   /** At start, the jobs a stop left were queued again. */
   jobsResumed: 'device.jobs.resumed',
+  /** With a shared store: the job (the same lease seen by a failover peer…) is another appliance's; nothing done here. */
+  jobClaimedElsewhere: 'device.job.claimed-elsewhere',
+  /** With a shared store: jobs of an appliance gone quiet (killed, lost) were taken over by this one. */
+  jobsTakenOver: 'device.jobs.taken-over',
   /** A notification given up after its retries (or at a stop) and written to the dead-letter file. */
   notifyFailed: 'notify.failed',
   /** Notifications beyond a hook's rate limit, dropped; `count` as above. */

@@ -64,6 +64,7 @@ function withOnboarder(options: CliOptions, work: (onboarder: Onboarder) => Prom
         state: new StateStore(stateDir),
         store: opened.store,
         ...(opened.backups === undefined ? {} : { backupsDatabase: opened.backups }),
+        ...(opened.locks === undefined ? {} : { fleetLocks: opened.locks }),
         logger,
         concurrency: 1,
         schedulesBackups: false,

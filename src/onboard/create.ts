@@ -4,7 +4,8 @@ import { ImageServer, type ImageServerAddress } from '../firmware/index.js';
 import { loadInventory, SiteFileError, type Inventory } from '../inventory/index.js';
 import type { Logger } from '../log/index.js';
 import type { SharedStore, StateStore } from '../state/index.js';
-import type { LockPolicy } from './job-locks.js';
+import type { FleetLocks, LockPolicy } from './job-locks.js';
+import type { JobClaims } from './fleet-queue.js';
 import type { JobObserver } from './observed-work.js';
 import { restoreLearned } from './learned.js';
 import { Onboarder } from './onboarder.js';
@@ -30,6 +31,10 @@ export interface CreateOnboarderOptions {
   backups?: BackupsLocation;
   /** The shared store's database: backups go there unless `backups` says otherwise. */
   backupsDatabase?: BackupsDatabase;
+  /** With a shared store: switch locks every appliance on it respects. */
+  fleetLocks?: FleetLocks;
+  /** With a shared store, for the appliance: the fleet's job queue. */
+  claims?: JobClaims;
   /** `--backups-remote`: where the git store pushes; default the sites' `backups.remote`. */
   backupsRemote?: string;
   /** False for a one-shot command: no rule schedules backups there. */
@@ -83,7 +88,10 @@ export async function createOnboarder(options: CreateOnboarderOptions): Promise<
       ...(options.dryRun === undefined ? {} : { dryRun: options.dryRun }),
       ...(options.now === undefined ? {} : { now: options.now }),
       ...(options.backupsKeep === undefined ? {} : { backupsKeep: options.backupsKeep }),
-      ...(options.locks === undefined ? {} : { locks: options.locks }),
+      ...(options.locks === undefined && options.fleetLocks === undefined ? {} : {
+        locks: { ...options.locks, ...(options.fleetLocks === undefined ? {} : { fleet: options.fleetLocks }) },
+      }),
+      ...(options.claims === undefined ? {} : { claims: options.claims }),
       ...(options.schedulesBackups === undefined ? {} : { schedulesBackups: options.schedulesBackups }),
       ...(options.jobObserver === undefined ? {} : { jobObserver: options.jobObserver }),
       ...(options.stopTimeoutMs === undefined ? {} : { stopTimeoutMs: options.stopTimeoutMs }),

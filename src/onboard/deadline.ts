@@ -10,6 +10,19 @@ export class JobTimeoutError extends Error {
   }
 }
 
+/**
+ * The job lost its hold on a switch: the database connection that held its
+ * fleet-wide lock broke, so another appliance may take the switch. It is
+ * abandoned as at a timeout: nothing more is sent.
+ */
+export class LockLostError extends JobTimeoutError {
+  constructor(readonly key: string, reason: string) {
+    super(0);
+    this.message = `the lock on ${key} was lost (${reason}); the job is abandoned and nothing more is sent to the device`;
+    this.name = 'LockLostError';
+  }
+}
+
 /** onramp is stopping and this job had not begun its push: it is put off to the next start, not half done. */
 export class JobStoppedError extends Error {
   constructor() {
@@ -38,6 +51,8 @@ export class JobDeadline {
   private readonly expire: (err: JobTimeoutError) => void;
   private readonly closers = new Set<() => Promise<void>>();
   private expired = false;
+  /** Why the job was abandoned: its time ran out, or it lost a lock. */
+  private reason: JobTimeoutError | undefined;
 
   private pushing = false;
 
@@ -58,14 +73,25 @@ export class JobDeadline {
     this.expiresAt = Date.now() + timeoutMs;
     this.timer = this.arm();
     this.connector = { open: (target) => this.open(inner, target) };
+    locks?.onLost((err) => { this.abandon(err); });
   }
 
   private arm(): NodeJS.Timeout {
-    return setTimeout(() => {
-      this.expired = true;
-      this.expire(new JobTimeoutError(this.timeoutMs));
-      for (const close of this.closers) closeInBackground(close);
-    }, Math.max(0, this.expiresAt - Date.now()));
+    return setTimeout(() => { this.abandon(new JobTimeoutError(this.timeoutMs)); }, Math.max(0, this.expiresAt - Date.now()));
+  }
+
+  /** From now on every call of the job fails with `err`, and its sessions are closed. */
+  private abandon(err: JobTimeoutError): void {
+    if (this.expired) return;
+    clearTimeout(this.timer);
+    this.expired = true;
+    this.reason = err;
+    this.expire(err);
+    for (const close of this.closers) closeInBackground(close);
+  }
+
+  private abandoned(): JobTimeoutError {
+    return this.reason ?? new JobTimeoutError(this.timeoutMs);
   }
 
   /** Gives the job `ms` more (an OS upgrade: a download, a reload and the wait for the switch come before its config). */
@@ -79,6 +105,8 @@ export class JobDeadline {
   /** Called just before the job's push: throws JobStoppedError when onramp is stopping. */
   beginPush(): void {
     if (!this.pushing && this.stopping?.aborted === true) throw new JobStoppedError();
+    // Nothing is pushed without its lock: one lost before the push was noticed ends the job here.
+    if (this.expired) throw this.abandoned();
     this.pushing = true;
   }
 
@@ -89,12 +117,12 @@ export class JobDeadline {
   }
 
   private within<T>(call: () => Promise<T>): Promise<T> {
-    if (this.expired) return Promise.reject(new JobTimeoutError(this.timeoutMs));
+    if (this.expired) return Promise.reject(this.abandoned());
     return Promise.race([call(), this.expiry]);
   }
 
   private async open(inner: DeviceConnector, target: DeviceTarget): Promise<SessionLike> {
-    if (this.expired) throw new JobTimeoutError(this.timeoutMs);
+    if (this.expired) throw this.abandoned();
     if (!this.pushing && this.stopping?.aborted === true) throw new JobStoppedError();
     if (this.locks !== undefined) {
       const holding = this.locks.hold(target, this.timeoutMs);

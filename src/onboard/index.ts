@@ -15,3 +15,5 @@ export { restoreLearned, type LearnedDevice } from './learned.js';
 export { VerifiedIdentities, type VerifiedIdentity } from './verified-identities.js';
 export { judgeLease, type LeaseJudgement, type LeaseSeen } from './lease-identity.js';
 export { acceptHostKey } from './hostkeys-command.js';
+export type { FleetLocks, LockPolicy } from './job-locks.js';
+export type { ClaimedJob, JobClaims } from './fleet-queue.js';

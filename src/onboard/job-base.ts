@@ -8,7 +8,7 @@ import { displayLines, renderTemplate, TemplateError, type PushOutcome, type Ref
 import { sealedCopy, type BackupKey, type BackupTrigger, type BackupVersion, type VersionStore } from '../backups/index.js';
 import { maskSecrets, normaliseConfig } from '../config/index.js';
 import { LockAbortedError, LockBusyError } from '../lock/index.js';
-import { JobDeadline, JobStoppedError, JobTimeoutError } from './deadline.js';
+import { JobDeadline, JobStoppedError, JobTimeoutError, LockLostError } from './deadline.js';
 import { JobLocks, type LockPolicy } from './job-locks.js';
 import { learnedToDevice, type LearnedBook } from './learned.js';
 import type { FirmwareDeps } from './firmware-stage.js';
@@ -154,6 +154,11 @@ export class JobBase {
     }
     if (err instanceof LockBusyError) {
       this.logger.error({ event: failEvent, ...fields, result: 'failed', kind: 'busy', holder: err.holder }, err.message);
+      await this.record(fields, action, failEvent, 'failed', { message: err.message });
+      return 'failed';
+    }
+    if (err instanceof LockLostError) {
+      this.logger.error({ event: failEvent, ...fields, result: 'failed', kind: 'lock-lost' }, err.message);
       await this.record(fields, action, failEvent, 'failed', { message: err.message });
       return 'failed';
     }

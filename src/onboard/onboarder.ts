@@ -27,6 +27,7 @@ import { ObservedFactoryWork, ObservedWork, type JobObserver } from './observed-
 import { RestoreWork } from './restore-work.js';
 import { ParkedSwitches } from './parked-switches.js';
 import { DeviceWork } from './work.js';
+import { FleetQueue, type JobClaims } from './fleet-queue.js';
 
 export const DEFAULT_CONCURRENCY = 8;
 /** How long a stop may take, as the systemd unit's TimeoutStopSec=360 allows: a push that cannot finish within it is rolled back. */
@@ -57,6 +58,8 @@ export interface OnboarderOptions {
   backupKeys?: ReadonlyMap<string, BackupKey>;
   /** How jobs wait for a switch another onramp process holds. */
   locks?: LockPolicy;
+  /** With a shared store: the queue of the fleet, where each job is claimed before it is scheduled here. */
+  claims?: JobClaims;
   /** The pins the connector checks host keys against; default the state directory's. */
   hostKeys?: HostKeyStore;
   /** Whether rules may schedule backups (the daemon; default): execution ids are then taken ahead (see ExecutionCounter). */
@@ -110,6 +113,8 @@ export class Onboarder implements NativeActionSink {
   private admitting: Promise<void> = Promise.resolve();
   /** Switches reloading into a new OS, waiting for their next lease. */
   private readonly returns = new ReturnWatch();
+  /** With a shared store: jobs are claimed in the fleet's queue before they are scheduled here. */
+  private readonly fleet: FleetQueue | undefined;
   private readonly imageServer: ImageServer | undefined;
 
   private constructor(options: OnboarderOptions, status: StatusBook, executions: ExecutionCounter, keys: ReadonlyMap<string, BackupKey>) {
@@ -147,6 +152,8 @@ export class Onboarder implements NativeActionSink {
     this.scheduler = new JobScheduler(options.concurrency ?? DEFAULT_CONCURRENCY, (err, key) => {
       this.logger.error({ err, device: key }, 'job failed unexpectedly');
     });
+    this.fleet = options.claims === undefined ? undefined : new FleetQueue(options.claims, options.logger, this.now);
+    this.fleet?.startSweeping((work) => { this.resume(work); }, () => this.admitting);
   }
 
   /** The sites as loaded: where notifications find their hooks. */
@@ -273,22 +280,52 @@ export class Onboarder implements NativeActionSink {
     this.logger.info({ event: Events.backupScheduled, ...fields, execution, ...after }, `Scheduled backup with execution ID: ${String(execution)}`);
   }
 
+  /** What it returns is known at once only on a box of its own; with a shared store the job is claimed first (`queued`). */
   private queueBackup(ref: DeviceRef, execution: number, ip: string | undefined, line: string | undefined): SubmitResult {
     const key = ref.device.hostname.toLowerCase();
     const work: QueuedWork = { kind: 'backup', device: ref.device.hostname, execution, ...(ip === undefined ? {} : { ip }), ...(line === undefined ? {} : { line }) };
     const trigger = triggerOfLine(line);
-    this.waitingBackups.set(key, execution);
-    const queued = this.scheduler.submit(key, ref.site.name, ref.site.concurrency, async () => {
-      this.waitingBackups.delete(key);
-      if ((await this.work.backup(ref, { execution, trigger, ...(ip === undefined ? {} : { ip }) })) === 'deferred') this.leftover.push(work);
-    }, { followUp: true, tag: work });
-    if (queued === 'stopped') this.leftover.push(work);
-    return queued;
+    const schedule = (): SubmitResult => {
+      this.waitingBackups.set(key, execution);
+      const queued = this.scheduler.submit(key, ref.site.name, ref.site.concurrency, async () => {
+        this.waitingBackups.delete(key);
+        this.ended(work, await this.work.backup(ref, { execution, trigger, ...(ip === undefined ? {} : { ip }) }));
+      }, { followUp: true, tag: work });
+      if (queued === 'stopped') this.putOff(work);
+      if (queued === 'merged') this.ended(work, 'merged');
+      return queued;
+    };
+    if (this.fleet === undefined) return schedule();
+    this.fleet.claim(work, () => { schedule(); });
+    return 'queued';
+  }
+
+  /** A job ended: with a shared store, its claim is ended too (or released, when a stop put it off). */
+  private ended(work: QueuedWork, result: Outcome | 'merged'): void {
+    if (result === 'deferred') {
+      this.putOff(work);
+      return;
+    }
+    void this.fleet?.end(work, result).catch((err: unknown) => {
+      this.logger.warn({ err, work }, 'the end of the job could not be written to the shared queue; another appliance may do it again');
+    });
+  }
+
+  /** A job a stop put off: on a box of its own it waits for the next start; with a shared store any appliance may take it at once. */
+  private putOff(work: QueuedWork): void {
+    if (this.fleet?.ticketOf(work) === undefined) {
+      this.leftover.push(work);
+      return;
+    }
+    void this.fleet.release(work).catch((err: unknown) => {
+      this.logger.warn({ err, work }, 'the job put off could not be released in the shared queue; another appliance takes it over after the takeover time');
+    });
   }
 
   /** Resolves when no job is queued or running and the status file is written. */
   async idle(): Promise<void> {
     await this.admitting;
+    await this.fleet?.settled();
     await this.scheduler.idle();
     await this.status.flushed();
     await this.executions.flushed();
@@ -307,7 +344,8 @@ export class Onboarder implements NativeActionSink {
       this.stopDeadline = performance.now() + this.stopTimeoutMs - Math.min(STOP_MARGIN_MS, this.stopTimeoutMs / 10);
     }
     this.stopping.abort();
-    this.leftover.push(...this.scheduler.stop());
+    await this.fleet?.stop();
+    for (const work of this.scheduler.stop()) this.putOff(work);
     await this.idle();
   }
 
@@ -448,16 +486,24 @@ export class Onboarder implements NativeActionSink {
     return { exitCode: exitCodeOf(outcome.result), lines: outcome.lines, ...(outcome.message === undefined ? {} : { message: outcome.message }) };
   }
 
-  /** Queues `job`, described by `work`; a job a stop puts off, or that comes after the stop, is kept for the next start. */
-  private submit(key: string, site: Site, work: QueuedWork, job: () => Promise<Outcome>): boolean {
-    const result = this.scheduler.submit(key, site.name, site.concurrency, async () => {
-      if ((await job()) === 'deferred') this.leftover.push(work);
-    }, { tag: work });
-    if (result === 'stopped') this.leftover.push(work);
-    if (result === 'merged') {
-      this.logger.debug({ event: Events.dhcpSuppressed, device: key, site: site.name, reason: 'job already queued or running' }, 'merged into the job already under way');
-    }
-    return result === 'queued';
+  /**
+   * Queues `job`, described by `work` (with a shared store, once it is
+   * claimed); a job a stop puts off, or that comes after the stop, is kept
+   * for the next start.
+   */
+  private submit(key: string, site: Site, work: QueuedWork, job: () => Promise<Outcome>): void {
+    const schedule = (): void => {
+      const result = this.scheduler.submit(key, site.name, site.concurrency, async () => {
+        this.ended(work, await job());
+      }, { tag: work });
+      if (result === 'stopped') this.putOff(work);
+      if (result === 'merged') {
+        this.ended(work, 'merged');
+        this.logger.debug({ event: Events.dhcpSuppressed, device: key, site: site.name, reason: 'job already queued or running' }, 'merged into the job already under way');
+      }
+    };
+    if (this.fleet === undefined) schedule();
+    else this.fleet.claim(work, schedule);
   }
 
   /** A factory switch leasing outside the site's onboard.allowedRanges: reported, and no connection made to it. */

@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import type { PoolConfig } from 'pg';
+import type { ClientConfig, PoolConfig } from 'pg';
 
 /** Bad `--store` or password settings: onramp does not start (exit 2). */
 export class StoreSettingsError extends Error {
@@ -82,7 +82,7 @@ export function storePassword(passwordFile: string | undefined): string | undefi
 }
 
 /** Settings every connection of one appliance shares. */
-export function poolConfig(address: StoreAddress, password: string | undefined, appliance: string, max: number): PoolConfig {
+export function clientConfig(address: StoreAddress, password: string | undefined, appliance: string): ClientConfig {
   return {
     host: address.host,
     port: address.port,
@@ -90,14 +90,17 @@ export function poolConfig(address: StoreAddress, password: string | undefined, 
     database: address.database,
     ...(password === undefined ? {} : { password }),
     ...(address.ssl === 'disable' ? {} : { ssl: { rejectUnauthorized: address.ssl === 'verify-full' } }),
-    max,
     // The database names who is connected (pg_stat_activity), and a dead peer's connection is noticed by TCP keepalives.
     application_name: `onramp ${appliance}`.slice(0, 63),
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,
     connectionTimeoutMillis: 5000,
-    idleTimeoutMillis: 30_000,
     // A statement stuck behind a lost peer's lock ends rather than holding its caller forever.
     statement_timeout: 30_000,
   };
+}
+
+/** The pool of one appliance's connections: `max` at most, an idle one closed after a while. */
+export function poolConfig(client: ClientConfig, max: number): PoolConfig {
+  return { ...client, max, idleTimeoutMillis: 30_000 };
 }

@@ -40,6 +40,44 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX onramp_backups_history ON onramp_backups (device, seq);
     `,
   },
+  {
+    version: 2,
+    name: 'appliances, jobs and device locks',
+    sql: `
+      CREATE TABLE onramp_appliances (
+        instance uuid PRIMARY KEY,
+        name text NOT NULL,
+        host text NOT NULL,
+        pid integer NOT NULL,
+        started_at timestamptz NOT NULL DEFAULT now(),
+        seen_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE TABLE onramp_jobs (
+        id bigserial PRIMARY KEY,
+        work jsonb NOT NULL,
+        owner uuid,
+        appliance text,
+        taken_at timestamptz,
+        attempts integer NOT NULL DEFAULT 1,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        done_at timestamptz,
+        result text
+      );
+      CREATE INDEX onramp_jobs_open ON onramp_jobs (id) WHERE done_at IS NULL;
+      CREATE TABLE onramp_claims (
+        key text PRIMARY KEY,
+        seen_at timestamptz NOT NULL,
+        job bigint,
+        appliance text NOT NULL
+      );
+      CREATE TABLE onramp_device_locks (
+        key text PRIMARY KEY,
+        appliance text NOT NULL,
+        backend_pid integer NOT NULL,
+        holder jsonb NOT NULL
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = Math.max(...MIGRATIONS.map((migration) => migration.version));

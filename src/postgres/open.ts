@@ -1,7 +1,9 @@
 import { hostname } from 'node:os';
 import type { BackupsDatabase } from '../backups/index.js';
 import type { Logger } from '../log/index.js';
+import type { FleetLocks, JobClaims } from '../onboard/index.js';
 import type { SharedStore, StateStore } from '../state/index.js';
+import type { JobQueueSettings } from './jobs.js';
 import { parseStoreUrl, storePassword, StoreSettingsError } from './connection.js';
 
 /** `--store URL` (or ONRAMP_STORE), `--store-password-file FILE`, `--name NAME` of a command. */
@@ -18,6 +20,10 @@ export interface OpenedStore {
   backups?: BackupsDatabase;
   /** With a database: this appliance's name, recorded beside what it does. */
   appliance?: string;
+  /** With a database: switch locks every appliance on it respects. */
+  locks?: FleetLocks;
+  /** With a database and `queue`: the fleet's job queue. */
+  claims?: JobClaims;
   close(): Promise<void>;
 }
 
@@ -49,7 +55,9 @@ export function applianceName(given: string | undefined): string {
  * brought up to date first. Throws StoreSettingsError on bad flags, a
  * password in the URL, or a database schema newer than this onramp.
  */
-export async function openStore(state: StateStore, flags: StoreFlags, logger: Logger, options: { connections?: number } = {}): Promise<OpenedStore> {
+export async function openStore(
+  state: StateStore, flags: StoreFlags, logger: Logger, options: { connections?: number; queue?: JobQueueSettings } = {},
+): Promise<OpenedStore> {
   if (flags.store === undefined) {
     if (flags.storePasswordFile !== undefined) throw new StoreSettingsError('--store-password-file needs --store postgres://…');
     return { store: state, close: () => Promise.resolve() };
@@ -57,15 +65,31 @@ export async function openStore(state: StateStore, flags: StoreFlags, logger: Lo
   const address = parseStoreUrl(flags.store);
   const password = storePassword(flags.storePasswordFile);
   const appliance = applianceName(flags.name);
-  const [{ PostgresStore }, { PostgresBackups }] = await Promise.all([import('./store.js'), import('./backups.js')]);
+  const [{ PostgresStore }, { PostgresBackups }, { PgDeviceLocks }, { PgJobQueue }] = await Promise.all([
+    import('./store.js'), import('./backups.js'), import('./device-locks.js'), import('./jobs.js'),
+  ]);
   const store = await PostgresStore.open({
     address, password, appliance, root: state.root, logger,
     ...(options.connections === undefined ? {} : { connections: options.connections }),
   });
+  const locks = new PgDeviceLocks(store);
+  const claims = options.queue === undefined ? undefined : new PgJobQueue(store, options.queue);
+  try {
+    await claims?.start();
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   return {
     store,
     backups: { versions: (keep) => new PostgresBackups(store, keep) },
     appliance,
-    close: () => store.close(),
+    locks,
+    ...(claims === undefined ? {} : { claims }),
+    close: async () => {
+      await claims?.close();
+      await locks.close();
+      await store.close();
+    },
   };
 }

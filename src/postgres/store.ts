@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { Logger } from '../log/index.js';
 import type { Book, BookEdit, SharedStore } from '../state/index.js';
-import { poolConfig, type StoreAddress } from './connection.js';
+import { clientConfig, poolConfig, type StoreAddress } from './connection.js';
 import { migrate } from './migrations.js';
 import { TransactionEdit } from './records.js';
 
@@ -33,18 +33,26 @@ export class PostgresStore implements SharedStore {
   readonly appliance: string;
   readonly pool: pg.Pool;
   private readonly logger: Logger;
+  private readonly settings: pg.ClientConfig;
 
-  private constructor(options: PostgresStoreOptions, pool: pg.Pool) {
+  private constructor(options: PostgresStoreOptions, pool: pg.Pool, settings: pg.ClientConfig) {
     this.root = options.root;
     this.url = options.address.url;
     this.appliance = options.appliance;
     this.pool = pool;
     this.logger = options.logger;
+    this.settings = settings;
+  }
+
+  /** The settings of one more connection of its own (the one holding switch locks). */
+  connectionConfig(): pg.ClientConfig {
+    return this.settings;
   }
 
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
-    const pool = new pg.Pool(poolConfig(options.address, options.password, options.appliance, options.connections ?? 10));
-    const store = new PostgresStore(options, pool);
+    const settings = clientConfig(options.address, options.password, options.appliance);
+    const pool = new pg.Pool(poolConfig(settings, options.connections ?? 10));
+    const store = new PostgresStore(options, pool, settings);
     // An idle connection the server cut (a restart) is an error event of the pool, not a crash; the next query reconnects.
     pool.on('error', (err) => {
       store.logger.warn({ err: { message: err.message }, store: store.url }, `a connection to ${store.url} was lost`);

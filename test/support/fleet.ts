@@ -1,0 +1,76 @@
+import type { TestContext } from 'node:test';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Lab, type LabSwitch } from '../../src/lab/index.js';
+import { readOr, remember, ROOT, waitFor } from '../agent-cli.js';
+import { writeLabSite } from './lab-site.js';
+import type { TestCluster } from './postgres.js';
+
+// Appliances sharing one PostgreSQL store, each `onramp run` following its own copy of a failover pair's log.
+export const FLEET_PASSWORD = 'Site-Passw0rd-fleet';
+
+export interface FleetLab {
+  lab: Lab;
+  sites: string;
+  switches: LabSwitch[];
+}
+
+/** `count` fs-s5850 lab switches FS-S5850-SW001…, each the site's device with its own running config as its baseline. */
+export async function fleetLab(t: TestContext, dir: string, count: number, options: { slowMs?: number; slow?: string[]; policy?: string } = {}): Promise<FleetLab> {
+  const specs = Array.from({ length: count }, (_, n) => {
+    const hostname = `FS-S5850-SW${String(n + 1).padStart(3, '0')}`;
+    const mac = `00:aa:${String(Math.floor(n / 256)).padStart(2, '0')}:00:${(n % 256).toString(16).padStart(2, '0')}:01`;
+    return { hostname, personality: 'fs-s5850' as const, mac, username: 'admin', password: FLEET_PASSWORD, ...(options.slow?.includes(hostname) === true ? { faults: ['slow' as const] } : {}) };
+  });
+  const lab = await Lab.start({ switches: specs, keyDir: join(dir, 'keys'), ...(options.slowMs === undefined ? {} : { slowMs: options.slowMs }) });
+  t.after(() => lab.stop());
+  const switches = specs.map((spec) => lab.get(spec.hostname));
+  const baselines = Object.fromEntries(switches.map((sw) => [sw.spec.hostname, sw.runningConfig()]));
+  const sites = await writeLabSite(dir, lab, baselines, options.policy === undefined ? {} : { policy: options.policy });
+  return { lab, sites, switches };
+}
+
+/** A DHCPACK line as ISC dhcpd logs it, for one lab switch. */
+export function ackLine(sw: LabSwitch, time = 'Dec  2 20:00:00'): string {
+  return `${time} dhcpsrv dhcpd[812]: DHCPACK on ${sw.address} to ${sw.spec.mac} (${sw.spec.hostname}) via eth1\n`;
+}
+
+export interface Appliance {
+  name: string;
+  input: string;
+  log: string;
+  state: string;
+  child: ChildProcess;
+  exited: Promise<number | null>;
+  stderr: () => string;
+  append(lines: string[]): void;
+  /** The log's events named `event`, parsed. */
+  events(event: string): Record<string, unknown>[];
+}
+
+/** Starts `onramp run` (the shipped bundle) as appliance NAME on the cluster's database `url`, following its own input file. */
+export async function startAppliance(t: TestContext, dir: string, fleet: FleetLab, cluster: TestCluster, url: string, name: string, extra: string[] = []): Promise<Appliance> {
+  const input = join(dir, `${name}-dhcpd.log`);
+  writeFileSync(input, '');
+  const log = join(dir, `${name}.log`);
+  const state = join(dir, `${name}-state`);
+  const child = spawn(process.execPath, [
+    join(ROOT, 'dist', 'bin', 'onramp.js'), 'run', `--conf=${join(ROOT, 'rules', 'dhcp.rules')}`, `--input=${input}`,
+    `--sites=${fleet.sites}`, `--templates=${join(ROOT, 'templates')}`, `--state=${state}`, `--log=${log}`,
+    '--store', url, '--name', name, ...extra,
+  ], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...cluster.env(), ONRAMP_HQ_PASSWORD: FLEET_PASSWORD } });
+  remember(child.pid ?? 0);
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  t.after(() => { if (child.exitCode === null) child.kill('SIGKILL'); });
+  await waitFor(`appliance ${name} to open its input`, () => readOr(log).includes('"event":"input.opened"') || child.exitCode !== null, 30_000);
+  if (child.exitCode !== null) throw new Error(`appliance ${name} exited ${String(child.exitCode)}: ${stderr}`);
+  return {
+    name, input, log, state, child, exited,
+    stderr: () => stderr,
+    append: (lines) => { appendFileSync(input, lines.join('')); },
+    events: (event) => readOr(log).split('\n').filter((line) => line.includes(`"event":"${event}"`)).map((line) => JSON.parse(line) as Record<string, unknown>),
+  };
+}
