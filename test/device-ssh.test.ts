@@ -212,8 +212,9 @@ void test('a debug log of a full SSH session holds no login password, enable sec
   for (const secret of [PASSWORD, ENABLE, 'Pushed-Secret-9', 'Commun1ty-X']) assert.ok(!log.includes(secret), secret);
 });
 
-void test('the lab counts the SSH sessions logged in to a switch at once, and the most there were', async () => {
+void test('the lab counts the SSH sessions logged in to a switch at once, the most there were, and every login', async () => {
   const sw = lab.get('E-S3900');
+  const before = sw.logins();
   const first = await open('E-S3900');
   const second = await open('E-S3900');
   assert.equal(sw.sessionsOpen(), 2);
@@ -224,5 +225,6 @@ void test('the lab counts the SSH sessions logged in to a switch at once, and th
   // The lab sees a close a moment after the client.
   await waitFor('the lab to see the sessions closed', () => sw.sessionsOpen() === 0);
   assert.equal(sw.mostSessionsAtOnce(), 2);
+  assert.equal(sw.logins() - before, 3);
 });
 

@@ -87,6 +87,7 @@ export class EmulatedSwitch implements LabSwitch, CliSwitch, TopologyNode {
   private stopped = false;
   private loggedIn = 0;
   private mostLoggedIn = 0;
+  private loginCount = 0;
 
   constructor(
     readonly spec: LabSwitchSpec,
@@ -161,6 +162,10 @@ export class EmulatedSwitch implements LabSwitch, CliSwitch, TopologyNode {
 
   mostSessionsAtOnce(): number {
     return this.mostLoggedIn;
+  }
+
+  logins(): number {
+    return this.loginCount;
   }
 
   version(): string {
@@ -404,6 +409,7 @@ export class EmulatedSwitch implements LabSwitch, CliSwitch, TopologyNode {
     });
     client.on('ready', () => {
       this.loggedIn++;
+      this.loginCount++;
       this.mostLoggedIn = Math.max(this.mostLoggedIn, this.loggedIn);
       client.once('close', () => {
         this.loggedIn--;

@@ -83,6 +83,8 @@ export interface LabSwitch {
   sessionsOpen(): number;
   /** The most SSH connections that were logged in at the same moment, since the switch was created. */
   mostSessionsAtOnce(): number;
+  /** SSH connections that logged in since the switch was created: how many times it was worked on. */
+  logins(): number;
   /** The OS version it runs now (`show version`). */
   version(): string;
   /** Image files in its flash, and the one selected for the next boot. */
