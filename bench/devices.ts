@@ -11,7 +11,6 @@
  * Exits 1 when a device failed, a switch does not match its baseline, or
  * a target (< 30 s wall, < 300 MB peak RSS) is missed.
  */
-import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,30 +18,18 @@ import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { getProfile } from '../src/device/index.js';
-import { Lab, labAddress, type LabSwitchSpec, type Personality } from '../src/lab/index.js';
+import { Lab } from '../src/lab/index.js';
 import { Events } from '../src/log/index.js';
 import { createOnboarder } from '../src/onboard/index.js';
 import { compareConfigs } from '../src/provision/index.js';
 import { StateStore } from '../src/state/index.js';
+import { BENCH_PASSWORD, BENCH_PASSWORD_ENV, benchDevices, labSpec, siteYaml } from './bench-switches.js';
+import { mb, ms, percentile } from './figures.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const KEY_DIR = join(ROOT, 'bench', 'out', 'devices-keys');
 const TARGET_WALL_S = 30;
 const TARGET_RSS_MB = 300;
-const PASSWORD = 'bench-site-pw';
-const PASSWORD_ENV = 'ONRAMP_BENCH_PASSWORD';
-const USERNAME = 'admin';
-
-type Model = Extract<Personality, 'fs-s5850' | 'fs-s3900'>;
-
-interface BenchDevice {
-  hostname: string;
-  model: Model;
-  ip: string;
-  mac: string;
-  drifted: boolean;
-  baseline: string;
-}
 
 function argValue(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
@@ -50,128 +37,6 @@ function argValue(name: string, fallback: number): number {
   const value = Number(process.argv[i + 1]);
   if (!Number.isInteger(value) || value < 1) throw new Error(`${name}: expected a positive integer, got ${String(process.argv[i + 1])}`);
   return value;
-}
-
-function s5850Baseline(hostname: string, n: number): string {
-  return `version 7.2.2
-!
-hostname ${hostname}
-!
-username ${USERNAME} privilege 4 password 8 $1$bench$${createHash('md5').update(hostname).digest('hex').slice(0, 22)}
-!
-snmp-server location bench rack ${Math.floor(n / 16)}
-!
-vlan database
- vlan 10 name users
- vlan 20 name voice
- vlan 77 name mgmt
-!
-interface eth-0-1
- description server-a
- switchport access vlan 10
-!
-interface eth-0-2
- description server-b
- switchport access vlan 20
-!
-interface eth-0-49
- description uplink
- switchport mode trunk
-!
-interface vlan77
- ip address 10.77.${Math.floor(n / 250)}.${(n % 250) + 2} 255.255.0.0
-!
-line vty 0 7
- privilege level 4
-!
-end
-`;
-}
-
-function s3900Baseline(hostname: string, n: number): string {
-  return `hostname ${hostname}
-!
-username ${USERNAME} privilege 15
-username ${USERNAME} password 7 ${createHash('md5').update(PASSWORD).digest('hex')}
-!
-lldp system-name ${hostname}
-!
-snmp-server location bench rack ${Math.floor(n / 16)}
-!
-vlan database
- VLAN 1 name DefaultVlan media ethernet state active
- vlan 10 name users media ethernet state active
- vlan 77 name mgmt media ethernet state active
-!
-interface ethernet 1/1
- description desk-a
- switchport access vlan 10
-!
-interface ethernet 1/25
- description uplink
- switchport mode trunk
-!
-interface vlan 77
- ip address 10.77.${Math.floor(n / 250)}.${(n % 250) + 2} 255.255.0.0
-!
-line console
-!
-line vty
-!
-end
-`;
-}
-
-/**
- * Drift of every kind a plan handles: a changed line, an extra block, a
- * missing line. The missing line is the last of its block because the lab
- * appends a re-added VLAN at the end of `vlan database` and the comparison
- * is order-sensitive.
- */
-function drift(baseline: string, model: Model): string {
-  const changed = baseline.replace(/^snmp-server location .*$/m, 'snmp-server location somewhere else');
-  if (model === 'fs-s5850') {
-    return changed
-      .replace(' description server-b', ' description old-server')
-      .replace('interface vlan77', 'interface eth-0-7\n shutdown\n!\ninterface vlan77')
-      .replace(' vlan 77 name mgmt\n', '');
-  }
-  return changed
-    .replace(' description desk-a', ' description old-desk')
-    .replace('interface ethernet 1/25', 'interface ethernet 1/7\n shutdown\n!\ninterface ethernet 1/25')
-    .replace(' vlan 77 name mgmt media ethernet state active\n', '');
-}
-
-function benchDevices(count: number): BenchDevice[] {
-  return Array.from({ length: count }, (_, n) => {
-    const model: Model = n % 2 === 0 ? 'fs-s5850' : 'fs-s3900';
-    const hostname = `${model === 'fs-s5850' ? 'FS-S5850' : 'FS-S3900'}-B${String(n + 1).padStart(3, '0')}`;
-    const mac = `02:be:4c:00:${((n >> 8) & 0xff).toString(16).padStart(2, '0')}:${(n & 0xff).toString(16).padStart(2, '0')}`;
-    const baseline = model === 'fs-s5850' ? s5850Baseline(hostname, n) : s3900Baseline(hostname, n);
-    // Alternating pairs: both models get drifted and clean switches.
-    return { hostname, model, ip: labAddress(n), mac, drifted: n % 4 < 2, baseline };
-  });
-}
-
-function siteYaml(devices: BenchDevice[], port: number, concurrency: number): string {
-  const lines = devices.map(
-    (d) => `  - { hostname: ${d.hostname}, model: ${d.model}, ip: ${d.ip}, baseline: ${d.hostname}.cfg, vars: { mgmtIp: 10.77.0.2, uplinkPort: eth-0-49 } }`,
-  );
-  // retries: 0, so that a connection that needed a second attempt under load shows up as a failure, not as latency.
-  return `name: bench
-subnets: [127.77.0.0/16]
-credentials: { username: ${USERNAME}, passwordEnv: ${PASSWORD_ENV} }
-ssh: { port: ${port}, timeoutMs: 20000, retries: 0, hostKeys: pin }
-policy: { onDrift: remediate, recheckAfter: 1h }
-concurrency: ${concurrency}
-vars:
-  location: bench
-  mgmtVlan: 77
-  mgmtMask: 255.255.0.0
-  vlans: [{ id: 10, name: users }, { id: 77, name: mgmt }]
-devices:
-${lines.join('\n')}
-`;
 }
 
 interface Timeline {
@@ -213,31 +78,14 @@ function timelineLogger(): { logger: pino.Logger; timelines: Map<string, Timelin
   return { logger: pino({ level: 'info' }, stream), timelines, errors };
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[index] ?? NaN;
-}
-
-function ms(value: number): string {
-  return `${Math.round(value)} ms`;
-}
-
-function mb(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(0)} MB`;
-}
-
 async function main(): Promise<number> {
   const count = argValue('--switches', 200);
   const concurrency = argValue('--concurrency', 32);
-  process.env[PASSWORD_ENV] = PASSWORD;
-  const devices = benchDevices(count);
+  process.env[BENCH_PASSWORD_ENV] = BENCH_PASSWORD;
+  // Alternating pairs: both models get drifted and clean switches.
+  const devices = benchDevices(count, (n) => n % 4 < 2);
   const dir = await mkdtemp(join(tmpdir(), 'onramp-bench-devices-'));
-  const specs: LabSwitchSpec[] = devices.map((d) => ({
-    hostname: d.hostname, personality: d.model, mac: d.mac, username: USERNAME, password: PASSWORD, address: d.ip,
-    runningConfig: d.drifted ? drift(d.baseline, d.model) : d.baseline,
-  }));
-  const lab = await Lab.start({ switches: specs, keyDir: KEY_DIR });
+  const lab = await Lab.start({ switches: devices.map(labSpec), keyDir: KEY_DIR });
   try {
     const sitesDir = join(dir, 'sites');
     await mkdir(join(sitesDir, 'bench'), { recursive: true });
