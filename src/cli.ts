@@ -119,7 +119,8 @@ commonOptions(
     .argument('<host>', 'hostname from the inventory, or an IP address')
     .option('--remediate', 'push the fix when it drifted')
     .option(...WAIT_OPTION)
-    .option('--dry-run', 'with --remediate: print the lines the fix would type, change nothing'),
+    .option('--dry-run', 'with --remediate: print the lines the fix would type, change nothing')
+    .option('--confirm <digest>', 'with --remediate: push only the plan a dry run printed with this digest; any other plan is printed, not pushed (exit 1)'),
 ).action(async (host: string, options: Record<string, unknown>) => {
   const { checkCommand } = await import('./onboard/commands.js');
   process.exitCode = await checkCommand(host, options);

@@ -108,9 +108,13 @@ void test('API: every /api/v1 route is in the OpenAPI document, and every answer
   await call('GET', '/api/v1/events/recent', '/api/v1/events/recent?limit=3');
   await call('GET', '/api/v1/rules', '/api/v1/rules');
   // The actions: this console is read-only, so each is a 409 with the reason, in the Error schema.
-  for (const action of ['check', 'plan', 'remediate', 'backup']) {
+  for (const action of ['check', 'plan', 'backup']) {
     assert.equal((await call('POST', `/api/v1/devices/{name}/${action}`, `/api/v1/devices/FS-S5850-CORE1/${action}`)).statusCode, 409, action);
   }
+  // A remediation names the plan it confirms (the digest POST …/plan answered); without one it is bad input.
+  assert.equal((await call('POST', '/api/v1/devices/{name}/remediate', '/api/v1/devices/FS-S5850-CORE1/remediate')).statusCode, 400);
+  assert.equal((await call('POST', '/api/v1/devices/{name}/remediate', '/api/v1/devices/FS-S5850-CORE1/remediate', { json: { planDigest: 'not-a-digest' } })).statusCode, 400);
+  assert.equal((await call('POST', '/api/v1/devices/{name}/remediate', '/api/v1/devices/FS-S5850-CORE1/remediate', { json: { planDigest: '0'.repeat(64) } })).statusCode, 409);
   assert.equal((await call('POST', '/api/v1/devices/{name}/accept-hostkey', '/api/v1/devices/FS-S5850-SRV/accept-hostkey', { json: { fingerprint: 'SHA256:short' } })).statusCode, 400);
   assert.equal((await call('POST', '/api/v1/devices/{name}/accept-hostkey', '/api/v1/devices/FS-S5850-SRV/accept-hostkey', { json: { fingerprint: FINGERPRINT } })).statusCode, 409);
   assert.equal((await call('POST', '/api/v1/session/logout', '/api/v1/session/logout')).statusCode, 200);

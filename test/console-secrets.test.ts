@@ -89,10 +89,10 @@ void test('a full lab run through the console: no page, API answer, event stream
     for (const page of [`/devices/${device}`, `/devices/${device}/accept-hostkey`]) await operator.call('GET', page);
   }
   // The operator's actions, each answered as the document says.
-  const plan = JSON.parse((await api('POST', '/api/v1/devices/{name}/plan', '/api/v1/devices/FS-S5850-SRV/plan')).body) as { exitCode: number; lines: string[] };
+  const plan = JSON.parse((await api('POST', '/api/v1/devices/{name}/plan', '/api/v1/devices/FS-S5850-SRV/plan')).body) as { exitCode: number; lines: string[]; planDigest: string };
   assert.equal(plan.exitCode, 1);
   assert.ok(plan.lines.length > 0);
-  assert.equal(exitCode(await api('POST', '/api/v1/devices/{name}/remediate', '/api/v1/devices/FS-S5850-SRV/remediate')), 0);
+  assert.equal(exitCode(await api('POST', '/api/v1/devices/{name}/remediate', '/api/v1/devices/FS-S5850-SRV/remediate', { planDigest: plan.planDigest })), 0);
   assert.equal(exitCode(await api('POST', '/api/v1/devices/{name}/check', '/api/v1/devices/FS-S3900-ACC1/check')), 0);
   for (const device of ['FS-S5850-CORE1', 'FS-S3900-ACC2']) {
     assert.equal(exitCode(await api('POST', '/api/v1/devices/{name}/backup', `/api/v1/devices/${device}/backup`)), 0);

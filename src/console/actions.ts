@@ -1,5 +1,6 @@
 import { HostKeyStore } from '../device/index.js';
-import { acceptHostKey, exitCodeOf, type DeviceStatus, type Onboarder } from '../onboard/index.js';
+import { acceptHostKey, exitCodeOf, type DeviceStatus, type Onboarder, type PlanAnswer } from '../onboard/index.js';
+import { Events } from '../log/index.js';
 import type { StateStore } from '../state/index.js';
 import type { Site } from '../inventory/index.js';
 import { HttpProblem } from './problem.js';
@@ -12,11 +13,15 @@ export interface ActionOutcome {
   message: string;
   /** A remediation plan: the lines it would type, secrets masked. */
   lines?: string[];
+  /** With those lines: the digest that confirms them (what remediate takes). */
+  planDigest?: string;
+  /** A remediation confirmed on another plan than the plan now: nothing was sent; `lines` and `planDigest` are the plan now. */
+  changed?: boolean;
 }
 
 /** An action the console cannot take: why, and the HTTP status that says so. */
 export class ActionRefused extends HttpProblem {
-  declare readonly statusCode: 403 | 404 | 409;
+  declare readonly statusCode: 400 | 403 | 404 | 409;
 }
 
 export type ActionKind = 'check' | 'plan' | 'remediate' | 'backup' | 'accept-hostkey';
@@ -31,9 +36,10 @@ export interface ConsoleActions {
   /** Undefined when actions can be taken; else why not (a read-only console). */
   readonly unavailable: string | undefined;
   check(host: string): Promise<ActionOutcome>;
-  /** The remediation's lines for the device as it is now, sent nowhere. */
+  /** The remediation's lines for the device as it is now, sent nowhere, and the digest that confirms them. */
   plan(host: string): Promise<ActionOutcome>;
-  remediate(host: string): Promise<ActionOutcome>;
+  /** Pushes the plan of `planDigest` (plan's), made again under the device's lock; any other plan is answered, not sent. */
+  remediate(host: string, planDigest: string): Promise<ActionOutcome>;
   backup(host: string): Promise<ActionOutcome>;
   acceptHostKey(host: string, fingerprint: string): Promise<ActionOutcome>;
 }
@@ -55,15 +61,18 @@ export function applianceActions(onboarder: () => Onboarder | undefined, state: 
     const names = sites.flatMap((site) => [...site.devices.map((device) => device.hostname), ...site.portmap.map((entry) => entry.hostname)]);
     if (!names.some((name) => name.toLowerCase() === host.toLowerCase())) throw new ActionRefused(404, `${host} is not a device of any site`);
   };
-  const outcome = (work: Onboarder, host: string, exitCode: number, lines?: string[]): ActionOutcome => {
+  const outcome = (work: Onboarder, host: string, exitCode: number): ActionOutcome => {
     const status: DeviceStatus | undefined = work.status.get(host);
     return {
       exitCode,
       ...(status === undefined ? {} : { result: status.result }),
       message: status === undefined ? `exit ${String(exitCode)}` : describe(status),
-      ...(lines === undefined ? {} : { lines }),
     };
   };
+  const planOutcome = (work: Onboarder, host: string, plan: PlanAnswer): ActionOutcome => ({
+    ...outcome(work, host, plan.exitCode), lines: plan.lines,
+    ...(plan.digest === undefined ? {} : { planDigest: plan.digest }), ...(plan.changed === true ? { changed: true } : {}),
+  });
   const onDevice = async (host: string, run: (work: Onboarder) => Promise<ActionOutcome>): Promise<ActionOutcome> => {
     const work = using();
     known(work.sites, host);
@@ -72,11 +81,11 @@ export function applianceActions(onboarder: () => Onboarder | undefined, state: 
   return {
     unavailable: undefined,
     check: (host) => onDevice(host, async (work) => outcome(work, host, await work.checkHost(host))),
-    plan: (host) => onDevice(host, async (work) => {
-      const { exitCode, lines } = await work.planHost(host);
-      return outcome(work, host, exitCode, lines);
+    plan: (host) => onDevice(host, async (work) => planOutcome(work, host, await work.planHost(host))),
+    remediate: (host, planDigest) => onDevice(host, async (work) => {
+      const plan = await work.remediateConfirmed(host, planDigest);
+      return plan.changed === true ? planOutcome(work, host, plan) : outcome(work, host, plan.exitCode);
     }),
-    remediate: (host) => onDevice(host, async (work) => outcome(work, host, await work.checkHost(host, { remediate: true }))),
     backup: (host) => onDevice(host, async (work) => outcome(work, host, await work.backupHost(host))),
     acceptHostKey: (host, fingerprint) => onDevice(host, async (work) => {
       const names = work.sites.flatMap((site) => [...site.devices.map((device) => device.hostname), ...site.portmap.map((entry) => entry.hostname)]);
@@ -94,7 +103,7 @@ function describe(status: DeviceStatus): string {
     case 'ok':
       return status.action === 'backup' ? `backed up: ${status.message ?? 'saved'}` : 'Configuration OK';
     case 'drift':
-      return `configuration drift${counts}`;
+      return status.lastEvent === Events.planChanged ? status.message ?? 'the plan changed: nothing sent' : `configuration drift${counts}`;
     case 'remediated':
       return `drift remediated${counts}, saved and verified`;
     case 'provisioned':

@@ -8,7 +8,7 @@ import { sessionOf, type Auth } from './auth.js';
 import type { ConsoleModel } from './model.js';
 import {
   AcceptKeySchema, DeviceDetailSchema, DeviceRowSchema, DiffQuery, DiffSchema, ErrorSchema, EventSchema, EventsQuery, LoginSchema,
-  NameParams, OutcomeSchema, PlanRecordSchema, RuleStatsSchema, SessionSchema, SiteDetailSchema, SiteSummarySchema, VersionSchema,
+  NameParams, OutcomeSchema, PlanRecordSchema, RemediateSchema, RuleStatsSchema, SessionSchema, SiteDetailSchema, SiteSummarySchema, VersionSchema,
 } from './schemas.js';
 
 /** Answers a route may give besides its own: each is an Error. */
@@ -103,29 +103,43 @@ export function registerApi(parent: FastifyInstance, model: ConsoleModel, auth: 
     schema: { summary: 'the rule files loaded and how many events each rule matched', tags: ['rules'], response: { 200: RuleStatsSchema, ...READ } },
   }, async () => (await model.source.ruleStats()) ?? { files: [] });
 
-  const act = async (request: FastifyRequest, name: string, action: string, run: () => Promise<ActionOutcome>): Promise<ActionOutcome & { device: string; action: string }> => {
-    auth.requireOperator(request);
-    return { device: name, action, ...(await run()) };
+  const act = async (name: string, action: string, run: () => Promise<ActionOutcome>): Promise<ActionOutcome & { device: string; action: string }> =>
+    ({ device: name, action, ...(await run()) });
+  // The role is checked before the arguments: a viewer is answered 403 whatever they send.
+  const operator = {
+    preValidation: (request: FastifyRequest): Promise<void> => {
+      auth.requireOperator(request);
+      return Promise.resolve();
+    },
   };
   const operatorOnly = 'Operator role; the x-csrf-token header. The answer comes when the work is done; it is what `onramp check` (or backup, hostkeys accept) would do, under the same per-device lock.';
   app.post('/api/v1/devices/:name/check', {
+    ...operator,
     schema: { summary: 'check the device now (fetch, diff against its baseline)', description: operatorOnly, tags: ['actions'], params: NameParams, response: { 200: OutcomeSchema, ...ACTION } },
-  }, (request) => act(request, request.params.name, 'check', () => actions.check(request.params.name)));
+  }, (request) => act(request.params.name, 'check', () => actions.check(request.params.name)));
   app.post('/api/v1/devices/:name/plan', {
+    ...operator,
     schema: { summary: 'the remediation plan for the device as it is now; nothing is sent', description: operatorOnly, tags: ['plans'], params: NameParams, response: { 200: OutcomeSchema, ...ACTION } },
-  }, (request) => act(request, request.params.name, 'plan', () => actions.plan(request.params.name)));
+  }, (request) => act(request.params.name, 'plan', () => actions.plan(request.params.name)));
   app.post('/api/v1/devices/:name/remediate', {
-    schema: { summary: 'check and push the fix (through the guard rails), save and verify', description: operatorOnly, tags: ['actions'], params: NameParams, response: { 200: OutcomeSchema, ...ACTION } },
-  }, (request) => act(request, request.params.name, 'remediate', () => actions.remediate(request.params.name)));
+    ...operator,
+    schema: {
+      summary: 'push the plan POST …/plan answered (through the guard rails), save and verify',
+      description: `${operatorOnly} The plan is made again under the lock, from the config the switch has then: only the plan of planDigest is sent. Any other is not sent but answered (changed, exit code 1) with its lines and digest, to confirm in turn.`,
+      tags: ['actions'], params: NameParams, body: RemediateSchema, response: { 200: OutcomeSchema, ...ACTION },
+    },
+  }, (request) => act(request.params.name, 'remediate', () => actions.remediate(request.params.name, request.body.planDigest)));
   app.post('/api/v1/devices/:name/backup', {
+    ...operator,
     schema: { summary: 'save the running config in the backup store now', description: operatorOnly, tags: ['actions'], params: NameParams, response: { 200: OutcomeSchema, ...ACTION } },
-  }, (request) => act(request, request.params.name, 'backup', () => actions.backup(request.params.name)));
+  }, (request) => act(request.params.name, 'backup', () => actions.backup(request.params.name)));
   app.post('/api/v1/devices/:name/accept-hostkey', {
+    ...operator,
     schema: {
       summary: 'pin the changed host key the device shows now', description: `${operatorOnly} The fingerprint must be the one the device was refused with.`,
       tags: ['actions'], params: NameParams, body: AcceptKeySchema, response: { 200: OutcomeSchema, ...ACTION },
     },
-  }, (request) => act(request, request.params.name, 'accept-hostkey', async () => {
+  }, (request) => act(request.params.name, 'accept-hostkey', async () => {
     const { name } = request.params;
     const shown = (await model.device(name))?.refusedKey?.fingerprint;
     if (shown !== request.body.fingerprint) throw new ActionRefused(409, `${name} is not refusing the key ${request.body.fingerprint} now${shown === undefined ? '' : ` (it shows ${shown})`}; nothing pinned`);

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { diffConfigs } from '../config/index.js';
+import { PLAN_DIGEST_PATTERN } from '../provision/index.js';
 import { isSafeName } from '../state/index.js';
 import { ActionRefused, type ActionOutcome, type ConsoleActions } from './actions.js';
 import { sessionOf, type Auth } from './auth.js';
@@ -20,6 +21,8 @@ function field(request: FastifyRequest, key: string): string | undefined {
   const value = (body as Record<string, unknown>)[key];
   return typeof value === 'string' ? value : undefined;
 }
+
+const CONFIRMATION = new RegExp(PLAN_DIGEST_PATTERN);
 
 const ACTION_TITLES = { check: 'Check', remediate: 'Remediate', backup: 'Back up', 'accept-hostkey': 'Accept host key' } as const;
 
@@ -97,7 +100,11 @@ export function registerPages(app: FastifyInstance, model: ConsoleModel, auth: A
   });
   app.get('/rules', async (request, reply) => page(request, reply, 'rules', 'Rules', { stats: await model.source.ruleStats() }));
 
-  const act = async (request: FastifyRequest, reply: FastifyReply, action: keyof typeof ACTION_TITLES, run: (host: string) => Promise<ActionOutcome>): Promise<FastifyReply> => {
+  /** An operator's action on a device, answered with the result page unless `shown` answers it otherwise. */
+  const act = async (
+    request: FastifyRequest, reply: FastifyReply, action: keyof typeof ACTION_TITLES, run: (host: string) => Promise<ActionOutcome>,
+    shown?: (host: string, outcome: ActionOutcome) => FastifyReply | undefined,
+  ): Promise<FastifyReply> => {
     const name = nameOf(request);
     if (name === undefined) return notFound(request, reply, 'No device of that name.');
     if (!isOperator(request)) return page(request, reply, 'error', 'Forbidden', { title: 'Forbidden', message: 'This needs the operator role.' }, 403);
@@ -108,13 +115,20 @@ export function registerPages(app: FastifyInstance, model: ConsoleModel, auth: A
       if (!(err instanceof ActionRefused)) throw err;
       return page(request, reply, 'error', 'Not done', { title: `${ACTION_TITLES[action]} ${name}: not done`, message: err.message }, err.statusCode);
     }
-    return page(request, reply, 'result', `${ACTION_TITLES[action]} ${name}`, {
+    return shown?.(name, outcome) ?? page(request, reply, 'result', `${ACTION_TITLES[action]} ${name}`, {
       action: ACTION_TITLES[action], device: name, ok: outcome.exitCode === 0, message: outcome.message, lines: outcome.lines ?? [],
     });
   };
   app.post('/devices/:name/check', (request, reply) => act(request, reply, 'check', (host) => actions.check(host)));
   app.post('/devices/:name/backup', (request, reply) => act(request, reply, 'backup', (host) => actions.backup(host)));
-  app.post('/devices/:name/remediate', (request, reply) => act(request, reply, 'remediate', (host) => actions.remediate(host)));
+  app.post('/devices/:name/remediate', (request, reply) => act(request, reply, 'remediate', (host) => {
+    const planDigest = field(request, 'plan') ?? '';
+    if (!CONFIRMATION.test(planDigest)) throw new ActionRefused(400, 'Confirm the plan from the remediation page: nothing was sent.');
+    return actions.remediate(host, planDigest);
+  }, (name, outcome) => (outcome.changed === true
+    // The plan shown was not the plan at push time: nothing was sent; the plan now, to confirm in its turn.
+    ? page(request, reply, 'confirm-remediate', `Remediate ${name}`, { device: name, lines: outcome.lines ?? [], planDigest: outcome.planDigest, message: outcome.message, changed: true }, 409)
+    : undefined)));
   app.post('/devices/:name/accept-hostkey', (request, reply) => act(request, reply, 'accept-hostkey', async (host) => {
     const fingerprint = field(request, 'fingerprint') ?? '';
     const shown = (await model.device(host))?.refusedKey?.fingerprint;
@@ -135,7 +149,8 @@ export function registerPages(app: FastifyInstance, model: ConsoleModel, auth: A
       return page(request, reply, 'error', 'Not done', { title: `Remediate ${name}: not possible`, message: err.message }, err.statusCode);
     }
     const message = plan.exitCode === 0 ? 'The device matches its baseline: there is nothing to remediate.' : plan.message;
-    return page(request, reply, 'confirm-remediate', `Remediate ${name}`, { device: name, lines: plan.exitCode === 1 ? plan.lines ?? [] : [], message });
+    const shown = plan.exitCode === 1 && plan.planDigest !== undefined ? plan.lines ?? [] : [];
+    return page(request, reply, 'confirm-remediate', `Remediate ${name}`, { device: name, lines: shown, planDigest: plan.planDigest, message });
   });
   app.get('/devices/:name/accept-hostkey', async (request, reply) => {
     const name = nameOf(request);

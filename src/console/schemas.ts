@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { PLAN_DIGEST_PATTERN } from '../provision/index.js';
 import { DEVICE_STATES, type DeviceState } from './device-state.js';
 
 /**
@@ -150,6 +151,8 @@ export const OutcomeSchema = Type.Object({
   result: Type.Optional(Type.String()),
   message: Type.String(),
   lines: Type.Optional(Type.Array(Type.String(), { description: 'a plan: the lines a remediation types, secrets masked' })),
+  planDigest: Type.Optional(Type.String({ pattern: PLAN_DIGEST_PATTERN, description: 'with a plan: the digest of its lines and of the running config it was made from; POST it to …/remediate to push exactly these lines' })),
+  changed: Type.Optional(Type.Boolean({ description: 'a remediation confirmed on a plan that is not the plan now (the switch\'s config changed since): nothing was sent; lines and planDigest are the plan now' })),
 });
 
 export const ErrorSchema = Type.Object({ statusCode: Type.Integer(), error: Type.String(), message: Type.String() });
@@ -162,6 +165,9 @@ export const SessionSchema = Type.Object({
 });
 
 export const LoginSchema = Type.Object({ username: Type.String({ maxLength: 64 }), password: Type.String({ maxLength: 1024 }) });
+export const RemediateSchema = Type.Object({
+  planDigest: Type.String({ pattern: PLAN_DIGEST_PATTERN, description: 'the planDigest POST …/plan answered: only that plan is pushed' }),
+});
 export const AcceptKeySchema = Type.Object({ fingerprint: Type.String({ pattern: '^SHA256:[A-Za-z0-9+/]{43}$' }) });
 
 export const NameParams = Type.Object({ name: Name });

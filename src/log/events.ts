@@ -17,6 +17,8 @@ export const Events = {
   provisionRollback: 'device.provision.rollback',
   /** A plan stopped by the guard rails before its first line: class, reason and offending lines of each refusal. */
   planRefused: 'device.plan.refused',
+  /** A remediation confirmed on a plan that is no longer the plan (the switch's config changed since): nothing sent; `commands` is the plan now. */
+  planChanged: 'device.plan.changed',
   backupSaved: 'device.backup.saved',
   backupScheduled: 'device.backup.scheduled',
   /** The git backup store's new versions reached the site's remote. */

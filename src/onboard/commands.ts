@@ -6,9 +6,10 @@ import { SiteFileError } from '../inventory/index.js';
 import { createLogger, type Logger } from '../log/index.js';
 import { isSafeName, StateStore, type SharedStore } from '../state/index.js';
 import { backupsFlags, openBackupsForReading, type VersionStore } from '../backups/index.js';
+import { PLAN_DIGEST_PATTERN } from '../provision/index.js';
 import { createOnboarder } from './create.js';
 import type { LockPolicy } from './job-locks.js';
-import type { Onboarder } from './onboarder.js';
+import type { Onboarder, PlanAnswer } from './onboarder.js';
 import { describeHolder } from '../lock/index.js';
 import { namesStore, text, withStore, type CliOptions } from './command-support.js';
 import { readStatus, type DeviceStatus } from './status.js';
@@ -100,12 +101,39 @@ async function runOneShot(onboarder: Onboarder, work: (onboarder: Onboarder) => 
   }
 }
 
+/** The plan's lines on standard output; on standard error, how to push exactly them. */
+function printPlan(host: string, plan: PlanAnswer): void {
+  for (const line of plan.lines) process.stdout.write(`${line}\n`);
+  if (plan.digest !== undefined && plan.lines.length > 0) {
+    process.stderr.write(`to push exactly these lines: onramp check ${host} --remediate --confirm ${plan.digest}\n`);
+  }
+}
+
 export function checkCommand(host: string, options: CliOptions): Promise<number> {
+  const confirm = options.confirm;
+  if (confirm !== undefined) {
+    if (!flag(options, 'remediate') || flag(options, 'dryRun')) {
+      process.stderr.write('check: --confirm goes with --remediate (and not --dry-run): it confirms the plan a dry run printed\n');
+      return Promise.resolve(ExitCode.BadInput);
+    }
+    if (typeof confirm !== 'string' || !new RegExp(PLAN_DIGEST_PATTERN).test(confirm)) {
+      process.stderr.write('check: --confirm takes the 64 hex digits a dry run printed (onramp check HOST --remediate --dry-run)\n');
+      return Promise.resolve(ExitCode.BadInput);
+    }
+    return withOnboarder(options, async (onboarder) => {
+      const plan = await onboarder.remediateConfirmed(host, confirm);
+      if (plan.changed === true) {
+        process.stderr.write(`${host}: the plan is not the one confirmed (its config changed since): nothing sent; the plan now:\n`);
+        printPlan(host, plan);
+      }
+      return plan.exitCode;
+    });
+  }
   if (flag(options, 'remediate') && flag(options, 'dryRun')) {
     return withOnboarder(options, async (onboarder) => {
-      const { exitCode, lines } = await onboarder.planHost(host);
-      for (const line of lines) process.stdout.write(`${line}\n`);
-      return exitCode;
+      const plan = await onboarder.planHost(host);
+      printPlan(host, plan);
+      return plan.exitCode;
     });
   }
   return withOnboarder(options, (onboarder) => onboarder.checkHost(host, { remediate: flag(options, 'remediate') }));

@@ -1,4 +1,4 @@
-export { Onboarder, exitCodeOf, DEFAULT_CONCURRENCY, DEFAULT_STOP_TIMEOUT_MS, type OnboarderOptions, type LeaseExtras } from './onboarder.js';
+export { Onboarder, exitCodeOf, DEFAULT_CONCURRENCY, DEFAULT_STOP_TIMEOUT_MS, type OnboarderOptions, type LeaseExtras, type PlanAnswer } from './onboarder.js';
 export { createOnboarder, type CreateOnboarderOptions } from './create.js';
 export { MAX_UNKNOWN_DEVICES, readStatus, StatusBook, type DeviceStatus, type ExecutionStatus, type Action } from './status.js';
 export { DEVICE_STATES, stateAfter, stateOf, type DeviceState } from './device-state.js';

@@ -36,6 +36,16 @@ export const DEFAULT_STOP_TIMEOUT_MS = 360_000;
 const STOP_MARGIN_MS = 5_000;
 const FACTORY_HOSTNAME = 'switch';
 
+/** A remediation's plan as a person is shown it: the exit code of its check, the lines (secrets masked), and the digest that confirms them. */
+export interface PlanAnswer {
+  exitCode: number;
+  lines: string[];
+  /** Absent when no plan was made (the device is in no site, could not be reached, or does not drift). */
+  digest?: string;
+  /** A confirmed plan that was not the plan now: nothing was sent, and these are the plan now. */
+  changed?: true;
+}
+
 export interface OnboarderOptions {
   inventory: Inventory;
   /** This box's state directory. */
@@ -439,17 +449,39 @@ export class Onboarder implements NativeActionSink {
     return exitCodeOf(outcome.result);
   }
 
-  /** `onramp check HOST --remediate --dry-run`: the remediation's lines for the device as it is now, sent nowhere; 0 none, 1 drift, 2, 3. */
-  async planHost(host: string): Promise<{ exitCode: number; lines: string[] }> {
+  /**
+   * `onramp check HOST --remediate --dry-run`: the remediation's lines for the
+   * device as it is now, sent nowhere, and the digest that confirms them
+   * (remediateConfirmed); 0 none, 1 drift, 2, 3.
+   */
+  async planHost(host: string): Promise<PlanAnswer> {
+    return this.checkForPlan(host, { dryRun: true });
+  }
+
+  /**
+   * `onramp check HOST --remediate --confirm DIGEST`, and the console's
+   * confirmed remediation: the push sends only the plan of that digest,
+   * made again from the config the job fetches under the device's lock. Any
+   * other plan is not sent but answered (`changed`, exit 1) with its lines
+   * and digest, to be shown and confirmed in turn. Else as checkHost.
+   */
+  async remediateConfirmed(host: string, digest: string): Promise<PlanAnswer> {
+    return this.checkForPlan(host, { confirmed: digest });
+  }
+
+  private async checkForPlan(host: string, how: { dryRun: true } | { confirmed: string }): Promise<PlanAnswer> {
     const ref = this.findHost(host);
     if (ref === undefined) {
       this.reportUnknown(host);
       await this.status.flushed();
       return { exitCode: ExitCode.BadInput, lines: [] };
     }
-    const outcome = await this.work.check(ref, { ...(isIPv4(host) ? { ip: host } : {}), remediate: true, dryRun: true });
+    const outcome = await this.work.check(ref, { ...(isIPv4(host) ? { ip: host } : {}), remediate: true, ...how });
     await this.status.flushed();
-    return { exitCode: exitCodeOf(outcome.result), lines: outcome.lines ?? [] };
+    return {
+      exitCode: exitCodeOf(outcome.result), lines: outcome.lines ?? [],
+      ...(outcome.digest === undefined ? {} : { digest: outcome.digest }), ...(outcome.changed === true ? { changed: true } : {}),
+    };
   }
 
   /** `onramp provision IP --as NAME [--dry-run] [--factory]`: the lines, and 0, 2 or 3. */

@@ -3,7 +3,7 @@ import type { ConfigDiff } from '../config/index.js';
 import { getProfile } from '../device/index.js';
 import type { Credentials, DeviceRef } from '../inventory/index.js';
 import { Events, type EventName } from '../log/index.js';
-import { checkCompliance, displayLines, dryRunLines, guardedPlan, logRefusals, provisionDevice } from '../provision/index.js';
+import { checkCompliance, displayLines, dryRunLines, guardedPlan, logRefusals, planDigest, provisionDevice } from '../provision/index.js';
 import type { BackupTrigger } from '../backups/index.js';
 import { firmwareCompliance } from './firmware-compliance.js';
 import { guardFor } from './guard.js';
@@ -14,8 +14,12 @@ import type { Action, DeviceStatus } from './status.js';
 export interface CheckOutcome {
   result: Outcome;
   diff?: ConfigDiff;
-  /** With `dryRun`: the lines a remediation would type, secrets masked. */
+  /** With `dryRun`, or a confirmed plan that is not the plan now: the lines a remediation would type, secrets masked. */
   lines?: string[];
+  /** With those lines: their plan's digest (planDigest), which confirms them. */
+  digest?: string;
+  /** A confirmed plan was not the plan now: nothing was sent, and `lines` are the plan now. */
+  changed?: boolean;
 }
 
 export interface ProvisionOutcome {
@@ -30,8 +34,14 @@ export interface ProvisionOutcome {
  * one status record; errors do not escape.
  */
 export class DeviceWork extends JobBase {
-  /** Fetch, normalise, diff against the baseline; remediate when asked or when the site says so, or with `dryRun` only plan it. */
-  async check(ref: DeviceRef, options: { ip?: string; mac?: string; remediate?: boolean; dryRun?: boolean } = {}): Promise<CheckOutcome> {
+  /**
+   * Fetch, normalise, diff against the baseline; remediate when asked or when
+   * the site says so, or with `dryRun` only plan it. `confirmed`: the digest
+   * of the plan a person confirmed (a dry run's); the remediation then sends
+   * only that plan, made again from the config fetched in this job, under
+   * its lock.
+   */
+  async check(ref: DeviceRef, options: { ip?: string; mac?: string; remediate?: boolean; dryRun?: boolean; confirmed?: string } = {}): Promise<CheckOutcome> {
     const { site, device } = ref;
     const host = options.ip ?? await this.addressOf(device);
     const fields: Fields = { device: device.hostname, ip: host, site: site.name };
@@ -75,18 +85,25 @@ export class DeviceWork extends JobBase {
           const preview = guardedPlan(intended, running, profile, device.hostname, guard, site.compliance);
           if (preview.refusals.length > 0) logRefusals(this.logger, { ...fields, dryRun: true }, preview.refusals, profile);
           await this.record(fields, 'check', Events.checkDrift, 'drift', { checkedAt, diff: summary, features });
-          return { result: 'drift', diff, lines: displayLines(preview.plan.lines, profile) };
+          return { result: 'drift', diff, lines: displayLines(preview.plan.lines, profile), digest: planDigest(preview.plan.lines, running, profile, site.compliance) };
         }
         phase = { action: 'remediate', failEvent: Events.provisionFailed };
         deadline.beginPush();
         const push = await provisionDevice({
           session, intended, profile, logger: this.logger, fields, running, runningFetchMs, announce: false, onFailure: site.policy.onFailure,
-          guard, scope: site.compliance, ...this.stopBudget(site),
+          guard, scope: site.compliance, ...this.stopBudget(site), ...(options.confirmed === undefined ? {} : { confirmed: options.confirmed }),
           backup: async (text, rollback) => {
             await this.saveBackup(site, device.hostname, text, profile, fields, { kind: 'remediation', afterLease: options.mac !== undefined }, rollback);
           },
         });
         if (!push.ok && push.reason === 'stopped') return { result: await this.stoppedPush(push, fields, 'remediate'), diff };
+        if (!push.ok && push.reason === 'changed') {
+          const lines = displayLines(push.lines, profile);
+          const message = `the plan is not the one confirmed (the switch's config changed since it was shown): nothing sent; the plan now has ${String(lines.length)} line(s), to be confirmed`;
+          this.logger.warn({ event: Events.planChanged, ...fields, result: 'drift', commands: lines, sent: 0 }, message);
+          await this.record(fields, 'remediate', Events.planChanged, 'drift', { checkedAt, diff: summary, features, message });
+          return { result: 'drift', diff, lines, digest: push.digest, changed: true };
+        }
         const plan = this.planRecord(push, profile);
         if (!push.ok && push.reason === 'refused') {
           await this.record(fields, 'remediate', Events.planRefused, 'failed', { checkedAt, diff: summary, features, plan, message: refusalMessage(push.refusals) });

@@ -7,3 +7,4 @@ export { checkCompliance, scopeConfig, type ComplianceReport, type FeatureCompli
 export { guardedPlan, logRefusals, maskedRefusals, planRefusals, type GuardedPlan } from './refusals.js';
 export type { StopBudget, StopEstimate } from './stop-pace.js';
 export { withPortsReset } from './reset-ports.js';
+export { planDigest, PLAN_DIGEST_PATTERN } from './plan-digest.js';

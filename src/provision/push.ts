@@ -8,6 +8,7 @@ import { compareConfigs } from './compare.js';
 import { scopeConfig } from './compliance.js';
 import type { GuardRailContext, Refusal } from './guard-rails.js';
 import { planRemediation, rollbackOfApplied, type RemediationPlan } from './plan/index.js';
+import { planDigest } from './plan-digest.js';
 import { guardedPlan, logRefusals, maskedRefusals } from './refusals.js';
 import { StopPace, type StopBudget, type StopEstimate } from './stop-pace.js';
 
@@ -47,6 +48,12 @@ export interface PushRequest {
   lineTimeoutMs?: number;
   /** How long fetching `running` took, for that estimate. */
   runningFetchMs?: number;
+  /**
+   * The digest (planDigest) of the plan a person saw and confirmed: the plan
+   * made now, from the config the switch has now, is sent only if it is that
+   * one; else nothing is sent and it is answered instead.
+   */
+  confirmed?: string;
 }
 
 /** After a rejected line: what was typed back, and whether the device took all of it. */
@@ -62,7 +69,9 @@ export type PushOutcome =
   /** onramp was stopping and the rest of the plan did not fit in its time: `applied` lines were typed, then rolled back as the site says; not saved. */
   | { ok: false; reason: 'stopped'; lines: string[]; applied: number; estimate?: StopEstimate; rollback?: RollbackReport }
   /** Nothing was sent; the refusals' lines are masked. */
-  | { ok: false; reason: 'refused'; lines: string[]; refusals: Refusal[] };
+  | { ok: false; reason: 'refused'; lines: string[]; refusals: Refusal[] }
+  /** Nothing was sent: the plan made now is not the one confirmed. `lines` and `digest` are the plan now, to be shown and confirmed. */
+  | { ok: false; reason: 'changed'; lines: string[]; digest: string };
 
 /** Lines as a person may see them: secrets masked (a template sets passwords). */
 export function displayLines(lines: readonly string[], profile: Profile): string[] {
@@ -126,6 +135,10 @@ export async function provisionDevice(request: PushRequest): Promise<PushOutcome
   const scoped = (text: string): string => (request.scope === undefined ? text : scopeConfig(text, profile, request.scope));
   const { plan, refusals } = guardedPlan(intended, running, profile, fields.device, request.guard, request.scope);
   const lines = [...plan.lines];
+  if (request.confirmed !== undefined) {
+    const digest = planDigest(lines, running, profile, request.scope);
+    if (digest !== request.confirmed) return { ok: false, reason: 'changed', lines, digest };
+  }
   if (refusals.length > 0) {
     logRefusals(logger, fields, refusals, profile);
     return { ok: false, reason: 'refused', lines, refusals: maskedRefusals(refusals, profile) };

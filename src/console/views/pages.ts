@@ -182,12 +182,15 @@ export const LOGIN = `<h1>Log in</h1>
 `;
 
 export const CONFIRM_REMEDIATE = `<h1>Remediate {{device}}?</h1>
+{{#if changed}}<p class="alert" role="alert">Nothing was sent: the switch's config changed since the plan was shown, and the plan is no longer the one confirmed. This is the plan now.</p>{{/if}}
 {{#if lines.length}}
 <p>These {{lines.length}} line(s) would be typed in config mode, then saved and verified:</p>
 <pre class="plan">{{#each lines}}{{this}}
 {{/each}}</pre>
+<p><small>If the switch's config changes before you confirm, nothing is sent and the new plan is shown.</small></p>
 <form method="post" action="/devices/{{device}}/remediate">
   <input type="hidden" name="_csrf" value="{{csrf}}">
+  <input type="hidden" name="plan" value="{{planDigest}}">
   <button type="submit" class="danger">Push these lines</button>
   <a href="/devices/{{device}}">Cancel</a>
 </form>
