@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ReloadableSink, type ClosableSink } from '../src/agent/reloadable-sink.js';
+import { LeaseTimes } from '../src/agent/lease-log.js';
+import type { LeaseDetails } from '../src/engine/index.js';
 
 class FakeOnboarder implements ClosableSink {
   readonly calls: string[] = [];
@@ -12,8 +14,8 @@ class FakeOnboarder implements ClosableSink {
     this.work = busy ? new Promise((resolve) => (this.finish = resolve)) : Promise.resolve();
   }
 
-  onboard(ip: string, mac: string, hostname: string): void {
-    this.calls.push(`onboard ${ip} ${mac} ${hostname}`);
+  onboard(ip: string, mac: string, hostname: string, lease?: LeaseDetails): void {
+    this.calls.push(`onboard ${ip} ${mac} ${hostname}${lease === undefined ? '' : ` ${JSON.stringify(lease)}`}`);
   }
   check(host: string): void {
     this.calls.push(`check ${host}`);
@@ -79,4 +81,21 @@ void test('rules without native actions after a reload: no onboarder, and a fail
   await sink.replace(() => Promise.resolve(next));
   sink.check('SW2');
   assert.deepEqual(next.calls, ['check SW2'], 'the sink forwards again after a failed replacement');
+});
+
+void test('option 82 ids and the lease line\'s time reach the onboarder through the reloadable sink', () => {
+  const onboarder = new FakeOnboarder();
+  const times = new LeaseTimes(new ReloadableSink<FakeOnboarder>(onboarder));
+  const time = new Date('2026-12-02T20:00:00Z');
+  times.during({ server: 'isc', ip: '10.0.0.9', mac: 'aa:aa:aa:aa:aa:09', time }, () => {
+    times.onboard('10.0.0.9', 'AA:AA:AA:AA:AA:09', 'Switch', { circuitId: 'ge-0/0/9' });
+    // Another lease fired from this line (a rule's own fields) is not given this line's time.
+    times.onboard('10.0.0.8', 'aa:aa:aa:aa:aa:08', 'Switch');
+  });
+  times.onboard('10.0.0.9', 'aa:aa:aa:aa:aa:09', 'Switch');
+  assert.deepEqual(onboarder.calls, [
+    `onboard 10.0.0.9 AA:AA:AA:AA:AA:09 Switch {"circuitId":"ge-0/0/9","leaseTime":${String(time.getTime())}}`,
+    'onboard 10.0.0.8 aa:aa:aa:aa:aa:08 Switch',
+    'onboard 10.0.0.9 aa:aa:aa:aa:aa:09 Switch',
+  ]);
 });

@@ -36,6 +36,13 @@ void test('two appliances following a failover pair\'s logs: every switch checke
   // dhcp-a logs at debug level: each of its leases was either checked there or dropped as the peer's job.
   assert.equal(a.events('device.check.start').length + a.events('device.job.claimed-elsewhere').length, SWITCHES, 'dhcp-a checked or dropped each lease once');
   assert.equal(b.events('device.job.claimed-elsewhere').length, 0, 'at info level the peer\'s copy is not logged');
+  // One claim per lease in the shared queue, at the time the DHCP server logged it (the same in both logs).
+  const admin = await cluster.client('failover_pair');
+  const { rows } = await admin.query<{ claims: string; times: string; seen: Date }>('SELECT count(*) AS claims, count(DISTINCT seen_at) AS times, min(seen_at) AS seen FROM onramp_claims');
+  const now = new Date();
+  const logged = new Date(now.getFullYear(), 11, 2, 20, 0, 0);
+  if (logged > now) logged.setFullYear(now.getFullYear() - 1);
+  assert.deepEqual(rows.map((row) => [Number(row.claims), Number(row.times), row.seen.getTime()]), [[SWITCHES, 1, logged.getTime()]]);
   a.child.kill('SIGTERM');
   b.child.kill('SIGTERM');
   assert.equal(await a.exited, 0, a.stderr());

@@ -20,7 +20,7 @@ import { InputLineCounts } from './input-line-counts.js';
 import { pidFileHolder, releasePidFile } from './pid-file.js';
 import { lockInputs } from './input-locks.js';
 import { checkInputPaths, expandInputsByRole } from './inputs.js';
-import { logLease } from './lease-log.js';
+import { LeaseTimes, logLease } from './lease-log.js';
 import { ReloadableSink } from './reloadable-sink.js';
 import { RoleGate } from './role-gate.js';
 import { RuleStatsWriter, type RuleStats } from './rule-stats.js';
@@ -368,7 +368,8 @@ export async function startAppliance(
     ...inputs.map(({ path, role }): [string, InputRole] => [path, role]),
     ...listeners.map(({ name, role }): [string, InputRole] => [name, role]),
   ]);
-  const gate = new RoleGate(sink, () => engine.inputOfCurrentEvent(), roles, logger);
+  const leaseTimes = new LeaseTimes(sink);
+  const gate = new RoleGate(leaseTimes, () => engine.inputOfCurrentEvent(), roles, logger);
   const engine: Engine = new Engine(rules, {
     logger,
     sink: gate,
@@ -386,8 +387,8 @@ export async function startAppliance(
   let leaseRules = rules.usesDhcpPatterns();
   const onLine = (line: string, source: string): void => {
     if (metrics !== undefined) inputLines.add(source);
-    if (leaseRules) logLease(line, source, keaLeases, logger);
-    engine.processLine(line, source, contexts.get(source));
+    const lease = leaseRules ? logLease(line, source, keaLeases, logger) : undefined;
+    leaseTimes.during(lease, () => { engine.processLine(line, source, contexts.get(source)); });
   };
   const paths = inputs.map(({ path }) => path);
   const sources: InputSource[] = [];

@@ -1,4 +1,4 @@
-import type { NativeActionSink } from '../engine/index.js';
+import type { LeaseDetails, NativeActionSink } from '../engine/index.js';
 
 /** What the appliance puts behind the engine: the onboarder, which finishes its device work on close(). */
 export interface ClosableSink extends NativeActionSink {
@@ -24,9 +24,9 @@ export class ReloadableSink<T extends ClosableSink> implements NativeActionSink 
     return this.current;
   }
 
-  onboard(ip: string, mac: string, hostname: string): void {
+  onboard(ip: string, mac: string, hostname: string, lease?: LeaseDetails): void {
     this.forward((sink) => {
-      sink.onboard(ip, mac, hostname);
+      sink.onboard(ip, mac, hostname, lease);
     });
   }
 

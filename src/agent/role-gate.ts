@@ -1,4 +1,4 @@
-import type { NativeActionSink } from '../engine/index.js';
+import type { LeaseDetails, NativeActionSink } from '../engine/index.js';
 import { roleAllows, type InputRole, type NativeActionName } from '../input/roles.js';
 import { Events, Tally, type Logger } from '../log/index.js';
 
@@ -19,8 +19,8 @@ export class RoleGate implements NativeActionSink {
     private readonly logger: Logger,
   ) {}
 
-  onboard(ip: string, mac: string, hostname: string, relay?: { circuitId?: string; remoteId?: string }): void {
-    if (this.allowed('onboard', { ip, mac, host: hostname })) this.inner.onboard(ip, mac, hostname, relay);
+  onboard(ip: string, mac: string, hostname: string, lease?: LeaseDetails): void {
+    if (this.allowed('onboard', { ip, mac, host: hostname })) this.inner.onboard(ip, mac, hostname, lease);
   }
 
   provision(ip: string, name: string): void {

@@ -1,9 +1,20 @@
 import type { HostnameResolver } from '../dhcp/index.js';
 import type { Logger } from '../log/index.js';
 
+/** What a lease line says besides its address, MAC and hostname. */
+export interface LeaseDetails {
+  circuitId?: string;
+  remoteId?: string;
+  leaseTime?: number;
+}
+
 export interface NativeActionSink {
-  /** Option 82 (relay agent) ids, when the DHCP server logged them, help place a factory switch. */
-  onboard(ip: string, mac: string, hostname: string, relay?: { circuitId?: string; remoteId?: string }): void;
+  /**
+   * Option 82 (relay agent) ids, when the DHCP server logged them, help place
+   * a factory switch; `leaseTime`, the time of the lease's line (ms), tells
+   * one lease from a failover peer's copy of it.
+   */
+  onboard(ip: string, mac: string, hostname: string, lease?: LeaseDetails): void;
   check(host: string): void;
   provision(ip: string, name: string): void;
   /** `line`: the event that fired it (`action=backup $1 $0`), which says who made the change. */

@@ -5,7 +5,7 @@ import { lineGateOf, type LineFilter } from './line-gate.js';
 import { ruleTypeOf, runCalendars } from './rule-types/index.js';
 import type { Rule, RuleFileSummary, RuleSet, RuleType } from './rules.js';
 
-export type { EngineOptions, NativeActionSink } from './engine-options.js';
+export type { EngineOptions, LeaseDetails, NativeActionSink } from './engine-options.js';
 
 /** How many events one rule matched. */
 export interface RuleMatches {

@@ -9,7 +9,7 @@
  * should decode the same way; runEngineOnFiles() does.
  */
 export { RuleLoadError } from './errors.js';
-export { Engine, type EngineOptions, type NativeActionSink, type RuleMatches } from './engine.js';
+export { Engine, type EngineOptions, type LeaseDetails, type NativeActionSink, type RuleMatches } from './engine.js';
 export { loadRules, compileRuleText, RuleSet, type RuleFileSummary, type Rule, type RuleFile } from './rules.js';
 export { runEngineOnFiles, forEachLine, readInputsInTurn, splitInputSpec, type RunFilesOptions } from './run.js';
 export { translatePerlRegex, type TranslatedRegex } from './perl-regex.js';

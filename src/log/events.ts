@@ -59,6 +59,12 @@ export const Events = {
   jobClaimedElsewhere: 'device.job.claimed-elsewhere',
   /** With a shared store: jobs of an appliance gone quiet (killed, lost) were taken over by this one. */
   jobsTakenOver: 'device.jobs.taken-over',
+  /** With a shared store: it could not be reached; jobs that come are held under the state directory until it is back. */
+  storeUnreachable: 'store.unreachable',
+  /** With a shared store: it is back; the jobs held meanwhile are done, in the order they came. */
+  storeReconnected: 'store.reconnected',
+  /** With a shared store out of reach: jobs beyond what may be held, dropped; `count` as above. */
+  jobsDropped: 'device.jobs.dropped',
   /** A notification given up after its retries (or at a stop) and written to the dead-letter file. */
   notifyFailed: 'notify.failed',
   /** Notifications beyond a hook's rate limit, dropped; `count` as above. */

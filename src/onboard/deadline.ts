@@ -11,9 +11,10 @@ export class JobTimeoutError extends Error {
 }
 
 /**
- * The job lost its hold on a switch: the database connection that held its
- * fleet-wide lock broke, so another appliance may take the switch. It is
- * abandoned as at a timeout: nothing more is sent.
+ * The job lost its hold on a switch, or could not take it: the database
+ * connection that holds fleet-wide locks broke or could not be made, so
+ * another appliance may take the switch. It is abandoned as at a timeout:
+ * nothing more is sent, and it is done again once the switch can be locked.
  */
 export class LockLostError extends JobTimeoutError {
   constructor(readonly key: string, reason: string) {

@@ -17,3 +17,4 @@ export { judgeLease, type LeaseJudgement, type LeaseSeen } from './lease-identit
 export { acceptHostKey } from './hostkeys-command.js';
 export type { FleetLocks, LockPolicy } from './job-locks.js';
 export type { ClaimedJob, JobClaims } from './fleet-queue.js';
+export { LockLostError } from './deadline.js';

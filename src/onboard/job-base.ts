@@ -36,6 +36,8 @@ export interface WorkDeps {
   stopping?: AbortSignal;
   /** Once stopping: ms left until onramp must have exited. A push whose rest does not fit is rolled back (StopPace). */
   stopLeftMs?: () => number;
+  /** With a shared store: whether an error says it could not be reached (the job is then done again once it is back, not failed). */
+  storeUnreachable?: (err: unknown) => boolean;
   /** Image check and server, and the lease watch for switches reloading into a new OS. */
   firmware: FirmwareDeps;
 }
@@ -158,9 +160,15 @@ export class JobBase {
       return 'failed';
     }
     if (err instanceof LockLostError) {
-      this.logger.error({ event: failEvent, ...fields, result: 'failed', kind: 'lock-lost' }, err.message);
-      await this.record(fields, action, failEvent, 'failed', { message: err.message });
-      return 'failed';
+      // The fleet's lock on the switch is gone (the database connection broke): nothing more was sent, nothing is
+      // recorded (the store may be out of reach), and the job is done again, here or by a peer, once it can be locked.
+      this.logger.warn({ event: Events.jobDeferred, ...fields, action, kind: 'lock-lost' }, err.message);
+      return 'deferred';
+    }
+    if (this.deps.storeUnreachable?.(err) === true) {
+      const message = err instanceof Error ? err.message : String(err);
+      this.logger.warn({ event: Events.jobDeferred, ...fields, action, kind: 'store-unreachable' }, `the shared store cannot be reached (${message}); the job is done again once it is back`);
+      return 'deferred';
     }
     if (err instanceof JobTimeoutError) {
       this.logger.error({ event: failEvent, ...fields, result: 'failed', kind: 'job-timeout', timeoutMs: err.timeoutMs }, err.message);

@@ -2,7 +2,7 @@ import { isIPv4 } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { DhcpLease } from '../dhcp/index.js';
 import { HostKeyStore } from '../device/index.js';
-import type { NativeActionSink } from '../engine/index.js';
+import type { LeaseDetails, NativeActionSink } from '../engine/index.js';
 import { ExitCode } from '../exit-codes.js';
 import { canonicalMac, inAllowedRange, type DeviceRef, type ExpectedDevice, type Inventory, type Site } from '../inventory/index.js';
 import { Events, type Logger } from '../log/index.js';
@@ -27,7 +27,8 @@ import { ObservedFactoryWork, ObservedWork, type JobObserver } from './observed-
 import { RestoreWork } from './restore-work.js';
 import { ParkedSwitches } from './parked-switches.js';
 import { DeviceWork } from './work.js';
-import { FleetQueue, type JobClaims } from './fleet-queue.js';
+import { FleetQueue, type JobClaims, type Resumption } from './fleet-queue.js';
+import { HeldJobs } from './held-jobs.js';
 
 export const DEFAULT_CONCURRENCY = 8;
 /** How long a stop may take, as the systemd unit's TimeoutStopSec=360 allows: a push that cannot finish within it is rolled back. */
@@ -85,10 +86,8 @@ export interface OnboarderOptions {
 }
 
 /** Option-82 data a lease may carry (the engine's sink call has no room for it; onboardLease has). */
-export interface LeaseExtras {
-  circuitId?: string;
-  remoteId?: string;
-}
+/** Option 82 ids, and the time of the lease's line (ms): how the shared queue tells one lease from a failover peer's copy of it. */
+export type LeaseExtras = LeaseDetails;
 
 /**
  * Decides what to do for each lease and schedules it: a known device is
@@ -127,7 +126,7 @@ export class Onboarder implements NativeActionSink {
   private readonly fleet: FleetQueue | undefined;
   private readonly imageServer: ImageServer | undefined;
 
-  private constructor(options: OnboarderOptions, status: StatusBook, executions: ExecutionCounter, keys: ReadonlyMap<string, BackupKey>) {
+  private constructor(options: OnboarderOptions, status: StatusBook, executions: ExecutionCounter, keys: ReadonlyMap<string, BackupKey>, held: HeldJobs | undefined) {
     this.logger = options.logger;
     this.store = options.store ?? options.state;
     this.inventory = options.inventory;
@@ -144,6 +143,7 @@ export class Onboarder implements NativeActionSink {
       identities, hostKeys: options.hostKeys ?? new HostKeyStore(this.store), now: this.now,
       ...(options.locks === undefined ? {} : { locks: options.locks }), stopping: this.stopping.signal,
       stopLeftMs: () => this.stopDeadline - performance.now(),
+      ...(options.claims === undefined ? {} : { storeUnreachable: (err: unknown) => this.fleet?.outage(err) === true }),
       firmware: {
         checker: new ImageChecker(this.now), returns: this.returns,
         ...(options.imageServer === undefined ? {} : { server: options.imageServer }),
@@ -162,8 +162,8 @@ export class Onboarder implements NativeActionSink {
     this.scheduler = new JobScheduler(options.concurrency ?? DEFAULT_CONCURRENCY, (err, key) => {
       this.logger.error({ err, device: key }, 'job failed unexpectedly');
     });
-    this.fleet = options.claims === undefined ? undefined : new FleetQueue(options.claims, options.logger, this.now);
-    this.fleet?.startSweeping((work) => { this.resume(work); }, () => this.admitting);
+    this.fleet = options.claims === undefined || held === undefined ? undefined : new FleetQueue(options.claims, held, options.logger, this.now);
+    this.fleet?.begin((work, how) => { this.resume(work, how); }, () => this.admitting);
   }
 
   /** The sites as loaded: where notifications find their hooks. */
@@ -189,11 +189,15 @@ export class Onboarder implements NativeActionSink {
     await status.load();
     const executions = new ExecutionCounter(store, options.logger);
     await executions.load({ reserve: options.schedulesBackups !== false });
-    return new Onboarder(options, status, executions, keys);
+    // With a shared store: the jobs an earlier run held while it could not be reached are done first.
+    const held = options.claims === undefined ? undefined : new HeldJobs(options.state, options.logger);
+    await held?.load();
+    return new Onboarder(options, status, executions, keys, held);
   }
 
   /** Sink: a lease-granting DHCPACK. */
   onboard(ip: string, mac: string, hostname: string, extras: LeaseExtras = {}): void {
+    const seenAt = extras.leaseTime ?? this.now();
     const lease: FactoryLease = { ip, mac: canonicalMac(mac) ?? '' };
     if (extras.circuitId !== undefined) lease.circuitId = extras.circuitId;
     if (extras.remoteId !== undefined) lease.remoteId = extras.remoteId;
@@ -206,7 +210,7 @@ export class Onboarder implements NativeActionSink {
     if (this.returns.leaseSeen(lease.mac, ip)) return;
     // A parked switch leases under whatever name its parking config gave it.
     if (hostname.toLowerCase() === FACTORY_HOSTNAME || this.parked.isParked(lease.mac)) {
-      this.onboardFactory(lease);
+      this.onboardFactory(lease, seenAt);
       return;
     }
     const ref = this.inventory.findDevice(hostname);
@@ -214,7 +218,7 @@ export class Onboarder implements NativeActionSink {
       this.reportUnknown(hostname, ip, lease.mac);
       return;
     }
-    this.admit(ref, { ip, mac: lease.mac });
+    this.admit(ref, { ip, mac: lease.mac }, true, seenAt);
   }
 
   /** A parsed lease, with the option-82 fields the sink call cannot carry. */
@@ -226,21 +230,22 @@ export class Onboarder implements NativeActionSink {
     const extras: LeaseExtras = {};
     if (lease.circuitId !== undefined) extras.circuitId = lease.circuitId;
     if (lease.remoteId !== undefined) extras.remoteId = lease.remoteId;
+    if (lease.time !== undefined) extras.leaseTime = lease.time.getTime();
     this.onboard(lease.ip, lease.mac, lease.host, extras);
   }
 
   /** Sink: `check HOST` from a rule. */
-  check(host: string): void {
+  check(host: string, seenAt: number = this.now()): void {
     const ref = this.inventory.findDevice(host);
     if (ref === undefined) {
       this.reportUnknown(host);
       return;
     }
-    this.scheduleCheck(ref, {}, false);
+    this.scheduleCheck(ref, {}, false, seenAt);
   }
 
   /** Sink: `provision IP NAME`, IP within the subnets of NAME's site (a lease there). */
-  provision(ip: string, name: string): void {
+  provision(ip: string, name: string, seenAt: number = this.now()): void {
     const site = this.inventory.findDevice(name)?.site ?? this.inventory.findPortmapEntry(name)?.site;
     if (site === undefined || !isIPv4(ip)) {
       this.reportUnknown(name, ip);
@@ -252,7 +257,7 @@ export class Onboarder implements NativeActionSink {
       return;
     }
     this.submit(name.toLowerCase(), site, { kind: 'provision', ip, name }, async () =>
-      (await this.work.provisionAs(ip, name, { dryRun: this.dryRun })).result);
+      (await this.work.provisionAs(ip, name, { dryRun: this.dryRun })).result, seenAt);
   }
 
   /**
@@ -291,7 +296,7 @@ export class Onboarder implements NativeActionSink {
   }
 
   /** What it returns is known at once only on a box of its own; with a shared store the job is claimed first (`queued`). */
-  private queueBackup(ref: DeviceRef, execution: number, ip: string | undefined, line: string | undefined): SubmitResult {
+  private queueBackup(ref: DeviceRef, execution: number, ip: string | undefined, line: string | undefined, seenAt: number = this.now()): SubmitResult {
     const key = ref.device.hostname.toLowerCase();
     const work: QueuedWork = { kind: 'backup', device: ref.device.hostname, execution, ...(ip === undefined ? {} : { ip }), ...(line === undefined ? {} : { line }) };
     const trigger = triggerOfLine(line);
@@ -299,15 +304,30 @@ export class Onboarder implements NativeActionSink {
       this.waitingBackups.set(key, execution);
       const queued = this.scheduler.submit(key, ref.site.name, ref.site.concurrency, async () => {
         this.waitingBackups.delete(key);
-        this.ended(work, await this.work.backup(ref, { execution, trigger, ...(ip === undefined ? {} : { ip }) }));
+        this.ended(work, await this.outcomeOf(work, () => this.work.backup(ref, { execution, trigger, ...(ip === undefined ? {} : { ip }) })));
       }, { followUp: true, tag: work });
       if (queued === 'stopped') this.putOff(work);
       if (queued === 'merged') this.ended(work, 'merged');
       return queued;
     };
     if (this.fleet === undefined) return schedule();
-    this.fleet.claim(work, () => { schedule(); });
+    this.fleet.claim(work, () => { schedule(); }, seenAt);
     return 'queued';
+  }
+
+  /**
+   * Runs a job; one that throws because the shared store went out of reach
+   * (its outcome could not be recorded) is `deferred`: done again once the
+   * store is back. Any other throw is the job failing unexpectedly.
+   */
+  private async outcomeOf(work: QueuedWork, job: () => Promise<Outcome>): Promise<Outcome> {
+    try {
+      return await job();
+    } catch (err) {
+      if (this.fleet?.outage(err) !== true) throw err;
+      this.logger.warn({ event: Events.jobDeferred, work, err }, 'the job could not be recorded: the shared store cannot be reached; it is done again once it is back');
+      return 'deferred';
+    }
   }
 
   /** A job ended: with a shared store, its claim is ended too (or released, when a stop put it off). */
@@ -362,6 +382,8 @@ export class Onboarder implements NativeActionSink {
   /** Waits for the jobs to end; after a stop, writes the jobs left undone to the state directory for the next start. */
   async close(): Promise<void> {
     await this.idle();
+    // No more sweeps for jobs to take over (a reload puts another onboarder in this one's place); jobs held stay in the state directory.
+    await this.fleet?.stop();
     await this.imageServer?.close();
     if (!this.stopping.signal.aborted || this.leftover.length === 0) return;
     const jobs = this.leftover.splice(0);
@@ -389,7 +411,9 @@ export class Onboarder implements NativeActionSink {
     this.logger.warn({ event: Events.jobsResumed, job, result: 'skipped', reason }, `queued job passed over: ${reason}`);
   }
 
-  private resume(job: QueuedWork): void {
+  /** `how`: when the job was seen, and whether it is a lease as it first came (held while the shared store was out of reach) rather than one due already. */
+  private resume(job: QueuedWork, how: Resumption = { seenAt: this.now(), renewal: false }): void {
+    const { seenAt } = how;
     switch (job.kind) {
       case 'check': {
         const ref = this.inventory.findDevice(job.device);
@@ -398,20 +422,20 @@ export class Onboarder implements NativeActionSink {
           return;
         }
         // Its lease is judged again, as when it came: the file says what the lease was, not that it may be the device.
-        // Not held back by the renewal window: it was due when the stop came.
-        if (job.ip !== undefined && job.mac !== undefined) this.admit(ref, { ip: job.ip, mac: job.mac }, false);
-        else this.scheduleCheck(ref, {}, false);
+        // Not held back by the renewal window when it was due already (a stop came, or its appliance was lost).
+        if (job.ip !== undefined && job.mac !== undefined) this.admit(ref, { ip: job.ip, mac: job.mac }, how.renewal, seenAt);
+        else this.scheduleCheck(ref, {}, false, seenAt);
         return;
       }
       case 'factory': {
         const lease: FactoryLease = { ip: job.ip, mac: job.mac };
         if (job.circuitId !== undefined) lease.circuitId = job.circuitId;
         if (job.remoteId !== undefined) lease.remoteId = job.remoteId;
-        this.onboardFactory(lease);
+        this.onboardFactory(lease, seenAt);
         return;
       }
       case 'provision':
-        this.provision(job.ip, job.name);
+        this.provision(job.ip, job.name, seenAt);
         return;
       case 'backup': {
         // As the rule that scheduled it named the device: by the address when it gave one, which must still be this device's.
@@ -420,7 +444,7 @@ export class Onboarder implements NativeActionSink {
           this.passOver(job, job.ip === undefined ? `${job.device} is not in the inventory` : `${job.ip} is not where ${job.device} is configured or was last seen`);
           return;
         }
-        this.queueBackup(ref, job.execution, job.ip, job.line);
+        this.queueBackup(ref, job.execution, job.ip, job.line, seenAt);
         return;
       }
     }
@@ -523,10 +547,10 @@ export class Onboarder implements NativeActionSink {
    * claimed); a job a stop puts off, or that comes after the stop, is kept
    * for the next start.
    */
-  private submit(key: string, site: Site, work: QueuedWork, job: () => Promise<Outcome>): void {
+  private submit(key: string, site: Site, work: QueuedWork, job: () => Promise<Outcome>, seenAt: number = this.now()): void {
     const schedule = (): void => {
       const result = this.scheduler.submit(key, site.name, site.concurrency, async () => {
-        this.ended(work, await job());
+        this.ended(work, await this.outcomeOf(work, job));
       }, { tag: work });
       if (result === 'stopped') this.putOff(work);
       if (result === 'merged') {
@@ -535,7 +559,7 @@ export class Onboarder implements NativeActionSink {
       }
     };
     if (this.fleet === undefined) schedule();
-    else this.fleet.claim(work, schedule);
+    else this.fleet.claim(work, schedule, seenAt);
   }
 
   /** A factory switch leasing outside the site's onboard.allowedRanges: reported, and no connection made to it. */
@@ -543,25 +567,40 @@ export class Onboarder implements NativeActionSink {
     const ranges = site.onboard.allowedRanges.map((range) => range.cidr).join(', ');
     const message = `${lease.ip} is outside onboard.allowedRanges (${ranges}): not touched`;
     this.logger.warn({ event: Events.outsideRange, device: factoryKey(lease.mac), ip: lease.ip, mac: lease.mac, site: site.name, result: 'skipped', allowedRanges: ranges }, message);
-    void this.status.record({
+    this.status.record({
       device: factoryKey(lease.mac), site: site.name, ip: lease.ip, mac: lease.mac, lastEvent: Events.outsideRange, action: 'report', result: 'skipped',
       time: new Date(this.now()).toISOString(), message,
-    });
+    }).catch((err: unknown) => { this.unrecorded(err, factoryKey(lease.mac)); });
   }
 
   private reportUnknown(hostname: string, ip?: string, mac?: string): void {
     this.logger.warn({ event: Events.unknownDevice, device: hostname, ip, mac, result: 'skipped' }, `${hostname} is not in the inventory and is not a factory switch`);
-    void this.status.record({
+    this.status.record({
       device: hostname, lastEvent: Events.unknownDevice, action: 'report', result: 'skipped',
       time: new Date(this.now()).toISOString(), ...(ip === undefined ? {} : { ip }), ...(mac === undefined ? {} : { mac }),
-    });
+    }).catch((err: unknown) => { this.unrecorded(err, hostname); });
+  }
+
+  /** A report the status could not take (the shared store out of reach): the warning above is what is left of it. */
+  private unrecorded(err: unknown, device: string): void {
+    this.fleet?.outage(err);
+    this.logger.warn({ err, device }, 'the report could not be recorded in the status; it is in this log only');
   }
 
   /** A lease naming a known device goes through the gate first; leases are judged in the order they came. `renewal`: subject to the renewal window. */
-  private admit(ref: DeviceRef, lease: LeaseSeen, renewal = true): void {
+  private admit(ref: DeviceRef, lease: LeaseSeen, renewal: boolean, seenAt: number): void {
+    const held = (): boolean => {
+      if (this.fleet?.holding !== true) return false;
+      this.fleet.hold({ kind: 'check', device: ref.device.hostname, ...lease }, seenAt);
+      return true;
+    };
+    if (held()) return;
     this.admitting = this.admitting.then(async () => {
-      if (await this.gate.admits(ref, lease)) this.scheduleCheck(ref, lease, renewal);
+      if (held()) return;
+      if (await this.gate.admits(ref, lease)) this.scheduleCheck(ref, lease, renewal, seenAt);
     }).catch((err: unknown) => {
+      // The shared store out of reach: the lease is judged when it is back.
+      if (this.fleet?.outage(err) === true && held()) return;
       this.logger.error({ err, device: ref.device.hostname, ip: lease.ip }, 'lease identity could not be judged; nothing sent');
     });
   }
@@ -581,7 +620,7 @@ export class Onboarder implements NativeActionSink {
     return `checked ${Math.round(age / 1000)}s ago (${last.result}); next check after ${Math.round(ref.site.policy.recheckAfterMs / 1000)}s`;
   }
 
-  private scheduleCheck(ref: DeviceRef, lease: { ip?: string; mac?: string }, renewal: boolean): void {
+  private scheduleCheck(ref: DeviceRef, lease: { ip?: string; mac?: string }, renewal: boolean, seenAt: number): void {
     const fields = { device: ref.device.hostname, ip: lease.ip, mac: lease.mac, site: ref.site.name };
     if (renewal && lease.ip !== undefined && lease.mac !== undefined) {
       const reason = this.suppressed(ref, lease.ip);
@@ -597,7 +636,7 @@ export class Onboarder implements NativeActionSink {
         return 'skipped';
       }
       return (await this.work.check(ref, lease)).result;
-    });
+    }, seenAt);
   }
 
   /**
@@ -611,7 +650,7 @@ export class Onboarder implements NativeActionSink {
     });
   }
 
-  private onboardFactory(lease: FactoryLease): void {
+  private onboardFactory(lease: FactoryLease, seenAt: number): void {
     const site = this.inventory.siteForIp(lease.ip);
     if (site === undefined) {
       this.logger.warn({ event: Events.identityUnknown, device: 'Switch', ip: lease.ip, mac: lease.mac, result: 'skipped' }, `no site has a subnet containing ${lease.ip}`);
@@ -623,6 +662,10 @@ export class Onboarder implements NativeActionSink {
     }
     if (this.parked.isParked(lease.mac)) {
       this.admitting = this.admitting.then(() => this.parked.leased(lease.ip, lease.mac)).catch((err: unknown) => {
+        if (this.fleet?.outage(err) === true) {
+          this.fleet.hold({ kind: 'factory', ...lease }, seenAt);
+          return;
+        }
         this.logger.error({ err, mac: lease.mac, ip: lease.ip }, 'lease of a parked switch could not be judged; nothing sent');
       });
       return;
@@ -631,10 +674,10 @@ export class Onboarder implements NativeActionSink {
     const became = this.status.all().find((status) => status.mac === lease.mac && !status.device.startsWith('Switch ') && SETTLED.includes(status.result));
     const ref = became === undefined ? undefined : this.inventory.findDevice(became.device);
     if (ref !== undefined) {
-      this.admit(ref, { ip: lease.ip, mac: lease.mac });
+      this.admit(ref, { ip: lease.ip, mac: lease.mac }, true, seenAt);
       return;
     }
-    this.submit(`mac ${lease.mac}`, site, { kind: 'factory', ...lease }, () => this.factory.provisionFactory(site, lease, { dryRun: this.dryRun }));
+    this.submit(`mac ${lease.mac}`, site, { kind: 'factory', ...lease }, () => this.factory.provisionFactory(site, lease, { dryRun: this.dryRun }), seenAt);
   }
 }
 

@@ -51,7 +51,8 @@ export async function takeQueue(store: SharedStore): Promise<{ jobs: QueuedWork[
   });
 }
 
-function isQueuedWork(value: unknown): value is QueuedWork {
+/** Whether `value` is a well-formed job as written down (the stop queue, the jobs held while the shared store was out of reach). */
+export function isQueuedWork(value: unknown): value is QueuedWork {
   if (typeof value !== 'object' || value === null) return false;
   const job = value as Record<string, unknown>;
   const optional = (key: string, valid: (text: string) => boolean): boolean =>

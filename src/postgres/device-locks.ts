@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { LockAbortedError, LockBusyError, myself, type HeldLock, type Holder, type LockWait } from '../lock/index.js';
+import { LockLostError } from '../onboard/deadline.js';
 import type { FleetLocks } from '../onboard/job-locks.js';
+import { isUnreachable } from './unreachable.js';
 import type { PostgresStore } from './store.js';
 
 /** How often a wait for a switch another appliance holds asks again. */
@@ -36,17 +38,28 @@ function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
 export class PgDeviceLocks implements FleetLocks {
   private session: Promise<pg.Client> | undefined;
   private readonly held = new Map<string, (reason: string) => void>();
+  private turn: Promise<void> = Promise.resolve();
 
   constructor(private readonly store: PostgresStore) {}
 
+  /** Throws LockLostError when the database cannot be reached: the job is done again once it can. */
   async take(key: string, what: string, wait: LockWait, lost: (reason: string) => void): Promise<HeldLock> {
+    try {
+      return await this.tryTake(key, what, wait, lost);
+    } catch (err) {
+      if (isUnreachable(err)) throw new LockLostError(key, `the database cannot be reached: ${(err as Error).message}`);
+      throw err;
+    }
+  }
+
+  private async tryTake(key: string, what: string, wait: LockWait, lost: (reason: string) => void): Promise<HeldLock> {
     const id = lockId(key);
     const started = Date.now();
     let told: string | undefined;
     for (;;) {
       if (wait.signal?.aborted === true) throw new LockAbortedError(key);
       const client = await this.connection();
-      const { rows } = await client.query<{ taken: boolean; backend: number }>('SELECT pg_try_advisory_lock($1::bigint) AS taken, pg_backend_pid() AS backend', [id]);
+      const rows = await this.inTurn(() => client.query<{ taken: boolean; backend: number }>('SELECT pg_try_advisory_lock($1::bigint) AS taken, pg_backend_pid() AS backend', [id]));
       const [row] = rows;
       if (row?.taken === true) {
         this.held.set(key, lost);
@@ -84,7 +97,14 @@ export class PgDeviceLocks implements FleetLocks {
     if (!this.held.delete(key)) return;
     // A broken session has let go already.
     if (this.session === undefined || await this.session !== client) return;
-    await client.query('SELECT pg_advisory_unlock($1::bigint)', [id]).catch(() => undefined);
+    await this.inTurn(() => client.query('SELECT pg_advisory_unlock($1::bigint)', [id])).catch(() => undefined);
+  }
+
+  /** The session's statements one after another (a client runs one at a time; queuing several on it is deprecated). */
+  private inTurn<R extends pg.QueryResultRow>(statement: () => Promise<pg.QueryResult<R>>): Promise<R[]> {
+    const result = this.turn.then(statement);
+    this.turn = result.then(() => undefined, () => undefined);
+    return result.then((answer) => answer.rows);
   }
 
   private connection(): Promise<pg.Client> {

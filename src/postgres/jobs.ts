@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { ClaimedJob, JobClaims } from '../onboard/fleet-queue.js';
 import type { QueuedWork } from '../onboard/work-queue.js';
+import { isUnreachable } from './unreachable.js';
 import type { PostgresStore } from './store.js';
 
 export interface JobQueueSettings {
@@ -19,19 +20,25 @@ const KEEP_ENDED = '1 day';
 /**
  * The fleet's job queue in plain tables. Claiming a job is one transaction:
  * its dedupe key goes into onramp_claims, whose primary key lets one
- * appliance in (and again only once the window has passed since), then the
- * job row is written with this appliance as its owner. Each appliance
- * writes that it is alive (onramp_appliances) every third of the takeover
- * time; jobs whose owner is not heard from for the takeover time, or that
- * were released, are taken by a peer with FOR UPDATE SKIP LOCKED, so two
- * peers sweeping at once never take the same one. The switch locks (a
- * session's advisory locks, PgDeviceLocks) keep a job taken over from
- * running on a switch while the one that took it first still does.
+ * appliance in (and again only once the window has passed since the time
+ * the first claim saw), then the job row is written with this appliance as
+ * its owner. Each appliance writes that it is alive (onramp_appliances)
+ * every third of the takeover time; jobs whose owner is not heard from for
+ * the takeover time, or that were released, are taken by a peer with
+ * FOR UPDATE SKIP LOCKED, so two peers sweeping at once never take the same
+ * one. An appliance takes over only once it has itself been heard without a
+ * gap for the takeover time: after a database outage every appliance's
+ * heartbeat is old, and each gets that long to write a new one before its
+ * jobs count as abandoned. The switch locks (a session's advisory locks,
+ * PgDeviceLocks) keep a job taken over from running on a switch while the
+ * one that took it first still does.
  */
 export class PgJobQueue implements JobClaims {
   readonly sweepEveryMs: number;
   private readonly instance = randomUUID();
   private heartbeat: NodeJS.Timeout | undefined;
+  /** Date.now() of the first heartbeat written since the last that failed; undefined while they fail. */
+  private heardSince: number | undefined;
 
   constructor(private readonly store: PostgresStore, private readonly settings: JobQueueSettings) {
     this.sweepEveryMs = Math.max(250, Math.round(settings.takeoverMs / 4));
@@ -44,12 +51,23 @@ export class PgJobQueue implements JobClaims {
     this.heartbeat.unref();
   }
 
-  private async alive(): Promise<void> {
-    await this.store.pool.query(
-      `INSERT INTO onramp_appliances (instance, name, host, pid) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (instance) DO UPDATE SET seen_at = now()`,
-      [this.instance, this.store.appliance, hostname(), process.pid],
-    );
+  /** Writes that this appliance is here; throws when the database cannot be reached. */
+  async alive(): Promise<void> {
+    try {
+      await this.store.pool.query(
+        `INSERT INTO onramp_appliances (instance, name, host, pid) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (instance) DO UPDATE SET seen_at = now()`,
+        [this.instance, this.store.appliance, hostname(), process.pid],
+      );
+    } catch (err) {
+      this.heardSince = undefined;
+      throw err;
+    }
+    this.heardSince ??= Date.now();
+  }
+
+  unreachable(err: unknown): boolean {
+    return isUnreachable(err);
   }
 
   async claim(work: QueuedWork, dedupe: string | undefined, seenAt: number): Promise<ClaimedJob | undefined> {
@@ -75,6 +93,7 @@ export class PgJobQueue implements JobClaims {
   }
 
   async takeOver(): Promise<ClaimedJob[]> {
+    if (this.heardSince === undefined || Date.now() - this.heardSince < this.settings.takeoverMs) return [];
     const { rows } = await this.store.pool.query<{ id: string; work: QueuedWork }>(
       `UPDATE onramp_jobs SET owner = $1, appliance = $2, taken_at = now(), attempts = attempts + 1
        WHERE id IN (
@@ -88,6 +107,12 @@ export class PgJobQueue implements JobClaims {
     return rows.sort((a, b) => Number(a.id) - Number(b.id)).map((row) => this.claimed(row.id, row.work));
   }
 
+  async unfinished(): Promise<ClaimedJob[]> {
+    const { rows } = await this.store.pool.query<{ id: string; work: QueuedWork }>(
+      'SELECT id, work FROM onramp_jobs WHERE owner = $1 AND done_at IS NULL ORDER BY id', [this.instance]);
+    return rows.map((row) => this.claimed(row.id, row.work));
+  }
+
   private async prune(): Promise<void> {
     await this.store.pool.query(`DELETE FROM onramp_jobs WHERE done_at < now() - interval '${KEEP_ENDED}'`);
     await this.store.pool.query(`DELETE FROM onramp_claims WHERE seen_at < now() - interval '${KEEP_ENDED}'`);
@@ -96,6 +121,7 @@ export class PgJobQueue implements JobClaims {
 
   private claimed(id: string, work: QueuedWork): ClaimedJob {
     return {
+      id,
       work,
       done: async (result) => {
         await this.store.pool.query('UPDATE onramp_jobs SET done_at = now(), result = $3 WHERE id = $1 AND owner = $2', [id, this.instance, result]);

@@ -100,6 +100,10 @@ export class PostgresStore implements SharedStore {
     for (let attempt = 1; ; attempt++) {
       const client = await this.pool.connect();
       let broken = false;
+      // A connection cut between two statements (a server restart) is an error event of the client: without a
+      // listener it would end the process; the next statement fails instead, and the client is not reused.
+      const cut = (): void => { broken = true; };
+      client.on('error', cut);
       try {
         await client.query('BEGIN');
         const result = await work(client);
@@ -111,6 +115,7 @@ export class PostgresStore implements SharedStore {
         if (typeof code === 'string' && RETRIED.has(code) && attempt < MAX_ATTEMPTS) continue;
         throw err;
       } finally {
+        client.off('error', cut);
         client.release(broken);
       }
     }

@@ -16,19 +16,43 @@ export interface FleetLab {
   switches: LabSwitch[];
 }
 
-/** `count` fs-s5850 lab switches FS-S5850-SW001…, each the site's device with its own running config as its baseline. */
-export async function fleetLab(t: TestContext, dir: string, count: number, options: { slowMs?: number; slow?: string[]; policy?: string } = {}): Promise<FleetLab> {
+/** What a drifted switch's baseline has and its running config lacks: a remediation pushes these lines. */
+export const DRIFT = ['snmp-server location hq rack 4', '!', 'interface eth-0-5', ' description uplink-a', '!', 'interface eth-0-6', ' description uplink-b', '!'];
+
+/**
+ * `count` fs-s5850 lab switches FS-S5850-SW001…, each the site's device with
+ * its own running config as its baseline; those in `drifted` lack DRIFT,
+ * those in `slow` answer each line after `slowMs`.
+ */
+export async function fleetLab(
+  t: TestContext, dir: string, count: number, options: { slowMs?: number; slow?: string[]; drifted?: string[]; policy?: string } = {},
+): Promise<FleetLab> {
   const specs = Array.from({ length: count }, (_, n) => {
     const hostname = `FS-S5850-SW${String(n + 1).padStart(3, '0')}`;
     const mac = `00:aa:${String(Math.floor(n / 256)).padStart(2, '0')}:00:${(n % 256).toString(16).padStart(2, '0')}:01`;
-    return { hostname, personality: 'fs-s5850' as const, mac, username: 'admin', password: FLEET_PASSWORD, ...(options.slow?.includes(hostname) === true ? { faults: ['slow' as const] } : {}) };
+    return {
+      hostname, personality: 'fs-s5850' as const, mac, username: 'admin', password: FLEET_PASSWORD,
+      ...(options.slow?.includes(hostname) === true ? { faults: ['slow' as const] } : {}),
+      // Enough lines that DRIFT stays within the guard rails' change ratio.
+      ...(options.drifted?.includes(hostname) === true ? { runningConfig: portsConfig(hostname) } : {}),
+    };
   });
   const lab = await Lab.start({ switches: specs, keyDir: join(dir, 'keys'), ...(options.slowMs === undefined ? {} : { slowMs: options.slowMs }) });
   t.after(() => lab.stop());
   const switches = specs.map((spec) => lab.get(spec.hostname));
-  const baselines = Object.fromEntries(switches.map((sw) => [sw.spec.hostname, sw.runningConfig()]));
+  const baselines = Object.fromEntries(switches.map((sw) => {
+    const running = sw.runningConfig();
+    const drifted = options.drifted?.includes(sw.spec.hostname) === true;
+    return [sw.spec.hostname, drifted ? running.replace(/^line vty/m, `${DRIFT.join('\n')}\nline vty`) : running];
+  }));
   const sites = await writeLabSite(dir, lab, baselines, options.policy === undefined ? {} : { policy: options.policy });
   return { lab, sites, switches };
+}
+
+/** A running config with twelve described ports. */
+function portsConfig(hostname: string): string {
+  const ports = Array.from({ length: 12 }, (_, n) => `interface eth-0-${String(n + 20)}\n description access-${String(n + 1)}\n!\n`).join('');
+  return `version 7.2.2\n!\nhostname ${hostname}\n!\nusername admin privilege 4 password ${FLEET_PASSWORD}\n!\n${ports}line vty 0 7\n privilege level 4\n!\nend\n`;
 }
 
 /** A DHCPACK line as ISC dhcpd logs it, for one lab switch. */
