@@ -25,6 +25,7 @@ async function filledState(): Promise<Awaited<ReturnType<typeof consoleOnState>>
       plan: { outcome: 'refused', time: new Date(T0).toISOString(), lines: ['no snmp-server location hq'], refusals: [{ class: 'change-ratio', reason: 'too much', lines: [] }] },
       facts: { family: 'fs-s5850', serial: 'CG2106000321', model: 'S5850-48S6Q', version: '7.0.4' },
       firmware: { running: '7.0.4', wanted: '7.2.1', compliant: false },
+      appliance: 'dhcp-b',
     },
     'fs-s5850-srv': {
       device: 'FS-S5850-SRV', site: 'hq', ip: '10.77.0.11', lastEvent: Events.checkOk, action: 'check', result: 'ok', state: 'ok', time: new Date(T0 - 1000).toISOString(),
@@ -75,8 +76,9 @@ void test('API: every /api/v1 route is in the OpenAPI document, and every answer
   await call('GET', '/api/v1/devices', '/api/v1/devices');
   const device = JSON.parse((await call('GET', '/api/v1/devices/{name}', '/api/v1/devices/FS-S5850-CORE1')).body) as {
     state: string; lastDrift: { diff: string }; hostKey: { fingerprint: string }; plan: { outcome: string };
-    model: string; serial: string; reportedModel: string; os: Record<string, unknown>;
+    model: string; serial: string; reportedModel: string; os: Record<string, unknown>; appliance: string;
   };
+  assert.equal(device.appliance, 'dhcp-b', 'with a shared store, the appliance that recorded it');
   assert.equal(device.state, 'drift');
   assert.deepEqual([device.model, device.reportedModel, device.serial], ['fs-s5850', 'S5850-48S6Q', 'CG2106000321'], 'the site\'s model beside what the switch reported');
   assert.deepEqual(device.os, { version: '7.0.4', wanted: '7.2.1', compliant: false });
@@ -84,8 +86,9 @@ void test('API: every /api/v1 route is in the OpenAPI document, and every answer
   assert.equal(device.hostKey.fingerprint, `SHA256:${'D'.repeat(43)}`);
   assert.equal(device.plan.outcome, 'refused');
   const srv = JSON.parse((await call('GET', '/api/v1/devices/{name}', '/api/v1/devices/FS-S5850-SRV')).body) as {
-    state: string; refusedKey: { fingerprint: string }; serial: string; reportedModel?: string; os: Record<string, unknown>;
+    state: string; refusedKey: { fingerprint: string }; serial: string; reportedModel?: string; os: Record<string, unknown>; appliance?: string;
   };
+  assert.equal(srv.appliance, undefined, 'recorded by a box of its own: no appliance named');
   assert.equal(srv.state, 'refused');
   assert.equal(srv.serial, 'CG2106000322');
   assert.equal(srv.reportedModel, undefined, 'no model read, none made up');
@@ -136,6 +139,7 @@ void test('the device page escapes what it shows (a device message with markup i
   // Its identity: what the switch said about itself, the OS against the site's.
   assert.match(page.body, /<dt>Model<\/dt><dd>fs-s5850 <small>\(reports S5850-48S6Q\)<\/small><\/dd>/);
   assert.match(page.body, /<dt>Serial<\/dt><dd>CG2106000321<\/dd>/);
+  assert.match(page.body, /<dt>Appliance<\/dt><dd data-role="appliance">dhcp-b<\/dd>/);
   assert.match(page.body, /<dt>OS<\/dt><dd>7\.0\.4 <small class="os-wrong">the site names 7\.2\.1<\/small><\/dd>/);
   assert.match(String(page.headers['content-security-policy']), /script-src 'self'/);
   assert.equal(page.headers['cache-control'], 'no-store');

@@ -155,6 +155,7 @@ export class ConsoleModel {
       ...(facts?.serial === undefined ? {} : { serial: facts.serial }),
       ...(facts?.model === undefined ? {} : { reportedModel: facts.model }),
       ...(os === undefined ? {} : { os }),
+      ...(status?.appliance === undefined ? {} : { appliance: status.appliance }),
       ...now,
       ...(status === undefined ? {} : { result: status.result }),
       ...(status?.message === undefined ? {} : { message: status.message }),

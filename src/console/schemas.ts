@@ -115,6 +115,7 @@ export const DeviceDetailSchema = Type.Object({
   serial: Type.Optional(Type.String({ description: 'the serial number the switch reported (show version)' })),
   reportedModel: Type.Optional(Type.String({ description: 'the model the switch reported (show version)' })),
   os: Type.Optional(OsSchema),
+  appliance: Type.Optional(Type.String({ description: 'with a shared store (--store): the appliance that recorded its last outcome' })),
   state: StateSchema,
   since: Type.Optional(Iso),
   lastEvent: Type.Optional(Type.String()),

@@ -87,6 +87,7 @@ export const DEVICE = `<h1>{{d.device}}</h1>
     <dt>Serial</dt><dd>{{or d.serial "—"}}</dd>
     <dt>OS</dt><dd>{{#if d.os}}{{or d.os.version "unknown"}}{{#if d.os.upgradedFrom}} <small>(upgraded from {{d.os.upgradedFrom}})</small>{{/if}}{{#if d.os.wanted}}{{#unless d.os.compliant}} <small class="os-wrong">the site names {{d.os.wanted}}</small>{{/unless}}{{/if}}{{else}}—{{/if}}</dd>
     <dt>Profile</dt><dd>{{or d.profile "—"}}</dd>
+    {{#if d.appliance}}<dt>Appliance</dt><dd data-role="appliance">{{d.appliance}}</dd>{{/if}}
     <dt>Host key</dt><dd class="fingerprint">{{#if d.hostKey}}{{d.hostKey.fingerprint}} <small>({{d.hostKey.source}} {{shortTime d.hostKey.pinnedAt}})</small>{{else}}not pinned yet{{/if}}</dd>
   </dl>
   {{#if d.refusedKey}}
