@@ -70,6 +70,10 @@ void test('the database stopped for 60 s during a burst of 500 DHCPACKs: every l
   assert.ok(checked >= SWITCHES && checked <= SWITCHES + 2 * 8, `${String(checked)} checks for ${String(SWITCHES)} leases`);
   assert.equal(count('device.check.failed'), 0, 'an outcome that could not be recorded is no failure of the switch');
   for (const sw of fleet.switches) assert.ok(sw.mostSessionsAtOnce() <= 1, `${sw.spec.hostname}: never two sessions at once`);
+  // Logins: one per switch, and again only for the jobs under way when the database went (at most a job slot each):
+  // the jobs waiting their turn then opened no session, their switch lock could not be taken.
+  const logins = fleet.switches.reduce((sum, sw) => sum + sw.logins(), 0);
+  assert.ok(fleet.switches.every((sw) => sw.logins() >= 1) && logins <= SWITCHES + 2 * 8, `${String(logins)} logins for ${String(SWITCHES)} switches`);
   for (const appliance of appliances) appliance.child.kill('SIGTERM');
   for (const appliance of appliances) assert.equal(await appliance.exited, 0, appliance.stderr());
 });

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HostKeyStore } from '../src/device/index.js';
@@ -185,3 +186,21 @@ function spawnSyncOnramp(args: string[], cwd: string, env: Record<string, string
   assert.equal(result.status, 0, result.stderr);
   return result.stdout;
 }
+
+void test('onramp run with a database that cannot be reached does not start: a runtime failure (exit 3), not bad settings', async (t) => {
+  const dir = scratch(t);
+  // A port nothing listens on: taken from the system, then let go.
+  const port = await new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => { resolve(typeof address === 'object' && address !== null ? address.port : 0); });
+    });
+  });
+  const ran = onramp(['run', `--conf=${join(ROOT, 'rules', 'dhcp.rules')}`, '--input=/dev/null', `--sites=${join(ROOT, 'sites')}`, `--state=${join(dir, 'state')}`,
+    '--store', `postgres://onramp@127.0.0.1:${String(port)}/onramp`, '--name', 'box1']);
+  assert.equal(ran.code, 3, ran.stderr);
+  assert.match(ran.stderr, /ECONNREFUSED/);
+  const badUrl = onramp(['run', `--conf=${join(ROOT, 'rules', 'dhcp.rules')}`, '--input=/dev/null', `--sites=${join(ROOT, 'sites')}`, `--state=${join(dir, 'state')}`,
+    '--store', 'postgres://onramp:secret@127.0.0.1/onramp']);
+  assert.equal(badUrl.code, 2, 'a password in the URL is bad settings');
+});

@@ -11,7 +11,7 @@ import type { Onboarder } from '../onboard/index.js';
 import type { InputSource } from '../input/index.js';
 import { parseListenSpec, type InputRole, type ListenSpec } from '../input/roles.js';
 import type { Notifier } from '../notify/index.js';
-import type { OpenedStore, StoreFlags } from '../postgres/index.js';
+import { isUnreachable, type OpenedStore, type StoreFlags } from '../postgres/index.js';
 import { StateStore } from '../state/index.js';
 import { EventJournal } from '../journal/index.js';
 import { WorkCounters } from './counters.js';
@@ -136,7 +136,8 @@ export async function runAppliance(options: ApplianceOptions): Promise<number> {
     stopSignal.cancel();
     reportLoadError(err);
     await counters?.flush();
-    return ExitCode.BadInput;
+    // A shared store that cannot be reached is no fault of the settings: a runtime failure, to start again later.
+    return options.store?.store !== undefined && isUnreachable(err) ? ExitCode.Runtime : ExitCode.BadInput;
   }
   let web: { close: () => Promise<void> } | undefined;
   if (options.http !== undefined) {

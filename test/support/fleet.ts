@@ -12,6 +12,8 @@ export const FLEET_PASSWORD = 'Site-Passw0rd-fleet';
 
 export interface FleetLab {
   lab: Lab;
+  /** The appliances started on it: killed before the lab stops (a failed test leaves them running). */
+  children: ChildProcess[];
   sites: string;
   switches: LabSwitch[];
 }
@@ -38,7 +40,11 @@ export async function fleetLab(
     };
   });
   const lab = await Lab.start({ switches: specs, keyDir: join(dir, 'keys'), ...(options.slowMs === undefined ? {} : { slowMs: options.slowMs }) });
-  t.after(() => lab.stop());
+  const children: ChildProcess[] = [];
+  t.after(async () => {
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await lab.stop();
+  });
   const switches = specs.map((spec) => lab.get(spec.hostname));
   const baselines = Object.fromEntries(switches.map((sw) => {
     const running = sw.runningConfig();
@@ -46,7 +52,7 @@ export async function fleetLab(
     return [sw.spec.hostname, drifted ? running.replace(/^line vty/m, `${DRIFT.join('\n')}\nline vty`) : running];
   }));
   const sites = await writeLabSite(dir, lab, baselines, options.policy === undefined ? {} : { policy: options.policy });
-  return { lab, sites, switches };
+  return { lab, sites, switches, children };
 }
 
 /** A running config with twelve described ports. */
@@ -85,6 +91,7 @@ export async function startAppliance(t: TestContext, dir: string, fleet: FleetLa
     '--store', url, '--name', name, ...extra,
   ], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...cluster.env(), ONRAMP_HQ_PASSWORD: FLEET_PASSWORD } });
   remember(child.pid ?? 0);
+  fleet.children.push(child);
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
