@@ -13,12 +13,13 @@
  *    and the lag of the last two seconds may not exceed that of the first
  *    two by more than 250 ms (no growing backlog).
  * 4. The engine benchmark's workload (seed-style rules, `--lines` lines of
- *    dhcpd log, default 500,000) handed to sec, onramp, and onramp with
+ *    dhcpd log, default 1,000,000) handed to sec, onramp, and onramp with
  *    `--http`, each already running and following its input as a daemon
- *    does, `--runs` times in turn (default 3): onramp's ratio to sec with the
- *    console listening must be at least 0.95 of its ratio without. (Under
- *    `--notail` the console would only add its start-up to a replay it
- *    cannot serve; that start-up is printed apart.)
+ *    does, `--runs` times in turn (default 7): the ratios to sec are printed
+ *    by wall and CPU time, and onramp with the console listening must read
+ *    the log at 0.95 or more of onramp's rate without it (CPU time, median
+ *    of the runs paired by turn). Under `--notail` the console would only add
+ *    its start-up to a replay it cannot serve; that start-up is printed apart.
  *
  *   node --import tsx bench/console.ts [--phases console,engine] [--requests N] [--sse-seconds N] [--lines N] [--runs N] [--skip-build]
  */
@@ -35,6 +36,7 @@ const PAGE_BUDGET_MS = 300;
 const METRICS_BUDGET_MS = 100;
 const SSE_RATE = 200;
 const SSE_LAG_GROWTH_MS = 250;
+/** The issue's "the ratio does not drop with --http": onramp --http reads the log at 0.95 or more of onramp's rate. */
 const HTTP_RATIO_FLOOR = 0.95;
 const SSE_RULES = 'type=Single\nptype=RegExp\npattern=^bench event (\\d+) (\\d+)$\ndesc=bench event $1\naction=logonly bench event $1 $2\n';
 
@@ -235,10 +237,21 @@ async function consolePhases(state: ConsoleState, requests: number, sseSeconds: 
   }
 }
 
-/** What one follow-mode run took: from the first appended byte to the end marker's output, and from its start to being ready. */
+/** What one follow-mode run took: from the first appended byte to the end marker's output (wall and CPU), and from its start to being ready. */
 interface FollowRun {
   seconds: number;
+  cpuSeconds: number;
   readyMs: number;
+}
+
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+/** CPU seconds (user and system) a process has used so far, from /proc. */
+function cpuSecondsOf(pid: number): number {
+  // Fields after the command name, which is in parentheses and may hold spaces: utime and stime are the 12th and 13th.
+  const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
 }
 
 /**
@@ -274,6 +287,8 @@ async function followRun(program: 'sec' | 'onramp' | 'onramp --http', log: strin
     await sleep(10);
   }
   const readyMs = performance.now() - started;
+  const pid = child.pid ?? 0;
+  const cpuBefore = cpuSecondsOf(pid);
   const handed = performance.now();
   appendFileSync(input, readFileSync(log));
   appendFileSync(input, 'BENCH-END\n');
@@ -282,30 +297,51 @@ async function followRun(program: 'sec' | 'onramp' | 'onramp --http', log: strin
     await sleep(2);
   }
   const seconds = (performance.now() - handed) / 1000;
+  const cpuSeconds = cpuSecondsOf(pid) - cpuBefore;
   child.kill('SIGTERM');
   await exited;
-  return { seconds, readyMs };
+  return { seconds, cpuSeconds, readyMs };
 }
 
-/** sec, onramp and onramp --http following the same log, in turn, `runs` times; the fastest of each counts. */
+/**
+ * sec, onramp and onramp --http following the same log, in turn, `runs`
+ * times. Figures are medians over the runs, wall and CPU time; the verdict
+ * is on CPU time, which other work on a shared machine disturbs far less,
+ * and on the two onramp runs of each turn taken as a pair (in turns that
+ * swap their order), so that what the machine did during that turn weighs
+ * on both: the median of the pairs' ratios must be at least HTTP_RATIO_FLOOR.
+ */
 async function engineWithHttp(lines: number, runs: number, log: string, failures: string[]): Promise<void> {
   const programs = ['sec', 'onramp', 'onramp --http'] as const;
-  const best = new Map<string, FollowRun>();
+  const results = new Map<string, FollowRun[]>(programs.map((program) => [program, []]));
+  const pairs: number[] = [];
   for (let run = 0; run < runs; run++) {
-    for (const program of programs) {
+    const turn = new Map<string, FollowRun>();
+    // The two onramp runs swap places every turn, so that neither always comes right after sec.
+    const order = run % 2 === 0 ? programs : (['sec', 'onramp --http', 'onramp'] as const);
+    for (const program of order) {
       const result = await followRun(program, log);
-      const previous = best.get(program);
-      best.set(program, previous === undefined ? result : { seconds: Math.min(previous.seconds, result.seconds), readyMs: Math.min(previous.readyMs, result.readyMs) });
+      results.get(program)?.push(result);
+      turn.set(program, result);
     }
+    pairs.push((turn.get('onramp')?.cpuSeconds ?? NaN) / (turn.get('onramp --http')?.cpuSeconds ?? NaN));
   }
-  const rate = (program: string): number => lines / (best.get(program)?.seconds ?? NaN);
-  const plainRatio = rate('onramp') / rate('sec');
-  const httpRatio = rate('onramp --http') / rate('sec');
-  console.log(`engine workload, followed (seed-style rules, ${String(lines)} lines handed to a running program, fastest of ${String(runs)}): ` +
-    `sec ${Math.round(rate('sec'))} lines/s; onramp ${Math.round(rate('onramp'))} lines/s, ratio ${plainRatio.toFixed(1)}x; ` +
-    `onramp --http ${Math.round(rate('onramp --http'))} lines/s, ratio ${httpRatio.toFixed(1)}x (${(httpRatio / plainRatio).toFixed(2)} of it)`);
-  console.log(`  start-up to ready: onramp ${(best.get('onramp')?.readyMs ?? NaN).toFixed(0)} ms, onramp --http ${(best.get('onramp --http')?.readyMs ?? NaN).toFixed(0)} ms (console listening)`);
-  if (!(httpRatio >= HTTP_RATIO_FLOOR * plainRatio)) failures.push(`the engine's ratio with --http ${httpRatio.toFixed(1)}x < ${String(HTTP_RATIO_FLOOR)} × ${plainRatio.toFixed(1)}x`);
+  const median = (values: number[]): number => percentile([...values].sort((x, y) => x - y), 0.5);
+  const rate = (program: string, of: (run: FollowRun) => number): number => lines / median((results.get(program) ?? []).map(of));
+  const report = (of: (run: FollowRun) => number, what: string): void => {
+    const plain = rate('onramp', of) / rate('sec', of);
+    const http = rate('onramp --http', of) / rate('sec', of);
+    console.log(`  ${what}: sec ${Math.round(rate('sec', of))} lines/s; onramp ${Math.round(rate('onramp', of))} lines/s, ratio ${plain.toFixed(1)}x; ` +
+      `onramp --http ${Math.round(rate('onramp --http', of))} lines/s, ratio ${http.toFixed(1)}x`);
+  };
+  console.log(`engine workload, followed (seed-style rules, ${String(lines)} lines handed to a running program; medians of ${String(runs)} runs in turn):`);
+  report((run) => run.seconds, 'wall time');
+  report((run) => run.cpuSeconds, 'CPU time ');
+  const paired = median(pairs);
+  console.log(`  onramp --http against onramp in the same turn (CPU time): ${pairs.map((ratio) => ratio.toFixed(2)).join(', ')}; median ${paired.toFixed(2)}`);
+  console.log(`  start-up to ready (median): onramp ${median((results.get('onramp') ?? []).map((run) => run.readyMs)).toFixed(0)} ms, ` +
+    `onramp --http ${median((results.get('onramp --http') ?? []).map((run) => run.readyMs)).toFixed(0)} ms (console listening)`);
+  if (!(paired >= HTTP_RATIO_FLOOR)) failures.push(`onramp --http reads the log at ${paired.toFixed(2)} of onramp's rate (CPU time, median of paired runs) < ${String(HTTP_RATIO_FLOOR)}`);
 }
 
 async function main(): Promise<void> {
@@ -316,8 +352,8 @@ async function main(): Promise<void> {
   }
   const requests = argValue('--requests', 20);
   const sseSeconds = argValue('--sse-seconds', 10);
-  const lines = argValue('--lines', 500_000);
-  const runs = argValue('--runs', 3);
+  const lines = argValue('--lines', 1_000_000);
+  const runs = argValue('--runs', 7);
   const named = process.argv.indexOf('--phases');
   const only = named >= 0 ? (process.argv[named + 1] ?? '').split(',') : ['console', 'engine'];
   const failures: string[] = [];
@@ -336,7 +372,7 @@ async function main(): Promise<void> {
   }
   const checked = [
     ...(only.includes('console') ? [`site page and devices under ${String(PAGE_BUDGET_MS)} ms, /metrics under ${String(METRICS_BUDGET_MS)} ms, SSE keeps up with ${String(SSE_RATE)}/s`] : []),
-    ...(only.includes('engine') ? [`the engine's ratio holds with --http (>= ${String(HTTP_RATIO_FLOOR)})`] : []),
+    ...(only.includes('engine') ? [`the engine keeps its rate with --http (>= ${String(HTTP_RATIO_FLOOR)} of it)`] : []),
   ];
   console.log(failures.length === 0 ? `PASS: ${checked.join('; ')}` : `FAIL: ${failures.join('; ')}`);
   process.exitCode = failures.length === 0 ? 0 : 1;

@@ -1,5 +1,8 @@
 import { Counter, type Registry } from 'prom-client';
 import { Events } from '../log/events.js';
+import { lineNamesEvent } from '../log/tap.js';
+
+const COUNTED: ReadonlySet<string> = new Set([Events.inputLineRejected, Events.inputSenderRefused, Events.hostkeyChanged]);
 
 interface LoggedEvent {
   event?: unknown;
@@ -37,8 +40,8 @@ export class LogEventCounts {
   }
 
   observe(line: string): void {
-    // Most lines are none of these: they are not parsed.
-    if (!line.includes('"event":"input.') && !line.includes('"event":"hostkey.changed"')) return;
+    // Most lines are none of these: they are not parsed, and the look at them stops at their event's name, near the start.
+    if (!lineNamesEvent(line, COUNTED)) return;
     let entry: LoggedEvent;
     try {
       entry = JSON.parse(line) as LoggedEvent;
