@@ -28,6 +28,8 @@ export interface ApplianceSettings {
   store: string | undefined;
   concurrency: number;
   env: Record<string, string>;
+  /** Options for node itself, before the program (--cpu-prof…). */
+  nodeOptions?: string[];
 }
 
 export interface ApplianceUsage {
@@ -52,7 +54,7 @@ export class ApplianceProcess {
     writeFileSync(this.input, '');
     writeFileSync(this.log, '');
     this.child = spawn(process.execPath, [
-      CLI, 'run', `--conf=${join(ROOT, 'rules', 'dhcp.rules')}`, `--input=${this.input}`,
+      ...(settings.nodeOptions ?? []), CLI, 'run', `--conf=${join(ROOT, 'rules', 'dhcp.rules')}`, `--input=${this.input}`,
       `--sites=${settings.sites}`, `--templates=${join(ROOT, 'templates')}`, `--state=${join(settings.dir, 'state')}`, `--log=${this.log}`,
       `--concurrency=${String(settings.concurrency)}`,
       ...(settings.store === undefined ? [] : ['--store', settings.store, '--name', settings.name]),

@@ -9,7 +9,15 @@
  * to the device's done event), peak RSS and CPU per appliance, CPU of the
  * labs and of PostgreSQL, and the database's connections (pg_stat_activity).
  *
- *   node --import tsx bench/fleet.ts [--devices N] [--drifted PERCENT] [--labs N] [--concurrency N] [--appliances 1,2] [--skip-build]
+ * Every lab switch answers each command after --reply-ms (default 500 ms),
+ * as a switch's CLI does (`show running-config` on an access switch takes
+ * about that, often more): what one appliance can do is then bound by the
+ * sessions it keeps open (--concurrency), which is what a second appliance
+ * adds. With --reply-ms 0 the switches answer at once, and on a small
+ * machine the benchmark measures its CPU instead: the appliances, the labs
+ * and PostgreSQL share the same cores.
+ *
+ *   node --import tsx bench/fleet.ts [--devices N] [--drifted PERCENT] [--labs N] [--concurrency N] [--appliances 1,2] [--reply-ms MS] [--cpu-prof DIR] [--skip-build]
  *
  * Exits 1 when a switch was not handled exactly once (one done event, the
  * logins the lab expects, never two sessions at once, a save for each
@@ -22,6 +30,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getProfile } from '../src/device/index.js';
+import type { LabSwitchSpec } from '../src/lab/index.js';
 import { Events, silentLogger } from '../src/log/index.js';
 import { readStatus } from '../src/onboard/index.js';
 import { openStore } from '../src/postgres/index.js';
@@ -37,6 +46,7 @@ import { CLI, OUT, ROOT } from './programs.js';
 
 const KEY_DIR = join(OUT, 'fleet-keys');
 const MIN_SPEEDUP = 1.6;
+const DEFAULT_REPLY_MS = 500;
 /** A check logs in once; a drift's remediation goes on in the same session. */
 const LOGINS_PER_SWITCH = 1;
 /** After the last switch is done, the appliances must be quiet this long before they are stopped: a late duplicate would still show. */
@@ -52,6 +62,10 @@ interface Settings {
   concurrency: number;
   modes: number[];
   timeoutS: number;
+  /** --reply-ms MS: every switch takes this long to answer each command, as a switch's CLI does; 0: at once. */
+  replyMs: number;
+  /** --cpu-prof DIR: the appliances write their V8 CPU profiles there. */
+  cpuProfileDir: string | undefined;
 }
 
 function argValue(name: string, fallback: number, min = 1): number {
@@ -59,6 +73,14 @@ function argValue(name: string, fallback: number, min = 1): number {
   if (i < 0) return fallback;
   const value = Number(process.argv[i + 1]);
   if (!Number.isInteger(value) || value < min) throw new Error(`${name}: expected a whole number of at least ${String(min)}, got ${String(process.argv[i + 1])}`);
+  return value;
+}
+
+function textArg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  if (i < 0) return undefined;
+  const value = process.argv[i + 1];
+  if (value === undefined || value.startsWith('-')) throw new Error(`${name}: expected a value`);
   return value;
 }
 
@@ -74,6 +96,8 @@ function settings(): Settings {
     concurrency: argValue('--concurrency', 32),
     modes,
     timeoutS: argValue('--timeout', 900),
+    replyMs: argValue('--reply-ms', DEFAULT_REPLY_MS, 0),
+    cpuProfileDir: textArg('--cpu-prof'),
   };
 }
 
@@ -96,6 +120,7 @@ interface ModeResult {
   postgresCpuSeconds: number;
   machineBusySeconds: number;
   peakConnections: number;
+  transactions: number;
   peakConnectionsBy: Map<string, number>;
   problems: string[];
   errors: string[];
@@ -116,6 +141,19 @@ function peerOrder<T>(items: T[]): T[] {
   const out: T[] = [];
   for (let i = 0; i < items.length; i += 4) out.push(...items.slice(i, i + 4).reverse());
   return out;
+}
+
+/** Transactions committed or rolled back in `database` so far. */
+async function transactions(cluster: PgCluster, database: string): Promise<number> {
+  const client = await cluster.client('postgres');
+  try {
+    // The statistics a backend collected are seen by others once it reports them: a fresh snapshot, not the cached one.
+    await client.query('SELECT pg_stat_clear_snapshot()');
+    const { rows } = await client.query<{ n: string }>('SELECT (xact_commit + xact_rollback)::text AS n FROM pg_stat_database WHERE datname = $1', [database]);
+    return Number(rows[0]?.n ?? NaN);
+  } finally {
+    await client.end();
+  }
 }
 
 /** Samples the database's connections every 200 ms: the most at once, in all and per application_name. */
@@ -172,8 +210,10 @@ async function runMode(count: number, options: Settings, devices: BenchDevice[],
   const dir = join(work, `${String(count)}-appliance`);
   // Switch n in lab n mod labs: the labs share the load whichever switches are being worked on.
   const groups = Array.from({ length: options.labs }, (_, k) => devices.filter((_d, n) => n % options.labs === k));
-  const first = await LabProcess.start((groups[0] ?? []).map(labSpec), KEY_DIR);
-  const labs = [first, ...(await Promise.all(groups.slice(1).map((group) => LabProcess.start(group.map(labSpec), KEY_DIR, first.port))))];
+  const spec = (device: BenchDevice): LabSwitchSpec => ({ ...labSpec(device), ...(options.replyMs > 0 ? { faults: ['slow'] } : {}) });
+  const slow = options.replyMs > 0 ? { slowMs: options.replyMs } : {};
+  const first = await LabProcess.start((groups[0] ?? []).map(spec), KEY_DIR, slow);
+  const labs = [first, ...(await Promise.all(groups.slice(1).map((group) => LabProcess.start(group.map(spec), KEY_DIR, { ...slow, port: first.port }))))];
   const appliances: ApplianceProcess[] = [];
   try {
     const sites = join(dir, 'sites');
@@ -183,6 +223,7 @@ async function runMode(count: number, options: Settings, devices: BenchDevice[],
     const database = `fleet_${String(count)}`;
     const url = await cluster.createDatabase(database);
     const env = { ...cluster.env(), [BENCH_PASSWORD_ENV]: BENCH_PASSWORD };
+    const nodeOptions = options.cpuProfileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${join(options.cpuProfileDir, `${String(count)}-appliance`)}`];
 
     const runs = new Map<string, DeviceRun>();
     const errors: string[] = [];
@@ -202,11 +243,15 @@ async function runMode(count: number, options: Settings, devices: BenchDevice[],
     const settingUp = await openStore(new StateStore(join(dir, 'setup-state')), { store: url, name: 'fleet-bench' }, silentLogger());
     await settingUp.close();
     for (const name of names) {
-      appliances.push(await ApplianceProcess.start({ name, dir: join(dir, name), sites, store: url, concurrency: options.concurrency, env }, hear(name)));
+      appliances.push(await ApplianceProcess.start({ name, dir: join(dir, name), sites, store: url, concurrency: options.concurrency, env, nodeOptions }, hear(name)));
     }
     const sampler = await connectionSampler(cluster, database);
     const pgPid = cluster.serverPid() ?? 0;
-    const before = { labs: (await Promise.all(labs.map((lab) => lab.report()))).reduce((sum, r) => sum + r.cpuSeconds, 0), postgres: treeCpuSeconds(pgPid), machine: machineBusySeconds() };
+    const before = {
+      labs: (await Promise.all(labs.map((lab) => lab.report()))).reduce((sum, r) => sum + r.cpuSeconds, 0), postgres: treeCpuSeconds(pgPid), machine: machineBusySeconds(),
+      appliances: new Map(appliances.map((a) => [a.name, a.usage().cpuSeconds])),
+      transactions: await transactions(cluster, database),
+    };
 
     const handedOver = Date.now();
     const stamp = syslogStamp(new Date(handedOver));
@@ -221,13 +266,17 @@ async function runMode(count: number, options: Settings, devices: BenchDevice[],
     }
     const doneTimes = devices.flatMap((d) => (runs.get(d.hostname)?.done ?? []).slice(0, 1).map((done) => done.time));
     const wallMs = Math.max(...doneTimes) - handedOver;
+    const atDone = new Map(appliances.map((a) => [a.name, a.usage()]));
     const after = { labs: (await Promise.all(labs.map((lab) => lab.report()))).reduce((sum, r) => sum + r.cpuSeconds, 0), postgres: treeCpuSeconds(pgPid), machine: machineBusySeconds() };
     while (Date.now() - lastRecordAt < QUIET_MS && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       for (const appliance of appliances) appliance.read().forEach(hear(appliance.name));
     }
-    const usage = new Map(appliances.map((a) => [a.name, a.usage()]));
+    // Peak RSS over the whole run; CPU from the DHCPACKs to the last switch done, as for the labs and PostgreSQL.
+    const usage = new Map(appliances.map((a) => [a.name, { peakRssBytes: a.usage().peakRssBytes, cpuSeconds: (atDone.get(a.name)?.cpuSeconds ?? NaN) - (before.appliances.get(a.name) ?? NaN) }]));
     const connections = await sampler.stop();
+    // After the quiet time: a backend reports its statistics at most once a second.
+    const transactionsAfter = await transactions(cluster, database);
     for (const appliance of appliances) {
       const code = await appliance.stop();
       appliance.read().forEach(hear(appliance.name));
@@ -256,7 +305,7 @@ async function runMode(count: number, options: Settings, devices: BenchDevice[],
     return {
       appliances: names, wallMs, latency: latency.sort((a, b) => a - b), service: service.sort((a, b) => a - b), usage, handled,
       labCpuSeconds: after.labs - before.labs, postgresCpuSeconds: after.postgres - before.postgres, machineBusySeconds: after.machine - before.machine,
-      peakConnections: connections.peak, peakConnectionsBy: connections.by, problems, errors,
+      peakConnections: connections.peak, transactions: transactionsAfter - before.transactions, peakConnectionsBy: connections.by, problems, errors,
     };
   } finally {
     for (const appliance of appliances) {
@@ -277,7 +326,8 @@ function printMode(result: ModeResult): void {
     console.log(`   ${name}: peak RSS ${mb(usage.peakRssBytes)}, CPU ${usage.cpuSeconds.toFixed(1)} s, handled ${String(result.handled.get(name) ?? 0)} switches, ` +
       `at most ${String(result.peakConnectionsBy.get(`onramp ${name}`) ?? 0)} database connections`);
   }
-  console.log(`   database: at most ${String(result.peakConnections)} connections at once (pg_stat_activity); PostgreSQL CPU ${result.postgresCpuSeconds.toFixed(1)} s`);
+  console.log(`   database: at most ${String(result.peakConnections)} connections at once (pg_stat_activity); ${String(result.transactions)} transactions ` +
+    `(${(result.transactions / result.latency.length).toFixed(1)} a switch); PostgreSQL CPU ${result.postgresCpuSeconds.toFixed(1)} s`);
   console.log(`   where the time went: appliances ${applianceCpu.toFixed(1)} s CPU, labs ${result.labCpuSeconds.toFixed(1)} s, PostgreSQL ${result.postgresCpuSeconds.toFixed(1)} s; ` +
     `the machine's ${String(availableParallelism())} cores were ${(result.machineBusySeconds / wallS).toFixed(2)} busy on average (other work included)`);
   for (const problem of result.problems.slice(0, 10)) console.log(`   ${problem}`);
@@ -299,7 +349,7 @@ async function main(): Promise<number> {
   const devices = benchDevices(options.devices, (n) => (n * 37) % 100 < options.driftedPercent);
   const drifted = devices.filter((d) => d.drifted).length;
   console.log(`${String(options.devices)} switches (${String(devices.filter((d) => d.model === 'fs-s5850').length)} fs-s5850, ${String(devices.filter((d) => d.model === 'fs-s3900').length)} fs-s3900), ` +
-    `${String(drifted)} drifted, in ${String(options.labs)} lab process(es); concurrency ${String(options.concurrency)} per appliance; ${String(availableParallelism())} CPU(s)`);
+    `${String(drifted)} drifted, in ${String(options.labs)} lab process(es), ${options.replyMs > 0 ? `answering each command after ${String(options.replyMs)} ms` : 'answering at once'}; concurrency ${String(options.concurrency)} per appliance; ${String(availableParallelism())} CPU(s)`);
   mkdirSync(OUT, { recursive: true });
   const work = mkdtempSync(join(tmpdir(), 'onramp-bench-fleet-'));
   const cluster = await createCluster(bin, { maxConnections: Math.max(100, 2 * (options.concurrency + 10) + 20) });

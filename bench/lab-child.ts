@@ -10,7 +10,11 @@ function reply(message: FromLab): void {
 
 async function handle(message: ToLab): Promise<void> {
   if (message.type === 'start') {
-    lab = await Lab.start({ switches: message.switches, keyDir: message.keyDir, ...(message.port === undefined ? {} : { port: message.port }) });
+    lab = await Lab.start({
+      switches: message.switches, keyDir: message.keyDir,
+      ...(message.port === undefined ? {} : { port: message.port }),
+      ...(message.slowMs === undefined ? {} : { slowMs: message.slowMs }),
+    });
     reply({ type: 'started', port: lab.port });
   } else if (message.type === 'report') {
     const cpu = process.cpuUsage();

@@ -27,7 +27,7 @@ export interface LabReport {
 }
 
 export type ToLab =
-  | { type: 'start'; switches: LabSwitchSpec[]; keyDir: string; port?: number }
+  | { type: 'start'; switches: LabSwitchSpec[]; keyDir: string; port?: number; slowMs?: number }
   | { type: 'report' }
   | { type: 'stop' };
 
@@ -49,10 +49,14 @@ export class LabProcess {
     return this.child.pid ?? 0;
   }
 
-  /** Starts a lab of `switches` on `port` (every switch its own loopback address; default a free port). */
-  static async start(switches: LabSwitchSpec[], keyDir: string, port?: number): Promise<LabProcess> {
+  /**
+   * Starts a lab of `switches` on `port` (every switch its own loopback
+   * address; default a free port); `slowMs`: how long the `slow` fault makes
+   * a switch take to answer each command.
+   */
+  static async start(switches: LabSwitchSpec[], keyDir: string, options: { port?: number; slowMs?: number } = {}): Promise<LabProcess> {
     const child = fork(CHILD, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    const answer = await ask(child, { type: 'start', switches, keyDir, ...(port === undefined ? {} : { port }) });
+    const answer = await ask(child, { type: 'start', switches, keyDir, ...options });
     if (answer.type !== 'started') {
       child.kill('SIGKILL');
       throw new Error(`lab process: ${answer.type === 'failed' ? answer.message : `unexpected ${answer.type}`}`);
