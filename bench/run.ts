@@ -3,9 +3,8 @@
  * (so one's memory does not count against another's), output passed
  * through, then a summary. Exits 1 when any benchmark fails.
  *
- *   npm run bench                       engine, devices, plan, backups, firmware, then console
+ *   npm run bench                       engine, devices, plan, backups, firmware, console, then fleet
  *   npm run bench -- devices            only the named ones
- *   npm run bench -- fleet              fleet runs only when named: 1,000 switches, one appliance and then two, take minutes
  *   npm run bench -- devices --switches 50   names first; options go to every benchmark run
  */
 import { spawn } from 'node:child_process';
@@ -15,9 +14,7 @@ import { performance } from 'node:perf_hooks';
 
 const BENCH_DIR = new URL('.', import.meta.url).pathname;
 const ROOT = join(BENCH_DIR, '..');
-const BENCHMARKS = ['engine', 'devices', 'plan', 'backups', 'firmware', 'console'];
-/** Run only when named. */
-const ON_REQUEST = ['fleet'];
+const BENCHMARKS = ['engine', 'devices', 'plan', 'backups', 'firmware', 'console', 'fleet'];
 
 interface Outcome {
   name: string;
@@ -61,13 +58,12 @@ async function main(): Promise<number> {
   const firstOption = args.findIndex((a) => a.startsWith('-'));
   const named = firstOption < 0 ? args : args.slice(0, firstOption);
   const options = firstOption < 0 ? [] : args.slice(firstOption);
-  const known = [...BENCHMARKS, ...ON_REQUEST];
-  const unknown = named.filter((n) => !known.includes(n));
+  const unknown = named.filter((n) => !BENCHMARKS.includes(n));
   if (unknown.length > 0) {
-    console.error(`unknown benchmark ${unknown.map((n) => JSON.stringify(n)).join(', ')}; known: ${known.join(', ')}`);
+    console.error(`unknown benchmark ${unknown.map((n) => JSON.stringify(n)).join(', ')}; known: ${BENCHMARKS.join(', ')}`);
     return 2;
   }
-  const selected = named.length === 0 ? BENCHMARKS : known.filter((n) => named.includes(n));
+  const selected = named.length === 0 ? BENCHMARKS : BENCHMARKS.filter((n) => named.includes(n));
   const outcomes: Outcome[] = [];
   for (const name of selected) {
     if (!existsSync(script(name))) {
