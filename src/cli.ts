@@ -42,7 +42,7 @@ const WAIT_OPTION = [
 ] as const;
 
 function commonOptions(command: Command): Command {
-  return command
+  command
     .option('--sites <dir>', 'site folders (site.yaml, baselines)', 'baselines')
     .option('--templates <dir>', 'handlebars templates, one per model', 'templates')
     .option('--state <dir>', 'offsets, device status, host keys, backups', 'state')
@@ -50,10 +50,15 @@ function commonOptions(command: Command): Command {
     .addOption(new Option('--log-level <level>', 'least severe level logged').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'))
     .option('--backups-keep <n>', 'versions of a device kept in the backup store', positive, 50)
     .option('--backups <store>', 'where backups are saved and read: file (the state directory) or git:DIR')
-    .option('--backups-remote <url>', 'with --backups git:DIR, push each new version there (ssh://, file:// or user@host:path)')
-    .addOption(new Option('--store <url>', 'state shared by several appliances: postgres://USER@HOST[:PORT]/DATABASE (password from PGPASSWORD or --store-password-file)').env('ONRAMP_STORE'))
-    .option('--store-password-file <file>', "with --store: the database user's password, in a 0600 file")
+    .option('--backups-remote <url>', 'with --backups git:DIR, push each new version there (ssh://, file:// or user@host:path)');
+  return storeOptions(command)
     .option('--name <name>', "with --store: this appliance's name, shown beside what it did (default: the host name)");
+}
+
+function storeOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--store <url>', 'state shared by several appliances: postgres://USER@HOST[:PORT]/DATABASE (password from PGPASSWORD or --store-password-file)').env('ONRAMP_STORE'))
+    .option('--store-password-file <file>', "with --store: the database user's password, in a 0600 file");
 }
 
 const run = program
@@ -95,7 +100,7 @@ const run = program
   .option('--http <addr>', 'serve the web console and API at [ADDRESS:]PORT (127.0.0.1 when only a port is given)')
   .option('--http-cert <file>', 'with --http: TLS certificate (PEM)')
   .option('--http-key <file>', 'with --http: TLS private key (PEM, mode 0600)')
-  .option('--users <file>', 'console users (default STATE/users.json)')
+  .option('--users <file>', 'console users (default STATE/users.json, or with --store the database)')
   .option('--takeover-after <seconds>', 'with --store: the jobs of an appliance not heard from for this long are taken over by another', positive, 30);
 // SEC flags onramp accepts so existing start-up lines keep working, but whose
 // tuning has no counterpart here (onramp's I/O is event driven).
@@ -203,22 +208,22 @@ commonOptions(
     .option('--http <addr>', '[ADDRESS:]PORT to serve at (127.0.0.1 when only a port is given)', '127.0.0.1:8080')
     .option('--http-cert <file>', 'TLS certificate (PEM)')
     .option('--http-key <file>', 'TLS private key (PEM, mode 0600)')
-    .option('--users <file>', 'console users (default STATE/users.json)')
+    .option('--users <file>', 'console users (default STATE/users.json, or with --store the database)')
     .option('--agent <name>', "the state of this agent"),
 ).action(async (options: Record<string, unknown>) => {
   const { consoleCommand } = await import('./console/console-command.js');
   process.exitCode = await consoleCommand(options);
 });
 
-program
-  .command('users')
+storeOptions(program
+  .command('users'))
   .description('console users: add NAME --role operator|viewer (password from stdin, --password-file or --password-env), list, remove NAME')
   .argument('<action>', 'add | list | remove')
   .argument('[name]', 'user name')
   .addOption(new Option('--role <role>', 'what the user may do').choices(['viewer', 'operator']).default('viewer'))
   .option('--password-file <file>', 'read the password from this file (mode 0600), first line')
   .option('--password-env <var>', 'read the password from this environment variable')
-  .option('--users <file>', 'the users file (default STATE/users.json)')
+  .option('--users <file>', 'the users file (default STATE/users.json, or with --store the database)')
   .option('--state <dir>', 'state directory', 'state')
   .action(async (action: string, name: string | undefined, options: Record<string, unknown>) => {
     const { usersCommand, readPassword } = await import('./console/users-command.js');
@@ -226,6 +231,7 @@ program
     process.exitCode = await usersCommand(action, name, {
       ...optionalText('role', str('role')), ...optionalText('passwordFile', str('passwordFile')), ...optionalText('passwordEnv', str('passwordEnv')),
       ...optionalText('users', str('users')), ...optionalText('state', str('state')),
+      ...optionalText('store', str('store')), ...optionalText('storePasswordFile', str('storePasswordFile')),
     }, {
       out: (text) => process.stdout.write(text),
       err: (text) => process.stderr.write(text),

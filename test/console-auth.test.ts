@@ -175,7 +175,7 @@ void test('under TLS (--http-cert/--http-key) the console answers https and its 
   const { startConsole, stateSource } = await import('../src/console/index.js');
   const { silentLogger } = await import('../src/log/index.js');
   const source = await stateSource({ state: fixture.state, sitesDir: join(fixture.dir, 'sites'), templatesDir: join(import.meta.dirname, '..', 'templates'), logger: silentLogger() });
-  const options = { address: { host: '127.0.0.1', port: 0 }, source, usersFile: join(fixture.state.root, 'users.json'), logger: silentLogger(), tls: { certFile, keyFile } };
+  const options = { address: { host: '127.0.0.1', port: 0 }, source, users: new Users(join(fixture.state.root, 'users.json')), logger: silentLogger(), tls: { certFile, keyFile } };
   await assert.rejects(startConsole(options), /readable by others/);
   await chmod(keyFile, 0o600);
   const running = await startConsole(options);

@@ -1,5 +1,5 @@
 import { stat, writeFile } from 'node:fs/promises';
-import type { BackupsLocation } from '../backups/index.js';
+import type { BackupsDatabase, BackupsLocation } from '../backups/index.js';
 import { ExitCode } from '../exit-codes.js';
 import type { ImageServerAddress } from '../firmware/server.js';
 import { createLogger, Events, tapLogLines, type Logger } from '../log/index.js';
@@ -12,7 +12,7 @@ import type { InputSource } from '../input/index.js';
 import { parseListenSpec, type InputRole, type ListenSpec } from '../input/roles.js';
 import type { Notifier } from '../notify/index.js';
 import { isUnreachable, type OpenedStore, type StoreFlags } from '../postgres/index.js';
-import { StateStore } from '../state/index.js';
+import { StateStore, type SharedStore } from '../state/index.js';
 import { EventJournal } from '../journal/index.js';
 import { WorkCounters } from './counters.js';
 import { detachSelf, isDetachedCopy, reportRunning, writePidFile } from './daemon.js';
@@ -271,6 +271,10 @@ export interface Appliance {
   readonly onboarder: Onboarder | undefined;
   /** The device events logged, as the state directory keeps them; listeners hear each as it comes. */
   readonly journal: EventJournal;
+  /** Where status, host keys and identities are kept: the state directory, or the database shared with other appliances. */
+  readonly store: SharedStore;
+  /** With a shared database: where backups are kept unless --backups names a place. */
+  readonly backupsDatabase: BackupsDatabase | undefined;
   /** The rule files loaded and how many events each rule matched. */
   ruleStats(): RuleStats;
   /** Resolves when every input has ended (only happens without --tail). */
@@ -432,6 +436,8 @@ export async function startAppliance(
       return sink.onboarder;
     },
     journal,
+    store: shared?.store ?? state,
+    backupsDatabase: shared?.backups,
     ruleStats() {
       return ruleStats.current();
     },

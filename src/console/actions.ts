@@ -1,7 +1,7 @@
 import { HostKeyStore } from '../device/index.js';
 import { acceptHostKey, exitCodeOf, type DeviceStatus, type Onboarder, type PlanAnswer } from '../onboard/index.js';
 import { Events } from '../log/index.js';
-import type { StateStore } from '../state/index.js';
+import type { SharedStore } from '../state/index.js';
 import type { Site } from '../inventory/index.js';
 import { HttpProblem } from './problem.js';
 
@@ -51,7 +51,7 @@ export function readOnlyActions(reason: string): ConsoleActions {
 }
 
 /** The running appliance's onboarder does the work; its status book says how it ended. */
-export function applianceActions(onboarder: () => Onboarder | undefined, state: StateStore, sitesDir: string): ConsoleActions {
+export function applianceActions(onboarder: () => Onboarder | undefined, store: SharedStore, sitesDir: string): ConsoleActions {
   const using = (): Onboarder => {
     const current = onboarder();
     if (current === undefined) throw new ActionRefused(409, 'the rules loaded use no native action (onboard, check, provision, backup): onramp works on no device');
@@ -89,7 +89,7 @@ export function applianceActions(onboarder: () => Onboarder | undefined, state: 
     backup: (host) => onDevice(host, async (work) => outcome(work, host, await work.backupHost(host))),
     acceptHostKey: (host, fingerprint) => onDevice(host, async (work) => {
       const names = work.sites.flatMap((site) => [...site.devices.map((device) => device.hostname), ...site.portmap.map((entry) => entry.hostname)]);
-      const accepted = await acceptHostKey(new HostKeyStore(state, sitesDir), host, fingerprint, () => Promise.resolve(names));
+      const accepted = await acceptHostKey(new HostKeyStore(store, sitesDir), host, fingerprint, () => Promise.resolve(names));
       if ('error' in accepted) throw new ActionRefused(409, accepted.error);
       return { exitCode: exitCodeOf('ok'), message: accepted.message };
     }),

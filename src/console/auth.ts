@@ -3,10 +3,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LoginThrottle } from './login-throttle.js';
 import { HttpProblem } from './problem.js';
 import { csrfMatches, SESSION_COOKIE, SESSION_IDLE_MS, Sessions, type Session } from './sessions.js';
-import type { Role, Users } from './users.js';
+import type { Role, UserDirectory } from './users.js';
 
 export interface AuthOptions {
-  users: Users;
+  users: UserDirectory;
   /** Cookies are marked Secure when the console is served over TLS. */
   secure: boolean;
   throttle?: LoginThrottle;

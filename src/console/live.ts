@@ -3,7 +3,7 @@ import type { Logger } from '../log/index.js';
 import { StateStore } from '../state/index.js';
 import { HttpSetupError, parseHttpAddress, startConsole, type RunningConsole } from './server.js';
 import { liveSource, type LiveAppliance } from './source.js';
-import { usersFileOf } from './users-command.js';
+import { consoleUsers } from './users.js';
 
 export interface ApplianceConsoleOptions {
   http: string;
@@ -26,7 +26,7 @@ export async function startApplianceConsole(appliance: LiveAppliance, options: A
   const tls = tlsFlags(options.httpCert, options.httpKey);
   try {
     return await startConsole({
-      address, source, logger, usersFile: options.usersFile ?? usersFileOf({ state: options.stateDir }),
+      address, source, logger, users: consoleUsers(options.usersFile, appliance.store),
       ...(tls === undefined ? {} : { tls }),
     });
   } catch (err) {

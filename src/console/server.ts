@@ -15,7 +15,7 @@ import { SESSION_COOKIE, type Sessions } from './sessions.js';
 import type { ConsoleSource } from './source.js';
 import { registerEvents } from './sse.js';
 import type { LoginThrottle } from './login-throttle.js';
-import { Users } from './users.js';
+import type { UserDirectory } from './users.js';
 
 export interface HttpAddress {
   host: string;
@@ -34,7 +34,7 @@ export function parseHttpAddress(text: string): HttpAddress | string {
 export interface ConsoleOptions {
   address: HttpAddress;
   source: ConsoleSource;
-  usersFile: string;
+  users: UserDirectory;
   logger: Logger;
   /** --http-cert / --http-key: PEM files; both or neither. */
   tls?: { certFile: string; keyFile: string };
@@ -101,7 +101,7 @@ export async function buildConsole(options: Omit<ConsoleOptions, 'address'>): Pr
     transform: ({ schema, url }) => ({ schema: url.startsWith('/api/') ? schema : { ...schema, hide: true }, url }),
   });
   const auth = new Auth({
-    users: new Users(options.usersFile), secure: https !== null,
+    users: options.users, secure: https !== null,
     ...(options.throttle === undefined ? {} : { throttle: options.throttle }), ...(options.sessions === undefined ? {} : { sessions: options.sessions }),
   });
   auth.register(app);

@@ -1,12 +1,12 @@
 import { readRuleStats, type RuleStats } from '../agent/rule-stats.js';
-import { openBackupsForReading, type BackupsLocation, type VersionStore } from '../backups/index.js';
+import { openBackupsForReading, type BackupsDatabase, type BackupsLocation, type VersionStore } from '../backups/index.js';
 import { HostKeyStore, type HostKeyListing } from '../device/index.js';
 import { loadInventory, type Site } from '../inventory/index.js';
 import { readJournal, readLastDrifts, journalPath, type EventJournal } from '../journal/index.js';
 import { parseEntry } from '../journal/index.js';
 import type { Logger } from '../log/index.js';
 import { readStatus, restoreLearned, VerifiedIdentities, type DeviceStatus, type Onboarder, type VerifiedIdentity } from '../onboard/index.js';
-import type { StateStore } from '../state/index.js';
+import type { SharedStore, StateStore } from '../state/index.js';
 import { applianceActions, readOnlyActions, type ConsoleActions } from './actions.js';
 import type { MetricsEndpoint } from './metrics-route.js';
 import { JournalIndex } from './journal-index.js';
@@ -33,12 +33,23 @@ export interface LiveAppliance {
   readonly onboarder: Onboarder | undefined;
   readonly journal: EventJournal;
   readonly metrics: MetricsEndpoint | undefined;
+  /** Where its status, host keys and identities are: its state directory, or the database it shares with others. */
+  readonly store: SharedStore;
+  /** With a database: where the backups are, unless --backups names a place. */
+  readonly backupsDatabase: BackupsDatabase | undefined;
   ruleStats(): RuleStats;
 }
 
-interface Shared {
+/** What a console reads besides the appliance: the state directory, and the shared store when there is one. */
+export interface ConsoleStores {
   state: StateStore;
-  backups: BackupsLocation | undefined;
+  /** Default: the state directory. */
+  store?: SharedStore;
+  backups?: BackupsLocation;
+  backupsDatabase?: BackupsDatabase;
+}
+
+interface Shared extends ConsoleStores {
   journal: JournalIndex;
 }
 
@@ -52,12 +63,13 @@ async function loadedJournal(state: StateStore, logger: Logger): Promise<Journal
 }
 
 function common(shared: Shared): Pick<ConsoleSource, 'journal' | 'hostKeys' | 'identity' | 'backups'> {
-  const identities = new VerifiedIdentities(shared.state);
+  const store = shared.store ?? shared.state;
+  const identities = new VerifiedIdentities(store);
   return {
     journal: shared.journal,
-    hostKeys: () => new HostKeyStore(shared.state).list(),
+    hostKeys: () => new HostKeyStore(store).list(),
     identity: (hostname) => identities.get(hostname),
-    backups: () => openBackupsForReading(shared.state, shared.backups),
+    backups: () => openBackupsForReading(shared.state, shared.backups, shared.backupsDatabase),
   };
 }
 
@@ -65,12 +77,17 @@ function common(shared: Shared): Pick<ConsoleSource, 'journal' | 'hostKeys' | 'i
 export async function liveSource(appliance: LiveAppliance, options: { state: StateStore; sitesDir: string; backups?: BackupsLocation; logger: Logger }): Promise<ConsoleSource> {
   const journal = await loadedJournal(options.state, options.logger);
   const stop = appliance.journal.listen((entry) => { journal.add(entry); });
+  const stores: ConsoleStores = {
+    state: options.state, store: appliance.store,
+    ...(options.backups === undefined ? {} : { backups: options.backups }),
+    ...(appliance.backupsDatabase === undefined ? {} : { backupsDatabase: appliance.backupsDatabase }),
+  };
   return {
     mode: 'live',
-    ...common({ state: options.state, backups: options.backups, journal }),
-    actions: applianceActions(() => appliance.onboarder, options.state, options.sitesDir),
+    ...common({ ...stores, journal }),
+    actions: applianceActions(() => appliance.onboarder, appliance.store, options.sitesDir),
     sites: () => appliance.onboarder?.sites ?? [],
-    statuses: async () => appliance.onboarder?.status.all() ?? readStatus(options.state),
+    statuses: async () => appliance.onboarder?.status.all() ?? readStatus(appliance.store),
     ruleStats: () => Promise.resolve(appliance.ruleStats()),
     metrics: appliance.metrics,
     close: () => {
@@ -81,15 +98,16 @@ export async function liveSource(appliance: LiveAppliance, options: { state: Sta
 }
 
 /**
- * `onramp console --state DIR`: the state directory of an appliance that
- * runs elsewhere (or not at all), read as it is written; the journal is
- * followed, so the pages stay live while that appliance runs.
+ * `onramp console --state DIR [--store URL]`: the state directory of an
+ * appliance that runs elsewhere (or not at all), read as it is written; the
+ * journal is followed, so the pages stay live while that appliance runs.
+ * With a shared database, the status, host keys, identities and backups of
+ * every appliance on it.
  */
-export async function stateSource(options: {
-  state: StateStore; sitesDir: string; templatesDir: string; backups?: BackupsLocation; logger: Logger;
-}): Promise<ConsoleSource> {
+export async function stateSource(options: ConsoleStores & { sitesDir: string; templatesDir: string; logger: Logger }): Promise<ConsoleSource> {
+  const store: SharedStore = options.store ?? options.state;
   const inventory = await loadInventory(options.sitesDir, options.templatesDir);
-  await restoreLearned(options.state, inventory);
+  await restoreLearned(store, inventory);
   const journal = await loadedJournal(options.state, options.logger);
   const { tailFile } = await import('../input/index.js');
   const follower = tailFile({
@@ -101,13 +119,14 @@ export async function stateSource(options: {
   });
   await follower.start();
   const { createMetrics, stateDirSource } = await import('../metrics/index.js');
-  const metrics = createMetrics(stateDirSource({ state: options.state, expected: () => inventory.expectedDevices() }));
+  const metrics = createMetrics(stateDirSource({ state: options.state, store, expected: () => inventory.expectedDevices() }));
+  const where = store.url === undefined ? `the state directory ${options.state.root}` : `the database ${store.url}`;
   return {
     mode: 'read-only',
-    ...common({ state: options.state, backups: options.backups, journal }),
-    actions: readOnlyActions(`read-only console on the state directory ${options.state.root}: actions are taken by the onramp run that works on it (onramp check, backup, hostkeys accept)`),
+    ...common({ ...options, journal }),
+    actions: readOnlyActions(`read-only console on ${where}: actions are taken by the onramp run that works on it (onramp check, backup, hostkeys accept)`),
     sites: () => inventory.sites,
-    statuses: () => readStatus(options.state),
+    statuses: () => readStatus(store),
     ruleStats: () => readRuleStats(options.state),
     metrics,
     close: () => follower.stop(),

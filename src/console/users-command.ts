@@ -1,7 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ExitCode } from '../exit-codes.js';
-import { ROLES, Users, UsersFileError, type Role } from './users.js';
+import { withStore } from '../onboard/command-support.js';
+import { ROLES, SharedUsers, Users, UsersFileError, type Role, type UserDirectory } from './users.js';
 
 export interface UsersCommandOptions {
   role?: string;
@@ -9,6 +10,9 @@ export interface UsersCommandOptions {
   passwordEnv?: string;
   users?: string;
   state?: string;
+  /** `--store`: the users every appliance on that database accepts. */
+  store?: string;
+  storePasswordFile?: string;
 }
 
 export interface UsersIo {
@@ -28,14 +32,21 @@ export function usersFileOf(options: { users?: unknown; state?: unknown }): stri
  * `onramp users add NAME --role operator|viewer` (the password from standard
  * input, a 0600 file or an environment variable; never an argument, which
  * any user of the machine can read in the process list), `users list`,
- * `users remove NAME`.
+ * `users remove NAME`; in the users file, or with `--store` (and no
+ * `--users`) in the database several appliances share.
  */
 export async function usersCommand(action: string, name: string | undefined, options: UsersCommandOptions, io: UsersIo): Promise<number> {
-  const users = new Users(usersFileOf(options));
+  if (options.users === undefined && options.store !== undefined) {
+    return withStore({ ...options }, options.state ?? 'state', ({ store }) => usersAction(new SharedUsers(store), action, name, options, io), io);
+  }
+  return usersAction(new Users(usersFileOf(options)), action, name, options, io);
+}
+
+async function usersAction(users: UserDirectory, action: string, name: string | undefined, options: UsersCommandOptions, io: UsersIo): Promise<number> {
   try {
     if (action === 'list') {
       const all = await users.list();
-      if (all.length === 0) io.out(`no console users in ${users.path}\n`);
+      if (all.length === 0) io.out(`no console users in ${users.where}\n`);
       for (const user of all) io.out(`${user.name}  ${user.role}\n`);
       return ExitCode.Ok;
     }
@@ -45,7 +56,7 @@ export async function usersCommand(action: string, name: string | undefined, opt
     }
     if (action === 'remove') {
       if (!(await users.remove(name))) {
-        io.err(`users remove: no user ${name} in ${users.path}\n`);
+        io.err(`users remove: no user ${name} in ${users.where}\n`);
         return ExitCode.BadInput;
       }
       io.out(`removed ${name}; their sessions end at their next request\n`);
@@ -62,7 +73,7 @@ export async function usersCommand(action: string, name: string | undefined, opt
     }
     const password = await passwordOf(options, io);
     const done = await users.add(name, role as Role, password);
-    io.out(`${done} ${name} (${role}) in ${users.path}\n`);
+    io.out(`${done} ${name} (${role}) in ${users.where}\n`);
     return ExitCode.Ok;
   } catch (err) {
     if (!(err instanceof UsersFileError)) throw err;

@@ -1,6 +1,7 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { chmod, mkdir, open, readFile, rename, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import type { Book, SharedStore } from '../state/index.js';
 
 export type Role = 'viewer' | 'operator';
 export const ROLES: readonly Role[] = ['viewer', 'operator'];
@@ -56,14 +57,73 @@ export async function verifyPassword(password: string, hash: string): Promise<bo
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
+/** A user as kept, checked field by field; `at` names it in the error. */
+function checkedUser(user: Partial<UserRecord>, at: string): UserRecord {
+  if (typeof user.name !== 'string' || !isUserName(user.name)) throw new UsersFileError(`${at}: name: expected a user name`);
+  if (user.role === undefined || !ROLES.includes(user.role)) throw new UsersFileError(`${at}: role: expected ${ROLES.join(' or ')}`);
+  if (typeof user.hash !== 'string' || !user.hash.startsWith('scrypt$')) throw new UsersFileError(`${at}: hash: expected an scrypt hash`);
+  return { name: user.name, role: user.role, hash: user.hash };
+}
+
 /**
- * The console's users: a JSON file readable by its owner only (a file others
- * may read is refused, as a password file is), each user a name, a role and
- * an scrypt hash. Re-read at each login, so `onramp users add` takes effect
+ * The console's users, each a name, a role and an scrypt hash, wherever they
+ * are kept. Read again at each login, so `onramp users add` takes effect
  * without a restart.
  */
-export class Users {
-  constructor(readonly path: string) {}
+export abstract class UserDirectory {
+  /** Where they are kept, for messages. */
+  abstract readonly where: string;
+
+  abstract list(): Promise<UserRecord[]>;
+
+  /** Changes the users with nothing else changing them between the read and the write. */
+  protected abstract update(change: (users: UserRecord[]) => UserRecord[]): Promise<void>;
+
+  /** The user, when `password` is theirs. */
+  async authenticate(name: string, password: string): Promise<{ name: string; role: Role } | undefined> {
+    const user = (await this.list()).find((candidate) => candidate.name === name);
+    // A name that does not exist costs the same hash: how long a login takes does not tell which names exist.
+    const matched = await verifyPassword(password, user?.hash ?? await dummyHash());
+    return user !== undefined && matched ? { name: user.name, role: user.role } : undefined;
+  }
+
+  /** Adds a user, or changes the password and role of one that exists. */
+  async add(name: string, role: Role, password: string): Promise<'added' | 'updated'> {
+    if (!isUserName(name)) throw new UsersFileError(`not a user name: ${JSON.stringify(name.slice(0, 80))} (letters, digits, . _ @ -)`);
+    if (password.length < MIN_PASSWORD_LENGTH) throw new UsersFileError(`the password must be at least ${String(MIN_PASSWORD_LENGTH)} characters`);
+    const record: UserRecord = { name, role, hash: await hashPassword(password) };
+    let done: 'added' | 'updated' = 'added';
+    await this.update((users) => {
+      const index = users.findIndex((user) => user.name === name);
+      done = index >= 0 ? 'updated' : 'added';
+      return index >= 0 ? users.map((user, at) => (at === index ? record : user)) : [...users, record];
+    });
+    return done;
+  }
+
+  async remove(name: string): Promise<boolean> {
+    let removed = false;
+    await this.update((users) => {
+      const kept = users.filter((user) => user.name !== name);
+      removed = kept.length < users.length;
+      return kept;
+    });
+    return removed;
+  }
+}
+
+/**
+ * The users of one box: a JSON file readable by its owner only (a file
+ * others may read is refused, as a password file is).
+ */
+export class Users extends UserDirectory {
+  constructor(readonly path: string) {
+    super();
+  }
+
+  get where(): string {
+    return this.path;
+  }
 
   async list(): Promise<UserRecord[]> {
     let text: string;
@@ -84,45 +144,11 @@ export class Users {
       throw new UsersFileError(`${this.path}: not valid JSON (${(err as Error).message})`);
     }
     if (!Array.isArray(file.users)) throw new UsersFileError(`${this.path}: users: expected a list`);
-    return file.users.map((user, index) => {
-      const at = `${this.path}: users[${String(index)}]`;
-      if (typeof user.name !== 'string' || !isUserName(user.name)) throw new UsersFileError(`${at}: name: expected a user name`);
-      if (!ROLES.includes(user.role)) throw new UsersFileError(`${at}: role: expected ${ROLES.join(' or ')}`);
-      if (typeof user.hash !== 'string' || !user.hash.startsWith('scrypt$')) throw new UsersFileError(`${at}: hash: expected an scrypt hash`);
-      return { name: user.name, role: user.role, hash: user.hash };
-    });
+    return file.users.map((user, index) => checkedUser(user, `${this.path}: users[${String(index)}]`));
   }
 
-  /** The user, when `password` is theirs. */
-  async authenticate(name: string, password: string): Promise<{ name: string; role: Role } | undefined> {
-    const user = (await this.list()).find((candidate) => candidate.name === name);
-    // A name that does not exist costs the same hash: how long a login takes does not tell which names exist.
-    const matched = await verifyPassword(password, user?.hash ?? await dummyHash());
-    return user !== undefined && matched ? { name: user.name, role: user.role } : undefined;
-  }
-
-  /** Adds a user, or changes the password and role of one that exists. */
-  async add(name: string, role: Role, password: string): Promise<'added' | 'updated'> {
-    if (!isUserName(name)) throw new UsersFileError(`not a user name: ${JSON.stringify(name.slice(0, 80))} (letters, digits, . _ @ -)`);
-    if (password.length < MIN_PASSWORD_LENGTH) throw new UsersFileError(`the password must be at least ${String(MIN_PASSWORD_LENGTH)} characters`);
-    const users = await this.list();
-    const record: UserRecord = { name, role, hash: await hashPassword(password) };
-    const index = users.findIndex((user) => user.name === name);
-    if (index >= 0) users[index] = record;
-    else users.push(record);
-    await this.write(users);
-    return index >= 0 ? 'updated' : 'added';
-  }
-
-  async remove(name: string): Promise<boolean> {
-    const users = await this.list();
-    const kept = users.filter((user) => user.name !== name);
-    if (kept.length === users.length) return false;
-    await this.write(kept);
-    return true;
-  }
-
-  private async write(users: UserRecord[]): Promise<void> {
+  protected async update(change: (users: UserRecord[]) => UserRecord[]): Promise<void> {
+    const users = change(await this.list());
     const dir = dirname(this.path);
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const temp = join(dir, `.users-${String(process.pid)}.tmp`);
@@ -136,6 +162,48 @@ export class Users {
     await chmod(temp, 0o600);
     await rename(temp, this.path);
   }
+}
+
+/** By user name. Only ever kept in a database: on one box the users are the 0600 file above. */
+const USERS_BOOK: Book<Partial<UserRecord>> = { name: 'console-users', file: 'users.json' };
+
+/**
+ * The users every appliance sharing a database accepts, one record each in
+ * that database (`onramp users add --store …`): add one once, log in to the
+ * console of any appliance.
+ */
+export class SharedUsers extends UserDirectory {
+  constructor(private readonly store: SharedStore) {
+    super();
+  }
+
+  get where(): string {
+    return this.store.where(USERS_BOOK);
+  }
+
+  async list(): Promise<UserRecord[]> {
+    const records = await this.store.all(USERS_BOOK);
+    return Object.entries(records).map(([key, user]) => checkedUser(user, `${this.where}: ${key}`));
+  }
+
+  protected update(change: (users: UserRecord[]) => UserRecord[]): Promise<void> {
+    return this.store.edit(USERS_BOOK, async (book) => {
+      const before = await book.all();
+      const after = change(Object.entries(before).map(([key, user]) => checkedUser(user, `${this.where}: ${key}`)));
+      for (const name of Object.keys(before)) if (!after.some((user) => user.name === name)) book.delete(name);
+      for (const user of after) book.set(user.name, user);
+    });
+  }
+}
+
+/**
+ * Whom a console lets in: the users file named (`--users FILE`), else those
+ * of the shared database when there is one, else the state directory's
+ * users.json.
+ */
+export function consoleUsers(usersFile: string | undefined, store: SharedStore): UserDirectory {
+  if (usersFile !== undefined) return new Users(usersFile);
+  return store.url === undefined ? new Users(join(store.root, 'users.json')) : new SharedUsers(store);
 }
 
 let dummy: Promise<string> | undefined;

@@ -1,22 +1,27 @@
 import { stat } from 'node:fs/promises';
 import type { ExpectedDevice } from '../inventory/inventory.js';
 import { readStatus, type DeviceStatus } from '../onboard/status.js';
-import type { StateStore } from '../state/index.js';
+import type { SharedStore, StateStore } from '../state/index.js';
 import { deviceSamples } from './devices.js';
 import type { MetricsSource } from './source.js';
 
 export interface StateDirSourceOptions {
   state: StateStore;
+  /** A shared database, when the status is there rather than in the state directory. */
+  store?: SharedStore;
   /** The devices the site files expect, when they are at hand: those never seen are `waiting`. */
   expected?: () => readonly ExpectedDevice[];
 }
 
 /**
- * A console reading a state directory another process writes: device states
- * and check times from its status file, read again only when the file changed.
+ * A console reading the state another process writes: device states and
+ * check times from its status file (read again only when it changed) or
+ * from the shared database.
  */
 export function stateDirSource(options: StateDirSourceOptions): MetricsSource {
-  const statuses = cachedStatuses(options.state);
+  const { store } = options;
+  // A database is asked at each scrape; a status file is parsed again only when it changed.
+  const statuses = store?.url === undefined ? cachedStatuses(options.state) : () => readStatus(store);
   return {
     async devices() {
       return deviceSamples(options.expected?.(), await statuses());

@@ -1,8 +1,8 @@
 import { ExitCode } from '../exit-codes.js';
 import { canonicalMac } from '../inventory/index.js';
-import { isSafeName, StateStore } from '../state/index.js';
+import { isSafeName, type SharedStore } from '../state/index.js';
 import { AssignmentBook } from './assignments.js';
-import { loadKnownInventory, STD_IO, text, type CliOptions, type CommandIo } from './command-support.js';
+import { loadKnownInventory, STD_IO, text, withStore, type CliOptions, type CommandIo } from './command-support.js';
 import { SETTLED } from './job-base.js';
 import { checkModel } from './model-match.js';
 import { assignedEntry } from './parked-switches.js';
@@ -35,8 +35,9 @@ function findParked(statuses: DeviceStatus[], target: string): DeviceStatus | st
  * switch is. NAME must be a port map entry (or a device) of the site the
  * switch was parked in, of the model the switch reported, and not already
  * a live switch or another parked switch's assignment. The assignment is
- * written to the state directory; the running appliance takes it up within
- * a second (or, when none runs, at its start or the switch's next lease)
+ * written to the state directory, or with `--store` to the database every
+ * appliance shares; a running appliance takes it up within a second (or,
+ * when none runs, at its start or the switch's next lease)
  * and provisions the switch as NAME, logging in with the site credentials
  * the parking config set, behind the host key pinned when it was parked.
  */
@@ -46,13 +47,16 @@ export async function assignCommand(target: string, options: CliOptions, io: Com
     io.err(`assign: --as needs the name of a port map entry or device, got ${shownArgument(name)}\n`);
     return ExitCode.BadInput;
   }
-  const inventory = await loadKnownInventory(options);
+  return withStore(options, text(options, 'state', 'state'), ({ store }) => assignOn(store, target, name, options, io), io);
+}
+
+async function assignOn(store: SharedStore, target: string, name: string, options: CliOptions, io: CommandIo): Promise<number> {
+  const inventory = await loadKnownInventory(options, store);
   if (typeof inventory === 'string') {
     io.err(`${inventory}\n`);
     return ExitCode.BadInput;
   }
-  const state = new StateStore(text(options, 'state', 'state'));
-  const statuses = await readStatus(state);
+  const statuses = await readStatus(store);
   const parked = findParked(statuses, target);
   if (typeof parked === 'string') {
     io.err(`assign: ${parked}\n`);
@@ -71,7 +75,7 @@ export async function assignCommand(target: string, options: CliOptions, io: Com
     io.err(`assign: ${entry.hostname} is already a live switch (${live.mac ?? '?'} at ${live.ip ?? '?'}); it is not taken over\n`);
     return ExitCode.BadInput;
   }
-  const book = new AssignmentBook(state);
+  const book = new AssignmentBook(store);
   const other = (await book.all()).find((assignment) => assignment.name.toLowerCase() === entry.hostname.toLowerCase() && assignment.mac !== mac);
   if (other !== undefined) {
     io.err(`assign: ${entry.hostname} is already assigned to the parked switch ${other.mac}\n`);

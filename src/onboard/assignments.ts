@@ -1,6 +1,5 @@
-import { isSafeName, type StateStore } from '../state/index.js';
+import { isSafeName, type Book, type SharedStore } from '../state/index.js';
 
-const FILE = ['assignments.json'];
 const MAC = /^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$/;
 
 /** An operator's word on a parked switch: it is NAME of SITE (`onramp assign MAC|SERIAL --as NAME`). */
@@ -14,7 +13,8 @@ export interface Assignment {
   time: string;
 }
 
-type AssignmentFile = Record<string, Assignment>;
+/** By MAC. */
+export const ASSIGNMENTS_BOOK: Book<Assignment> = { name: 'assignments', file: 'assignments.json' };
 
 function isAssignment(value: unknown): value is Assignment {
   if (typeof value !== 'object' || value === null) return false;
@@ -25,44 +25,32 @@ function isAssignment(value: unknown): value is Assignment {
 }
 
 /**
- * The assignments waiting to be carried out (state/assignments.json), by
- * MAC. `onramp assign` adds one; the appliance takes it up (it looks at the
- * file every second, and at the switch's next lease) and removes it once
- * the switch is provisioned. Changes are made under the file's lock; an
+ * The assignments waiting to be carried out, by MAC, in the shared store
+ * (state/assignments.json on one box): an assignment made on any box is
+ * taken up by whichever appliance sees the switch. `onramp assign` adds
+ * one; the appliance takes it up (it looks every second, and at the
+ * switch's next lease) and removes it once the switch is provisioned. An
  * entry that is not an assignment (an edited file) is passed over.
  */
 export class AssignmentBook {
-  constructor(private readonly state: StateStore) {}
+  constructor(private readonly store: SharedStore) {}
 
-  /** Parsed again only when the file changed, so the appliance may ask every second. */
+  /** The state directory parses its file again only when it changed, so the appliance may ask every second. */
   async all(): Promise<Assignment[]> {
-    const file = await this.state.readJsonShared<AssignmentFile>(FILE, {});
-    return Object.values(file).filter(isAssignment);
+    return Object.values(await this.store.all(ASSIGNMENTS_BOOK)).filter(isAssignment);
   }
 
   async get(mac: string): Promise<Assignment | undefined> {
-    return (await this.all()).find((assignment) => assignment.mac === mac);
+    const assignment = await this.store.get(ASSIGNMENTS_BOOK, mac);
+    return isAssignment(assignment) && assignment.mac === mac ? assignment : undefined;
   }
 
   add(assignment: Assignment): Promise<void> {
-    return this.update((file) => {
-      file[assignment.mac] = assignment;
-    });
+    return this.store.edit(ASSIGNMENTS_BOOK, (book) => { book.set(assignment.mac, assignment); });
   }
 
   /** Once the switch is provisioned as its assignment (or the assignment named it wrongly). */
   remove(mac: string): Promise<void> {
-    return this.update((file) => {
-      // eslint-disable-next-line @typescript-eslint/no-dynamic-delete
-      delete file[mac];
-    });
-  }
-
-  private update(change: (file: AssignmentFile) => void): Promise<void> {
-    return this.state.exclusive(FILE, async () => {
-      const file = await this.state.readJson<AssignmentFile>(FILE, {});
-      change(file);
-      await this.state.writeJson(FILE, file);
-    });
+    return this.store.edit(ASSIGNMENTS_BOOK, (book) => { book.delete(mac); });
   }
 }

@@ -45,8 +45,9 @@ const MAX_RETRY_MS = 5000;
 /**
  * What makes two jobs the same work wherever they come from: a lease's job
  * by its MAC and address (both failover peers log the same DHCPACK, at the
- * same time), a rule's check or provisioning by its device, a backup by its
- * device and the event that asked for it. Within the window, the second is
+ * same time), an operator's assignment by its MAC and time, a rule's check
+ * or provisioning by its device, a backup by its device and the event that
+ * asked for it. Within the window, the second is
  * dropped.
  */
 export function dedupeKey(work: QueuedWork): string {
@@ -54,7 +55,8 @@ export function dedupeKey(work: QueuedWork): string {
     case 'check':
       return work.ip !== undefined && work.mac !== undefined ? `lease ${work.mac} ${work.ip}` : `check ${work.device.toLowerCase()}`;
     case 'factory':
-      return `lease ${work.mac} ${work.ip}`;
+      // An assignment may come within the window of the lease that parked the switch: it is not that lease again.
+      return work.assigned === undefined ? `lease ${work.mac} ${work.ip}` : `assigned ${work.mac} ${work.assigned}`;
     case 'provision':
       return `provision ${work.name.toLowerCase()} ${work.ip}`;
     case 'backup':

@@ -156,7 +156,7 @@ export class Onboarder implements NativeActionSink {
     this.factory = observer === undefined ? new FactoryWork(deps) : new ObservedFactoryWork(deps, observer);
     this.restoring = new RestoreWork(deps);
     this.parked = new ParkedSwitches({
-      inventory: options.inventory, status, state: options.state, logger: options.logger, factory: this.factory, dryRun: this.dryRun,
+      inventory: options.inventory, status, store: this.store, logger: options.logger, factory: this.factory, dryRun: this.dryRun,
       submit: (key, site, work, job) => { this.submit(key, site, work, job); },
     });
     this.scheduler = new JobScheduler(options.concurrency ?? DEFAULT_CONCURRENCY, (err, key) => {
@@ -641,8 +641,9 @@ export class Onboarder implements NativeActionSink {
 
   /**
    * Sink side of `onramp assign`: takes up the assignments written to the
-   * state directory whose switch is parked. The appliance calls it every
-   * second; it reads the file only when it changed.
+   * shared store whose switch is parked. The appliance calls it every
+   * second; a state directory's file is read only when it changed, a
+   * database's book is one query.
    */
   takeAssignments(): Promise<void> {
     return this.parked.look().catch((err: unknown) => {
@@ -660,6 +661,19 @@ export class Onboarder implements NativeActionSink {
       this.reportOutsideRange(site, lease);
       return;
     }
+    if (this.store.url === undefined) {
+      this.onboardSeenFactory(site, lease, seenAt);
+      return;
+    }
+    // Another appliance may have parked or provisioned this switch: what it recorded decides, not this one's copy.
+    this.admitting = this.admitting.then(() => this.status.catchUp()).then(() => { this.onboardSeenFactory(site, lease, seenAt); }, (err: unknown) => {
+      if (this.fleet?.outage(err) === true) this.fleet.hold({ kind: 'factory', ...lease }, seenAt);
+      else this.logger.error({ err, mac: lease.mac, ip: lease.ip }, 'lease of a factory switch could not be judged; nothing sent');
+    });
+  }
+
+  /** A factory switch's lease in its site's allowed ranges: parked already, provisioned already under its old name, or new. */
+  private onboardSeenFactory(site: Site, lease: FactoryLease, seenAt: number): void {
     if (this.parked.isParked(lease.mac)) {
       this.admitting = this.admitting.then(() => this.parked.leased(lease.ip, lease.mac)).catch((err: unknown) => {
         if (this.fleet?.outage(err) === true) {

@@ -1,6 +1,6 @@
 import type { Inventory, PortmapEntry, Site, SiteDevice } from '../inventory/index.js';
 import { Events, type Logger } from '../log/index.js';
-import type { StateStore } from '../state/index.js';
+import type { SharedStore } from '../state/index.js';
 import { AssignmentBook, type Assignment } from './assignments.js';
 import type { FactoryWork } from './factory-work.js';
 import { factoryKey, type Outcome } from './job-base.js';
@@ -10,7 +10,7 @@ import type { QueuedWork } from './work-queue.js';
 export interface ParkedSwitchesDeps {
   inventory: Inventory;
   status: StatusBook;
-  state: StateStore;
+  store: SharedStore;
   logger: Logger;
   factory: FactoryWork;
   /** Queues a job for a switch, as the onboarder queues every job (one per switch, limits, stop). */
@@ -30,7 +30,7 @@ export function assignedEntry(inventory: Inventory, assignment: Pick<Assignment,
 /**
  * Switches waiting in parking for an operator's word. A lease from a parked
  * MAC is not worked on again (it was parked already) unless an assignment
- * names it; an assignment (`onramp assign`, written to the state directory)
+ * names it; an assignment (`onramp assign`, written to the shared store)
  * is taken up as soon as the appliance sees it (it looks every second), or
  * at the switch's next lease, and removed once the switch is provisioned.
  */
@@ -41,7 +41,7 @@ export class ParkedSwitches {
   private looking: Promise<void> | undefined;
 
   constructor(private readonly deps: ParkedSwitchesDeps) {
-    this.assignments = new AssignmentBook(deps.state);
+    this.assignments = new AssignmentBook(deps.store);
   }
 
   /** Whether the switch with this MAC is parked, as its status says. */
@@ -69,7 +69,8 @@ export class ParkedSwitches {
 
   private async lookOnce(): Promise<void> {
     for (const assignment of await this.assignments.all()) {
-      const parked = this.deps.status.get(factoryKey(assignment.mac));
+      // As the store has it now: another appliance may have parked the switch.
+      const parked = await this.deps.status.latest(factoryKey(assignment.mac));
       if (parked?.result !== 'parked' || parked.ip === undefined) continue;
       if (this.takenUp.get(assignment.mac) === assignment.time) continue;
       this.carryOut(assignment, parked.ip);
@@ -94,7 +95,7 @@ export class ParkedSwitches {
       this.deps.logger.info({ event: Events.assigned, device: factoryKey(assignment.mac), ip, site: site.name, hostname: entry.hostname, dryRun: true, result: 'skipped' }, `would provision the parked switch as ${entry.hostname} (dry run)`);
       return;
     }
-    this.deps.submit(`mac ${assignment.mac}`, site, { kind: 'factory', ip, mac: assignment.mac }, async () => {
+    this.deps.submit(`mac ${assignment.mac}`, site, { kind: 'factory', ip, mac: assignment.mac, assigned: assignment.time }, async () => {
       const outcome = await this.deps.factory.provisionAssigned(site, assignment, entry, ip);
       // Done, or wrong (the switch is not that model): either way it is not carried out again.
       if (outcome === 'provisioned' || outcome === 'bad-input') await this.assignments.remove(assignment.mac);

@@ -264,6 +264,17 @@ export class StatusBook {
     await this.refreshing;
   }
 
+  /**
+   * With a shared store: takes in what other appliances recorded (at most
+   * once a second), before a decision that depends on it. A state directory
+   * has no other appliance.
+   */
+  async catchUp(): Promise<void> {
+    if (this.store.url === undefined) return;
+    await this.refreshing;
+    await this.refresh();
+  }
+
   flushed(): Promise<void> {
     return this.writing;
   }

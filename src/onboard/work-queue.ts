@@ -4,7 +4,8 @@ import { isSafeName, type Book, type SharedStore } from '../state/index.js';
 /** A device job as it is written down at a stop, to be queued again at the next start. */
 export type QueuedWork =
   | { kind: 'check'; device: string; ip?: string; mac?: string }
-  | { kind: 'factory'; ip: string; mac: string; circuitId?: string; remoteId?: string }
+  /** `assigned`: the time of the operator's assignment it carries out (`onramp assign`), which makes it a job of its own, not the lease's again. */
+  | { kind: 'factory'; ip: string; mac: string; circuitId?: string; remoteId?: string; assigned?: string }
   | { kind: 'provision'; ip: string; name: string }
   /** `line`: the event that scheduled it, which says what triggered it and who made the change. */
   | { kind: 'backup'; device: string; execution: number; ip?: string; line?: string };
@@ -23,6 +24,12 @@ export const QUEUE_BOOK: Book<unknown[]> = {
 const MAC = /^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$/;
 const RELAY_ID = /^[\x21-\x7e]{1,128}$/;
 const MAX_EVENT_LINE = 4096;
+
+const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z$/;
+
+function isoTime(value: string): boolean {
+  return ISO_TIME.test(value);
+}
 
 function eventLine(value: string): boolean {
   return value.length <= MAX_EVENT_LINE;
@@ -65,7 +72,7 @@ export function isQueuedWork(value: unknown): value is QueuedWork {
       // A lease's check has both; a rule's `check HOST`, neither.
       return required('device', isSafeName) && optional('ip', isIPv4) && optional('mac', mac) && (job.ip === undefined) === (job.mac === undefined);
     case 'factory':
-      return required('ip', isIPv4) && required('mac', mac) && optional('circuitId', relay) && optional('remoteId', relay);
+      return required('ip', isIPv4) && required('mac', mac) && optional('circuitId', relay) && optional('remoteId', relay) && optional('assigned', isoTime);
     case 'provision':
       return required('ip', isIPv4) && required('name', isSafeName);
     case 'backup':

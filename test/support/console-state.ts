@@ -43,7 +43,7 @@ export async function consoleOnState(files: Record<string, string> = {}, throttl
   await users.add(VIEWER.name, 'viewer', VIEWER.password);
   const state = new StateStore(join(dir, 'state'));
   const source = await stateSource({ state, sitesDir: join(dir, 'sites'), templatesDir: join(ROOT, 'templates'), logger: silentLogger() });
-  const app = await buildConsole({ source, usersFile: users.path, logger: silentLogger(), ...(throttle === undefined ? {} : { throttle }) });
+  const app = await buildConsole({ source, users, logger: silentLogger(), ...(throttle === undefined ? {} : { throttle }) });
   return {
     dir, state, app,
     close: async () => {
