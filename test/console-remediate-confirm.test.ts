@@ -68,7 +68,7 @@ void test('console remediation: the confirmation carries the plan shown; a switc
   t.after(() => onboarder.close());
   const journal = new EventJournal(state, logger);
   t.after(() => journal.close());
-  const source = await liveSource({ onboarder, journal, metrics: undefined, store: state, backupsDatabase: undefined, ruleStats: () => ({ time: '', loadedAt: '', files: [] }) }, { state, sitesDir, logger });
+  const source = await liveSource({ onboarder, journal, metrics: undefined, store: state, backupsDatabase: undefined, timeline: undefined, ruleStats: () => ({ time: '', loadedAt: '', files: [] }) }, { state, sitesDir, logger });
   t.after(() => source.close());
   const users = new Users(join(state.root, 'users.json'));
   await users.add(OPERATOR.name, 'operator', OPERATOR.password);

@@ -37,7 +37,8 @@ void test('the database stopped for 60 s during a burst of 500 DHCPACKs: every l
   b.append(peer.slice(BEFORE_OUTAGE));
   await waitFor('both to read the whole burst and find the store gone', () =>
     appliances.every((appliance) => appliance.events('dhcp.ack').length === SWITCHES && appliance.events('store.unreachable').length > 0), 30_000);
-  await waitFor('what could not be recorded to be held on disk', () => appliances.every((appliance) => existsSync(join(appliance.state, 'held-jobs.jsonl'))), 10_000);
+  await waitFor('what could not be recorded to be held on disk', () => appliances.every((appliance) =>
+    existsSync(join(appliance.state, 'held-jobs.jsonl')) && existsSync(join(appliance.state, 'held-events.jsonl'))), 10_000);
   await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS - (Date.now() - stoppedAt)));
   assert.ok(appliances.every((appliance) => appliance.child.exitCode === null), 'both kept running through the outage');
   await cluster.start();
@@ -76,4 +77,17 @@ void test('the database stopped for 60 s during a burst of 500 DHCPACKs: every l
   assert.ok(fleet.switches.every((sw) => sw.logins() >= 1) && logins <= SWITCHES + 2 * 8, `${String(logins)} logins for ${String(SWITCHES)} switches`);
   for (const appliance of appliances) appliance.child.kill('SIGTERM');
   for (const appliance of appliances) assert.equal(await appliance.exited, 0, appliance.stderr());
+
+  // The shared timeline: the events logged during the outage were held on disk and recorded once it was back,
+  // each appliance's in the order it logged them, none twice and none missing.
+  for (const appliance of appliances) {
+    const { rows: recorded } = await admin.query<{ event: string; time: string }>(
+      "SELECT entry->>'event' AS event, entry->>'time' AS time FROM onramp_events WHERE appliance = $1 ORDER BY seq", [appliance.name]);
+    const times = recorded.map((row) => Number(row.time));
+    assert.ok(times.every((time, n) => n === 0 || time >= (times[n - 1] ?? 0)), `${appliance.name}'s events recorded in the order logged`);
+    for (const event of ['dhcp.ack', 'device.check.ok', 'store.unreachable', 'store.reconnected']) {
+      assert.equal(recorded.filter((row) => row.event === event).length, appliance.events(event).length, `${appliance.name}: every ${event} in the shared timeline, once`);
+    }
+    assert.equal(existsSync(join(appliance.state, 'held-events.jsonl')), false, `${appliance.name} holds no events any more`);
+  }
 });

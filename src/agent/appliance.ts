@@ -13,7 +13,7 @@ import { parseListenSpec, type InputRole, type ListenSpec } from '../input/roles
 import type { Notifier } from '../notify/index.js';
 import { isUnreachable, type OpenedStore, type StoreFlags } from '../postgres/index.js';
 import { StateStore, type SharedStore } from '../state/index.js';
-import { EventJournal } from '../journal/index.js';
+import { EventJournal, type SharedTimeline } from '../journal/index.js';
 import { WorkCounters } from './counters.js';
 import { detachSelf, isDetachedCopy, reportRunning, writePidFile } from './daemon.js';
 import { InputLineCounts } from './input-line-counts.js';
@@ -275,6 +275,8 @@ export interface Appliance {
   readonly store: SharedStore;
   /** With a shared database: where backups are kept unless --backups names a place. */
   readonly backupsDatabase: BackupsDatabase | undefined;
+  /** With a shared database: the events of every appliance on it, which the console shows. */
+  readonly timeline: SharedTimeline | undefined;
   /** The rule files loaded and how many events each rule matched. */
   ruleStats(): RuleStats;
   /** Resolves when every input has ended (only happens without --tail). */
@@ -326,7 +328,7 @@ export async function startAppliance(
     : undefined;
   const untapMetrics = metrics === undefined ? undefined : tapLogLines(logger, (line) => { metrics.observeLogLine(line); });
   // First: it hears everything logged from here on, the jobs a stop left over included.
-  const journal = new EventJournal(state, logger);
+  const journal = new EventJournal(state, logger, shared?.timeline === undefined || shared.appliance === undefined ? {} : { shared: { timeline: shared.timeline, appliance: shared.appliance } });
   // The device layer (SSH, templates, site files) is loaded only when a rule can reach it.
   const onboarderFor = async (ruleSet: RuleSet): Promise<Onboarder | undefined> =>
     ruleSet.usesNativeActions()
@@ -438,6 +440,7 @@ export async function startAppliance(
     journal,
     store: shared?.store ?? state,
     backupsDatabase: shared?.backups,
+    timeline: shared?.timeline,
     ruleStats() {
       return ruleStats.current();
     },

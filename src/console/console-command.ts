@@ -40,6 +40,7 @@ export async function consoleCommand(options: Record<string, unknown>): Promise<
         sitesDir: text('sites', 'baselines') ?? 'baselines', templatesDir: text('templates', 'templates') ?? 'templates', logger,
         ...(backups.backups === undefined ? {} : { backups: backups.backups }),
         ...(opened.backups === undefined ? {} : { backupsDatabase: opened.backups }),
+        ...(opened.timeline === undefined ? {} : { timeline: opened.timeline }),
       });
       running = await startConsole({ address, source, logger, users: consoleUsers(text('users'), opened.store), ...(tls === undefined ? {} : { tls }) });
     } catch (err) {

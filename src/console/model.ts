@@ -54,6 +54,7 @@ export function eventView(entry: JournalEntry): EventView {
     ...(entry.ip === undefined ? {} : { ip: entry.ip }),
     ...(entry.mac === undefined ? {} : { mac: entry.mac }),
     ...(entry.result === undefined ? {} : { result: entry.result }),
+    ...(entry.appliance === undefined ? {} : { appliance: entry.appliance }),
     ...(entry.details === undefined ? {} : { details: entry.details }),
   };
 }

@@ -79,6 +79,7 @@ export const EventSchema = Type.Object({
   ip: Type.Optional(Type.String()),
   mac: Type.Optional(Type.String()),
   result: Type.Optional(Type.String()),
+  appliance: Type.Optional(Type.String({ description: 'with a database several appliances share: the appliance whose log said it' })),
   details: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'the event\'s other fields: diff, fingerprints, refusals, lines (secrets masked)' })),
 });
 

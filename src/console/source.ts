@@ -2,14 +2,14 @@ import { readRuleStats, type RuleStats } from '../agent/rule-stats.js';
 import { openBackupsForReading, type BackupsDatabase, type BackupsLocation, type VersionStore } from '../backups/index.js';
 import { HostKeyStore, type HostKeyListing } from '../device/index.js';
 import { loadInventory, type Site } from '../inventory/index.js';
-import { readJournal, readLastDrifts, journalPath, type EventJournal } from '../journal/index.js';
-import { parseEntry } from '../journal/index.js';
+import { readJournal, readLastDrifts, journalPath, parseEntry, type EventJournal, type SharedTimeline } from '../journal/index.js';
 import type { Logger } from '../log/index.js';
 import { readStatus, restoreLearned, VerifiedIdentities, type DeviceStatus, type Onboarder, type VerifiedIdentity } from '../onboard/index.js';
 import type { SharedStore, StateStore } from '../state/index.js';
 import { applianceActions, readOnlyActions, type ConsoleActions } from './actions.js';
 import type { MetricsEndpoint } from './metrics-route.js';
 import { JournalIndex } from './journal-index.js';
+import { followTimeline, loadTimeline } from './timeline-follower.js';
 
 /** Everything the pages and the API read, and the actions they may take. */
 export interface ConsoleSource {
@@ -37,6 +37,8 @@ export interface LiveAppliance {
   readonly store: SharedStore;
   /** With a database: where the backups are, unless --backups names a place. */
   readonly backupsDatabase: BackupsDatabase | undefined;
+  /** With a database: the events of every appliance on it. */
+  readonly timeline: SharedTimeline | undefined;
   ruleStats(): RuleStats;
 }
 
@@ -47,6 +49,8 @@ export interface ConsoleStores {
   store?: SharedStore;
   backups?: BackupsLocation;
   backupsDatabase?: BackupsDatabase;
+  /** With a database: the fleet's timeline, shown instead of the state directory's journal. */
+  timeline?: SharedTimeline;
 }
 
 interface Shared extends ConsoleStores {
@@ -73,10 +77,18 @@ function common(shared: Shared): Pick<ConsoleSource, 'journal' | 'hostKeys' | 'i
   };
 }
 
-/** The console inside `onramp run`: the onboarder's own inventory and status book, the journal as it is written. */
+/**
+ * The console inside `onramp run`: the onboarder's own inventory and status
+ * book, the journal as it is written; with a shared database, the fleet's
+ * timeline, this appliance's entries as they are logged and the others'
+ * as they are recorded.
+ */
 export async function liveSource(appliance: LiveAppliance, options: { state: StateStore; sitesDir: string; backups?: BackupsLocation; logger: Logger }): Promise<ConsoleSource> {
-  const journal = await loadedJournal(options.state, options.logger);
-  const stop = appliance.journal.listen((entry) => { journal.add(entry); });
+  const { timeline } = appliance;
+  const journal = timeline === undefined ? await loadedJournal(options.state, options.logger) : new JournalIndex();
+  const from = timeline === undefined ? 0 : await loadTimeline(timeline, journal);
+  const stopListening = appliance.journal.listen((entry) => { journal.add(entry); });
+  const stopFollowing = timeline === undefined ? undefined : followTimeline(timeline, journal, { from, skipOwn: true, logger: options.logger });
   const stores: ConsoleStores = {
     state: options.state, store: appliance.store,
     ...(options.backups === undefined ? {} : { backups: options.backups }),
@@ -90,9 +102,9 @@ export async function liveSource(appliance: LiveAppliance, options: { state: Sta
     statuses: async () => appliance.onboarder?.status.all() ?? readStatus(appliance.store),
     ruleStats: () => Promise.resolve(appliance.ruleStats()),
     metrics: appliance.metrics,
-    close: () => {
-      stop();
-      return Promise.resolve();
+    close: async () => {
+      stopListening();
+      await stopFollowing?.();
     },
   };
 }
@@ -101,23 +113,17 @@ export async function liveSource(appliance: LiveAppliance, options: { state: Sta
  * `onramp console --state DIR [--store URL]`: the state directory of an
  * appliance that runs elsewhere (or not at all), read as it is written; the
  * journal is followed, so the pages stay live while that appliance runs.
- * With a shared database, the status, host keys, identities and backups of
- * every appliance on it.
+ * With a shared database, the status, host keys, identities, backups and
+ * timeline of every appliance on it, the timeline followed as it grows.
  */
 export async function stateSource(options: ConsoleStores & { sitesDir: string; templatesDir: string; logger: Logger }): Promise<ConsoleSource> {
   const store: SharedStore = options.store ?? options.state;
   const inventory = await loadInventory(options.sitesDir, options.templatesDir);
   await restoreLearned(store, inventory);
-  const journal = await loadedJournal(options.state, options.logger);
-  const { tailFile } = await import('../input/index.js');
-  const follower = tailFile({
-    path: journalPath(options.state), fromStart: false, follow: true, logger: options.logger, encoding: 'utf8',
-    onLine: (line) => {
-      const entry = parseEntry(line);
-      if (entry !== undefined) journal.add(entry);
-    },
-  });
-  await follower.start();
+  const journal = options.timeline === undefined ? await loadedJournal(options.state, options.logger) : new JournalIndex();
+  const stopFollowing = options.timeline === undefined
+    ? await followJournal(options.state, journal, options.logger)
+    : followTimeline(options.timeline, journal, { from: await loadTimeline(options.timeline, journal), skipOwn: false, logger: options.logger });
   const { createMetrics, stateDirSource } = await import('../metrics/index.js');
   const metrics = createMetrics(stateDirSource({ state: options.state, store, expected: () => inventory.expectedDevices() }));
   const where = store.url === undefined ? `the state directory ${options.state.root}` : `the database ${store.url}`;
@@ -129,6 +135,20 @@ export async function stateSource(options: ConsoleStores & { sitesDir: string; t
     statuses: () => readStatus(store),
     ruleStats: () => readRuleStats(options.state),
     metrics,
-    close: () => follower.stop(),
+    close: stopFollowing,
   };
+}
+
+/** Adds to `index` each entry appended to the state directory's journal; returns the function that stops it. */
+async function followJournal(state: StateStore, index: JournalIndex, logger: Logger): Promise<() => Promise<void>> {
+  const { tailFile } = await import('../input/index.js');
+  const follower = tailFile({
+    path: journalPath(state), fromStart: false, follow: true, logger, encoding: 'utf8',
+    onLine: (line) => {
+      const entry = parseEntry(line);
+      if (entry !== undefined) index.add(entry);
+    },
+  });
+  await follower.start();
+  return () => follower.stop();
 }

@@ -17,11 +17,15 @@ export interface JournalEntry {
   ip?: string;
   mac?: string;
   result?: string;
+  /** With a store shared by several appliances: the one whose log said it. */
+  appliance?: string;
   /** The event's other fields worth showing (diff, fingerprints, refusals, lines …), by name. */
   details?: Record<string, unknown>;
 }
 
 const TOP_FIELDS = ['msg', 'device', 'site', 'ip', 'mac', 'result'] as const;
+/** Read back from a journal: the fields an entry is written with, and who wrote it. */
+const STORED_FIELDS = [...TOP_FIELDS, 'appliance'] as const;
 
 /** Fields of an event shown beside it: each is a diff, a count, a name or lines already masked by the code that logged them. */
 const DETAIL_FIELDS = [
@@ -55,12 +59,17 @@ export function parseEntry(line: string): JournalEntry | undefined {
   } catch {
     return undefined;
   }
+  return entryFromJson(value);
+}
+
+/** A stored entry's JSON (a journal line parsed, a database row) as an entry; undefined when it is not one. */
+export function entryFromJson(value: unknown): JournalEntry | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const record = value as Record<string, unknown>;
   const { event, time, level, details } = record;
   if (typeof event !== 'string' || typeof time !== 'number' || typeof level !== 'number') return undefined;
   const entry: JournalEntry = { time, event, level };
-  for (const field of TOP_FIELDS) {
+  for (const field of STORED_FIELDS) {
     const text = record[field];
     if (typeof text === 'string') entry[field] = text;
   }

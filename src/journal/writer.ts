@@ -2,6 +2,8 @@ import { Events, tapLogLines, type Logger } from '../log/index.js';
 import { isSafeName, type StateStore } from '../state/index.js';
 import { entryOf, type JournalEntry } from './entry.js';
 import { DRIFT_DIR, JOURNAL_FILE, JOURNAL_PREVIOUS } from './files.js';
+import { TimelineOutbox } from './outbox.js';
+import type { SharedTimeline } from './shared.js';
 
 /** A journal past this size becomes the previous generation, and a new one starts. */
 export const DEFAULT_ROTATE_BYTES = 32 * 1024 * 1024;
@@ -10,6 +12,8 @@ const WRITE_DELAY_MS = 200;
 
 export interface JournalOptions {
   rotateBytes?: number;
+  /** With a store several appliances share: their timeline, which this appliance's entries join too. */
+  shared?: { timeline: SharedTimeline; appliance: string };
 }
 
 /**
@@ -19,18 +23,23 @@ export interface JournalOptions {
  * from the state directory of an appliance that runs elsewhere or not at all.
  * Like the notifications, it reads the log's own lines: whatever the log
  * says happened is what is kept, redacted as the log is. Listeners hear each
- * entry as it is logged.
+ * entry as it is logged. With a shared store, each burst of entries is
+ * also recorded in the fleet's timeline, named by the appliance.
  */
 export class EventJournal {
-  private pending: string[] = [];
+  private pending: JournalEntry[] = [];
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
   private readonly listeners = new Set<(entry: JournalEntry) => void>();
   private readonly untap: () => void;
   private readonly rotateBytes: number;
+  private readonly appliance: string | undefined;
+  private readonly outbox: TimelineOutbox | undefined;
 
   constructor(private readonly state: StateStore, private readonly logger: Logger, options: JournalOptions = {}) {
     this.rotateBytes = options.rotateBytes ?? DEFAULT_ROTATE_BYTES;
+    this.appliance = options.shared?.appliance;
+    this.outbox = options.shared === undefined ? undefined : new TimelineOutbox(options.shared.timeline, state, logger);
     this.untap = tapLogLines(logger, (line) => { this.observe(line); });
   }
 
@@ -50,11 +59,12 @@ export class EventJournal {
     await this.writing;
   }
 
-  /** Stops listening to the log and writes what is pending. */
+  /** Stops listening to the log and writes what is pending (to the shared timeline too, or holds it for later). */
   async close(): Promise<void> {
     this.untap();
     this.listeners.clear();
     await this.flush();
+    await this.outbox?.close();
   }
 
   private observe(line: string): void {
@@ -67,7 +77,8 @@ export class EventJournal {
     }
     const entry = entryOf(record);
     if (entry === undefined) return;
-    this.pending.push(`${JSON.stringify(entry)}\n`);
+    if (this.appliance !== undefined) entry.appliance = this.appliance;
+    this.pending.push(entry);
     if (entry.event === Events.checkDrift && entry.device !== undefined && isSafeName(entry.device)) {
       const segments = [...DRIFT_DIR, `${entry.device.toLowerCase()}.json`];
       this.writing = this.writing.then(() => this.state.writeJson(segments, entry)).catch((err: unknown) => { this.failed(err); });
@@ -80,9 +91,11 @@ export class EventJournal {
   }
 
   private write(): void {
-    const text = this.pending.join('');
+    const entries = this.pending;
     this.pending = [];
-    if (text === '') return;
+    if (entries.length === 0) return;
+    this.outbox?.send(entries);
+    const text = entries.map((entry) => `${JSON.stringify(entry)}\n`).join('');
     this.writing = this.writing.then(async () => {
       if (await this.state.size(JOURNAL_FILE) + text.length > this.rotateBytes) await this.state.move(JOURNAL_FILE, JOURNAL_PREVIOUS).catch(() => undefined);
       await this.state.appendText(JOURNAL_FILE, text);

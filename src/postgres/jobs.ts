@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { ClaimedJob, JobClaims } from '../onboard/fleet-queue.js';
 import type { QueuedWork } from '../onboard/work-queue.js';
@@ -35,7 +34,6 @@ const KEEP_ENDED = '1 day';
  */
 export class PgJobQueue implements JobClaims {
   readonly sweepEveryMs: number;
-  private readonly instance = randomUUID();
   private heartbeat: NodeJS.Timeout | undefined;
   /** Date.now() of the first heartbeat written since the last that failed; undefined while they fail. */
   private heardSince: number | undefined;
@@ -57,7 +55,7 @@ export class PgJobQueue implements JobClaims {
       await this.store.pool.query(
         `INSERT INTO onramp_appliances (instance, name, host, pid) VALUES ($1, $2, $3, $4)
          ON CONFLICT (instance) DO UPDATE SET seen_at = now()`,
-        [this.instance, this.store.appliance, hostname(), process.pid],
+        [this.store.instance, this.store.appliance, hostname(), process.pid],
       );
     } catch (err) {
       this.heardSince = undefined;
@@ -83,7 +81,7 @@ export class PgJobQueue implements JobClaims {
       }
       const { rows } = await client.query<{ id: string }>(
         'INSERT INTO onramp_jobs (work, owner, appliance, taken_at) VALUES ($1, $2, $3, now()) RETURNING id',
-        [JSON.stringify(work), this.instance, this.store.appliance],
+        [JSON.stringify(work), this.store.instance, this.store.appliance],
       );
       const job = rows[0]?.id;
       if (dedupe !== undefined && job !== undefined) await client.query('UPDATE onramp_claims SET job = $2 WHERE key = $1', [dedupe, job]);
@@ -101,7 +99,7 @@ export class PgJobQueue implements JobClaims {
          WHERE j.done_at IS NULL AND (j.owner IS NULL OR a.instance IS NULL OR a.seen_at < now() - make_interval(secs => $3 / 1000.0))
          ORDER BY j.id LIMIT 100 FOR UPDATE OF j SKIP LOCKED)
        RETURNING id, work`,
-      [this.instance, this.store.appliance, this.settings.takeoverMs],
+      [this.store.instance, this.store.appliance, this.settings.takeoverMs],
     );
     if (rows.length > 0) await this.prune();
     return rows.sort((a, b) => Number(a.id) - Number(b.id)).map((row) => this.claimed(row.id, row.work));
@@ -109,7 +107,7 @@ export class PgJobQueue implements JobClaims {
 
   async unfinished(): Promise<ClaimedJob[]> {
     const { rows } = await this.store.pool.query<{ id: string; work: QueuedWork }>(
-      'SELECT id, work FROM onramp_jobs WHERE owner = $1 AND done_at IS NULL ORDER BY id', [this.instance]);
+      'SELECT id, work FROM onramp_jobs WHERE owner = $1 AND done_at IS NULL ORDER BY id', [this.store.instance]);
     return rows.map((row) => this.claimed(row.id, row.work));
   }
 
@@ -124,10 +122,10 @@ export class PgJobQueue implements JobClaims {
       id,
       work,
       done: async (result) => {
-        await this.store.pool.query('UPDATE onramp_jobs SET done_at = now(), result = $3 WHERE id = $1 AND owner = $2', [id, this.instance, result]);
+        await this.store.pool.query('UPDATE onramp_jobs SET done_at = now(), result = $3 WHERE id = $1 AND owner = $2', [id, this.store.instance, result]);
       },
       release: async () => {
-        await this.store.pool.query('UPDATE onramp_jobs SET owner = NULL WHERE id = $1 AND owner = $2 AND done_at IS NULL', [id, this.instance]);
+        await this.store.pool.query('UPDATE onramp_jobs SET owner = NULL WHERE id = $1 AND owner = $2 AND done_at IS NULL', [id, this.store.instance]);
       },
     };
   }
@@ -135,6 +133,6 @@ export class PgJobQueue implements JobClaims {
   /** Stops saying this appliance is here, and says it left: its released jobs are taken at once. */
   async close(): Promise<void> {
     clearInterval(this.heartbeat);
-    await this.store.pool.query('DELETE FROM onramp_appliances WHERE instance = $1', [this.instance]).catch(() => undefined);
+    await this.store.pool.query('DELETE FROM onramp_appliances WHERE instance = $1', [this.store.instance]).catch(() => undefined);
   }
 }

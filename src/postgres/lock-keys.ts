@@ -11,4 +11,6 @@ export const LOCKS = {
   backups: 0x6f6e0004,
   /** A switch being worked on, held by a session for the whole job. */
   device: 0x6f6e0005,
+  /** Held by each write to the shared timeline, so that the order of its seq is the order its rows become visible. */
+  timeline: 0x6f6e0006,
 } as const;

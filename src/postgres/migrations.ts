@@ -78,6 +78,24 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'shared timeline',
+    sql: `
+      CREATE TABLE onramp_events (
+        seq bigserial PRIMARY KEY,
+        instance uuid NOT NULL,
+        appliance text NOT NULL,
+        recorded_at timestamptz NOT NULL DEFAULT now(),
+        entry jsonb NOT NULL
+      );
+      CREATE TABLE onramp_drifts (
+        device text PRIMARY KEY,
+        entry jsonb NOT NULL,
+        appliance text NOT NULL
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = Math.max(...MIGRATIONS.map((migration) => migration.version));

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import type { BackupsDatabase } from '../backups/index.js';
+import type { SharedTimeline } from '../journal/index.js';
 import type { Logger } from '../log/index.js';
 import type { FleetLocks, JobClaims } from '../onboard/index.js';
 import type { SharedStore, StateStore } from '../state/index.js';
@@ -24,6 +25,8 @@ export interface OpenedStore {
   locks?: FleetLocks;
   /** With a database and `queue`: the fleet's job queue. */
   claims?: JobClaims;
+  /** With a database: the events of every appliance on it. */
+  timeline?: SharedTimeline;
   close(): Promise<void>;
 }
 
@@ -65,8 +68,8 @@ export async function openStore(
   const address = parseStoreUrl(flags.store);
   const password = storePassword(flags.storePasswordFile);
   const appliance = applianceName(flags.name);
-  const [{ PostgresStore }, { PostgresBackups }, { PgDeviceLocks }, { PgJobQueue }] = await Promise.all([
-    import('./store.js'), import('./backups.js'), import('./device-locks.js'), import('./jobs.js'),
+  const [{ PostgresStore }, { PostgresBackups }, { PgDeviceLocks }, { PgJobQueue }, { PgTimeline }] = await Promise.all([
+    import('./store.js'), import('./backups.js'), import('./device-locks.js'), import('./jobs.js'), import('./timeline.js'),
   ]);
   const store = await PostgresStore.open({
     address, password, appliance, root: state.root, logger,
@@ -85,6 +88,7 @@ export async function openStore(
     backups: { versions: (keep) => new PostgresBackups(store, keep) },
     appliance,
     locks,
+    timeline: new PgTimeline(store),
     ...(claims === undefined ? {} : { claims }),
     close: async () => {
       await claims?.close();

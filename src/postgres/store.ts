@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from '../log/index.js';
 import type { Book, BookEdit, SharedStore } from '../state/index.js';
@@ -31,6 +32,8 @@ export class PostgresStore implements SharedStore {
   readonly root: string;
   readonly url: string;
   readonly appliance: string;
+  /** This process among the appliances on the database (two may share a name by mistake; a restart is a new instance). */
+  readonly instance = randomUUID();
   readonly pool: pg.Pool;
   private readonly logger: Logger;
   private readonly settings: pg.ClientConfig;

@@ -28,6 +28,7 @@ h2{font-size:1.1rem;margin:1.25rem 0 .5rem}
 .event time{color:#58606b;font-variant-numeric:tabular-nums}
 .event-name{font-family:ui-monospace,monospace;font-size:.85rem}
 .event .msg{flex-basis:100%;color:#333}
+.event .by{font-size:.8rem;color:#555}
 .level-40{border-left:3px solid #e0a030}.level-50,.level-60{border-left:3px solid #b3261e}
 .rack{list-style:none;margin:0;padding:0;display:grid;grid-template-columns:1fr;gap:.5rem}
 .port{background:#fff;border:1px solid #d9dde3;border-radius:8px;padding:.5rem .75rem;min-width:0}
@@ -164,6 +165,7 @@ export const JS = `(function () {
       li.appendChild(time); li.appendChild(name);
       if (entry.device) { var a = document.createElement('a'); a.href = '/devices/' + encodeURIComponent(entry.device); a.textContent = entry.device; li.appendChild(a); }
       if (entry.result) { var r = document.createElement('span'); r.className = 'result result-' + entry.result; r.textContent = entry.result; li.appendChild(r); }
+      if (entry.appliance) { var by = document.createElement('span'); by.className = 'by'; by.textContent = 'by ' + entry.appliance; li.appendChild(by); }
       var msg = document.createElement('span'); msg.className = 'msg'; msg.textContent = firstLine(entry.msg); li.appendChild(msg);
       feed.insertBefore(li, feed.firstChild);
       while (feed.children.length > 200) feed.removeChild(feed.lastChild);

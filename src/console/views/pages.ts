@@ -29,6 +29,7 @@ export const EVENT = `<li class="event level-{{level}}">
   <span class="event-name">{{event}}</span>
   {{#if device}}<a href="/devices/{{device}}">{{device}}</a>{{/if}}
   {{#if result}}<span class="result result-{{result}}">{{result}}</span>{{/if}}
+  {{#if appliance}}<span class="by">by {{appliance}}</span>{{/if}}
   <span class="msg">{{firstLine msg}}</span>
 </li>`;
 
