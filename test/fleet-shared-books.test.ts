@@ -10,6 +10,7 @@ import { usersCommand } from '../src/console/users-command.js';
 import { readOr, remember, ROOT, waitFor } from './agent-cli.js';
 import { writeTree } from './onboard-fakes.js';
 import { ackLine, startAppliance, type FleetLab } from './support/fleet.js';
+import { getJson, loginOverHttp } from './support/console-http.js';
 import { startCluster } from './support/postgres.js';
 
 // What the operator gives one appliance reaches every appliance on the database (issue 19): a switch parked by
@@ -41,25 +42,11 @@ portmap:
 `;
 }
 
-/** Logs in over HTTP as `user`; the session cookie. */
-async function login(base: string, user: { name: string; password: string }): Promise<string> {
-  const session = await fetch(`${base}/api/v1/session`);
-  const cookie = (session.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  const { csrfToken } = await session.json() as { csrfToken: string };
-  const answer = await fetch(`${base}/api/v1/session`, {
-    method: 'POST', headers: { cookie, 'content-type': 'application/json', 'x-csrf-token': csrfToken }, body: JSON.stringify({ username: user.name, password: user.password }),
-  });
-  assert.equal(answer.status, 200, `login as ${user.name} at ${base}`);
-  return (answer.headers.get('set-cookie') ?? cookie).split(';')[0] ?? '';
-}
-
 interface DeviceAnswer { appliance?: string; state?: string; hostKey?: { fingerprint: string } }
 
 /** GET /api/v1/devices/NAME. */
-async function device(base: string, cookie: string, name: string): Promise<DeviceAnswer> {
-  const answer = await fetch(`${base}/api/v1/devices/${encodeURIComponent(name)}`, { headers: { cookie } });
-  assert.equal(answer.status, 200, `${name} at ${base}`);
-  return await answer.json() as DeviceAnswer;
+function device(base: string, cookie: string, name: string): Promise<DeviceAnswer> {
+  return getJson<DeviceAnswer>(base, cookie, `/api/v1/devices/${encodeURIComponent(name)}`);
 }
 
 void test('a switch parked by one appliance, assigned through the database, is provisioned by the other, once; console users are the database\'s', { timeout: 180_000 }, async (t) => {
@@ -119,7 +106,7 @@ void test('a switch parked by one appliance, assigned through the database, is p
 
   // dhcp-b's console lets the database's user in, and shows the host key pinned in the database.
   const live = String(b.events('console.listening')[0]?.url);
-  const liveCookie = await login(live, OPERATOR);
+  const liveCookie = await loginOverHttp(live, OPERATOR);
   const shown = await device(live, liveCookie, 'FS-S3900-ACC9');
   assert.equal(shown.appliance, 'dhcp-b');
   assert.match(shown.hostKey?.fingerprint ?? '', /^SHA256:/);
@@ -137,7 +124,7 @@ void test('a switch parked by one appliance, assigned through the database, is p
   console.stderr.setEncoding('utf8').on('data', (chunk: string) => { out += chunk; });
   await waitFor('the read-only console', () => /at (http:\S+)/.test(out) || console.exitCode !== null, 30_000);
   const base = /at (http:\S+)/.exec(out)?.[1] ?? assert.fail(out);
-  const cookie = await login(base, OPERATOR);
+  const cookie = await loginOverHttp(base, OPERATOR);
   const provisioned = await device(base, cookie, 'FS-S3900-ACC9');
   assert.equal(provisioned.appliance, 'dhcp-b');
   assert.equal(provisioned.hostKey?.fingerprint, shown.hostKey?.fingerprint, 'the host key pinned, read from the database');

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { usersCommand } from '../src/console/users-command.js';
 import { waitFor } from './agent-cli.js';
 import { ackLine, fleetLab, startAppliance } from './support/fleet.js';
+import { getJson, loginOverHttp } from './support/console-http.js';
 import { startCluster } from './support/postgres.js';
 
 // The timeline is shared (issue 19): the console of one appliance shows, within about a second, what another
@@ -31,7 +32,7 @@ void test('the console of one appliance shows the events of another on the same 
   const a = await startAppliance(t, dir, fleet, cluster, url, 'dhcp-a', ['--http', '127.0.0.1:0']);
   const b = await startAppliance(t, dir, fleet, cluster, url, 'dhcp-b');
   const base = String(a.events('console.listening')[0]?.url);
-  const cookie = await login(base);
+  const cookie = await loginOverHttp(base, OPERATOR);
 
   // dhcp-a's event stream, read as it comes.
   const streamed: EventAnswer[] = [];
@@ -49,10 +50,10 @@ void test('the console of one appliance shows the events of another on the same 
   assert.ok(Date.now() - checkedAt < 3000, 'within a poll or two of being recorded');
   assert.equal(a.events('dhcp.ack').length, 0, 'dhcp-a never read those leases');
 
-  const sw1Events = await get<EventAnswer[]>(base, cookie, `/api/v1/devices/${sw1.spec.hostname}/events`);
+  const sw1Events = await getJson<EventAnswer[]>(base, cookie, `/api/v1/devices/${sw1.spec.hostname}/events`);
   const checked = sw1Events.find((entry) => entry.event === 'device.check.ok');
   assert.equal(checked?.appliance, 'dhcp-b', 'the check in the device\'s timeline, named by the appliance that did it');
-  const detail = await get<{ lastDrift?: { diff: string }; appliance?: string }>(base, cookie, `/api/v1/devices/${sw2.spec.hostname}`);
+  const detail = await getJson<{ lastDrift?: { diff: string }; appliance?: string }>(base, cookie, `/api/v1/devices/${sw2.spec.hostname}`);
   assert.match(detail.lastDrift?.diff ?? '', /snmp-server location hq rack 4/, 'dhcp-b\'s drift shown on dhcp-a\'s device page');
   const page = await fetch(`${base}/devices/${sw2.spec.hostname}`, { headers: { cookie } }).then((reply) => reply.text());
   assert.match(page, /by dhcp-b/, 'the device page\'s timeline names the appliance');
@@ -61,7 +62,7 @@ void test('the console of one appliance shows the events of another on the same 
   a.append([ackLine(sw1, 'Dec  2 20:10:00')]);
   await waitFor('dhcp-a to check SW001', () => a.events('device.check.ok').length === 1, 30_000);
   await new Promise((resolve) => setTimeout(resolve, 2500));
-  const both = (await get<EventAnswer[]>(base, cookie, `/api/v1/devices/${sw1.spec.hostname}/events`)).filter((entry) => entry.event === 'device.check.ok');
+  const both = (await getJson<EventAnswer[]>(base, cookie, `/api/v1/devices/${sw1.spec.hostname}/events`)).filter((entry) => entry.event === 'device.check.ok');
   assert.deepEqual(both.map((entry) => entry.appliance).sort(), ['dhcp-a', 'dhcp-b'], 'each check once, its own included');
 
   // What the database keeps: every event of both, named.
@@ -73,24 +74,6 @@ void test('the console of one appliance shows the events of another on the same 
   for (const appliance of [a, b]) appliance.child.kill('SIGTERM');
   for (const appliance of [a, b]) assert.equal(await appliance.exited, 0, appliance.stderr());
 });
-
-async function login(base: string): Promise<string> {
-  const session = await fetch(`${base}/api/v1/session`);
-  const cookie = (session.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  const { csrfToken } = await session.json() as { csrfToken: string };
-  const answer = await fetch(`${base}/api/v1/session`, {
-    method: 'POST', headers: { cookie, 'content-type': 'application/json', 'x-csrf-token': csrfToken },
-    body: JSON.stringify({ username: OPERATOR.name, password: OPERATOR.password }),
-  });
-  assert.equal(answer.status, 200);
-  return (answer.headers.get('set-cookie') ?? cookie).split(';')[0] ?? '';
-}
-
-async function get<T>(base: string, cookie: string, path: string): Promise<T> {
-  const answer = await fetch(`${base}${path}`, { headers: { cookie } });
-  assert.equal(answer.status, 200, path);
-  return await answer.json() as T;
-}
 
 /** The `entry` events of an SSE answer, parsed into `into` as they arrive, until it ends. */
 async function readEntries(answer: Response, into: EventAnswer[]): Promise<void> {

@@ -70,7 +70,11 @@ function pause(ms: number): Promise<void> {
 
 /**
  * An appliance's side of the shared queue: each job is claimed in the order
- * its work came before it is scheduled here; a job taken over from a peer
+ * its work came before it is scheduled here, and only while this appliance
+ * holds fewer claimed jobs than it runs at once (`capacity`): work beyond
+ * waits here, unclaimed, so that a peer with room claims it first, and the
+ * fleet's work is shared by what each appliance can take rather than by
+ * which reads its log first. A job taken over from a peer
  * is already this appliance's when its work comes round again (resumed),
  * and is ended as such. While the store cannot be reached, jobs are held
  * (HeldJobs: on disk, bounded) and the store is tried again with a growing
@@ -78,8 +82,19 @@ function pause(ms: number): Promise<void> {
  * whose end could not be written are done again, then the held ones, in
  * the order they came.
  */
+interface WaitingWork {
+  work: QueuedWork;
+  seenAt: number;
+  start: (job: ClaimedJob) => void;
+}
+
 export class FleetQueue {
   private claiming: Promise<void> = Promise.resolve();
+  /** Work not claimed yet, in the order it came, while this appliance has no room for it. */
+  private waiting: WaitingWork[] = [];
+  /** Claims asked of the store and not answered yet. */
+  private asking = 0;
+  private wake: (() => void)[] = [];
   private readonly tickets = new Map<QueuedWork, ClaimedJob>();
   /** Jobs taken over, by dedupe key, until their work is scheduled again. */
   private readonly preclaimed = new Map<string, ClaimedJob>();
@@ -92,14 +107,22 @@ export class FleetQueue {
   private resume: ((work: QueuedWork, how: Resumption) => void) | undefined;
   private settledElsewhere: () => Promise<void> = () => Promise.resolve();
 
-  constructor(private readonly claims: JobClaims, private readonly held: HeldJobs, private readonly logger: Logger, private readonly now: () => number) {}
+  constructor(
+    private readonly claims: JobClaims, private readonly held: HeldJobs, private readonly logger: Logger, private readonly now: () => number,
+    /** Claimed jobs this appliance holds at most: as many as it runs at once. */
+    private readonly capacity: number,
+  ) {}
 
   /** While the store cannot be reached (or jobs held are still to be done), new jobs are held. */
   get holding(): boolean {
     return this.outageSince !== undefined;
   }
 
-  /** Claims `work`, then calls `start` with it; nothing when another appliance has it; held while the store cannot be reached. */
+  /**
+   * Claims `work`, then calls `start` with it; nothing when another appliance
+   * has it; held while the store cannot be reached. With no room here, it
+   * waits its turn unclaimed.
+   */
   claim(work: QueuedWork, start: (job: ClaimedJob) => void, seenAt: number = this.now()): void {
     const key = dedupeKey(work);
     const taken = this.preclaimed.get(key);
@@ -108,32 +131,50 @@ export class FleetQueue {
       this.start(work, taken, start);
       return;
     }
+    // After a stop too: it is claimed at the next start.
+    if (this.holding || this.stopped) {
+      this.hold(work, seenAt);
+      return;
+    }
+    this.waiting.push({ work, seenAt, start });
+    this.claimWaiting();
+  }
+
+  /** Claims waiting work, oldest first, while this appliance has room for it. */
+  private claimWaiting(): void {
+    while (this.waiting.length > 0 && this.tickets.size + this.asking < this.capacity && !this.stopped) {
+      const next = this.waiting.shift();
+      if (next === undefined) break;
+      this.asking++;
+      this.claiming = this.claiming.then(() => this.claimOne(next)).catch((err: unknown) => {
+        this.logger.error({ err, work: next.work }, 'the job could not be claimed in the shared queue; not run here');
+      }).finally(() => {
+        this.asking--;
+        this.claimWaiting();
+        for (const wake of this.wake.splice(0)) wake();
+      });
+    }
+  }
+
+  private async claimOne({ work, seenAt, start }: WaitingWork): Promise<void> {
+    // Queued behind a claim that found the store gone: held too, in its turn.
     if (this.holding) {
       this.hold(work, seenAt);
       return;
     }
-    this.claiming = this.claiming.then(async () => {
-      // Queued behind a claim that found the store gone: held too, in its turn.
-      if (this.holding) {
-        this.hold(work, seenAt);
-        return;
-      }
-      let job: ClaimedJob | undefined;
-      try {
-        job = await this.claims.claim(work, key, seenAt);
-      } catch (err) {
-        if (!this.outage(err)) throw err;
-        this.hold(work, seenAt);
-        return;
-      }
-      if (job === undefined) {
-        this.logger.debug({ event: Events.jobClaimedElsewhere, work, reason: 'another appliance has this job' }, 'another appliance has taken this job');
-        return;
-      }
-      this.start(work, job, start);
-    }).catch((err: unknown) => {
-      this.logger.error({ err, work }, 'the job could not be claimed in the shared queue; not run here');
-    });
+    let job: ClaimedJob | undefined;
+    try {
+      job = await this.claims.claim(work, dedupeKey(work), seenAt);
+    } catch (err) {
+      if (!this.outage(err)) throw err;
+      this.hold(work, seenAt);
+      return;
+    }
+    if (job === undefined) {
+      this.logger.debug({ event: Events.jobClaimedElsewhere, work, reason: 'another appliance has this job' }, 'another appliance has taken this job');
+      return;
+    }
+    this.start(work, job, start);
   }
 
   /** Keeps `work` until the store is back. */
@@ -155,6 +196,7 @@ export class FleetQueue {
   private enterOutage(err: unknown): void {
     if (this.outageSince !== undefined) return;
     this.outageSince = this.now();
+    this.holdWaiting();
     this.logger.warn({ event: Events.storeUnreachable, err: { message: err instanceof Error ? err.message : String(err) } },
       'the shared store cannot be reached: jobs are held in the state directory until it is back; switches are not worked on meanwhile');
     void this.reconnect(0);
@@ -210,6 +252,7 @@ export class FleetQueue {
   async end(work: QueuedWork, result: string): Promise<void> {
     const job = this.tickets.get(work);
     this.tickets.delete(work);
+    this.claimWaiting();
     if (job === undefined) return;
     try {
       await job.done(result);
@@ -223,6 +266,7 @@ export class FleetQueue {
   async release(work: QueuedWork): Promise<void> {
     const job = this.tickets.get(work);
     this.tickets.delete(work);
+    this.claimWaiting();
     try {
       await job?.release();
     } catch (err) {
@@ -283,15 +327,31 @@ export class FleetQueue {
     }
   }
 
-  /** No more sweeps or reconnects; claims under way finish. Jobs still held stay in the state directory for the next start. */
+  /**
+   * No more claims, sweeps or reconnects; claims under way finish. Work still
+   * waiting for room is held with the rest: jobs held stay in the state
+   * directory, and the next start claims them (a peer may have done them meanwhile).
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.sweeper);
     await this.claiming;
+    this.holdWaiting();
+    for (const wake of this.wake.splice(0)) wake();
     await this.held.flushed();
   }
 
-  settled(): Promise<void> {
-    return this.claiming;
+  /** Resolves when every work given has been claimed (or held, or found another's). */
+  async settled(): Promise<void> {
+    for (;;) {
+      await this.claiming;
+      if ((this.waiting.length === 0 && this.asking === 0) || this.stopped) return;
+      await new Promise<void>((resolve) => { this.wake.push(resolve); });
+    }
+  }
+
+  /** Work waiting for room goes to the held jobs, in its order. */
+  private holdWaiting(): void {
+    for (const { work, seenAt } of this.waiting.splice(0)) this.hold(work, seenAt);
   }
 }

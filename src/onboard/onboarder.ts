@@ -159,10 +159,11 @@ export class Onboarder implements NativeActionSink {
       inventory: options.inventory, status, store: this.store, logger: options.logger, factory: this.factory, dryRun: this.dryRun,
       submit: (key, site, work, job) => { this.submit(key, site, work, job); },
     });
-    this.scheduler = new JobScheduler(options.concurrency ?? DEFAULT_CONCURRENCY, (err, key) => {
+    const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+    this.scheduler = new JobScheduler(concurrency, (err, key) => {
       this.logger.error({ err, device: key }, 'job failed unexpectedly');
     });
-    this.fleet = options.claims === undefined || held === undefined ? undefined : new FleetQueue(options.claims, held, options.logger, this.now);
+    this.fleet = options.claims === undefined || held === undefined ? undefined : new FleetQueue(options.claims, held, options.logger, this.now, concurrency);
     this.fleet?.begin((work, how) => { this.resume(work, how); }, () => this.admitting);
   }
 
