@@ -121,7 +121,8 @@ export class DeviceSession {
       throw new DeviceError('protocol', `${target.host}:${target.port}: no device identity to check the host key against; not connecting`);
     }
     const ssh = new NodeSSH();
-    let hostKeyFailure: DeviceError | undefined;
+    // A refused key is the device's fault; a pin store that cannot be read (a shared database away) is not, and is thrown as it is.
+    let hostKeyFailure: Error | undefined;
     logger.debug('connecting');
     try {
       await ssh.connect({
@@ -141,7 +142,7 @@ export class DeviceSession {
                 verifyHostKey(target, hostKeys, logger, key).then(
                   () => { verify(true); },
                   (err: unknown) => {
-                    hostKeyFailure = isDeviceError(err) ? err : new DeviceError('protocol', `host key check failed: ${(err as Error).message}`, { cause: err });
+                    hostKeyFailure = err instanceof Error ? err : new Error(String(err));
                     verify(false);
                   },
                 );
@@ -151,7 +152,8 @@ export class DeviceSession {
       });
     } catch (err) {
       ssh.dispose();
-      throw hostKeyFailure ?? connectError(err, target);
+      if (hostKeyFailure !== undefined) throw hostKeyFailure;
+      throw connectError(err, target);
     }
     // node-ssh drops its own error listener once connected; without this one a
     // reset after login would be an unhandled 'error' event and end the process.
