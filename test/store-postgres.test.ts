@@ -204,3 +204,19 @@ void test('onramp run with a database that cannot be reached does not start: a r
     '--store', 'postgres://onramp:secret@127.0.0.1/onramp']);
   assert.equal(badUrl.code, 2, 'a password in the URL is bad settings');
 });
+
+void test('a string with U+0000 from untrusted input (a DHCP line, a device) is recorded as U+FFFD, not refused for ever', async (t) => {
+  const cluster = await startCluster(t);
+  if (cluster === undefined) return;
+  const url = await cluster.createDatabase('nul_strings');
+  const store = await opened(t, cluster, url, 'box1');
+  const timeline = store.timeline ?? assert.fail('a database store has a timeline');
+  await timeline.record([{ time: Date.now(), event: 'dhcp.ack', level: 30, device: 'SW1', details: { via: 'eth\u00001' } }]);
+  const [row] = await timeline.newest(10);
+  assert.equal(row?.entry.details?.via, 'eth\uFFFD1');
+  const status = new StatusBook(store.store);
+  await status.record({ device: 'SW1', site: 'hq', ip: '10.77.0.9', lastEvent: 'device.check.failed', action: 'check', result: 'failed', message: 'bad\u0000reply', time: new Date().toISOString() });
+  await status.flushed();
+  const [recorded] = await readStatus(store.store);
+  assert.equal(recorded?.message, 'bad\uFFFDreply');
+});

@@ -40,7 +40,8 @@ export class TimelineOutbox {
 
   send(entries: readonly JournalEntry[]): void {
     if (entries.length === 0) return;
-    this.queue.push(...entries);
+    // Not push(...entries): a burst of a replay can be more entries than a call takes arguments.
+    this.queue = this.queue.concat(entries);
     if (this.failing) this.then(() => this.hold());
     else this.deliverSoon();
   }

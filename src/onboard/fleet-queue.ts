@@ -68,6 +68,12 @@ function pause(ms: number): Promise<void> {
   return new Promise((resolve) => { setTimeout(resolve, ms).unref(); });
 }
 
+interface WaitingWork {
+  work: QueuedWork;
+  seenAt: number;
+  start: (job: ClaimedJob) => void;
+}
+
 /**
  * An appliance's side of the shared queue: each job is claimed in the order
  * its work came before it is scheduled here, and only while this appliance
@@ -82,19 +88,14 @@ function pause(ms: number): Promise<void> {
  * whose end could not be written are done again, then the held ones, in
  * the order they came.
  */
-interface WaitingWork {
-  work: QueuedWork;
-  seenAt: number;
-  start: (job: ClaimedJob) => void;
-}
-
 export class FleetQueue {
   private claiming: Promise<void> = Promise.resolve();
-  /** Work not claimed yet, in the order it came, while this appliance has no room for it. */
+  /** Work not claimed yet, in the order it came, while this appliance has no room for it; the next is at `waitingHead`. */
   private waiting: WaitingWork[] = [];
+  private waitingHead = 0;
   /** Claims asked of the store and not answered yet. */
   private asking = 0;
-  private wake: (() => void)[] = [];
+  private readonly wake: (() => void)[] = [];
   private readonly tickets = new Map<QueuedWork, ClaimedJob>();
   /** Jobs taken over, by dedupe key, until their work is scheduled again. */
   private readonly preclaimed = new Map<string, ClaimedJob>();
@@ -142,8 +143,8 @@ export class FleetQueue {
 
   /** Claims waiting work, oldest first, while this appliance has room for it. */
   private claimWaiting(): void {
-    while (this.waiting.length > 0 && this.tickets.size + this.asking < this.capacity && !this.stopped) {
-      const next = this.waiting.shift();
+    while (this.waitingHead < this.waiting.length && this.tickets.size + this.asking < this.capacity && !this.stopped) {
+      const next = this.takeWaiting();
       if (next === undefined) break;
       this.asking++;
       this.claiming = this.claiming.then(() => this.claimOne(next)).catch((err: unknown) => {
@@ -154,6 +155,19 @@ export class FleetQueue {
         for (const wake of this.wake.splice(0)) wake();
       });
     }
+  }
+
+  /** The oldest waiting work; a backlog of a replay is many thousands, so it is not shifted off one by one. */
+  private takeWaiting(): WaitingWork | undefined {
+    const next = this.waiting[this.waitingHead++];
+    if (this.waitingHead === this.waiting.length) {
+      this.waiting = [];
+      this.waitingHead = 0;
+    } else if (this.waitingHead > 1024 && this.waitingHead * 2 > this.waiting.length) {
+      this.waiting = this.waiting.slice(this.waitingHead);
+      this.waitingHead = 0;
+    }
+    return next;
   }
 
   private async claimOne({ work, seenAt, start }: WaitingWork): Promise<void> {
@@ -345,13 +359,16 @@ export class FleetQueue {
   async settled(): Promise<void> {
     for (;;) {
       await this.claiming;
-      if ((this.waiting.length === 0 && this.asking === 0) || this.stopped) return;
+      if ((this.waitingHead === this.waiting.length && this.asking === 0) || this.stopped) return;
       await new Promise<void>((resolve) => { this.wake.push(resolve); });
     }
   }
 
   /** Work waiting for room goes to the held jobs, in its order. */
   private holdWaiting(): void {
-    for (const { work, seenAt } of this.waiting.splice(0)) this.hold(work, seenAt);
+    const waiting = this.waiting.slice(this.waitingHead);
+    this.waiting = [];
+    this.waitingHead = 0;
+    for (const { work, seenAt } of waiting) this.hold(work, seenAt);
   }
 }

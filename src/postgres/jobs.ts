@@ -3,6 +3,7 @@ import type { ClaimedJob, JobClaims } from '../onboard/fleet-queue.js';
 import type { QueuedWork } from '../onboard/work-queue.js';
 import { isUnreachable } from './unreachable.js';
 import type { PostgresStore } from './store.js';
+import { jsonb } from './jsonb.js';
 
 export interface JobQueueSettings {
   /** An appliance not heard from for this long has its jobs taken over. */
@@ -81,7 +82,7 @@ export class PgJobQueue implements JobClaims {
       }
       const { rows } = await client.query<{ id: string }>(
         'INSERT INTO onramp_jobs (work, owner, appliance, taken_at) VALUES ($1, $2, $3, now()) RETURNING id',
-        [JSON.stringify(work), this.store.instance, this.store.appliance],
+        [jsonb(work), this.store.instance, this.store.appliance],
       );
       const job = rows[0]?.id;
       if (dedupe !== undefined && job !== undefined) await client.query('UPDATE onramp_claims SET job = $2 WHERE key = $1', [dedupe, job]);

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { Book, BookEdit } from '../state/index.js';
 import { LOCKS } from './lock-keys.js';
+import { jsonb } from './jsonb.js';
 
 /**
  * One change of a book inside a transaction. A record read is locked for
@@ -65,7 +66,7 @@ export class TransactionEdit<T> implements BookEdit<T> {
       await this.client.query(
         `INSERT INTO onramp_records (book, key, value, appliance) VALUES ($1, $2, $3, $4)
          ON CONFLICT (book, key) DO UPDATE SET value = EXCLUDED.value, appliance = EXCLUDED.appliance, updated_at = now()`,
-        [this.book.name, key, JSON.stringify(value), appliance ?? null],
+        [this.book.name, key, jsonb(value), appliance ?? null],
       );
     }
   }

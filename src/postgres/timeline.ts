@@ -2,6 +2,7 @@ import { entryFromJson, type JournalEntry, type SharedTimeline, type TimelineRow
 import { Events } from '../log/index.js';
 import { LOCKS } from './lock-keys.js';
 import type { PostgresStore } from './store.js';
+import { jsonb } from './jsonb.js';
 
 /** Entries the database keeps, the newest of every appliance together; the last drift of each device is kept apart, whatever its age. */
 export const TIMELINE_KEEP = 500_000;
@@ -39,14 +40,14 @@ export class PgTimeline implements SharedTimeline {
       await client.query(
         `INSERT INTO onramp_events (instance, appliance, entry)
          SELECT $1, $2, item.entry FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS item(entry, n) ORDER BY item.n`,
-        [this.store.instance, this.store.appliance, JSON.stringify(entries)],
+        [this.store.instance, this.store.appliance, jsonb(entries)],
       );
       for (const [device, entry] of drifts) {
         await client.query(
           `INSERT INTO onramp_drifts (device, entry, appliance) VALUES ($1, $2, $3)
            ON CONFLICT (device) DO UPDATE SET entry = EXCLUDED.entry, appliance = EXCLUDED.appliance
            WHERE (onramp_drifts.entry->>'time')::double precision <= (EXCLUDED.entry->>'time')::double precision`,
-          [device, JSON.stringify(entry), this.store.appliance],
+          [device, jsonb(entry), this.store.appliance],
         );
       }
     });
