@@ -47,8 +47,16 @@ void test('kill -9 of an appliance mid-push: its peer takes the job over after t
   assert.equal(sw.mostSessionsAtOnce(), 1, 'never two sessions on the switch at once');
   for (const line of DRIFT.filter((text) => text !== '!')) assert.ok(sw.runningConfig().includes(line), `${line} is in the running config`);
 
+  // The job is ended in the database once the whole onboarding is over, a moment after device.provision.done is logged.
   const admin = await cluster.client('takeover');
-  const { rows } = await admin.query<{ appliance: string; attempts: number; result: string }>('SELECT appliance, attempts, result FROM onramp_jobs');
+  const jobs = async (): Promise<{ appliance: string; attempts: number; result: string | null }[]> =>
+    (await admin.query<{ appliance: string; attempts: number; result: string | null }>('SELECT appliance, attempts, result FROM onramp_jobs')).rows;
+  const deadline = Date.now() + 10_000;
+  let rows = await jobs();
+  while (rows.some((row) => row.result === null) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    rows = await jobs();
+  }
   assert.deepEqual(rows, [{ appliance: 'dhcp-b', attempts: 2, result: 'remediated' }], 'one job, taken over once, ended by dhcp-b');
   const status = await admin.query<{ value: { appliance: string; result: string } }>("SELECT value FROM onramp_records WHERE book = 'status' AND key = lower($1)", [NAME]);
   assert.equal(status.rows[0]?.value.appliance, 'dhcp-b');
