@@ -1,11 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { waitFor } from './agent-cli.js';
-import { ackLine, fleetLab, startAppliance } from './support/fleet.js';
-import { startCluster } from './support/postgres.js';
+import { ackLine, fleetDatabase, fleetLab, startAppliance } from './support/fleet.js';
 
 // Two appliances on one database, each beside one DHCP server of a failover pair and following its own log:
 // the same DHCPACKs reach both, in a slightly different order. Every switch is checked once, by one of them,
@@ -13,11 +9,9 @@ import { startCluster } from './support/postgres.js';
 const SWITCHES = 24;
 
 void test('two appliances following a failover pair\'s logs: every switch checked once, never two sessions at once', { timeout: 180_000 }, async (t) => {
-  const cluster = await startCluster(t);
-  if (cluster === undefined) return;
-  const dir = mkdtempSync(join(tmpdir(), 'onramp-fleet-'));
-  t.after(() => { if (process.env.KEEP_FLEET === undefined) rmSync(dir, { recursive: true, force: true }); else console.log(dir); });
-  const url = await cluster.createDatabase('failover_pair');
+  const fleetDb = await fleetDatabase(t, 'failover_pair');
+  if (fleetDb === undefined) return;
+  const { cluster, dir, url } = fleetDb;
   const fleet = await fleetLab(t, dir, SWITCHES);
   const [a, b] = [await startAppliance(t, dir, fleet, cluster, url, 'dhcp-a', ['--log-level', 'debug']), await startAppliance(t, dir, fleet, cluster, url, 'dhcp-b')];
   const acks = fleet.switches.map((sw) => ackLine(sw));

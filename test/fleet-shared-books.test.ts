@@ -1,17 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Lab } from '../src/lab/index.js';
 import { assignCommand } from '../src/onboard/assign-command.js';
 import { usersCommand } from '../src/console/users-command.js';
 import { readOr, remember, ROOT, waitFor } from './agent-cli.js';
 import { writeTree } from './onboard-fakes.js';
-import { ackLine, startAppliance, type FleetLab } from './support/fleet.js';
+import { ackLine, fleetDatabase, startAppliance, type FleetLab } from './support/fleet.js';
 import { getJson, loginOverHttp } from './support/console-http.js';
-import { startCluster } from './support/postgres.js';
 
 // What the operator gives one appliance reaches every appliance on the database (issue 19): a switch parked by
 // one appliance is assigned through the database and provisioned by the other, once; a console user added with
@@ -50,11 +48,9 @@ function device(base: string, cookie: string, name: string): Promise<DeviceAnswe
 }
 
 void test('a switch parked by one appliance, assigned through the database, is provisioned by the other, once; console users are the database\'s', { timeout: 180_000 }, async (t) => {
-  const cluster = await startCluster(t);
-  if (cluster === undefined) return;
-  const dir = mkdtempSync(join(tmpdir(), 'onramp-fleet-books-'));
-  t.after(() => { rmSync(dir, { recursive: true, force: true }); });
-  const url = await cluster.createDatabase('shared_books');
+  const fleetDb = await fleetDatabase(t, 'shared_books');
+  if (fleetDb === undefined) return;
+  const { cluster, dir, url } = fleetDb;
   // The commands run here reach the database as the appliances do: its password from the environment.
   Object.assign(process.env, cluster.env(), { ONRAMP_BOOKS_SITE: SITE, ONRAMP_BOOKS_FACTORY: FACTORY, ONRAMP_BOOKS_OPERATOR: OPERATOR.password });
   const lab = await Lab.start({

@@ -1,13 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { usersCommand } from '../src/console/users-command.js';
 import { waitFor } from './agent-cli.js';
-import { ackLine, fleetLab, startAppliance } from './support/fleet.js';
+import { ackLine, fleetDatabase, fleetLab, startAppliance } from './support/fleet.js';
 import { getJson, loginOverHttp } from './support/console-http.js';
-import { startCluster } from './support/postgres.js';
 
 // The timeline is shared (issue 19): the console of one appliance shows, within about a second, what another
 // appliance on the same database did, live on its event stream and in the device's timeline and last drift, and
@@ -17,11 +14,9 @@ const OPERATOR = { name: 'carol', password: 'carol-console-pw-19' };
 interface EventAnswer { event: string; appliance?: string; device?: string }
 
 void test('the console of one appliance shows the events of another on the same database, live', { timeout: 180_000 }, async (t) => {
-  const cluster = await startCluster(t);
-  if (cluster === undefined) return;
-  const dir = mkdtempSync(join(tmpdir(), 'onramp-fleet-timeline-'));
-  t.after(() => { rmSync(dir, { recursive: true, force: true }); });
-  const url = await cluster.createDatabase('timeline');
+  const fleetDb = await fleetDatabase(t, 'timeline');
+  if (fleetDb === undefined) return;
+  const { cluster, dir, url } = fleetDb;
   Object.assign(process.env, cluster.env(), { ONRAMP_TIMELINE_OPERATOR: OPERATOR.password });
   const fleet = await fleetLab(t, dir, 2, { drifted: ['FS-S5850-SW002'] });
   const [sw1, sw2] = fleet.switches;

@@ -1,11 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitFor } from './agent-cli.js';
-import { ackLine, fleetLab, startAppliance, type Appliance } from './support/fleet.js';
-import { startCluster } from './support/postgres.js';
+import { ackLine, type Appliance, fleetDatabase, fleetLab, startAppliance } from './support/fleet.js';
 
 // The database stopped for 60 s (the figure) during a burst of 500 DHCPACKs that two appliances both
 // read: they keep reading, hold what they cannot record under their state directories, reconnect, and every
@@ -15,11 +13,9 @@ const BEFORE_OUTAGE = 200;
 const OUTAGE_MS = 60_000;
 
 void test('the database stopped for 60 s during a burst of 500 DHCPACKs: every lease handled once after it returns', { timeout: 300_000 }, async (t) => {
-  const cluster = await startCluster(t);
-  if (cluster === undefined) return;
-  const dir = mkdtempSync(join(tmpdir(), 'onramp-fleet-'));
-  t.after(() => { if (process.env.KEEP_FLEET === undefined) rmSync(dir, { recursive: true, force: true }); });
-  const url = await cluster.createDatabase('outage');
+  const fleetDb = await fleetDatabase(t, 'outage');
+  if (fleetDb === undefined) return;
+  const { cluster, dir, url } = fleetDb;
   const fleet = await fleetLab(t, dir, SWITCHES);
   const takeover = ['--takeover-after', '3'];
   const appliances = [await startAppliance(t, dir, fleet, cluster, url, 'dhcp-a', takeover), await startAppliance(t, dir, fleet, cluster, url, 'dhcp-b', takeover)];

@@ -1,11 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { waitFor } from './agent-cli.js';
-import { ackLine, DRIFT, fleetLab, startAppliance } from './support/fleet.js';
-import { startCluster } from './support/postgres.js';
+import { ackLine, DRIFT, fleetDatabase, fleetLab, startAppliance } from './support/fleet.js';
 
 // kill -9 of the appliance that is remediating a (slow) switch, in the middle of its push: the other one
 // takes the job over after the takeover time, finishes the remediation, and the switch is saved once (issue 19).
@@ -13,11 +9,9 @@ const TAKEOVER_S = 3;
 const NAME = 'FS-S5850-SW001';
 
 void test('kill -9 of an appliance mid-push: its peer takes the job over after the takeover time and the switch is saved once', { timeout: 120_000 }, async (t) => {
-  const cluster = await startCluster(t);
-  if (cluster === undefined) return;
-  const dir = mkdtempSync(join(tmpdir(), 'onramp-fleet-'));
-  t.after(() => { if (process.env.KEEP_FLEET === undefined) rmSync(dir, { recursive: true, force: true }); });
-  const url = await cluster.createDatabase('takeover');
+  const fleetDb = await fleetDatabase(t, 'takeover');
+  if (fleetDb === undefined) return;
+  const { cluster, dir, url } = fleetDb;
   const fleet = await fleetLab(t, dir, 1, { slow: [NAME], slowMs: 400, drifted: [NAME], policy: '{ onDrift: remediate, recheckAfter: 1h }' });
   const [sw] = fleet.switches;
   assert.ok(sw !== undefined);

@@ -1,11 +1,12 @@
 import type { TestContext } from 'node:test';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Lab, type LabSwitch } from '../../src/lab/index.js';
 import { readOr, remember, ROOT, waitFor } from '../agent-cli.js';
 import { writeLabSite } from './lab-site.js';
-import type { TestCluster } from './postgres.js';
+import { startCluster, type TestCluster } from './postgres.js';
 
 // Appliances sharing one PostgreSQL store, each `onramp run` following its own copy of a failover pair's log.
 export const FLEET_PASSWORD = 'Site-Passw0rd-fleet';
@@ -16,6 +17,19 @@ export interface FleetLab {
   children: ChildProcess[];
   sites: string;
   switches: LabSwitch[];
+}
+
+/**
+ * A throwaway PostgreSQL server with the database `name`, and a folder for
+ * the fleet's files (removed after the test, kept and printed with KEEP_FLEET
+ * set); undefined when the test skips for want of PostgreSQL.
+ */
+export async function fleetDatabase(t: TestContext, name: string): Promise<{ cluster: TestCluster; dir: string; url: string } | undefined> {
+  const cluster = await startCluster(t);
+  if (cluster === undefined) return undefined;
+  const dir = mkdtempSync(join(tmpdir(), `onramp-fleet-${name}-`));
+  t.after(() => { if (process.env.KEEP_FLEET === undefined) rmSync(dir, { recursive: true, force: true }); else console.log(dir); });
+  return { cluster, dir, url: await cluster.createDatabase(name) };
 }
 
 /** What a drifted switch's baseline has and its running config lacks: a remediation pushes these lines. */
